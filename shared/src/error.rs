@@ -1,0 +1,252 @@
+//! The one error type of every handler, rendered as an RFC 9457 problem document.
+//! Internal details are logged, never sent: a 500 or 503 body says only what happened.
+
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Response};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// The argument names what was not found, e.g. "product".
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payment required: {0}")]
+    PaymentRequired(String),
+    #[error("payload too large")]
+    PayloadTooLarge { limit_bytes: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<FieldError>),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// A dependency (the database, another service) did not answer; the string is for logs.
+    #[error("dependency unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an unexpected dependency answer; the string is for logs.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [FieldError]>,
+}
+
+impl ApiError {
+    pub fn validation(field: &str, message: &str) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn kind_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::BadRequest(_) => ("/problems/bad-request", "Malformed request"),
+            Self::Unauthorized(_) => ("/problems/unauthorized", "Authentication required"),
+            Self::Forbidden(_) => ("/problems/forbidden", "Not allowed"),
+            Self::NotFound(_) => ("/problems/not-found", "Not found"),
+            Self::Conflict(_) => ("/problems/conflict", "Conflict"),
+            Self::PaymentRequired(_) => ("/problems/insufficient-funds", "Payment required"),
+            Self::PayloadTooLarge { .. } => ("/problems/payload-too-large", "Payload too large"),
+            Self::UnsupportedMediaType => ("/problems/unsupported-media-type", "Unsupported media type"),
+            Self::Validation(_) => ("/problems/validation", "Invalid request"),
+            Self::TooManyRequests { .. } => ("/problems/too-many-requests", "Too many requests"),
+            Self::Unavailable(_) => ("/problems/unavailable", "Service unavailable"),
+            Self::Internal(_) => ("/problems/internal", "Internal error"),
+        }
+    }
+
+    /// What the client may read. Never includes the log-only context of 500 and 503.
+    fn public_detail(&self) -> String {
+        match self {
+            Self::BadRequest(detail) | Self::Conflict(detail) | Self::PaymentRequired(detail) => {
+                detail.clone()
+            }
+            Self::Unauthorized(detail) | Self::Forbidden(detail) => (*detail).to_string(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::PayloadTooLarge { limit_bytes } => {
+                format!("request body exceeds {limit_bytes} bytes")
+            }
+            Self::UnsupportedMediaType => "request body must be application/json".into(),
+            Self::Validation(errors) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                format!("invalid fields: {}", fields.join(", "))
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                format!("too many attempts; retry after {retry_after_secs} seconds")
+            }
+            Self::Unavailable(_) => "a dependency is unavailable; retry later".into(),
+            Self::Internal(_) => "an unexpected error occurred".into(),
+        }
+    }
+
+    pub fn into_response(self) -> Response<Body> {
+        match &self {
+            Self::Internal(context) => tracing::error!(error = %context, "internal error"),
+            Self::Unavailable(context) => tracing::warn!(error = %context, "dependency unavailable"),
+            _ => {}
+        }
+        let status = self.status();
+        let (kind, title) = self.kind_and_title();
+        let errors = match &self {
+            Self::Validation(errors) => Some(errors.as_slice()),
+            _ => None,
+        };
+        let problem = Problem {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail: self.public_detail(),
+            errors,
+        };
+        let body = serde_json::to_string(&problem).unwrap_or_else(|_| "{}".into());
+        let mut builder = Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, "application/problem+json");
+        if let Self::TooManyRequests { retry_after_secs } = &self {
+            builder = builder.header(header::RETRY_AFTER, retry_after_secs.to_string());
+        }
+        builder
+            .body(Body::Text(body))
+            .expect("static headers are valid")
+    }
+}
+
+/// DynamoDB error codes that mean "the database is unable right now", not "your request is wrong".
+const TRANSIENT_CODES: &[&str] = &[
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "ResourceNotFoundException",
+];
+
+impl<E> From<SdkError<E, HttpResponse>> for ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    fn from(err: SdkError<E, HttpResponse>) -> Self {
+        let context = format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&err));
+        let transient = match &err {
+            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+                true
+            }
+            SdkError::ServiceError(service) => {
+                service.raw().status().is_server_error()
+                    || service
+                        .err()
+                        .code()
+                        .is_some_and(|code| TRANSIENT_CODES.contains(&code))
+            }
+            _ => false,
+        };
+        if transient {
+            ApiError::Unavailable(context)
+        } else {
+            ApiError::Internal(context)
+        }
+    }
+}
+
+impl From<serde_dynamo::Error> for ApiError {
+    fn from(err: serde_dynamo::Error) -> Self {
+        ApiError::Internal(format!("item (de)serialization: {err}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_json(response: Response<Body>) -> serde_json::Value {
+        match response.body() {
+            Body::Text(text) => serde_json::from_str(text).unwrap(),
+            other => panic!("unexpected body {other:?}"),
+        }
+    }
+
+    #[test]
+    fn validation_lists_every_field() {
+        let response = ApiError::Validation(vec![
+            FieldError::new("email", "must be a valid email"),
+            FieldError::new("password", "must be 8 to 128 characters"),
+        ])
+        .into_response();
+        assert_eq!(response.status(), 422);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body = body_json(response);
+        assert_eq!(body["status"], 422);
+        assert_eq!(body["errors"].as_array().unwrap().len(), 2);
+        assert_eq!(body["errors"][1]["field"], "password");
+    }
+
+    #[test]
+    fn internal_context_never_reaches_the_client() {
+        let secret = "Table shop-customers: ConditionalCheckFailed at arn:aws:dynamodb";
+        for err in [ApiError::Internal(secret.into()), ApiError::Unavailable(secret.into())] {
+            let status = err.status();
+            let response = err.into_response();
+            assert_eq!(response.status(), status);
+            let text = serde_json::to_string(&body_json(response)).unwrap();
+            assert!(!text.contains("shop-customers") && !text.contains("arn:"), "{text}");
+        }
+    }
+
+    #[test]
+    fn too_many_requests_says_when_to_retry() {
+        let response = ApiError::TooManyRequests { retry_after_secs: 42 }.into_response();
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "42");
+    }
+}

@@ -1,0 +1,99 @@
+//! Health endpoints: "the function is up" and "each of my tables answers".
+
+use crate::db;
+use crate::ApiError;
+use aws_sdk_dynamodb::Client;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Response};
+use serde::Serialize;
+use std::time::Instant;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A table to check: its logical name (shown) and its physical name (not shown).
+pub struct TableRef {
+    pub service: &'static str,
+    pub name: &'static str,
+    pub table: String,
+}
+
+#[derive(Serialize)]
+struct TableHealth {
+    service: &'static str,
+    table: &'static str,
+    status: &'static str,
+    latency_ms: u64,
+}
+
+#[derive(Serialize)]
+struct DatabaseReport {
+    status: &'static str,
+    service: &'static str,
+    version: &'static str,
+    tables: Vec<TableHealth>,
+}
+
+#[derive(Serialize)]
+struct StatusReport {
+    status: &'static str,
+    service: &'static str,
+    version: &'static str,
+}
+
+pub fn status(service: &'static str) -> Result<Response<Body>, ApiError> {
+    crate::http::ok(&StatusReport {
+        status: "ok",
+        service,
+        version: VERSION,
+    })
+}
+
+/// Asks every table to describe itself; 503 if any does not answer.
+pub async fn database(client: &Client, service: &'static str, tables: &[TableRef]) -> Result<Response<Body>, ApiError> {
+    let checks = tables.iter().map(|t| async move {
+        let started = Instant::now();
+        let result = client.describe_table().table_name(&t.table).send().await;
+        let healthy = match result {
+            Ok(_) => true,
+            Err(err) => {
+                tracing::warn!(table = t.name, error = %ApiError::from(err), "table health check failed");
+                false
+            }
+        };
+        TableHealth {
+            service: t.service,
+            table: t.name,
+            status: if healthy { "ok" } else { "unavailable" },
+            latency_ms: started.elapsed().as_millis() as u64,
+        }
+    });
+    let mut results = Vec::with_capacity(tables.len());
+    for check in checks {
+        results.push(check.await);
+    }
+    let healthy = results.iter().all(|t| t.status == "ok");
+    let report = DatabaseReport {
+        status: if healthy { "ok" } else { "unavailable" },
+        service,
+        version: VERSION,
+        tables: results,
+    };
+    let code = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    crate::http::json(code, &report)
+}
+
+/// Reads the physical name of a table from the environment.
+pub fn table(service: &'static str, name: &'static str, env_var: &'static str) -> Result<TableRef, crate::config::ConfigError> {
+    Ok(TableRef {
+        service,
+        name,
+        table: crate::config::required(env_var)?,
+    })
+}
+
+/// The DynamoDB client type used by health checks (re-exported for callers).
+pub use db::client;

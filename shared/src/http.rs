@@ -1,0 +1,236 @@
+//! HTTP in and out: typed JSON bodies with limits and validation, path and query
+//! parameters, and JSON responses.
+
+use crate::{ApiError, FieldError};
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+/// Largest accepted request body. Every body of the API fits in a few KiB.
+pub const MAX_BODY_BYTES: usize = 32 * 1024;
+
+/// Parses a JSON body into `T` (which should `deny_unknown_fields`) and validates it.
+///
+/// 400 for an empty body, malformed JSON, unknown fields or wrong types; 413 over the
+/// size limit; 415 when the content type is not JSON; 422 listing every invalid field.
+pub fn json_body<T: DeserializeOwned + Validate>(req: &Request) -> Result<T, ApiError> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => &[],
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge {
+            limit_bytes: MAX_BODY_BYTES,
+        });
+    }
+    if !is_json_content_type(req) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::BadRequest("a JSON request body is required".into()));
+    }
+    let value: T = serde_json::from_slice(bytes).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "invalid request body",
+            _ => "malformed JSON",
+        };
+        ApiError::BadRequest(format!("{what}: {e}"))
+    })?;
+    value
+        .validate()
+        .map_err(|errors| ApiError::Validation(field_errors(&errors)))?;
+    Ok(value)
+}
+
+fn is_json_content_type(req: &Request) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    let media_type = value
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    media_type == "application/json" || (media_type.starts_with("application/") && media_type.ends_with("+json"))
+}
+
+/// Every invalid field with a readable message, sorted by field name.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    for (field, kind) in errors.errors() {
+        if let ValidationErrorsKind::Field(list) = kind {
+            for err in list {
+                let message = err
+                    .message
+                    .as_ref()
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| default_message(&err.code, &err.params));
+                out.push(FieldError::new(field.to_string(), message));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn default_message(
+    code: &str,
+    params: &std::collections::HashMap<std::borrow::Cow<'static, str>, serde_json::Value>,
+) -> String {
+    let bound = |name: &str| params.get(name).map(|v| v.to_string());
+    match code {
+        "length" => match (bound("min"), bound("max")) {
+            (Some(min), Some(max)) => format!("must be {min} to {max} characters"),
+            (None, Some(max)) => format!("must be at most {max} characters"),
+            (Some(min), None) => format!("must be at least {min} characters"),
+            _ => "has an invalid length".into(),
+        },
+        "range" => match (bound("min"), bound("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            _ => "is out of range".into(),
+        },
+        "email" => "must be a valid email address".into(),
+        "regex" => "has an invalid format".into(),
+        other => format!("is invalid ({other})"),
+    }
+}
+
+/// A path parameter filled in by the gateway.
+pub fn path_param<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.path_parameters_ref().and_then(|params| params.first(name))
+}
+
+/// A query parameter, if present.
+pub fn query_param<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.query_string_parameters_ref()
+        .and_then(|params| params.first(name))
+}
+
+/// Parses an optional integer query parameter within bounds (422 otherwise).
+pub fn query_int(req: &Request, name: &str, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = query_param(req, name) else {
+        return Ok(None);
+    };
+    match raw.trim().parse::<i64>() {
+        Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
+        _ => Err(ApiError::validation(
+            name,
+            &format!("must be an integer between {min} and {max}"),
+        )),
+    }
+}
+
+/// `limit` of a paginated list: 1..=100, default 20.
+pub fn page_limit(req: &Request) -> Result<i32, ApiError> {
+    Ok(query_int(req, "limit", 1, 100)?.unwrap_or(20) as i32)
+}
+
+/// Value of a header as text, if present and printable.
+pub fn header_str<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Result<Response<Body>, ApiError> {
+    let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(format!("serializing response: {e}")))?;
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::Text(body))
+        .map_err(|e| ApiError::Internal(format!("building response: {e}")))
+}
+
+pub fn ok<T: Serialize>(value: &T) -> Result<Response<Body>, ApiError> {
+    json(StatusCode::OK, value)
+}
+
+pub fn no_content() -> Result<Response<Body>, ApiError> {
+    Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .body(Body::Empty)
+        .map_err(|e| ApiError::Internal(format!("building response: {e}")))
+}
+
+/// A page of a list: `{"items": [...], "next_cursor": "..." | null}`.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use validator::Validate;
+
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    struct Sample {
+        #[validate(length(min = 1, max = 5))]
+        name: String,
+        #[validate(range(min = 1, max = 5))]
+        rating: i64,
+    }
+
+    fn request(content_type: Option<&str>, body: &str) -> Request {
+        let mut builder = lambda_http::http::Request::builder().method("POST");
+        if let Some(ct) = content_type {
+            builder = builder.header("content-type", ct);
+        }
+        builder.body(Body::Text(body.to_string())).unwrap()
+    }
+
+    fn status_of(result: Result<Sample, ApiError>) -> u16 {
+        result.unwrap_err().status().as_u16()
+    }
+
+    #[test]
+    fn good_bodies_parse() {
+        let req = request(Some("application/json; charset=utf-8"), r#"{"name":"abc","rating":3}"#);
+        let sample: Sample = json_body(&req).unwrap();
+        assert_eq!((sample.name.as_str(), sample.rating), ("abc", 3));
+    }
+
+    #[test]
+    fn bad_bodies_get_the_right_status() {
+        let json = Some("application/json");
+        assert_eq!(status_of(json_body(&request(json, "{"))), 400);
+        assert_eq!(status_of(json_body(&request(json, ""))), 400);
+        assert_eq!(status_of(json_body(&request(json, "null"))), 400);
+        assert_eq!(status_of(json_body(&request(json, "[1,2]"))), 400);
+        assert_eq!(status_of(json_body(&request(json, r#"{"name":"a","rating":"5"}"#))), 400);
+        assert_eq!(status_of(json_body(&request(json, r#"{"name":"a","rating":1,"role":"admin"}"#))), 400);
+        assert_eq!(status_of(json_body(&request(Some("text/plain"), "{}"))), 415);
+        assert_eq!(status_of(json_body(&request(None, "{}"))), 415);
+        let huge = format!(r#"{{"name":"{}","rating":1}}"#, "x".repeat(MAX_BODY_BYTES));
+        assert_eq!(status_of(json_body(&request(json, &huge))), 413);
+    }
+
+    #[test]
+    fn every_invalid_field_is_reported() {
+        let req = request(Some("application/json"), r#"{"name":"toolong","rating":9}"#);
+        match json_body::<Sample>(&req) {
+            Err(ApiError::Validation(errors)) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["name", "rating"]);
+                assert_eq!(errors[1].message, "must be between 1 and 5");
+            }
+            other => panic!("expected validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unicode_lengths_count_characters() {
+        let req = request(Some("application/json"), r#"{"name":"日本語🚀","rating":1}"#);
+        assert!(json_body::<Sample>(&req).is_ok());
+    }
+}

@@ -1,0 +1,19 @@
+//! Building blocks shared by every function of the platform: configuration,
+//! the DynamoDB client, authentication, problem+json errors, request parsing and
+//! validation, pagination cursors, health checks and the Lambda entry point.
+
+pub mod auth;
+pub mod config;
+pub mod cursor;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod ids;
+pub mod idempotency;
+pub mod password;
+pub mod runtime;
+pub mod text;
+pub mod time;
+
+pub use error::{ApiError, FieldError};

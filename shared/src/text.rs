@@ -1,0 +1,55 @@
+//! Sanitizing rules for free text, used as `validator` custom checks.
+//! Text is stored as given (after trimming) and always returned JSON-escaped;
+//! these rules only reject what no legitimate field contains.
+
+use validator::ValidationError;
+
+fn error(code: &'static str, message: &'static str) -> ValidationError {
+    let mut err = ValidationError::new(code);
+    err.message = Some(message.into());
+    err
+}
+
+/// Single-line text: no control characters at all.
+pub fn single_line(value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(char::is_control) {
+        return Err(error("control_characters", "must not contain control characters"));
+    }
+    not_blank(value)
+}
+
+/// Multi-line text: newlines and tabs allowed, other control characters not.
+pub fn multi_line(value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(error("control_characters", "must not contain control characters"));
+    }
+    Ok(())
+}
+
+pub fn not_blank(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(error("blank", "must not be blank"));
+    }
+    Ok(())
+}
+
+/// Trims surrounding whitespace of an optional field; an empty result means "cleared".
+pub fn trimmed(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_rejected_but_unicode_is_fine() {
+        assert!(single_line("Zoë Ångström 山田 🚀").is_ok());
+        assert!(single_line("Robert'); DROP TABLE customers;--").is_ok());
+        assert!(single_line("a\u{0000}b").is_err());
+        assert!(single_line("line\nbreak").is_err());
+        assert!(single_line("   ").is_err());
+        assert!(multi_line("line\nbreak\ttab").is_ok());
+        assert!(multi_line("bell\u{0007}").is_err());
+    }
+}
