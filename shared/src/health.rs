@@ -95,5 +95,62 @@ pub fn table(service: &'static str, name: &'static str, env_var: &'static str) -
     })
 }
 
-/// The DynamoDB client type used by health checks (re-exported for callers).
-pub use db::client;
+/// The table checks of one service (or of all, for the aggregate).
+pub struct DatabaseCheck {
+    client: Client,
+    service: &'static str,
+    tables: Vec<TableRef>,
+}
+
+/// `(service, logical table name, environment variable holding its physical name)`.
+pub type TableSpec = (&'static str, &'static str, &'static str);
+
+impl DatabaseCheck {
+    pub async fn load(service: &'static str, specs: &[TableSpec]) -> Result<Self, crate::config::ConfigError> {
+        let tables = specs
+            .iter()
+            .map(|(owner, name, env_var)| table(owner, name, env_var))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            client: db::client().await,
+            service,
+            tables,
+        })
+    }
+
+    pub async fn report(&self) -> Result<Response<Body>, ApiError> {
+        database(&self.client, self.service, &self.tables).await
+    }
+}
+
+/// The whole `GET /{service}/health/status` function.
+pub async fn serve_status(service: &'static str) -> Result<(), lambda_http::Error> {
+    crate::runtime::serve(async move { Ok(service) }, |service: &'static &'static str, _req| async move {
+        status(service)
+    })
+    .await
+}
+
+/// The whole `GET /{service}/health/database` function.
+pub async fn serve_database(service: &'static str, specs: &'static [TableSpec]) -> Result<(), lambda_http::Error> {
+    crate::runtime::serve(DatabaseCheck::load(service, specs), |check: &'static DatabaseCheck, _req| {
+        check.report()
+    })
+    .await
+}
+
+/// Every table of the platform, by owning service.
+pub const CUSTOMERS_TABLES: &[TableSpec] = &[("customers", "customers", "CUSTOMERS_TABLE")];
+pub const INVENTORY_TABLES: &[TableSpec] = &[
+    ("inventory", "products", "PRODUCTS_TABLE"),
+    ("inventory", "stock_reservations", "RESERVATIONS_TABLE"),
+];
+pub const SALES_TABLES: &[TableSpec] = &[("sales", "sales", "SALES_TABLE")];
+pub const REVIEWS_TABLES: &[TableSpec] = &[("reviews", "reviews", "REVIEWS_TABLE")];
+pub const ALL_TABLES: &[TableSpec] = &[
+    ("customers", "customers", "CUSTOMERS_TABLE"),
+    ("inventory", "products", "PRODUCTS_TABLE"),
+    ("inventory", "stock_reservations", "RESERVATIONS_TABLE"),
+    ("sales", "sales", "SALES_TABLE"),
+    ("reviews", "reviews", "REVIEWS_TABLE"),
+];

@@ -1,0 +1,247 @@
+//! Customer records and the bodies of the Customers routes, with their validation.
+
+use serde::{Deserialize, Serialize};
+use shared::auth::Role;
+use shared::text::{not_blank, single_line};
+use validator::{Validate, ValidationError};
+
+/// Largest single deposit: 1,000,000.00 USD.
+pub const MAX_DEPOSIT_CENTS: i64 = 100_000_000;
+/// Largest wallet balance: 1,000,000,000.00 USD.
+pub const MAX_BALANCE_CENTS: i64 = 100_000_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountStatus {
+    Active,
+    Deleted,
+}
+
+/// A customer as stored. Never serialized to a client: see [`CustomerView`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CustomerRecord {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub role: Role,
+    pub wallet_balance_cents: i64,
+    pub password_hash: String,
+    pub status: AccountStatus,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A customer as the API shows it: no password hash, no internal status.
+#[derive(Debug, Serialize)]
+pub struct CustomerView {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub username: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub wallet_balance_cents: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<CustomerRecord> for CustomerView {
+    fn from(c: CustomerRecord) -> Self {
+        Self {
+            id: c.id,
+            email: c.email,
+            full_name: c.full_name,
+            username: c.username,
+            address: c.address,
+            phone: c.phone,
+            role: c.role,
+            wallet_balance_cents: c.wallet_balance_cents,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// Emails are unique regardless of case and surrounding spaces.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn message(code: &'static str, text: &'static str) -> ValidationError {
+    let mut err = ValidationError::new(code);
+    err.message = Some(text.into());
+    err
+}
+
+fn username_chars(value: &str) -> Result<(), ValidationError> {
+    if value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    {
+        Ok(())
+    } else {
+        Err(message("username", "may contain only letters, digits, '_', '.' and '-'"))
+    }
+}
+
+fn phone_chars(value: &str) -> Result<(), ValidationError> {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let allowed = value
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (i == 0 && c == '+'));
+    if allowed && (5..=15).contains(&digits) {
+        Ok(())
+    } else {
+        Err(message("phone", "must be a phone number of 5 to 15 digits"))
+    }
+}
+
+fn assignable_role(role: &Role) -> Result<(), ValidationError> {
+    match role {
+        Role::Customer | Role::Admin => Ok(()),
+        Role::Service => Err(message("role", "must be customer or admin")),
+    }
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    #[validate(email(message = "must be a valid email address"), length(max = 254))]
+    pub email: String,
+    #[validate(length(min = 8, max = 128, message = "must be 8 to 128 characters"))]
+    pub password: String,
+    #[validate(length(min = 1, max = 100), custom(function = single_line))]
+    pub full_name: String,
+    #[validate(length(min = 3, max = 30), custom(function = username_chars))]
+    pub username: Option<String>,
+    #[validate(length(min = 1, max = 200), custom(function = single_line))]
+    pub address: Option<String>,
+    #[validate(custom(function = phone_chars))]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 254))]
+    pub email: String,
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+}
+
+/// `PATCH /profile/{id}`: only the fields present change.
+#[derive(Debug, Default, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    #[validate(length(min = 1, max = 100), custom(function = single_line))]
+    pub full_name: Option<String>,
+    #[validate(length(min = 3, max = 30), custom(function = username_chars))]
+    pub username: Option<String>,
+    #[validate(length(min = 1, max = 200), custom(function = single_line))]
+    pub address: Option<String>,
+    #[validate(custom(function = phone_chars))]
+    pub phone: Option<String>,
+    #[validate(length(min = 8, max = 128, message = "must be 8 to 128 characters"))]
+    pub password: Option<String>,
+    #[validate(length(min = 1, max = 128))]
+    pub current_password: Option<String>,
+    #[validate(custom(function = assignable_role))]
+    pub role: Option<Role>,
+}
+
+impl ProfilePatch {
+    pub fn is_empty(&self) -> bool {
+        self.full_name.is_none()
+            && self.username.is_none()
+            && self.address.is_none()
+            && self.phone.is_none()
+            && self.password.is_none()
+            && self.role.is_none()
+    }
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct DepositRequest {
+    #[validate(range(min = 1, max = 100_000_000, message = "must be between 1 and 100000000"))]
+    pub amount_cents: i64,
+}
+
+/// Text fields are stored trimmed.
+pub fn clean(value: &str) -> String {
+    value.trim().to_string()
+}
+
+/// Checks done after trimming: a name of spaces only is no name.
+pub fn check_not_blank(field: &str, value: &str) -> Result<(), shared::FieldError> {
+    not_blank(value).map_err(|_| shared::FieldError::new(field, "must not be blank"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn register(json: &str) -> Result<RegisterRequest, Vec<String>> {
+        let req: RegisterRequest = serde_json::from_str(json).map_err(|e| vec![e.to_string()])?;
+        req.validate()
+            .map_err(|e| shared::http::field_errors(&e).into_iter().map(|f| f.field).collect())?;
+        Ok(req)
+    }
+
+    #[test]
+    fn valid_registration() {
+        let req = register(
+            r#"{"email":"Zoë@Example.com","password":"longenough","full_name":"Zoë Ångström","phone":"+1 (555) 010-2030","username":"zoe_a"}"#,
+        );
+        assert!(req.is_ok(), "{req:?}");
+        assert_eq!(normalize_email("  Zoë@Example.COM "), "zoë@example.com");
+    }
+
+    #[test]
+    fn every_invalid_field_is_reported() {
+        let errors = register(
+            r#"{"email":"not-an-email","password":"short","full_name":"","phone":"call me","username":"a b"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(errors, ["email", "full_name", "password", "phone", "username"]);
+    }
+
+    #[test]
+    fn password_bounds_are_8_to_128_characters() {
+        let with = |pw: &str| {
+            register(&format!(r#"{{"email":"a@b.co","password":"{pw}","full_name":"A"}}"#)).is_ok()
+        };
+        assert!(!with(&"x".repeat(7)));
+        assert!(with(&"x".repeat(8)));
+        assert!(with(&"é".repeat(128)));
+        assert!(!with(&"x".repeat(129)));
+    }
+
+    #[test]
+    fn clients_cannot_send_server_owned_fields() {
+        for field in ["role", "wallet_balance_cents", "id", "status", "password_hash"] {
+            let json = format!(r#"{{"email":"a@b.co","password":"longenough","full_name":"A","{field}":"x"}}"#);
+            assert!(register(&json).is_err(), "{field} accepted");
+        }
+        let patch: Result<ProfilePatch, _> = serde_json::from_str(r#"{"wallet_balance_cents":5}"#);
+        assert!(patch.is_err());
+        let patch: ProfilePatch = serde_json::from_str(r#"{"role":"service"}"#).unwrap();
+        assert!(patch.validate().is_err());
+    }
+
+    #[test]
+    fn deposits_must_be_positive_and_bounded() {
+        for (amount, ok) in [(0, false), (-5, false), (1, true), (MAX_DEPOSIT_CENTS, true), (MAX_DEPOSIT_CENTS + 1, false)] {
+            let req = DepositRequest { amount_cents: amount };
+            assert_eq!(req.validate().is_ok(), ok, "{amount}");
+        }
+    }
+}

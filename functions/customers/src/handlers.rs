@@ -1,0 +1,193 @@
+//! The HTTP side of each Customers endpoint: parse, authorize, call the store, answer.
+
+use crate::domain::{
+    check_not_blank, clean, normalize_email, AccountStatus, CustomerRecord, CustomerView, DepositRequest, LoginRequest,
+    ProfilePatch, RegisterRequest,
+};
+use crate::store::{Changes, Created, Deposited};
+use crate::State;
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use shared::auth::{Principal, Role};
+use shared::http::{json, json_body, no_content, ok, path_param};
+use shared::password::{hash_password, verify_password};
+use shared::{ids, idempotency, time, ApiError};
+
+/// After this many failed logins for one account within the window, logins are refused.
+pub const MAX_LOGIN_FAILURES: u32 = 5;
+pub const LOGIN_WINDOW_SECONDS: u64 = 15 * 60;
+
+/// `POST /register`
+pub async fn register(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    let body: RegisterRequest = json_body(&req)?;
+    check_not_blank("full_name", &body.full_name).map_err(|e| ApiError::Validation(vec![e]))?;
+    let now = time::now_rfc3339();
+    let customer = CustomerRecord {
+        id: ids::new_id(),
+        email: normalize_email(&body.email),
+        full_name: clean(&body.full_name),
+        username: body.username.as_deref().map(clean),
+        address: body.address.as_deref().map(clean),
+        phone: body.phone.as_deref().map(clean),
+        role: Role::Customer,
+        wallet_balance_cents: 0,
+        password_hash: hash_password(body.password).await?,
+        status: AccountStatus::Active,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    match state.store.create(&customer).await? {
+        Created::Yes => {
+            let location = format!("/profile/{}", customer.id);
+            let mut response = json(StatusCode::CREATED, &CustomerView::from(customer))?;
+            response
+                .headers_mut()
+                .insert(header::LOCATION, location.parse().expect("ids are header-safe"));
+            Ok(response)
+        }
+        Created::EmailTaken => Err(ApiError::Conflict("an account with this email already exists".into())),
+    }
+}
+
+#[derive(Serialize)]
+struct LoginResponse {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: u64,
+    customer_id: String,
+    role: Role,
+}
+
+/// `POST /login`: one answer for unknown email and wrong password; 429 when throttled.
+pub async fn login(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    let body: LoginRequest = json_body(&req)?;
+    let email = normalize_email(&body.email);
+    let now = time::epoch_seconds();
+    if let Some(failures) = state.store.login_failures(&email, now).await? {
+        if failures.count >= MAX_LOGIN_FAILURES {
+            return Err(ApiError::TooManyRequests {
+                retry_after_secs: failures.expires_at.saturating_sub(now).max(1),
+            });
+        }
+    }
+    let customer = state.store.find_by_email(&email).await?;
+    // Verified against a dummy hash when the account does not exist: same time, same answer.
+    let verified = verify_password(body.password, customer.as_ref().map(|c| c.password_hash.clone())).await;
+    let Some(customer) = customer.filter(|_| verified) else {
+        state.store.record_login_failure(&email, now, LOGIN_WINDOW_SECONDS).await?;
+        return Err(ApiError::Unauthorized("invalid email or password"));
+    };
+    state.store.clear_login_failures(&email).await?;
+    let token = state.tokens.issue(&customer.id, customer.role)?;
+    ok(&LoginResponse {
+        access_token: token.token,
+        token_type: "Bearer",
+        expires_in: token.expires_in,
+        customer_id: customer.id,
+        role: customer.role,
+    })
+}
+
+/// The `{id}` of a profile route, after checking the caller may act on it.
+/// Authorization comes first, so a customer learns nothing about other ids.
+async fn authorized_customer(state: &State, req: &Request) -> Result<(Principal, CustomerRecord), ApiError> {
+    let principal = state.tokens.authenticate(req)?;
+    let raw_id = path_param(req, "id").unwrap_or_default();
+    let id = ids::parse_id(raw_id, "customer").or_else(|e| {
+        // An admin asking for a malformed id gets a 404; a customer gets the same 403
+        // as for any id that is not theirs.
+        principal.require_self_or_admin(raw_id)?;
+        Err(e)
+    })?;
+    principal.require_self_or_admin(&id)?;
+    match state.store.get(&id).await? {
+        Some(customer) if customer.status == AccountStatus::Active => Ok((principal, customer)),
+        _ => Err(ApiError::NotFound("customer")),
+    }
+}
+
+/// `GET /profile/{id}`
+pub async fn get_profile(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    let (_, customer) = authorized_customer(state, &req).await?;
+    ok(&CustomerView::from(customer))
+}
+
+/// `PATCH /profile/{id}`
+pub async fn update_profile(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    let (principal, customer) = authorized_customer(state, &req).await?;
+    let patch: ProfilePatch = json_body(&req)?;
+    if patch.role.is_some() && !principal.is_admin() {
+        return Err(ApiError::Forbidden("only an admin can change a role"));
+    }
+    if patch.is_empty() {
+        return Err(ApiError::validation("body", "must contain at least one field to change"));
+    }
+    let mut changes = Changes::default();
+    if let Some(full_name) = &patch.full_name {
+        check_not_blank("full_name", full_name).map_err(|e| ApiError::Validation(vec![e]))?;
+        changes.set.push(("full_name", shared::db::s(clean(full_name))));
+    }
+    for (name, value) in [("username", &patch.username), ("address", &patch.address), ("phone", &patch.phone)] {
+        match value.as_deref().map(clean) {
+            Some(v) if v.is_empty() => changes.remove.push(name),
+            Some(v) => changes.set.push((name, shared::db::s(v))),
+            None => {}
+        }
+    }
+    if let Some(role) = patch.role {
+        changes.set.push(("role", serde_dynamo::to_attribute_value(role)?));
+    }
+    match (patch.password, patch.current_password) {
+        (Some(password), Some(current)) => {
+            if !verify_password(current, Some(customer.password_hash.clone())).await {
+                return Err(ApiError::Forbidden("current_password is incorrect"));
+            }
+            changes.set.push(("password_hash", shared::db::s(hash_password(password).await?)));
+        }
+        (Some(_), None) => {
+            return Err(ApiError::validation("current_password", "is required to change the password"));
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::validation("current_password", "is only accepted with password"));
+        }
+        (None, None) => {}
+    }
+    match state.store.update(&customer.id, changes, &time::now_rfc3339()).await? {
+        Some(updated) => ok(&CustomerView::from(updated)),
+        None => Err(ApiError::NotFound("customer")),
+    }
+}
+
+/// `DELETE /profile/{id}`: the account is closed; its email can register again.
+pub async fn delete_profile(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    let (_, customer) = authorized_customer(state, &req).await?;
+    if state.store.delete(&customer, &time::now_rfc3339()).await? {
+        no_content()
+    } else {
+        Err(ApiError::NotFound("customer"))
+    }
+}
+
+#[derive(Serialize)]
+struct Balance {
+    wallet_balance_cents: i64,
+}
+
+/// `POST /profile/{id}/wallet/deposit`, honoring `Idempotency-Key`.
+pub async fn deposit(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    let (_, customer) = authorized_customer(state, &req).await?;
+    let body: DepositRequest = json_body(&req)?;
+    let key = idempotency::key(&req)?;
+    let now = time::now_rfc3339();
+    let outcome = match key {
+        Some(key) => state.store.deposit_once(&customer.id, &key, body.amount_cents, &now).await?,
+        None => state.store.deposit(&customer.id, body.amount_cents, &now).await?,
+    };
+    match outcome {
+        Deposited::Balance(wallet_balance_cents) => ok(&Balance { wallet_balance_cents }),
+        Deposited::NotFound => Err(ApiError::NotFound("customer")),
+        Deposited::OverLimit => Err(ApiError::validation("amount_cents", "would exceed the wallet balance limit")),
+        Deposited::KeyReusedWithOtherRequest => Err(idempotency::mismatch()),
+    }
+}

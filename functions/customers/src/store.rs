@@ -1,0 +1,399 @@
+//! DynamoDB access for the Customers table.
+//!
+//! One table keyed by `id` holds, told apart by `kind`:
+//! - customers (`id` = ULID),
+//! - unique-email guards (`email#<normalized email>` → `customer_id`), written in the
+//!   same transaction as the customer so two registrations cannot share an email,
+//! - login-failure counters (`login#<normalized email>`), expiring with `expires_at`,
+//! - idempotency records of deposits (`idem#<customer id>#<key>`), expiring too.
+
+use crate::domain::{AccountStatus, CustomerRecord, MAX_BALANCE_CENTS};
+use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::Client;
+use shared::auth::Role;
+use shared::db::{is_condition_failure, n, s, transact, Item};
+use shared::{idempotency, ApiError};
+
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+pub enum Created {
+    Yes,
+    EmailTaken,
+}
+
+pub enum Deposited {
+    Balance(i64),
+    NotFound,
+    OverLimit,
+    KeyReusedWithOtherRequest,
+}
+
+/// Fields a profile update sets (`Some`) or clears (`None`).
+#[derive(Default)]
+pub struct Changes {
+    pub set: Vec<(&'static str, aws_sdk_dynamodb::types::AttributeValue)>,
+    pub remove: Vec<&'static str>,
+}
+
+pub struct LoginFailures {
+    pub count: u32,
+    pub expires_at: u64,
+}
+
+fn guard_id(email: &str) -> String {
+    format!("email#{email}")
+}
+
+fn login_id(email: &str) -> String {
+    format!("login#{email}")
+}
+
+fn idempotency_id(customer_id: &str, key: &str) -> String {
+    format!("idem#{customer_id}#{key}")
+}
+
+fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ApiError> {
+    result.map_err(|e| ApiError::Internal(format!("building request: {e}")))
+}
+
+impl Store {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Writes the customer and its email guard atomically.
+    pub async fn create(&self, customer: &CustomerRecord) -> Result<Created, ApiError> {
+        let mut item: Item = serde_dynamo::to_item(customer)?;
+        item.insert("kind".into(), s("customer"));
+        let put_customer = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(id)")
+                .build(),
+        )?;
+        let put_guard = built(
+            Put::builder()
+                .table_name(&self.table)
+                .item("id", s(guard_id(&customer.email)))
+                .item("kind", s("email"))
+                .item("customer_id", s(&customer.id))
+                .condition_expression("attribute_not_exists(id)")
+                .build(),
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().put(put_customer).build(),
+            TransactWriteItem::builder().put(put_guard).build(),
+        ];
+        match transact(&self.client, items).await? {
+            Ok(()) => Ok(Created::Yes),
+            Err(cancelled) if cancelled.condition_failed(1) || cancelled.conflicted() => Ok(Created::EmailTaken),
+            Err(cancelled) => Err(ApiError::Internal(format!("register cancelled: {cancelled:?}"))),
+        }
+    }
+
+    /// The customer with this id, active or deleted.
+    pub async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(id))
+            .consistent_read(true)
+            .send()
+            .await?;
+        match output.item {
+            Some(item) if item.get("kind").and_then(|k| k.as_s().ok()).map(String::as_str) == Some("customer") => {
+                Ok(Some(serde_dynamo::from_item(item)?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The active customer with this (normalized) email.
+    pub async fn find_by_email(&self, email: &str) -> Result<Option<CustomerRecord>, ApiError> {
+        let guard = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(guard_id(email)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let Some(customer_id) = guard
+            .item
+            .as_ref()
+            .and_then(|item| item.get("customer_id"))
+            .and_then(|v| v.as_s().ok())
+        else {
+            return Ok(None);
+        };
+        Ok(self
+            .get(customer_id)
+            .await?
+            .filter(|c| c.status == AccountStatus::Active))
+    }
+
+    /// Applies a profile update to an active customer; `None` if there is none.
+    pub async fn update(&self, id: &str, changes: Changes, now: &str) -> Result<Option<CustomerRecord>, ApiError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id))
+            .condition_expression("attribute_exists(id) AND #status = :active")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":active", s("active"))
+            .expression_attribute_names("#updated_at", "updated_at")
+            .expression_attribute_values(":now", s(now))
+            .return_values(ReturnValue::AllNew);
+        let mut sets = vec!["#updated_at = :now".to_string()];
+        for (i, (name, value)) in changes.set.into_iter().enumerate() {
+            sets.push(format!("#s{i} = :s{i}"));
+            request = request
+                .expression_attribute_names(format!("#s{i}"), name)
+                .expression_attribute_values(format!(":s{i}"), value);
+        }
+        let mut expression = format!("SET {}", sets.join(", "));
+        if !changes.remove.is_empty() {
+            let removes: Vec<String> = (0..changes.remove.len()).map(|i| format!("#r{i}")).collect();
+            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+            for (i, name) in changes.remove.into_iter().enumerate() {
+                request = request.expression_attribute_names(format!("#r{i}"), name);
+            }
+        }
+        match request.update_expression(expression).send().await {
+            Ok(output) => Ok(Some(serde_dynamo::from_item(output.attributes.unwrap_or_default())?)),
+            Err(err) if is_condition_failure(&err) => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Marks the customer deleted and frees their email; false if there was none.
+    pub async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, ApiError> {
+        let mark_deleted = built(
+            Update::builder()
+                .table_name(&self.table)
+                .key("id", s(&customer.id))
+                .update_expression("SET #status = :deleted, updated_at = :now")
+                .condition_expression("#status = :active")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":deleted", s("deleted"))
+                .expression_attribute_values(":active", s("active"))
+                .expression_attribute_values(":now", s(now))
+                .build(),
+        )?;
+        let free_email = built(
+            Delete::builder()
+                .table_name(&self.table)
+                .key("id", s(guard_id(&customer.email)))
+                .condition_expression("attribute_not_exists(id) OR customer_id = :id")
+                .expression_attribute_values(":id", s(&customer.id))
+                .build(),
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().update(mark_deleted).build(),
+            TransactWriteItem::builder().delete(free_email).build(),
+        ];
+        match transact(&self.client, items).await? {
+            Ok(()) => Ok(true),
+            Err(cancelled) if cancelled.condition_failed(0) => Ok(false),
+            Err(cancelled) => Err(ApiError::Conflict(format!(
+                "the account changed during deletion; retry ({})",
+                cancelled.0.join(",")
+            ))),
+        }
+    }
+
+    pub async fn set_role(&self, id: &str, role: Role, now: &str) -> Result<Option<CustomerRecord>, ApiError> {
+        let changes = Changes {
+            set: vec![("role", serde_dynamo::to_attribute_value(role)?)],
+            remove: vec![],
+        };
+        self.update(id, changes, now).await
+    }
+
+    /// Adds to an active wallet atomically.
+    pub async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, ApiError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(id))
+            .update_expression("SET wallet_balance_cents = wallet_balance_cents + :amount, updated_at = :now")
+            .condition_expression("#kind = :customer AND #status = :active AND wallet_balance_cents <= :ceiling")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":customer", s("customer"))
+            .expression_attribute_values(":active", s("active"))
+            .expression_attribute_values(":amount", n(amount))
+            .expression_attribute_values(":ceiling", n(MAX_BALANCE_CENTS - amount))
+            .expression_attribute_values(":now", s(now))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                let record: CustomerRecord = serde_dynamo::from_item(output.attributes.unwrap_or_default())?;
+                Ok(Deposited::Balance(record.wallet_balance_cents))
+            }
+            Err(err) if is_condition_failure(&err) => Ok(match self.get(id).await? {
+                Some(c) if c.status == AccountStatus::Active => Deposited::OverLimit,
+                _ => Deposited::NotFound,
+            }),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Adds to a wallet at most once per idempotency key. The key's record stores the
+    /// resulting balance and is written in the same transaction as the new balance, so a
+    /// retry returns exactly the first answer and a crash cannot leave one without the other.
+    pub async fn deposit_once(&self, id: &str, key: &str, amount: i64, now: &str) -> Result<Deposited, ApiError> {
+        let record_id = idempotency_id(id, key);
+        let fingerprint = idempotency::fingerprint(&format!("deposit:{id}:{amount}"));
+        for _attempt in 0..8 {
+            if let Some(previous) = self.idempotency_record(&record_id).await? {
+                return Ok(if previous.0 == fingerprint {
+                    Deposited::Balance(previous.1)
+                } else {
+                    Deposited::KeyReusedWithOtherRequest
+                });
+            }
+            let customer = match self.get(id).await? {
+                Some(c) if c.status == AccountStatus::Active => c,
+                _ => return Ok(Deposited::NotFound),
+            };
+            let old = customer.wallet_balance_cents;
+            if old > MAX_BALANCE_CENTS - amount {
+                return Ok(Deposited::OverLimit);
+            }
+            let new = old + amount;
+            let remember = built(
+                Put::builder()
+                    .table_name(&self.table)
+                    .item("id", s(&record_id))
+                    .item("kind", s("idempotency"))
+                    .item("fingerprint", s(&fingerprint))
+                    .item("wallet_balance_cents", n(new))
+                    .item("expires_at", n(shared::time::epoch_seconds() + idempotency::RETENTION_SECONDS))
+                    .condition_expression("attribute_not_exists(id)")
+                    .build(),
+            )?;
+            let credit = built(
+                Update::builder()
+                    .table_name(&self.table)
+                    .key("id", s(id))
+                    .update_expression("SET wallet_balance_cents = :new, updated_at = :now")
+                    .condition_expression("#status = :active AND wallet_balance_cents = :old")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":active", s("active"))
+                    .expression_attribute_values(":old", n(old))
+                    .expression_attribute_values(":new", n(new))
+                    .expression_attribute_values(":now", s(now))
+                    .build(),
+            )?;
+            let items = vec![
+                TransactWriteItem::builder().put(remember).build(),
+                TransactWriteItem::builder().update(credit).build(),
+            ];
+            match transact(&self.client, items).await? {
+                Ok(()) => return Ok(Deposited::Balance(new)),
+                // The key was used meanwhile, or the balance moved: look again.
+                Err(_) => continue,
+            }
+        }
+        Err(ApiError::Conflict("the wallet is changing too fast; retry".into()))
+    }
+
+    async fn idempotency_record(&self, record_id: &str) -> Result<Option<(String, i64)>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(record_id))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let Some(item) = output.item else {
+            return Ok(None);
+        };
+        let fingerprint = item.get("fingerprint").and_then(|v| v.as_s().ok()).cloned();
+        let balance = item
+            .get("wallet_balance_cents")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok());
+        match (fingerprint, balance) {
+            (Some(f), Some(b)) => Ok(Some((f, b))),
+            _ => Err(ApiError::Internal(format!("malformed idempotency record {record_id}"))),
+        }
+    }
+
+    /// Recent failed logins for an email, if the window has not expired.
+    pub async fn login_failures(&self, email: &str, now: u64) -> Result<Option<LoginFailures>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(login_id(email)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let number = |item: &Item, name: &str| -> u64 {
+            item.get(name)
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        Ok(output.item.and_then(|item| {
+            let expires_at = number(&item, "expires_at");
+            (expires_at > now).then(|| LoginFailures {
+                count: number(&item, "failures") as u32,
+                expires_at,
+            })
+        }))
+    }
+
+    /// Counts a failed login within the current window, or opens a new window.
+    pub async fn record_login_failure(&self, email: &str, now: u64, window_seconds: u64) -> Result<(), ApiError> {
+        let counted = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(login_id(email)))
+            .update_expression("SET failures = failures + :one")
+            .condition_expression("expires_at > :now")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", n(now))
+            .send()
+            .await;
+        match counted {
+            Ok(_) => Ok(()),
+            Err(err) if is_condition_failure(&err) => {
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .item("id", s(login_id(email)))
+                    .item("kind", s("login_failures"))
+                    .item("failures", n(1))
+                    .item("expires_at", n(now + window_seconds))
+                    .send()
+                    .await?;
+                Ok(())
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    pub async fn clear_login_failures(&self, email: &str) -> Result<(), ApiError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("id", s(login_id(email)))
+            .send()
+            .await?;
+        Ok(())
+    }
+}
