@@ -55,7 +55,9 @@ impl Principal {
         if self.is_admin() || (self.role == Role::Customer && self.subject == customer_id) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden("not allowed to access another customer's resources"))
+            Err(ApiError::Forbidden(
+                "not allowed to access another customer's resources",
+            ))
         }
     }
 }
@@ -100,12 +102,20 @@ impl TokenKeys {
     /// Customer and admin tokens: `JWT_SECRET`, lifetime `ACCESS_TOKEN_TTL_SECONDS` (default 900).
     pub fn users_from_env() -> Result<Self, ConfigError> {
         let ttl = config::parsed_or("ACCESS_TOKEN_TTL_SECONDS", 900u64)?;
-        Ok(Self::new(&config::secret("JWT_SECRET")?, USER_AUDIENCE, ttl))
+        Ok(Self::new(
+            &config::secret("JWT_SECRET")?,
+            USER_AUDIENCE,
+            ttl,
+        ))
     }
 
     /// Service tokens: `SERVICE_TOKEN_SECRET`, one minute.
     pub fn services_from_env() -> Result<Self, ConfigError> {
-        Ok(Self::new(&config::secret("SERVICE_TOKEN_SECRET")?, SERVICE_AUDIENCE, 60))
+        Ok(Self::new(
+            &config::secret("SERVICE_TOKEN_SECRET")?,
+            SERVICE_AUDIENCE,
+            60,
+        ))
     }
 
     pub fn issue(&self, subject: &str, role: Role) -> Result<IssuedToken, ApiError> {
@@ -194,12 +204,20 @@ mod tests {
                 iat: 1,
                 exp: 2,
             };
-            token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
+            token = encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(SECRET),
+            )
+            .unwrap();
             token
         };
         // alg "none": header {"alg":"none"}, the same claims, no signature.
         let payload = good.split('.').nth(1).unwrap();
-        let alg_none = format!("{}.{payload}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#));
+        let alg_none = format!(
+            "{}.{payload}.",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
+        );
         // Tampered: promote to admin without re-signing.
         let claims: serde_json::Value =
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
@@ -213,8 +231,14 @@ mod tests {
             parts[2]
         );
         for (name, token) in [
-            ("wrong key", other_key.issue("01ABC", Role::Customer).unwrap().token),
-            ("wrong audience", wrong_audience.issue("01ABC", Role::Customer).unwrap().token),
+            (
+                "wrong key",
+                other_key.issue("01ABC", Role::Customer).unwrap().token,
+            ),
+            (
+                "wrong audience",
+                wrong_audience.issue("01ABC", Role::Customer).unwrap().token,
+            ),
             ("expired", expired_token),
             ("alg none", alg_none),
             ("tampered", tampered),
@@ -240,9 +264,18 @@ mod tests {
 
     #[test]
     fn ownership_rules() {
-        let alice = Principal { subject: "A".into(), role: Role::Customer };
-        let admin = Principal { subject: "Z".into(), role: Role::Admin };
-        let service = Principal { subject: "A".into(), role: Role::Service };
+        let alice = Principal {
+            subject: "A".into(),
+            role: Role::Customer,
+        };
+        let admin = Principal {
+            subject: "Z".into(),
+            role: Role::Admin,
+        };
+        let service = Principal {
+            subject: "A".into(),
+            role: Role::Service,
+        };
         assert!(alice.require_self_or_admin("A").is_ok());
         assert!(alice.require_self_or_admin("B").is_err());
         assert!(admin.require_self_or_admin("B").is_ok());

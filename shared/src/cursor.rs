@@ -49,7 +49,11 @@ impl CursorCodec {
             let value = match value {
                 AttributeValue::S(s) => serde_json::json!({ "S": s }),
                 AttributeValue::N(n) => serde_json::json!({ "N": n }),
-                _ => return Err(ApiError::Internal(format!("cursor key attribute {name} is not S or N"))),
+                _ => {
+                    return Err(ApiError::Internal(format!(
+                        "cursor key attribute {name} is not S or N"
+                    )))
+                }
             };
             plain.insert(name.clone(), value);
         }
@@ -97,7 +101,10 @@ mod tests {
 
     fn key() -> Key {
         HashMap::from([
-            ("id".to_string(), AttributeValue::S("01J0000000000000000000000".into())),
+            (
+                "id".to_string(),
+                AttributeValue::S("01J0000000000000000000000".into()),
+            ),
             ("price_cents".to_string(), AttributeValue::N("1299".into())),
         ])
     }
@@ -129,8 +136,17 @@ mod tests {
             "%%%.###",
             "\u{1F600}.\u{1F600}",
         ] {
-            assert!(matches!(codec().decode("products|all", bad), Err(ApiError::BadRequest(_))), "{bad:?}");
+            assert!(
+                matches!(
+                    codec().decode("products|all", bad),
+                    Err(ApiError::BadRequest(_))
+                ),
+                "{bad:?}"
+            );
         }
-        assert!(codec().decode("products|category=books", &cursor).is_err(), "foreign scope accepted");
+        assert!(
+            codec().decode("products|category=books", &cursor).is_err(),
+            "foreign scope accepted"
+        );
     }
 }

@@ -48,7 +48,9 @@ pub struct Cancelled(pub Vec<String>);
 impl Cancelled {
     /// The condition of item `index` did not hold.
     pub fn condition_failed(&self, index: usize) -> bool {
-        self.0.get(index).is_some_and(|code| code == "ConditionalCheckFailed")
+        self.0
+            .get(index)
+            .is_some_and(|code| code == "ConditionalCheckFailed")
     }
 
     /// Another transaction touched the same items at the same time.
@@ -58,8 +60,16 @@ impl Cancelled {
 }
 
 /// Runs a transaction. `Ok(Err(_))` means it was cancelled, with the reasons per item.
-pub async fn transact(client: &Client, items: Vec<TransactWriteItem>) -> Result<Result<(), Cancelled>, ApiError> {
-    match client.transact_write_items().set_transact_items(Some(items)).send().await {
+pub async fn transact(
+    client: &Client,
+    items: Vec<TransactWriteItem>,
+) -> Result<Result<(), Cancelled>, ApiError> {
+    match client
+        .transact_write_items()
+        .set_transact_items(Some(items))
+        .send()
+        .await
+    {
         Ok(_) => Ok(Ok(())),
         Err(err) => match err.as_service_error() {
             Some(TransactWriteItemsError::TransactionCanceledException(cancel)) => {

@@ -95,7 +95,9 @@ impl ApiError {
             Self::Conflict(_) => ("/problems/conflict", "Conflict"),
             Self::PaymentRequired(_) => ("/problems/insufficient-funds", "Payment required"),
             Self::PayloadTooLarge { .. } => ("/problems/payload-too-large", "Payload too large"),
-            Self::UnsupportedMediaType => ("/problems/unsupported-media-type", "Unsupported media type"),
+            Self::UnsupportedMediaType => {
+                ("/problems/unsupported-media-type", "Unsupported media type")
+            }
             Self::Validation(_) => ("/problems/validation", "Invalid request"),
             Self::TooManyRequests { .. } => ("/problems/too-many-requests", "Too many requests"),
             Self::Unavailable(_) => ("/problems/unavailable", "Service unavailable"),
@@ -130,7 +132,9 @@ impl ApiError {
     pub fn into_response(self) -> Response<Body> {
         match &self {
             Self::Internal(context) => tracing::error!(error = %context, "internal error"),
-            Self::Unavailable(context) => tracing::warn!(error = %context, "dependency unavailable"),
+            Self::Unavailable(context) => {
+                tracing::warn!(error = %context, "dependency unavailable")
+            }
             _ => {}
         }
         let status = self.status();
@@ -176,9 +180,9 @@ where
     fn from(err: SdkError<E, HttpResponse>) -> Self {
         let context = format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&err));
         let transient = match &err {
-            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-                true
-            }
+            SdkError::TimeoutError(_)
+            | SdkError::DispatchFailure(_)
+            | SdkError::ResponseError(_) => true,
             SdkError::ServiceError(service) => {
                 service.raw().status().is_server_error()
                     || service
@@ -234,18 +238,27 @@ mod tests {
     #[test]
     fn internal_context_never_reaches_the_client() {
         let secret = "Table shop-customers: ConditionalCheckFailed at arn:aws:dynamodb";
-        for err in [ApiError::Internal(secret.into()), ApiError::Unavailable(secret.into())] {
+        for err in [
+            ApiError::Internal(secret.into()),
+            ApiError::Unavailable(secret.into()),
+        ] {
             let status = err.status();
             let response = err.into_response();
             assert_eq!(response.status(), status);
             let text = serde_json::to_string(&body_json(response)).unwrap();
-            assert!(!text.contains("shop-customers") && !text.contains("arn:"), "{text}");
+            assert!(
+                !text.contains("shop-customers") && !text.contains("arn:"),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn too_many_requests_says_when_to_retry() {
-        let response = ApiError::TooManyRequests { retry_after_secs: 42 }.into_response();
+        let response = ApiError::TooManyRequests {
+            retry_after_secs: 42,
+        }
+        .into_response();
         assert_eq!(response.status(), 429);
         assert_eq!(response.headers()[header::RETRY_AFTER], "42");
     }

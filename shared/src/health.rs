@@ -49,7 +49,11 @@ pub fn status(service: &'static str) -> Result<Response<Body>, ApiError> {
 }
 
 /// Asks every table to describe itself; 503 if any does not answer.
-pub async fn database(client: &Client, service: &'static str, tables: &[TableRef]) -> Result<Response<Body>, ApiError> {
+pub async fn database(
+    client: &Client,
+    service: &'static str,
+    tables: &[TableRef],
+) -> Result<Response<Body>, ApiError> {
     let checks = tables.iter().map(|t| async move {
         let started = Instant::now();
         let result = client.describe_table().table_name(&t.table).send().await;
@@ -87,7 +91,11 @@ pub async fn database(client: &Client, service: &'static str, tables: &[TableRef
 }
 
 /// Reads the physical name of a table from the environment.
-pub fn table(service: &'static str, name: &'static str, env_var: &'static str) -> Result<TableRef, crate::config::ConfigError> {
+pub fn table(
+    service: &'static str,
+    name: &'static str,
+    env_var: &'static str,
+) -> Result<TableRef, crate::config::ConfigError> {
     Ok(TableRef {
         service,
         name,
@@ -106,7 +114,10 @@ pub struct DatabaseCheck {
 pub type TableSpec = (&'static str, &'static str, &'static str);
 
 impl DatabaseCheck {
-    pub async fn load(service: &'static str, specs: &[TableSpec]) -> Result<Self, crate::config::ConfigError> {
+    pub async fn load(
+        service: &'static str,
+        specs: &[TableSpec],
+    ) -> Result<Self, crate::config::ConfigError> {
         let tables = specs
             .iter()
             .map(|(owner, name, env_var)| table(owner, name, env_var))
@@ -125,17 +136,22 @@ impl DatabaseCheck {
 
 /// The whole `GET /{service}/health/status` function.
 pub async fn serve_status(service: &'static str) -> Result<(), lambda_http::Error> {
-    crate::runtime::serve(async move { Ok(service) }, |service: &'static &'static str, _req| async move {
-        status(service)
-    })
+    crate::runtime::serve(
+        async move { Ok(service) },
+        |service: &'static &'static str, _req| async move { status(service) },
+    )
     .await
 }
 
 /// The whole `GET /{service}/health/database` function.
-pub async fn serve_database(service: &'static str, specs: &'static [TableSpec]) -> Result<(), lambda_http::Error> {
-    crate::runtime::serve(DatabaseCheck::load(service, specs), |check: &'static DatabaseCheck, _req| {
-        check.report()
-    })
+pub async fn serve_database(
+    service: &'static str,
+    specs: &'static [TableSpec],
+) -> Result<(), lambda_http::Error> {
+    crate::runtime::serve(
+        DatabaseCheck::load(service, specs),
+        |check: &'static DatabaseCheck, _req| check.report(),
+    )
     .await
 }
 

@@ -31,7 +31,9 @@ pub fn json_body<T: DeserializeOwned + Validate>(req: &Request) -> Result<T, Api
         return Err(ApiError::UnsupportedMediaType);
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::BadRequest("a JSON request body is required".into()));
+        return Err(ApiError::BadRequest(
+            "a JSON request body is required".into(),
+        ));
     }
     let value: T = serde_json::from_slice(bytes).map_err(|e| {
         let what = match e.classify() {
@@ -58,7 +60,8 @@ fn is_json_content_type(req: &Request) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    media_type == "application/json" || (media_type.starts_with("application/") && media_type.ends_with("+json"))
+    media_type == "application/json"
+        || (media_type.starts_with("application/") && media_type.ends_with("+json"))
 }
 
 /// Every invalid field with a readable message, sorted by field name.
@@ -106,7 +109,8 @@ fn default_message(
 
 /// A path parameter filled in by the gateway.
 pub fn path_param<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.path_parameters_ref().and_then(|params| params.first(name))
+    req.path_parameters_ref()
+        .and_then(|params| params.first(name))
 }
 
 /// A query parameter, if present.
@@ -140,7 +144,8 @@ pub fn header_str<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 }
 
 pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Result<Response<Body>, ApiError> {
-    let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(format!("serializing response: {e}")))?;
+    let body = serde_json::to_string(value)
+        .map_err(|e| ApiError::Internal(format!("serializing response: {e}")))?;
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")
@@ -195,7 +200,10 @@ mod tests {
 
     #[test]
     fn good_bodies_parse() {
-        let req = request(Some("application/json; charset=utf-8"), r#"{"name":"abc","rating":3}"#);
+        let req = request(
+            Some("application/json; charset=utf-8"),
+            r#"{"name":"abc","rating":3}"#,
+        );
         let sample: Sample = json_body(&req).unwrap();
         assert_eq!((sample.name.as_str(), sample.rating), ("abc", 3));
     }
@@ -207,9 +215,21 @@ mod tests {
         assert_eq!(status_of(json_body(&request(json, ""))), 400);
         assert_eq!(status_of(json_body(&request(json, "null"))), 400);
         assert_eq!(status_of(json_body(&request(json, "[1,2]"))), 400);
-        assert_eq!(status_of(json_body(&request(json, r#"{"name":"a","rating":"5"}"#))), 400);
-        assert_eq!(status_of(json_body(&request(json, r#"{"name":"a","rating":1,"role":"admin"}"#))), 400);
-        assert_eq!(status_of(json_body(&request(Some("text/plain"), "{}"))), 415);
+        assert_eq!(
+            status_of(json_body(&request(json, r#"{"name":"a","rating":"5"}"#))),
+            400
+        );
+        assert_eq!(
+            status_of(json_body(&request(
+                json,
+                r#"{"name":"a","rating":1,"role":"admin"}"#
+            ))),
+            400
+        );
+        assert_eq!(
+            status_of(json_body(&request(Some("text/plain"), "{}"))),
+            415
+        );
         assert_eq!(status_of(json_body(&request(None, "{}"))), 415);
         let huge = format!(r#"{{"name":"{}","rating":1}}"#, "x".repeat(MAX_BODY_BYTES));
         assert_eq!(status_of(json_body(&request(json, &huge))), 413);
@@ -230,7 +250,10 @@ mod tests {
 
     #[test]
     fn unicode_lengths_count_characters() {
-        let req = request(Some("application/json"), r#"{"name":"日本語🚀","rating":1}"#);
+        let req = request(
+            Some("application/json"),
+            r#"{"name":"日本語🚀","rating":1}"#,
+        );
         assert!(json_body::<Sample>(&req).is_ok());
     }
 }

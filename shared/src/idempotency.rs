@@ -67,7 +67,9 @@ mod tests {
         assert_eq!(key(&with("abc-123")).unwrap().as_deref(), Some("abc-123"));
         assert!(key(&with("has space")).is_err());
         assert!(key(&with(&"k".repeat(129))).is_err());
-        let none = lambda_http::http::Request::builder().body(lambda_http::Body::Empty).unwrap();
+        let none = lambda_http::http::Request::builder()
+            .body(lambda_http::Body::Empty)
+            .unwrap();
         assert_eq!(key(&none).unwrap(), None);
     }
 }

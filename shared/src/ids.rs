@@ -25,8 +25,18 @@ mod tests {
     fn ids_round_trip_and_garbage_is_not_found() {
         let id = new_id();
         assert_eq!(parse_id(&id, "thing").unwrap(), id);
-        for bad in ["", "1", "../etc/passwd", "' OR 1=1 --", "ÄÖÜ", &"9".repeat(26)] {
-            assert!(matches!(parse_id(bad, "thing"), Err(ApiError::NotFound(_))), "{bad}");
+        for bad in [
+            "",
+            "1",
+            "../etc/passwd",
+            "' OR 1=1 --",
+            "ÄÖÜ",
+            &"9".repeat(26),
+        ] {
+            assert!(
+                matches!(parse_id(bad, "thing"), Err(ApiError::NotFound(_))),
+                "{bad}"
+            );
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Password hashing with argon2id (OWASP parameters), always off the async executor.
 
 use crate::ApiError;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 /// OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
@@ -33,7 +35,11 @@ pub async fn verify_password(password: String, stored_hash: Option<String>) -> b
         let known = stored_hash.is_some();
         let phc = stored_hash.unwrap_or_else(|| DUMMY_HASH.to_string());
         let matches = PasswordHash::new(&phc)
-            .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                hasher()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         known && matches
     })
@@ -56,7 +62,10 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_accounts_never_verify() {
-        assert!(PasswordHash::new(DUMMY_HASH).is_ok(), "dummy hash must parse, or timing leaks");
+        assert!(
+            PasswordHash::new(DUMMY_HASH).is_ok(),
+            "dummy hash must parse, or timing leaks"
+        );
         assert!(!verify_password("anything".into(), None).await);
     }
 }

@@ -41,7 +41,9 @@ where
         let method = req.method().clone();
         let path = req.uri().path().to_string();
         let started = Instant::now();
-        let response = handler(state, req).await.unwrap_or_else(ApiError::into_response);
+        let response = handler(state, req)
+            .await
+            .unwrap_or_else(ApiError::into_response);
         tracing::info!(
             %method,
             %path,

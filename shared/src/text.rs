@@ -13,15 +13,24 @@ fn error(code: &'static str, message: &'static str) -> ValidationError {
 /// Single-line text: no control characters at all.
 pub fn single_line(value: &str) -> Result<(), ValidationError> {
     if value.chars().any(char::is_control) {
-        return Err(error("control_characters", "must not contain control characters"));
+        return Err(error(
+            "control_characters",
+            "must not contain control characters",
+        ));
     }
     not_blank(value)
 }
 
 /// Multi-line text: newlines and tabs allowed, other control characters not.
 pub fn multi_line(value: &str) -> Result<(), ValidationError> {
-    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(error("control_characters", "must not contain control characters"));
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(error(
+            "control_characters",
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }

@@ -87,16 +87,18 @@ fn username_chars(value: &str) -> Result<(), ValidationError> {
     {
         Ok(())
     } else {
-        Err(message("username", "may contain only letters, digits, '_', '.' and '-'"))
+        Err(message(
+            "username",
+            "may contain only letters, digits, '_', '.' and '-'",
+        ))
     }
 }
 
 fn phone_chars(value: &str) -> Result<(), ValidationError> {
     let digits = value.chars().filter(char::is_ascii_digit).count();
-    let allowed = value
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (i == 0 && c == '+'));
+    let allowed = value.chars().enumerate().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (i == 0 && c == '+')
+    });
     if allowed && (5..=15).contains(&digits) {
         Ok(())
     } else {
@@ -171,7 +173,11 @@ impl ProfilePatch {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct DepositRequest {
-    #[validate(range(min = 1, max = 100_000_000, message = "must be between 1 and 100000000"))]
+    #[validate(range(
+        min = 1,
+        max = 100_000_000,
+        message = "must be between 1 and 100000000"
+    ))]
     pub amount_cents: i64,
 }
 
@@ -191,8 +197,12 @@ mod tests {
 
     fn register(json: &str) -> Result<RegisterRequest, Vec<String>> {
         let req: RegisterRequest = serde_json::from_str(json).map_err(|e| vec![e.to_string()])?;
-        req.validate()
-            .map_err(|e| shared::http::field_errors(&e).into_iter().map(|f| f.field).collect())?;
+        req.validate().map_err(|e| {
+            shared::http::field_errors(&e)
+                .into_iter()
+                .map(|f| f.field)
+                .collect()
+        })?;
         Ok(req)
     }
 
@@ -211,13 +221,19 @@ mod tests {
             r#"{"email":"not-an-email","password":"short","full_name":"","phone":"call me","username":"a b"}"#,
         )
         .unwrap_err();
-        assert_eq!(errors, ["email", "full_name", "password", "phone", "username"]);
+        assert_eq!(
+            errors,
+            ["email", "full_name", "password", "phone", "username"]
+        );
     }
 
     #[test]
     fn password_bounds_are_8_to_128_characters() {
         let with = |pw: &str| {
-            register(&format!(r#"{{"email":"a@b.co","password":"{pw}","full_name":"A"}}"#)).is_ok()
+            register(&format!(
+                r#"{{"email":"a@b.co","password":"{pw}","full_name":"A"}}"#
+            ))
+            .is_ok()
         };
         assert!(!with(&"x".repeat(7)));
         assert!(with(&"x".repeat(8)));
@@ -227,8 +243,16 @@ mod tests {
 
     #[test]
     fn clients_cannot_send_server_owned_fields() {
-        for field in ["role", "wallet_balance_cents", "id", "status", "password_hash"] {
-            let json = format!(r#"{{"email":"a@b.co","password":"longenough","full_name":"A","{field}":"x"}}"#);
+        for field in [
+            "role",
+            "wallet_balance_cents",
+            "id",
+            "status",
+            "password_hash",
+        ] {
+            let json = format!(
+                r#"{{"email":"a@b.co","password":"longenough","full_name":"A","{field}":"x"}}"#
+            );
             assert!(register(&json).is_err(), "{field} accepted");
         }
         let patch: Result<ProfilePatch, _> = serde_json::from_str(r#"{"wallet_balance_cents":5}"#);
@@ -239,8 +263,16 @@ mod tests {
 
     #[test]
     fn deposits_must_be_positive_and_bounded() {
-        for (amount, ok) in [(0, false), (-5, false), (1, true), (MAX_DEPOSIT_CENTS, true), (MAX_DEPOSIT_CENTS + 1, false)] {
-            let req = DepositRequest { amount_cents: amount };
+        for (amount, ok) in [
+            (0, false),
+            (-5, false),
+            (1, true),
+            (MAX_DEPOSIT_CENTS, true),
+            (MAX_DEPOSIT_CENTS + 1, false),
+        ] {
+            let req = DepositRequest {
+                amount_cents: amount,
+            };
             assert_eq!(req.validate().is_ok(), ok, "{amount}");
         }
     }

@@ -1,8 +1,8 @@
 //! The HTTP side of each Customers endpoint: parse, authorize, call the store, answer.
 
 use crate::domain::{
-    check_not_blank, clean, normalize_email, AccountStatus, CustomerRecord, CustomerView, DepositRequest, LoginRequest,
-    ProfilePatch, RegisterRequest,
+    check_not_blank, clean, normalize_email, AccountStatus, CustomerRecord, CustomerView,
+    DepositRequest, LoginRequest, ProfilePatch, RegisterRequest,
 };
 use crate::store::{Changes, Created, Deposited};
 use crate::State;
@@ -12,7 +12,7 @@ use serde::Serialize;
 use shared::auth::{Principal, Role};
 use shared::http::{json, json_body, no_content, ok, path_param};
 use shared::password::{hash_password, verify_password};
-use shared::{ids, idempotency, time, ApiError};
+use shared::{idempotency, ids, time, ApiError};
 
 /// After this many failed logins for one account within the window, logins are refused.
 pub const MAX_LOGIN_FAILURES: u32 = 5;
@@ -41,12 +41,15 @@ pub async fn register(state: &State, req: Request) -> Result<Response<Body>, Api
         Created::Yes => {
             let location = format!("/profile/{}", customer.id);
             let mut response = json(StatusCode::CREATED, &CustomerView::from(customer))?;
-            response
-                .headers_mut()
-                .insert(header::LOCATION, location.parse().expect("ids are header-safe"));
+            response.headers_mut().insert(
+                header::LOCATION,
+                location.parse().expect("ids are header-safe"),
+            );
             Ok(response)
         }
-        Created::EmailTaken => Err(ApiError::Conflict("an account with this email already exists".into())),
+        Created::EmailTaken => Err(ApiError::Conflict(
+            "an account with this email already exists".into(),
+        )),
     }
 }
 
@@ -73,9 +76,16 @@ pub async fn login(state: &State, req: Request) -> Result<Response<Body>, ApiErr
     }
     let customer = state.store.find_by_email(&email).await?;
     // Verified against a dummy hash when the account does not exist: same time, same answer.
-    let verified = verify_password(body.password, customer.as_ref().map(|c| c.password_hash.clone())).await;
+    let verified = verify_password(
+        body.password,
+        customer.as_ref().map(|c| c.password_hash.clone()),
+    )
+    .await;
     let Some(customer) = customer.filter(|_| verified) else {
-        state.store.record_login_failure(&email, now, LOGIN_WINDOW_SECONDS).await?;
+        state
+            .store
+            .record_login_failure(&email, now, LOGIN_WINDOW_SECONDS)
+            .await?;
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
     state.store.clear_login_failures(&email).await?;
@@ -91,7 +101,10 @@ pub async fn login(state: &State, req: Request) -> Result<Response<Body>, ApiErr
 
 /// The `{id}` of a profile route, after checking the caller may act on it.
 /// Authorization comes first, so a customer learns nothing about other ids.
-async fn authorized_customer(state: &State, req: &Request) -> Result<(Principal, CustomerRecord), ApiError> {
+async fn authorized_customer(
+    state: &State,
+    req: &Request,
+) -> Result<(Principal, CustomerRecord), ApiError> {
     let principal = state.tokens.authenticate(req)?;
     let raw_id = path_param(req, "id").unwrap_or_default();
     let id = ids::parse_id(raw_id, "customer").or_else(|e| {
@@ -121,14 +134,23 @@ pub async fn update_profile(state: &State, req: Request) -> Result<Response<Body
         return Err(ApiError::Forbidden("only an admin can change a role"));
     }
     if patch.is_empty() {
-        return Err(ApiError::validation("body", "must contain at least one field to change"));
+        return Err(ApiError::validation(
+            "body",
+            "must contain at least one field to change",
+        ));
     }
     let mut changes = Changes::default();
     if let Some(full_name) = &patch.full_name {
         check_not_blank("full_name", full_name).map_err(|e| ApiError::Validation(vec![e]))?;
-        changes.set.push(("full_name", shared::db::s(clean(full_name))));
+        changes
+            .set
+            .push(("full_name", shared::db::s(clean(full_name))));
     }
-    for (name, value) in [("username", &patch.username), ("address", &patch.address), ("phone", &patch.phone)] {
+    for (name, value) in [
+        ("username", &patch.username),
+        ("address", &patch.address),
+        ("phone", &patch.phone),
+    ] {
         match value.as_deref().map(clean) {
             Some(v) if v.is_empty() => changes.remove.push(name),
             Some(v) => changes.set.push((name, shared::db::s(v))),
@@ -136,24 +158,39 @@ pub async fn update_profile(state: &State, req: Request) -> Result<Response<Body
         }
     }
     if let Some(role) = patch.role {
-        changes.set.push(("role", serde_dynamo::to_attribute_value(role)?));
+        changes
+            .set
+            .push(("role", serde_dynamo::to_attribute_value(role)?));
     }
     match (patch.password, patch.current_password) {
         (Some(password), Some(current)) => {
             if !verify_password(current, Some(customer.password_hash.clone())).await {
                 return Err(ApiError::Forbidden("current_password is incorrect"));
             }
-            changes.set.push(("password_hash", shared::db::s(hash_password(password).await?)));
+            changes.set.push((
+                "password_hash",
+                shared::db::s(hash_password(password).await?),
+            ));
         }
         (Some(_), None) => {
-            return Err(ApiError::validation("current_password", "is required to change the password"));
+            return Err(ApiError::validation(
+                "current_password",
+                "is required to change the password",
+            ));
         }
         (None, Some(_)) => {
-            return Err(ApiError::validation("current_password", "is only accepted with password"));
+            return Err(ApiError::validation(
+                "current_password",
+                "is only accepted with password",
+            ));
         }
         (None, None) => {}
     }
-    match state.store.update(&customer.id, changes, &time::now_rfc3339()).await? {
+    match state
+        .store
+        .update(&customer.id, changes, &time::now_rfc3339())
+        .await?
+    {
         Some(updated) => ok(&CustomerView::from(updated)),
         None => Err(ApiError::NotFound("customer")),
     }
@@ -181,13 +218,28 @@ pub async fn deposit(state: &State, req: Request) -> Result<Response<Body>, ApiE
     let key = idempotency::key(&req)?;
     let now = time::now_rfc3339();
     let outcome = match key {
-        Some(key) => state.store.deposit_once(&customer.id, &key, body.amount_cents, &now).await?,
-        None => state.store.deposit(&customer.id, body.amount_cents, &now).await?,
+        Some(key) => {
+            state
+                .store
+                .deposit_once(&customer.id, &key, body.amount_cents, &now)
+                .await?
+        }
+        None => {
+            state
+                .store
+                .deposit(&customer.id, body.amount_cents, &now)
+                .await?
+        }
     };
     match outcome {
-        Deposited::Balance(wallet_balance_cents) => ok(&Balance { wallet_balance_cents }),
+        Deposited::Balance(wallet_balance_cents) => ok(&Balance {
+            wallet_balance_cents,
+        }),
         Deposited::NotFound => Err(ApiError::NotFound("customer")),
-        Deposited::OverLimit => Err(ApiError::validation("amount_cents", "would exceed the wallet balance limit")),
+        Deposited::OverLimit => Err(ApiError::validation(
+            "amount_cents",
+            "would exceed the wallet balance limit",
+        )),
         Deposited::KeyReusedWithOtherRequest => Err(idempotency::mismatch()),
     }
 }

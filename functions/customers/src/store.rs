@@ -90,8 +90,12 @@ impl Store {
         ];
         match transact(&self.client, items).await? {
             Ok(()) => Ok(Created::Yes),
-            Err(cancelled) if cancelled.condition_failed(1) || cancelled.conflicted() => Ok(Created::EmailTaken),
-            Err(cancelled) => Err(ApiError::Internal(format!("register cancelled: {cancelled:?}"))),
+            Err(cancelled) if cancelled.condition_failed(1) || cancelled.conflicted() => {
+                Ok(Created::EmailTaken)
+            }
+            Err(cancelled) => Err(ApiError::Internal(format!(
+                "register cancelled: {cancelled:?}"
+            ))),
         }
     }
 
@@ -106,7 +110,13 @@ impl Store {
             .send()
             .await?;
         match output.item {
-            Some(item) if item.get("kind").and_then(|k| k.as_s().ok()).map(String::as_str) == Some("customer") => {
+            Some(item)
+                if item
+                    .get("kind")
+                    .and_then(|k| k.as_s().ok())
+                    .map(String::as_str)
+                    == Some("customer") =>
+            {
                 Ok(Some(serde_dynamo::from_item(item)?))
             }
             _ => Ok(None),
@@ -138,7 +148,12 @@ impl Store {
     }
 
     /// Applies a profile update to an active customer; `None` if there is none.
-    pub async fn update(&self, id: &str, changes: Changes, now: &str) -> Result<Option<CustomerRecord>, ApiError> {
+    pub async fn update(
+        &self,
+        id: &str,
+        changes: Changes,
+        now: &str,
+    ) -> Result<Option<CustomerRecord>, ApiError> {
         let mut request = self
             .client
             .update_item()
@@ -159,14 +174,18 @@ impl Store {
         }
         let mut expression = format!("SET {}", sets.join(", "));
         if !changes.remove.is_empty() {
-            let removes: Vec<String> = (0..changes.remove.len()).map(|i| format!("#r{i}")).collect();
+            let removes: Vec<String> = (0..changes.remove.len())
+                .map(|i| format!("#r{i}"))
+                .collect();
             expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
             for (i, name) in changes.remove.into_iter().enumerate() {
                 request = request.expression_attribute_names(format!("#r{i}"), name);
             }
         }
         match request.update_expression(expression).send().await {
-            Ok(output) => Ok(Some(serde_dynamo::from_item(output.attributes.unwrap_or_default())?)),
+            Ok(output) => Ok(Some(serde_dynamo::from_item(
+                output.attributes.unwrap_or_default(),
+            )?)),
             Err(err) if is_condition_failure(&err) => Ok(None),
             Err(err) => Err(err.into()),
         }
@@ -208,7 +227,12 @@ impl Store {
         }
     }
 
-    pub async fn set_role(&self, id: &str, role: Role, now: &str) -> Result<Option<CustomerRecord>, ApiError> {
+    pub async fn set_role(
+        &self,
+        id: &str,
+        role: Role,
+        now: &str,
+    ) -> Result<Option<CustomerRecord>, ApiError> {
         let changes = Changes {
             set: vec![("role", serde_dynamo::to_attribute_value(role)?)],
             remove: vec![],
@@ -223,8 +247,12 @@ impl Store {
             .update_item()
             .table_name(&self.table)
             .key("id", s(id))
-            .update_expression("SET wallet_balance_cents = wallet_balance_cents + :amount, updated_at = :now")
-            .condition_expression("#kind = :customer AND #status = :active AND wallet_balance_cents <= :ceiling")
+            .update_expression(
+                "SET wallet_balance_cents = wallet_balance_cents + :amount, updated_at = :now",
+            )
+            .condition_expression(
+                "#kind = :customer AND #status = :active AND wallet_balance_cents <= :ceiling",
+            )
             .expression_attribute_names("#kind", "kind")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":customer", s("customer"))
@@ -237,7 +265,8 @@ impl Store {
             .await;
         match result {
             Ok(output) => {
-                let record: CustomerRecord = serde_dynamo::from_item(output.attributes.unwrap_or_default())?;
+                let record: CustomerRecord =
+                    serde_dynamo::from_item(output.attributes.unwrap_or_default())?;
                 Ok(Deposited::Balance(record.wallet_balance_cents))
             }
             Err(err) if is_condition_failure(&err) => Ok(match self.get(id).await? {
@@ -251,7 +280,13 @@ impl Store {
     /// Adds to a wallet at most once per idempotency key. The key's record stores the
     /// resulting balance and is written in the same transaction as the new balance, so a
     /// retry returns exactly the first answer and a crash cannot leave one without the other.
-    pub async fn deposit_once(&self, id: &str, key: &str, amount: i64, now: &str) -> Result<Deposited, ApiError> {
+    pub async fn deposit_once(
+        &self,
+        id: &str,
+        key: &str,
+        amount: i64,
+        now: &str,
+    ) -> Result<Deposited, ApiError> {
         let record_id = idempotency_id(id, key);
         let fingerprint = idempotency::fingerprint(&format!("deposit:{id}:{amount}"));
         for _attempt in 0..8 {
@@ -278,7 +313,10 @@ impl Store {
                     .item("kind", s("idempotency"))
                     .item("fingerprint", s(&fingerprint))
                     .item("wallet_balance_cents", n(new))
-                    .item("expires_at", n(shared::time::epoch_seconds() + idempotency::RETENTION_SECONDS))
+                    .item(
+                        "expires_at",
+                        n(shared::time::epoch_seconds() + idempotency::RETENTION_SECONDS),
+                    )
                     .condition_expression("attribute_not_exists(id)")
                     .build(),
             )?;
@@ -305,7 +343,9 @@ impl Store {
                 Err(_) => continue,
             }
         }
-        Err(ApiError::Conflict("the wallet is changing too fast; retry".into()))
+        Err(ApiError::Conflict(
+            "the wallet is changing too fast; retry".into(),
+        ))
     }
 
     async fn idempotency_record(&self, record_id: &str) -> Result<Option<(String, i64)>, ApiError> {
@@ -327,12 +367,18 @@ impl Store {
             .and_then(|v| v.parse().ok());
         match (fingerprint, balance) {
             (Some(f), Some(b)) => Ok(Some((f, b))),
-            _ => Err(ApiError::Internal(format!("malformed idempotency record {record_id}"))),
+            _ => Err(ApiError::Internal(format!(
+                "malformed idempotency record {record_id}"
+            ))),
         }
     }
 
     /// Recent failed logins for an email, if the window has not expired.
-    pub async fn login_failures(&self, email: &str, now: u64) -> Result<Option<LoginFailures>, ApiError> {
+    pub async fn login_failures(
+        &self,
+        email: &str,
+        now: u64,
+    ) -> Result<Option<LoginFailures>, ApiError> {
         let output = self
             .client
             .get_item()
@@ -357,7 +403,12 @@ impl Store {
     }
 
     /// Counts a failed login within the current window, or opens a new window.
-    pub async fn record_login_failure(&self, email: &str, now: u64, window_seconds: u64) -> Result<(), ApiError> {
+    pub async fn record_login_failure(
+        &self,
+        email: &str,
+        now: u64,
+        window_seconds: u64,
+    ) -> Result<(), ApiError> {
         let counted = self
             .client
             .update_item()

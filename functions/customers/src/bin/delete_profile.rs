@@ -1,4 +1,8 @@
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(customers::State::load(), customers::handlers::delete_profile).await
+    shared::runtime::serve(
+        customers::State::load(),
+        customers::handlers::delete_profile,
+    )
+    .await
 }

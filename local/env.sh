@@ -1,0 +1,40 @@
+# Environment of the local stack: ports, table names and LOCAL-DEVELOPMENT-ONLY secrets.
+# Sourced by the other scripts. Override any value by exporting it first.
+# The secrets below are public defaults for a developer machine; a deployment takes
+# its own from the SAM parameters (see README, "Deploy").
+
+LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT_DIR="$(dirname "$LOCAL_DIR")"
+export STATE_DIR="${STATE_DIR:-$ROOT_DIR/.local}"
+export VENV="${VENV:-$STATE_DIR/venv}"
+
+export API_HOST="${API_HOST:-127.0.0.1}"
+export API_PORT="${API_PORT:-9000}"
+export DYNAMODB_PORT="${DYNAMODB_PORT:-8000}"
+export API_URL="${API_URL:-http://$API_HOST:$API_PORT}"
+export DYNAMODB_ENDPOINT="${DYNAMODB_ENDPOINT:-http://127.0.0.1:$DYNAMODB_PORT}"
+# Parallel instances per function in the local gateway, as Lambda scales out.
+export GATEWAY_CONCURRENCY="${GATEWAY_CONCURRENCY:-4}"
+
+export AWS_REGION="${AWS_REGION:-us-east-1}"
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}"
+export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
+export AWS_EC2_METADATA_DISABLED=true
+
+export CUSTOMERS_TABLE="${CUSTOMERS_TABLE:-CustomersTable}"
+export PRODUCTS_TABLE="${PRODUCTS_TABLE:-ProductsTable}"
+export RESERVATIONS_TABLE="${RESERVATIONS_TABLE:-ReservationsTable}"
+export SALES_TABLE="${SALES_TABLE:-SalesTable}"
+export REVIEWS_TABLE="${REVIEWS_TABLE:-ReviewsTable}"
+
+# LOCAL DEVELOPMENT DEFAULTS ONLY - never use these values in a deployment.
+export JWT_SECRET="${JWT_SECRET:-local-dev-only-jwt-secret-0123456789abcdef}"
+export SERVICE_TOKEN_SECRET="${SERVICE_TOKEN_SECRET:-local-dev-only-service-secret-0123456789ab}"
+export CURSOR_SECRET="${CURSOR_SECRET:-local-dev-only-cursor-secret-0123456789abcd}"
+
+export RUST_LOG="${RUST_LOG:-info}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT_DIR/target}"
+
+# Demo accounts created by the seed (local only).
+export DEMO_ADMIN_EMAIL="${DEMO_ADMIN_EMAIL:-admin@shop.local}"
+export DEMO_ADMIN_PASSWORD="${DEMO_ADMIN_PASSWORD:-admin-password-local}"

@@ -1,0 +1,100 @@
+"""Demo data for the local stack, written through the public API (and the operator
+command for the admin). Running it again adds nothing twice."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+API = os.environ["API_URL"]
+ADMIN_EMAIL = os.environ["DEMO_ADMIN_EMAIL"]
+ADMIN_PASSWORD = os.environ["DEMO_ADMIN_PASSWORD"]
+DEMO_PASSWORD = "demo-password"
+
+CUSTOMERS = [
+    ("alice@shop.local", "Alice Martin", 50_000),
+    ("bob@shop.local", "Bob Okafor", 20_000),
+    ("carol@shop.local", "Carol Nguyen", 5_000),
+]
+
+PRODUCTS = [
+    ("Mechanical keyboard", "Tenkeyless, hot-swappable switches.", "electronics", 8_999, 25),
+    ("USB-C hub", "Seven ports, 100 W passthrough.", "electronics", 3_499, 40),
+    ("Noise-cancelling headphones", "Over-ear, 30 h battery.", "electronics", 19_900, 10),
+    ("The Rust Programming Language", "The book, 2nd edition.", "books", 3_995, 30),
+    ("Designing Data-Intensive Applications", "Reliable, scalable systems.", "books", 4_499, 15),
+    ("Pour-over coffee set", "Dripper, carafe and filters.", "kitchen", 2_950, 20),
+    ("Chef's knife", "20 cm, stainless steel.", "kitchen", 6_500, 12),
+    ("Trail running shoes", "Lightweight, size 42.", "outdoor", 11_000, 8),
+    ("Headlamp", "400 lumens, rechargeable.", "outdoor", 2_499, 0),
+]
+
+
+def call(method, path, body=None, token=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(API + path, data=data, method=method)
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as err:
+        text = err.read()
+        return err.code, json.loads(text) if text else None
+
+
+def login(email, password):
+    status, body = call("POST", "/login", {"email": email, "password": password})
+    if status != 200:
+        sys.exit(f"seed: login {email} failed with {status}: {body}")
+    return body["access_token"], body["customer_id"]
+
+
+def main():
+    env = dict(os.environ, ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD, ADMIN_FULL_NAME="Demo Admin")
+    target = os.environ.get("CARGO_TARGET_DIR", "target")
+    subprocess.run([os.path.join(target, "debug", "create_admin")], env=env, check=True)
+    admin_token, _ = login(ADMIN_EMAIL, ADMIN_PASSWORD)
+
+    for email, name, balance in CUSTOMERS:
+        status, body = call("POST", "/register", {"email": email, "password": DEMO_PASSWORD, "full_name": name})
+        if status not in (201, 409):
+            sys.exit(f"seed: register {email} failed with {status}: {body}")
+        token, customer_id = login(email, DEMO_PASSWORD)
+        # One idempotency key per customer: a second run credits nothing.
+        status, body = call("POST", f"/profile/{customer_id}/wallet/deposit", {"amount_cents": balance},
+                            token, {"idempotency-key": f"demo-seed-{customer_id}"})
+        if status != 200:
+            sys.exit(f"seed: deposit for {email} failed with {status}: {body}")
+    print(f"seed: {len(CUSTOMERS)} demo customers with wallet money")
+
+    existing = set()
+    cursor = None
+    while True:
+        status, page = call("GET", "/products?limit=100" + (f"&cursor={cursor}" if cursor else ""))
+        if status != 200:
+            sys.exit(f"seed: listing products failed with {status}: {page}")
+        existing.update(p["name"] for p in page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    created = 0
+    for name, description, category, price, stock in PRODUCTS:
+        if name in existing:
+            continue
+        status, body = call("POST", "/products", {"name": name, "description": description, "category": category,
+                                                  "price_cents": price, "stock": stock}, admin_token)
+        if status != 201:
+            sys.exit(f"seed: creating {name} failed with {status}: {body}")
+        created += 1
+    print(f"seed: {created} products created, {len(existing)} already there")
+
+
+if __name__ == "__main__":
+    main()

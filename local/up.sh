@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs the whole platform locally with demo data:
+#   the DynamoDB engine, the tables from template.yaml, the API gateway, the demo data.
+# Foreground by default: Ctrl-C stops everything. `--background` returns once it is ready
+# (stop it with local/down.sh). Ports and the rest come from local/env.sh.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT_DIR"
+
+background=false
+seed=true
+for arg in "$@"; do
+  case "$arg" in
+    --background) background=true ;;
+    --no-seed) seed=false ;;
+    *) echo "usage: local/up.sh [--background] [--no-seed]" >&2; exit 2 ;;
+  esac
+done
+
+running() { [ -f "$STATE_DIR/pids/$1" ] && kill -0 "$(cat "$STATE_DIR/pids/$1")" 2>/dev/null; }
+
+wait_for() { # url, what, seconds
+  local deadline=$((SECONDS + $3))
+  until curl -s -o /dev/null "$1"; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "up: $2 did not come up in $3 s; see $STATE_DIR/logs" >&2
+      return 1
+    fi
+    sleep 0.3
+  done
+}
+
+bash "$LOCAL_DIR/setup.sh"
+mkdir -p "$STATE_DIR/pids" "$STATE_DIR/logs"
+
+if running gateway || running dynamodb; then
+  echo "up: already running (local/down.sh stops it)"
+  exit 1
+fi
+
+stop_all() { bash "$LOCAL_DIR/down.sh"; }
+if ! $background; then trap 'stop_all; exit 0' INT TERM; fi
+trap '[ $? -eq 0 ] || stop_all' EXIT
+
+echo "up: starting the DynamoDB engine on port $DYNAMODB_PORT"
+setsid "$VENV/bin/python" "$LOCAL_DIR/dynamodb.py" --host 127.0.0.1 --port "$DYNAMODB_PORT" \
+  >"$STATE_DIR/logs/dynamodb.log" 2>&1 </dev/null &
+echo $! >"$STATE_DIR/pids/dynamodb"
+wait_for "$DYNAMODB_ENDPOINT" "the DynamoDB engine" 30
+"$VENV/bin/python" "$LOCAL_DIR/tables.py" --endpoint "$DYNAMODB_ENDPOINT" --template "$ROOT_DIR/template.yaml"
+
+echo "up: building the functions"
+bash "$LOCAL_DIR/build.sh"
+
+echo "up: starting the API gateway on $API_URL"
+PATH="$VENV/bin:$PATH" setsid cargo lambda watch --ignore-changes --quiet \
+  -A "$API_HOST" -P "$API_PORT" --concurrency "$GATEWAY_CONCURRENCY" \
+  >"$STATE_DIR/logs/gateway.log" 2>&1 </dev/null &
+echo $! >"$STATE_DIR/pids/gateway"
+wait_for "$API_URL/health/status" "the API gateway" 120
+# The first call starts a function instance; wait until one answers for real.
+deadline=$((SECONDS + 120))
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "$API_URL/health/status")" = "200" ]; do
+  [ $SECONDS -lt $deadline ] || { echo "up: /health/status never answered 200" >&2; exit 1; }
+  sleep 0.5
+done
+
+if $seed; then
+  "$VENV/bin/python" "$LOCAL_DIR/seed.py"
+fi
+
+cat <<INFO
+
+The platform is running at $API_URL  (DynamoDB engine at $DYNAMODB_ENDPOINT)
+  admin login:     $DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD
+  customer logins: alice@shop.local, bob@shop.local, carol@shop.local / password: demo-password
+  try:             curl -s $API_URL/products
+Logs: $STATE_DIR/logs    Stop: local/down.sh$($background || echo " or Ctrl-C")
+INFO
+
+if ! $background; then
+  wait
+fi
