@@ -92,3 +92,137 @@ pub fn s(value: impl Into<String>) -> AttributeValue {
 pub fn n(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
+
+/// Builds an `UpdateItem` expression with placeholders only: every attribute name is
+/// aliased (`#name`, since many words are reserved) and every value bound (`:name`).
+#[derive(Default)]
+pub struct UpdateExpr {
+    sets: Vec<String>,
+    removes: Vec<String>,
+    conditions: Vec<String>,
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+impl UpdateExpr {
+    /// `SET #attr = :attr`
+    pub fn set(&mut self, attr: &str, value: AttributeValue) -> &mut Self {
+        self.sets.push(format!("#{attr} = :{attr}"));
+        self.name(attr).value(attr, value)
+    }
+
+    /// A raw `SET` clause, e.g. `#stock = #stock + :delta`; bind its names and values too.
+    pub fn set_clause(&mut self, clause: &str) -> &mut Self {
+        self.sets.push(clause.to_string());
+        self
+    }
+
+    /// `REMOVE #attr`
+    pub fn remove(&mut self, attr: &str) -> &mut Self {
+        self.removes.push(format!("#{attr}"));
+        self.name(attr)
+    }
+
+    /// One more condition, joined with AND.
+    pub fn condition(&mut self, condition: &str) -> &mut Self {
+        self.conditions.push(condition.to_string());
+        self
+    }
+
+    /// Binds `#attr` to the attribute `attr`.
+    pub fn name(&mut self, attr: &str) -> &mut Self {
+        self.names.insert(format!("#{attr}"), attr.to_string());
+        self
+    }
+
+    /// Binds `:placeholder`.
+    pub fn value(&mut self, placeholder: &str, value: AttributeValue) -> &mut Self {
+        self.values.insert(format!(":{placeholder}"), value);
+        self
+    }
+
+    pub fn update_expression(&self) -> String {
+        let mut expression = String::new();
+        if !self.sets.is_empty() {
+            expression.push_str(&format!("SET {}", self.sets.join(", ")));
+        }
+        if !self.removes.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", self.removes.join(", ")));
+        }
+        expression
+    }
+
+    pub fn condition_expression(&self) -> Option<String> {
+        (!self.conditions.is_empty()).then(|| self.conditions.join(" AND "))
+    }
+
+    pub fn apply(
+        self,
+        request: aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        let update = self.update_expression();
+        let condition = self.condition_expression();
+        let values = (!self.values.is_empty()).then_some(self.values);
+        request
+            .update_expression(update)
+            .set_condition_expression(condition)
+            .set_expression_attribute_names(Some(self.names))
+            .set_expression_attribute_values(values)
+    }
+
+    /// The same expression as one item of a transaction.
+    pub fn into_transact_update(
+        self,
+        table: &str,
+        key: Item,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let update = self.update_expression();
+        let condition = self.condition_expression();
+        let values = (!self.values.is_empty()).then_some(self.values);
+        let update = aws_sdk_dynamodb::types::Update::builder()
+            .table_name(table)
+            .set_key(Some(key))
+            .update_expression(update)
+            .set_condition_expression(condition)
+            .set_expression_attribute_names(Some(self.names))
+            .set_expression_attribute_values(values)
+            .build()
+            .map_err(|e| ApiError::Internal(format!("building update: {e}")))?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+}
+
+/// Serializes a record to an item, leaving out absent optional fields (rather than
+/// storing NULL), so that `attribute_not_exists` means "not set".
+pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, ApiError> {
+    let mut item: Item = serde_dynamo::to_item(record)?;
+    item.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
+    Ok(item)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_expressions_use_placeholders_only() {
+        let mut expr = UpdateExpr::default();
+        expr.set("name", s("Robert'); DROP TABLE--"))
+            .set_clause("#stock = #stock + :delta")
+            .name("stock")
+            .value("delta", n(-2))
+            .remove("phone")
+            .condition("attribute_exists(id)")
+            .condition("#stock >= :need")
+            .value("need", n(2));
+        assert_eq!(
+            expr.update_expression(),
+            "SET #name = :name, #stock = #stock + :delta REMOVE #phone"
+        );
+        assert_eq!(
+            expr.condition_expression().unwrap(),
+            "attribute_exists(id) AND #stock >= :need"
+        );
+        assert!(!expr.update_expression().contains("DROP"));
+    }
+}

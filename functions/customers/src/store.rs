@@ -11,7 +11,7 @@ use crate::domain::{AccountStatus, CustomerRecord, MAX_BALANCE_CENTS};
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 use shared::auth::Role;
-use shared::db::{is_condition_failure, n, s, transact, Item};
+use shared::db::{is_condition_failure, n, s, transact, Item, UpdateExpr};
 use shared::{idempotency, ApiError};
 
 pub struct Store {
@@ -66,7 +66,7 @@ impl Store {
 
     /// Writes the customer and its email guard atomically.
     pub async fn create(&self, customer: &CustomerRecord) -> Result<Created, ApiError> {
-        let mut item: Item = serde_dynamo::to_item(customer)?;
+        let mut item: Item = shared::db::to_item(customer)?;
         item.insert("kind".into(), s("customer"));
         let put_customer = built(
             Put::builder()
@@ -154,35 +154,24 @@ impl Store {
         changes: Changes,
         now: &str,
     ) -> Result<Option<CustomerRecord>, ApiError> {
-        let mut request = self
+        let mut expr = UpdateExpr::default();
+        expr.set("updated_at", s(now))
+            .condition("attribute_exists(id) AND #status = :active")
+            .name("status")
+            .value("active", s("active"));
+        for (name, value) in changes.set {
+            expr.set(name, value);
+        }
+        for name in changes.remove {
+            expr.remove(name);
+        }
+        let request = self
             .client
             .update_item()
             .table_name(&self.table)
             .key("id", s(id))
-            .condition_expression("attribute_exists(id) AND #status = :active")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":active", s("active"))
-            .expression_attribute_names("#updated_at", "updated_at")
-            .expression_attribute_values(":now", s(now))
             .return_values(ReturnValue::AllNew);
-        let mut sets = vec!["#updated_at = :now".to_string()];
-        for (i, (name, value)) in changes.set.into_iter().enumerate() {
-            sets.push(format!("#s{i} = :s{i}"));
-            request = request
-                .expression_attribute_names(format!("#s{i}"), name)
-                .expression_attribute_values(format!(":s{i}"), value);
-        }
-        let mut expression = format!("SET {}", sets.join(", "));
-        if !changes.remove.is_empty() {
-            let removes: Vec<String> = (0..changes.remove.len())
-                .map(|i| format!("#r{i}"))
-                .collect();
-            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
-            for (i, name) in changes.remove.into_iter().enumerate() {
-                request = request.expression_attribute_names(format!("#r{i}"), name);
-            }
-        }
-        match request.update_expression(expression).send().await {
+        match expr.apply(request).send().await {
             Ok(output) => Ok(Some(serde_dynamo::from_item(
                 output.attributes.unwrap_or_default(),
             )?)),

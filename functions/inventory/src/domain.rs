@@ -1,0 +1,182 @@
+//! Products, stock reservations and the bodies of the Inventory routes.
+
+use serde::{Deserialize, Serialize};
+use shared::text::{multi_line, single_line};
+use validator::{Validate, ValidationError};
+
+pub const MAX_PRICE_CENTS: i64 = 100_000_000;
+pub const MAX_STOCK: i64 = 1_000_000;
+pub const CURRENCY: &str = "USD";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub category: String,
+    pub price_cents: i64,
+    pub currency: String,
+    pub stock: i64,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Set when deleted: hidden from lists and not purchasable, still readable by id.
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+}
+
+impl Product {
+    /// The `ETag` of this version of the product.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.version)
+    }
+}
+
+/// Categories are compared case-insensitively: stored and queried in lower case.
+pub fn normalize_category(category: &str) -> String {
+    category.trim().to_lowercase()
+}
+
+/// The lower-cased name that `q` searches.
+pub fn search_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+fn nonzero(delta: i64) -> Result<(), ValidationError> {
+    if delta == 0 {
+        let mut err = ValidationError::new("nonzero");
+        err.message = Some("must not be 0".into());
+        return Err(err);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    #[validate(length(min = 1, max = 200), custom(function = single_line))]
+    pub name: String,
+    #[serde(default)]
+    #[validate(length(max = 5000), custom(function = multi_line))]
+    pub description: String,
+    #[validate(length(min = 1, max = 50), custom(function = single_line))]
+    pub category: String,
+    #[validate(range(min = 0, max = 100_000_000))]
+    pub price_cents: i64,
+    #[validate(range(min = 0, max = 1_000_000))]
+    pub stock: i64,
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    #[validate(length(min = 1, max = 200), custom(function = single_line))]
+    pub name: Option<String>,
+    #[validate(length(max = 5000), custom(function = multi_line))]
+    pub description: Option<String>,
+    #[validate(length(min = 1, max = 50), custom(function = single_line))]
+    pub category: Option<String>,
+    #[validate(range(min = 0, max = 100_000_000))]
+    pub price_cents: Option<i64>,
+    /// Absolute stock.
+    #[validate(range(min = 0, max = 1_000_000))]
+    pub stock: Option<i64>,
+    /// Relative stock, e.g. +10 for a restock.
+    #[validate(range(min = -1_000_000, max = 1_000_000), custom(function = nonzero))]
+    pub stock_delta: Option<i64>,
+}
+
+impl ProductPatch {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.description.is_none()
+            && self.category.is_none()
+            && self.price_cents.is_none()
+            && self.stock.is_none()
+            && self.stock_delta.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReservationStatus {
+    Reserved,
+    Released,
+}
+
+/// Stock taken for one sale. Keyed by the sale id, which makes reserving idempotent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reservation {
+    pub sale_id: String,
+    /// Absent on a release that arrived before any reservation (a tombstone).
+    #[serde(default)]
+    pub product_id: Option<String>,
+    #[serde(default)]
+    pub quantity: i64,
+    #[serde(default)]
+    pub unit_price_cents: i64,
+    pub status: ReservationStatus,
+    pub created_at: String,
+    #[serde(default)]
+    pub released_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ReserveRequest {
+    #[validate(length(equal = 26, message = "must be a sale id"))]
+    pub sale_id: String,
+    #[validate(length(min = 1, max = 64))]
+    pub product_id: String,
+    #[validate(range(min = 1, max = 100))]
+    pub quantity: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patch(json: &str) -> Result<ProductPatch, String> {
+        let p: ProductPatch = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        p.validate().map_err(|e| e.to_string())?;
+        Ok(p)
+    }
+
+    #[test]
+    fn product_bounds() {
+        let product = |price: i64, stock: i64| NewProduct {
+            name: "Lamp".into(),
+            description: String::new(),
+            category: "home".into(),
+            price_cents: price,
+            stock,
+        };
+        assert!(product(0, 0).validate().is_ok());
+        assert!(product(-1, 0).validate().is_err());
+        assert!(product(1, -1).validate().is_err());
+        assert!(product(MAX_PRICE_CENTS + 1, 0).validate().is_err());
+        assert!(product(1, MAX_STOCK + 1).validate().is_err());
+    }
+
+    #[test]
+    fn patches() {
+        assert!(patch(r#"{"stock_delta": 5}"#).is_ok());
+        assert!(patch(r#"{"stock_delta": 0}"#).is_err());
+        assert!(patch(r#"{"stock": -1}"#).is_err());
+        assert!(
+            patch(r#"{"version": 3}"#).is_err(),
+            "server-owned field accepted"
+        );
+        assert!(
+            patch(r#"{"price_cents": 1.5}"#).is_err(),
+            "money must be an integer"
+        );
+        assert!(patch("{}").unwrap().is_empty());
+    }
+
+    #[test]
+    fn search_and_category_ignore_case() {
+        assert_eq!(normalize_category("  Électronique "), "électronique");
+        assert_eq!(search_key("USB-C Hub"), "usb-c hub");
+    }
+}

@@ -1,0 +1,290 @@
+//! The HTTP side of each Inventory endpoint.
+
+use crate::domain::{
+    normalize_category, NewProduct, Product, ProductPatch, ReserveRequest, CURRENCY,
+    MAX_PRICE_CENTS,
+};
+use crate::store::{ListFilter, ProductChanges, Reserved, Updated};
+use crate::State;
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Request, Response};
+use shared::auth::{Role, TokenKeys};
+use shared::cursor::CursorCodec;
+use shared::http::{
+    header_str, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
+    Page,
+};
+use shared::{ids, time, ApiError};
+
+fn with_etag(mut response: Response<Body>, product: &Product) -> Response<Body> {
+    if let Ok(value) = product.etag().parse() {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+fn product_id(req: &Request) -> Result<String, ApiError> {
+    ids::parse_id(path_param(req, "id").unwrap_or_default(), "product")
+}
+
+/// The version an `If-Match` header asks for: `"3"`, `W/"3"` or `3`; `*` means any.
+fn expected_version(req: &Request) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = header_str(req, "if-match") else {
+        return Ok(None);
+    };
+    let raw = raw.trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| ApiError::BadRequest("If-Match must be an ETag returned by this API".into()))
+}
+
+/// `GET /products`
+pub async fn list_products(
+    state: &State<CursorCodec>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let limit = page_limit(&req)?;
+    let mut errors = Vec::new();
+    let category = query_param(&req, "category").map(normalize_category);
+    if category
+        .as_ref()
+        .is_some_and(|c| c.is_empty() || c.chars().count() > 50)
+    {
+        errors.push(shared::FieldError::new(
+            "category",
+            "must be 1 to 50 characters",
+        ));
+    }
+    let q = query_param(&req, "q")
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_string);
+    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        errors.push(shared::FieldError::new(
+            "q",
+            "must be at most 100 characters",
+        ));
+    }
+    let mut price = |name| match query_int(&req, name, 0, MAX_PRICE_CENTS) {
+        Ok(value) => value,
+        Err(ApiError::Validation(mut e)) => {
+            errors.append(&mut e);
+            None
+        }
+        Err(_) => None,
+    };
+    let min_price_cents = price("min_price_cents");
+    let max_price_cents = price("max_price_cents");
+    if let (Some(min), Some(max)) = (min_price_cents, max_price_cents) {
+        if min > max {
+            errors.push(shared::FieldError::new(
+                "min_price_cents",
+                "must not exceed max_price_cents",
+            ));
+        }
+    }
+    let in_stock = match query_param(&req, "in_stock") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            errors.push(shared::FieldError::new("in_stock", "must be true or false"));
+            false
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let filter = ListFilter {
+        category,
+        q,
+        min_price_cents,
+        max_price_cents,
+        in_stock,
+    };
+    // The cursor is bound to the filter: one taken from another listing is refused.
+    let scope = format!(
+        "products|{:?}|{:?}|{:?}|{:?}|{}",
+        filter.category, filter.q, filter.min_price_cents, filter.max_price_cents, filter.in_stock
+    );
+    let start = query_param(&req, "cursor")
+        .map(|cursor| state.keys.decode(&scope, cursor))
+        .transpose()?;
+    let (items, next) = state.store.list(&filter, start, limit as usize).await?;
+    let next_cursor = next
+        .map(|key| state.keys.encode(&scope, &key))
+        .transpose()?;
+    ok(&Page { items, next_cursor })
+}
+
+/// `POST /products` (admin)
+pub async fn create_product(
+    state: &State<TokenKeys>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    state.keys.authenticate(&req)?.require_admin()?;
+    let body: NewProduct = json_body(&req)?;
+    let name = body.name.trim().to_string();
+    let category = normalize_category(&body.category);
+    if name.is_empty() || category.is_empty() {
+        return Err(ApiError::validation(
+            if name.is_empty() { "name" } else { "category" },
+            "must not be blank",
+        ));
+    }
+    let now = time::now_rfc3339();
+    let product = Product {
+        id: ids::new_id(),
+        name,
+        description: body.description.trim().to_string(),
+        category,
+        price_cents: body.price_cents,
+        currency: CURRENCY.to_string(),
+        stock: body.stock,
+        version: 1,
+        created_at: now.clone(),
+        updated_at: now,
+        deleted_at: None,
+    };
+    state.store.create(&product).await?;
+    let mut response = with_etag(json(StatusCode::CREATED, &product)?, &product);
+    if let Ok(location) = format!("/products/{}", product.id).parse() {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// `GET /products/{id}`: deleted products still resolve, with `deleted_at` set.
+pub async fn get_product(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+    let id = product_id(&req)?;
+    let product = state
+        .store
+        .get(&id)
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+    Ok(with_etag(ok(&product)?, &product))
+}
+
+fn updated(outcome: Updated) -> Result<Product, ApiError> {
+    match outcome {
+        Updated::Yes(product) => Ok(product),
+        Updated::NotFound => Err(ApiError::NotFound("product")),
+        Updated::StaleVersion => Err(ApiError::Conflict(
+            "the product changed since it was read (If-Match is stale); read it again".into(),
+        )),
+        Updated::StockOutOfRange => Err(ApiError::Conflict(
+            "stock_delta would take the stock below 0 or above the maximum".into(),
+        )),
+    }
+}
+
+/// `POST /products/{id}/update` (admin), honoring `If-Match`.
+pub async fn update_product(
+    state: &State<TokenKeys>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    state.keys.authenticate(&req)?.require_admin()?;
+    let id = product_id(&req)?;
+    let expected = expected_version(&req)?;
+    let patch: ProductPatch = json_body(&req)?;
+    if patch.is_empty() {
+        return Err(ApiError::validation(
+            "body",
+            "must contain at least one field to change",
+        ));
+    }
+    if patch.stock.is_some() && patch.stock_delta.is_some() {
+        return Err(ApiError::validation(
+            "stock_delta",
+            "cannot be combined with stock",
+        ));
+    }
+    let name = patch.name.map(|n| n.trim().to_string());
+    let category = patch.category.map(|c| normalize_category(&c));
+    if name.as_deref() == Some("") || category.as_deref() == Some("") {
+        return Err(ApiError::validation(
+            if name.as_deref() == Some("") {
+                "name"
+            } else {
+                "category"
+            },
+            "must not be blank",
+        ));
+    }
+    let changes = ProductChanges {
+        name,
+        description: patch.description.map(|d| d.trim().to_string()),
+        category,
+        price_cents: patch.price_cents,
+        stock: patch.stock,
+        stock_delta: patch.stock_delta,
+    };
+    let product = updated(
+        state
+            .store
+            .update(&id, changes, expected, &time::now_rfc3339())
+            .await?,
+    )?;
+    Ok(with_etag(ok(&product)?, &product))
+}
+
+/// `DELETE /products/{id}` (admin): a soft delete, honoring `If-Match`.
+pub async fn delete_product(
+    state: &State<TokenKeys>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    state.keys.authenticate(&req)?.require_admin()?;
+    let id = product_id(&req)?;
+    let expected = expected_version(&req)?;
+    updated(
+        state
+            .store
+            .delete(&id, expected, &time::now_rfc3339())
+            .await?,
+    )?;
+    no_content()
+}
+
+fn require_service(state: &State<TokenKeys>, req: &Request) -> Result<(), ApiError> {
+    match state.keys.authenticate(req)?.role {
+        Role::Service => Ok(()),
+        _ => Err(ApiError::Forbidden("internal route")),
+    }
+}
+
+/// `POST /internal/inventory/reservations` (service): take stock for a sale, once.
+pub async fn reserve_stock(
+    state: &State<TokenKeys>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    require_service(state, &req)?;
+    let body: ReserveRequest = json_body(&req)?;
+    let sale_id = ids::parse_id(&body.sale_id, "sale")
+        .map_err(|_| ApiError::validation("sale_id", "must be a sale id"))?;
+    let product_id = ids::parse_id(&body.product_id, "product")?;
+    match state
+        .store
+        .reserve(&sale_id, &product_id, body.quantity, &time::now_rfc3339())
+        .await?
+    {
+        Reserved::Yes(reservation) => ok(&reservation),
+        Reserved::ProductNotFound => Err(ApiError::NotFound("product")),
+        Reserved::OutOfStock => Err(ApiError::Conflict("not enough stock".into())),
+        Reserved::SaleIdConflict(why) => Err(ApiError::Conflict(why.into())),
+    }
+}
+
+/// `POST /internal/inventory/reservations/{sale_id}/release` (service): give a sale's
+/// stock back, once; safe to call before, after or instead of the reservation.
+pub async fn release_stock(
+    state: &State<TokenKeys>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    require_service(state, &req)?;
+    let sale_id = ids::parse_id(path_param(&req, "sale_id").unwrap_or_default(), "sale")?;
+    ok(&state.store.release(&sale_id, &time::now_rfc3339()).await?)
+}

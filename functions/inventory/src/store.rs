@@ -1,0 +1,459 @@
+//! DynamoDB access for the products and stock-reservations tables.
+//! Stock and version change only through conditional updates: never below zero,
+//! never on a stale version, never twice for one sale.
+
+use crate::domain::{search_key, Product, Reservation, ReservationStatus, MAX_STOCK};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+use shared::cursor::Key;
+use shared::db::{is_condition_failure, n, s, transact, Item, UpdateExpr};
+use shared::ApiError;
+use std::collections::HashMap;
+
+pub struct Store {
+    client: Client,
+    products: String,
+    reservations: String,
+}
+
+/// The filters of `GET /products`.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub category: Option<String>,
+    pub q: Option<String>,
+    pub min_price_cents: Option<i64>,
+    pub max_price_cents: Option<i64>,
+    pub in_stock: bool,
+}
+
+/// The changes of one product update, already validated.
+#[derive(Debug, Default)]
+pub struct ProductChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub price_cents: Option<i64>,
+    pub stock: Option<i64>,
+    pub stock_delta: Option<i64>,
+}
+
+#[derive(Debug)]
+pub enum Updated {
+    Yes(Product),
+    NotFound,
+    StaleVersion,
+    /// The delta would take stock below zero or above the maximum.
+    StockOutOfRange,
+}
+
+#[derive(Debug)]
+pub enum Reserved {
+    Yes(Reservation),
+    ProductNotFound,
+    OutOfStock,
+    /// The sale id was already used for another product or quantity, or released.
+    SaleIdConflict(&'static str),
+}
+
+/// Items evaluated per page read; several reads may make one page of results.
+const READ_BATCH: i32 = 100;
+/// Reads per list request before returning a short page with a cursor.
+const MAX_READS: usize = 10;
+/// Attempts of an optimistic read-then-write before giving up with 409.
+const MAX_ATTEMPTS: usize = 8;
+
+fn product_key(id: &str) -> Item {
+    HashMap::from([("id".to_string(), s(id))])
+}
+
+fn reservation_key(sale_id: &str) -> Item {
+    HashMap::from([("sale_id".to_string(), s(sale_id))])
+}
+
+fn busy() -> ApiError {
+    ApiError::Conflict("the product is changing too fast; retry".into())
+}
+
+impl Store {
+    pub fn new(client: Client, products: String, reservations: String) -> Self {
+        Self {
+            client,
+            products,
+            reservations,
+        }
+    }
+
+    pub async fn create(&self, product: &Product) -> Result<(), ApiError> {
+        let mut item: Item = shared::db::to_item(product)?;
+        item.insert("name_lower".into(), s(search_key(&product.name)));
+        self.client
+            .put_item()
+            .table_name(&self.products)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Product>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.products)
+            .set_key(Some(product_key(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    /// One page of live products matching `filter`, starting after `start`.
+    /// Returns the products and the key to continue from, if there may be more.
+    pub async fn list(
+        &self,
+        filter: &ListFilter,
+        start: Option<Key>,
+        limit: usize,
+    ) -> Result<(Vec<Product>, Option<Key>), ApiError> {
+        let mut conditions = vec!["attribute_not_exists(deleted_at)".to_string()];
+        let mut values: HashMap<String, AttributeValue> = HashMap::new();
+        if let Some(q) = &filter.q {
+            conditions.push("contains(name_lower, :q)".into());
+            values.insert(":q".into(), s(search_key(q)));
+        }
+        if let Some(min) = filter.min_price_cents {
+            conditions.push("price_cents >= :min_price".into());
+            values.insert(":min_price".into(), n(min));
+        }
+        if let Some(max) = filter.max_price_cents {
+            conditions.push("price_cents <= :max_price".into());
+            values.insert(":max_price".into(), n(max));
+        }
+        if filter.in_stock {
+            conditions.push("stock > :zero".into());
+            values.insert(":zero".into(), n(0));
+        }
+        let filter_expression = conditions.join(" AND ");
+
+        let mut products = Vec::new();
+        let mut next = start;
+        for _ in 0..MAX_READS {
+            let (items, last_key) = match &filter.category {
+                Some(category) => {
+                    let mut query_values = values.clone();
+                    query_values.insert(":category".into(), s(category));
+                    let output = self
+                        .client
+                        .query()
+                        .table_name(&self.products)
+                        .index_name("by_category")
+                        .key_condition_expression("category = :category")
+                        .filter_expression(&filter_expression)
+                        .set_expression_attribute_values(Some(query_values))
+                        .set_exclusive_start_key(next.take())
+                        .limit(READ_BATCH)
+                        .send()
+                        .await?;
+                    (output.items.unwrap_or_default(), output.last_evaluated_key)
+                }
+                None => {
+                    let output = self
+                        .client
+                        .scan()
+                        .table_name(&self.products)
+                        .filter_expression(&filter_expression)
+                        .set_expression_attribute_values(
+                            (!values.is_empty()).then(|| values.clone()),
+                        )
+                        .set_exclusive_start_key(next.take())
+                        .limit(READ_BATCH)
+                        .send()
+                        .await?;
+                    (output.items.unwrap_or_default(), output.last_evaluated_key)
+                }
+            };
+            for item in items {
+                let product: Product = serde_dynamo::from_item(item)?;
+                products.push(product);
+                if products.len() == limit {
+                    // Stopped inside a read: continue right after this product.
+                    let last = &products[limit - 1];
+                    let mut key = product_key(&last.id);
+                    if filter.category.is_some() {
+                        key.insert("category".into(), s(&last.category));
+                    }
+                    return Ok((products, Some(key)));
+                }
+            }
+            match last_key {
+                Some(key) => next = Some(key),
+                None => return Ok((products, None)),
+            }
+        }
+        Ok((products, next))
+    }
+
+    /// Applies `changes` to a live product, optionally only at `expected_version`.
+    pub async fn update(
+        &self,
+        id: &str,
+        changes: ProductChanges,
+        expected_version: Option<i64>,
+        now: &str,
+    ) -> Result<Updated, ApiError> {
+        let mut expr = UpdateExpr::default();
+        expr.set("updated_at", s(now))
+            .set_clause("#version = #version + :one")
+            .name("version")
+            .value("one", n(1))
+            .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)");
+        if let Some(version) = expected_version {
+            expr.condition("#version = :expected_version")
+                .value("expected_version", n(version));
+        }
+        if let Some(name) = &changes.name {
+            expr.set("name", s(name))
+                .set("name_lower", s(search_key(name)));
+        }
+        if let Some(description) = changes.description {
+            expr.set("description", s(description));
+        }
+        if let Some(category) = changes.category {
+            expr.set("category", s(category));
+        }
+        if let Some(price) = changes.price_cents {
+            expr.set("price_cents", n(price));
+        }
+        if let Some(stock) = changes.stock {
+            expr.set("stock", n(stock));
+        }
+        if let Some(delta) = changes.stock_delta {
+            expr.set_clause("#stock = #stock + :delta")
+                .name("stock")
+                .value("delta", n(delta))
+                .condition("#stock >= :lowest AND #stock <= :highest")
+                .value("lowest", n((-delta).max(0)))
+                .value("highest", n(MAX_STOCK - delta.max(0)));
+        }
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.products)
+            .set_key(Some(product_key(id)))
+            .return_values(ReturnValue::AllNew);
+        match expr.apply(request).send().await {
+            Ok(output) => Ok(Updated::Yes(serde_dynamo::from_item(
+                output.attributes.unwrap_or_default(),
+            )?)),
+            Err(err) if is_condition_failure(&err) => {
+                self.why_not_updated(id, expected_version).await
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Soft delete: the product stays readable by id for old sales and reviews.
+    pub async fn delete(
+        &self,
+        id: &str,
+        expected_version: Option<i64>,
+        now: &str,
+    ) -> Result<Updated, ApiError> {
+        let mut expr = UpdateExpr::default();
+        expr.set("deleted_at", s(now))
+            .set("updated_at", s(now))
+            .set_clause("#version = #version + :one")
+            .name("version")
+            .value("one", n(1))
+            .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)");
+        if let Some(version) = expected_version {
+            expr.condition("#version = :expected_version")
+                .value("expected_version", n(version));
+        }
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.products)
+            .set_key(Some(product_key(id)))
+            .return_values(ReturnValue::AllNew);
+        match expr.apply(request).send().await {
+            Ok(output) => Ok(Updated::Yes(serde_dynamo::from_item(
+                output.attributes.unwrap_or_default(),
+            )?)),
+            Err(err) if is_condition_failure(&err) => {
+                self.why_not_updated(id, expected_version).await
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Tells which condition of a refused update failed.
+    async fn why_not_updated(
+        &self,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Updated, ApiError> {
+        Ok(match self.get(id).await? {
+            None => Updated::NotFound,
+            Some(p) if p.deleted_at.is_some() => Updated::NotFound,
+            Some(p) if expected_version.is_some_and(|v| v != p.version) => Updated::StaleVersion,
+            Some(_) => Updated::StockOutOfRange,
+        })
+    }
+
+    pub async fn reservation(&self, sale_id: &str) -> Result<Option<Reservation>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.reservations)
+            .set_key(Some(reservation_key(sale_id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    /// Takes `quantity` units for a sale at the current price, once per sale id.
+    /// The reservation and the stock decrement are one transaction.
+    pub async fn reserve(
+        &self,
+        sale_id: &str,
+        product_id: &str,
+        quantity: i64,
+        now: &str,
+    ) -> Result<Reserved, ApiError> {
+        for _ in 0..MAX_ATTEMPTS {
+            if let Some(existing) = self.reservation(sale_id).await? {
+                return Ok(match existing.status {
+                    ReservationStatus::Released => {
+                        Reserved::SaleIdConflict("this sale's stock was already released")
+                    }
+                    ReservationStatus::Reserved
+                        if existing.product_id.as_deref() == Some(product_id)
+                            && existing.quantity == quantity =>
+                    {
+                        Reserved::Yes(existing)
+                    }
+                    ReservationStatus::Reserved => Reserved::SaleIdConflict(
+                        "this sale id already reserved another product or quantity",
+                    ),
+                });
+            }
+            let product = match self.get(product_id).await? {
+                Some(p) if p.deleted_at.is_none() => p,
+                _ => return Ok(Reserved::ProductNotFound),
+            };
+            if product.stock < quantity {
+                return Ok(Reserved::OutOfStock);
+            }
+            let reservation = Reservation {
+                sale_id: sale_id.to_string(),
+                product_id: Some(product_id.to_string()),
+                quantity,
+                unit_price_cents: product.price_cents,
+                status: ReservationStatus::Reserved,
+                created_at: now.to_string(),
+                released_at: None,
+            };
+            let put = Put::builder()
+                .table_name(&self.reservations)
+                .set_item(Some(shared::db::to_item(&reservation)?))
+                .condition_expression("attribute_not_exists(sale_id)")
+                .build()
+                .map_err(|e| ApiError::Internal(format!("building put: {e}")))?;
+            let mut take = UpdateExpr::default();
+            take.set_clause("#stock = #stock - :quantity")
+                .set_clause("#version = #version + :one")
+                .set("updated_at", s(now))
+                .name("stock")
+                .name("version")
+                .value("quantity", n(quantity))
+                .value("one", n(1))
+                .value("price", n(product.price_cents))
+                .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)")
+                .condition("#stock >= :quantity AND price_cents = :price");
+            let items = vec![
+                TransactWriteItem::builder().put(put).build(),
+                take.into_transact_update(&self.products, product_key(product_id))?,
+            ];
+            match transact(&self.client, items).await? {
+                Ok(()) => return Ok(Reserved::Yes(reservation)),
+                // Another request reserved this sale, or the stock or price moved: look again.
+                Err(_) => continue,
+            }
+        }
+        Err(busy())
+    }
+
+    /// Gives a sale's units back, once. A release for a sale that never reserved leaves a
+    /// tombstone, so that a reservation arriving late cannot take stock afterwards.
+    pub async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, ApiError> {
+        for _ in 0..MAX_ATTEMPTS {
+            match self.reservation(sale_id).await? {
+                Some(existing) if existing.status == ReservationStatus::Released => {
+                    return Ok(existing)
+                }
+                None => {
+                    let tombstone = Reservation {
+                        sale_id: sale_id.to_string(),
+                        product_id: None,
+                        quantity: 0,
+                        unit_price_cents: 0,
+                        status: ReservationStatus::Released,
+                        created_at: now.to_string(),
+                        released_at: Some(now.to_string()),
+                    };
+                    let written = self
+                        .client
+                        .put_item()
+                        .table_name(&self.reservations)
+                        .set_item(Some(shared::db::to_item(&tombstone)?))
+                        .condition_expression("attribute_not_exists(sale_id)")
+                        .send()
+                        .await;
+                    match written {
+                        Ok(_) => return Ok(tombstone),
+                        Err(err) if is_condition_failure(&err) => continue,
+                        Err(err) => return Err(err.into()),
+                    }
+                }
+                Some(existing) => {
+                    let product_id = existing.product_id.clone().ok_or_else(|| {
+                        ApiError::Internal(format!("reservation {sale_id} without product"))
+                    })?;
+                    let mut mark = UpdateExpr::default();
+                    mark.set("status", s("released"))
+                        .set("released_at", s(now))
+                        .condition("#status = :reserved")
+                        .value("reserved", s("reserved"));
+                    let mut give_back = UpdateExpr::default();
+                    give_back
+                        .set_clause("#stock = #stock + :quantity")
+                        .set_clause("#version = #version + :one")
+                        .set("updated_at", s(now))
+                        .name("stock")
+                        .name("version")
+                        .value("quantity", n(existing.quantity))
+                        .value("one", n(1))
+                        .condition("attribute_exists(id)");
+                    let items = vec![
+                        mark.into_transact_update(&self.reservations, reservation_key(sale_id))?,
+                        give_back.into_transact_update(&self.products, product_key(&product_id))?,
+                    ];
+                    match transact(&self.client, items).await? {
+                        Ok(()) => {
+                            return Ok(Reservation {
+                                status: ReservationStatus::Released,
+                                released_at: Some(now.to_string()),
+                                ..existing
+                            })
+                        }
+                        Err(_) => continue,
+                    }
+                }
+            }
+        }
+        Err(busy())
+    }
+}
