@@ -1,1 +1,214 @@
+//! Helpers of the end-to-end tests: real HTTP against a running local stack
+//! (`local/up.sh`), at `API_URL` (default `http://127.0.0.1:9000`).
 
+use reqwest::{Client, Method, RequestBuilder, StatusCode};
+use serde_json::{json, Value};
+use shared::auth::{Role, TokenKeys};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub fn base_url() -> String {
+    std::env::var("API_URL").unwrap_or_else(|_| "http://127.0.0.1:9000".into())
+}
+
+pub fn client() -> &'static Client {
+    static CLIENT: OnceLock<Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("http client")
+    })
+}
+
+/// A response read in full.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem+json error with this status, and returns its body.
+    pub fn problem(&self, status: u16) -> &Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "expected {status}, got {}: {}",
+            self.status,
+            self.text
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "not a problem document: {}",
+            self.text
+        );
+        assert_eq!(self.body["status"], status, "{}", self.text);
+        assert!(
+            self.body["title"].is_string() && self.body["type"].is_string(),
+            "{}",
+            self.text
+        );
+        &self.body
+    }
+
+    /// Asserts a success status and returns the body.
+    pub fn expect(&self, status: u16) -> &Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "expected {status}, got {}: {}",
+            self.status,
+            self.text
+        );
+        &self.body
+    }
+}
+
+pub async fn send(request: RequestBuilder) -> Reply {
+    let response = request.send().await.expect("request failed");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("response body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        body,
+        text,
+    }
+}
+
+pub fn request(method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+    let mut builder = client().request(method, format!("{}{path}", base_url()));
+    if let Some(token) = token {
+        builder = builder.bearer_auth(token);
+    }
+    builder
+}
+
+pub async fn get(path: &str, token: Option<&str>) -> Reply {
+    send(request(Method::GET, path, token)).await
+}
+
+pub async fn delete(path: &str, token: Option<&str>) -> Reply {
+    send(request(Method::DELETE, path, token)).await
+}
+
+pub async fn post(path: &str, token: Option<&str>, body: &Value) -> Reply {
+    send(request(Method::POST, path, token).json(body)).await
+}
+
+pub async fn patch(path: &str, token: Option<&str>, body: &Value) -> Reply {
+    send(request(Method::PATCH, path, token).json(body)).await
+}
+
+/// A unique suffix for emails and names, so tests never collide.
+pub fn unique() -> String {
+    ulid::Ulid::new().to_string().to_lowercase()
+}
+
+pub struct Customer {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+}
+
+pub async fn register(email: &str, password: &str) -> Reply {
+    post(
+        "/register",
+        None,
+        &json!({"email": email, "password": password, "full_name": "Test Customer"}),
+    )
+    .await
+}
+
+pub async fn login(email: &str, password: &str) -> Reply {
+    post(
+        "/login",
+        None,
+        &json!({"email": email, "password": password}),
+    )
+    .await
+}
+
+/// A freshly registered, logged-in customer.
+pub async fn new_customer() -> Customer {
+    let email = format!("c-{}@test.local", unique());
+    let password = "correct-horse-battery".to_string();
+    let created = register(&email, &password).await;
+    let id = created.expect(201)["id"].as_str().unwrap().to_string();
+    let token = login(&email, &password).await.expect(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Customer {
+        id,
+        email,
+        password,
+        token,
+    }
+}
+
+/// The demo admin's token (the stack is seeded; see local/seed.py).
+pub async fn admin_token() -> String {
+    let email = std::env::var("DEMO_ADMIN_EMAIL").unwrap_or_else(|_| "admin@shop.local".into());
+    let password =
+        std::env::var("DEMO_ADMIN_PASSWORD").unwrap_or_else(|_| "admin-password-local".into());
+    login(&email, &password).await.expect(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn secret(name: &str, default: &str) -> Vec<u8> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.into())
+        .into_bytes()
+}
+
+/// A service token as another service would mint it (local development secret).
+pub fn service_token() -> String {
+    let secret = secret(
+        "SERVICE_TOKEN_SECRET",
+        "local-dev-only-service-secret-0123456789ab",
+    );
+    TokenKeys::new(&secret, shared::auth::SERVICE_AUDIENCE, 60)
+        .issue("sales", Role::Service)
+        .unwrap()
+        .token
+}
+
+/// Signs arbitrary user claims with the local user-token secret (for forgery tests).
+pub fn user_token_keys(ttl_seconds: u64) -> TokenKeys {
+    let secret = secret("JWT_SECRET", "local-dev-only-jwt-secret-0123456789abcdef");
+    TokenKeys::new(&secret, shared::auth::USER_AUDIENCE, ttl_seconds)
+}
+
+/// Creates a product as admin and returns it.
+pub async fn create_product(admin: &str, category: &str, price_cents: i64, stock: i64) -> Value {
+    let name = format!("Test product {}", unique());
+    post(
+        "/products",
+        Some(admin),
+        &json!({"name": name, "description": "for tests", "category": category, "price_cents": price_cents, "stock": stock}),
+    )
+    .await
+    .expect(201)
+    .clone()
+}
+
+pub async fn product(id: &str) -> Value {
+    get(&format!("/products/{id}"), None)
+        .await
+        .expect(200)
+        .clone()
+}

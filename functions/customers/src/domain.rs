@@ -106,6 +106,30 @@ fn phone_chars(value: &str) -> Result<(), ValidationError> {
     }
 }
 
+fn clearable_username(value: &str) -> Result<(), ValidationError> {
+    match value.chars().count() {
+        0 => Ok(()),
+        3..=30 => username_chars(value),
+        _ => Err(message("length", "must be 3 to 30 characters")),
+    }
+}
+
+fn clearable_single_line(value: &str) -> Result<(), ValidationError> {
+    if value.is_empty() {
+        Ok(())
+    } else {
+        single_line(value)
+    }
+}
+
+fn clearable_phone(value: &str) -> Result<(), ValidationError> {
+    if value.is_empty() {
+        Ok(())
+    } else {
+        phone_chars(value)
+    }
+}
+
 fn assignable_role(role: &Role) -> Result<(), ValidationError> {
     match role {
         Role::Customer | Role::Admin => Ok(()),
@@ -139,17 +163,18 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// `PATCH /profile/{id}`: only the fields present change.
+/// `PATCH /profile/{id}`: only the fields present change; `""` clears an optional one.
 #[derive(Debug, Default, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {
     #[validate(length(min = 1, max = 100), custom(function = single_line))]
     pub full_name: Option<String>,
-    #[validate(length(min = 3, max = 30), custom(function = username_chars))]
+    /// `""` clears the username, as for `address` and `phone`.
+    #[validate(custom(function = clearable_username))]
     pub username: Option<String>,
-    #[validate(length(min = 1, max = 200), custom(function = single_line))]
+    #[validate(length(max = 200), custom(function = clearable_single_line))]
     pub address: Option<String>,
-    #[validate(custom(function = phone_chars))]
+    #[validate(custom(function = clearable_phone))]
     pub phone: Option<String>,
     #[validate(length(min = 8, max = 128, message = "must be 8 to 128 characters"))]
     pub password: Option<String>,
