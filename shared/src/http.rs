@@ -64,12 +64,12 @@ fn is_json_content_type(req: &Request) -> bool {
         || (media_type.starts_with("application/") && media_type.ends_with("+json"))
 }
 
-/// Every invalid field with a readable message, sorted by field name.
+/// Every invalid field with a readable message (the first rule it breaks), sorted by field.
 pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
     let mut out = Vec::new();
     for (field, kind) in errors.errors() {
         if let ValidationErrorsKind::Field(list) = kind {
-            for err in list {
+            if let Some(err) = list.first() {
                 let message = err
                     .message
                     .as_ref()

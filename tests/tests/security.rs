@@ -1,0 +1,184 @@
+//! Hostile input on every kind of route: forged tokens, malformed bodies, oversized
+//! bodies, injection strings. Each must get a clear problem+json error, never a 5xx.
+
+use e2e::*;
+use reqwest::Method;
+use serde_json::json;
+
+/// Routes that need a body, with a valid one, and the token that may call them.
+async fn body_routes() -> Vec<(String, serde_json::Value, Option<String>)> {
+    let customer = new_customer().await;
+    let admin = admin_token().await;
+    let product = create_product(&admin, "security", 100, 5).await;
+    let product_id = product["id"].as_str().unwrap().to_string();
+    vec![
+        ("/register".into(), json!({"email": format!("s-{}@test.local", unique()), "password": "password-123", "full_name": "S"}), None),
+        ("/login".into(), json!({"email": customer.email, "password": customer.password}), None),
+        (format!("/profile/{}/wallet/deposit", customer.id), json!({"amount_cents": 1}), Some(customer.token.clone())),
+        ("/products".into(), json!({"name": "n", "category": "c", "price_cents": 1, "stock": 1}), Some(admin.clone())),
+        (format!("/products/{product_id}/update"), json!({"stock_delta": 1}), Some(admin.clone())),
+        (
+            "/internal/inventory/reservations".into(),
+            json!({"sale_id": ulid::Ulid::new().to_string(), "product_id": product_id, "quantity": 1}),
+            Some(service_token()),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_400_413_or_415() {
+    for (path, _, token) in body_routes().await {
+        let raw = |body: &'static str, content_type: &'static str| {
+            request(Method::POST, &path, token.as_deref())
+                .header("content-type", content_type)
+                .body(body)
+        };
+        for bad in ["{", "{\"a\":", "[]", "null", "\"text\"", "{}}", "\u{feff}{}"] {
+            send(raw(bad, "application/json")).await.problem(400);
+        }
+        send(raw("{}", "text/plain")).await.problem(415);
+        send(raw("email=a&password=b", "application/x-www-form-urlencoded")).await.problem(415);
+        let huge = format!("{{\"padding\":\"{}\"}}", "x".repeat(40 * 1024));
+        send(
+            request(Method::POST, &path, token.as_deref())
+                .header("content-type", "application/json")
+                .body(huge),
+        )
+        .await
+        .problem(413);
+    }
+}
+
+#[tokio::test]
+async fn unknown_fields_and_wrong_types_are_400() {
+    for (path, valid, token) in body_routes().await {
+        let mut extra = valid.clone();
+        extra["is_admin"] = json!(true);
+        post(&path, token.as_deref(), &extra).await.problem(400);
+        // Every field with the wrong type in turn.
+        for (field, value) in valid.as_object().unwrap() {
+            let mut wrong = valid.clone();
+            wrong[field] = if value.is_string() { json!(12345) } else { json!("12345") };
+            let reply = post(&path, token.as_deref(), &wrong).await;
+            reply.problem(400);
+        }
+    }
+}
+
+#[tokio::test]
+async fn injection_and_unicode_strings_are_data() {
+    let admin = admin_token().await;
+    let nasty = [
+        "'; DROP TABLE products; --",
+        "\" OR \"\"=\"",
+        "<script>alert('x')</script>",
+        "${jndi:ldap://x/a}",
+        "{{7*7}}",
+        "../../etc/passwd",
+        "Zoë 🚀 山田 עברית",
+        "attribute_not_exists(id) OR #a = :b",
+    ];
+    for text in nasty {
+        let reply = post(
+            "/products",
+            Some(&admin),
+            &json!({"name": text, "description": text, "category": "nasty", "price_cents": 1, "stock": 1}),
+        )
+        .await;
+        let created = reply.expect(201);
+        assert_eq!(created["name"], text);
+        let id = created["id"].as_str().unwrap();
+        assert_eq!(product(id).await["description"], text);
+        // As a search term, a path id and a login: clean answers only.
+        let encoded: String = url_encode(text);
+        assert!(get(&format!("/products?q={encoded}"), None).await.status.as_u16() == 200);
+        get(&format!("/products/{encoded}"), None).await.problem(404);
+        login(text, text).await.problem(401);
+        let reg = post("/register", None, &json!({"email": text, "password": "password-123", "full_name": text})).await;
+        reg.problem(422);
+    }
+    // Control characters are refused in single-line fields.
+    post(
+        "/products",
+        Some(&admin),
+        &json!({"name": "bad\u{0000}name", "category": "nasty", "price_cents": 1, "stock": 1}),
+    )
+    .await
+    .problem(422);
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn forged_and_expired_tokens_are_401() {
+    let customer = new_customer().await;
+    let path = format!("/profile/{}", customer.id);
+    let valid = customer.token.clone();
+    let (header, payload, signature) = {
+        let parts: Vec<&str> = valid.split('.').collect();
+        (parts[0].to_string(), parts[1].to_string(), parts[2].to_string())
+    };
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let mut claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&payload).unwrap()).unwrap();
+    claims["role"] = json!("admin");
+    let escalated = format!("{header}.{}.{signature}", URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let alg_none = format!(
+        "{}.{payload}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
+    );
+    let wrong_key = shared::auth::TokenKeys::new(b"attacker-secret-attacker-secret-!!", shared::auth::USER_AUDIENCE, 900)
+        .issue(&customer.id, shared::auth::Role::Admin)
+        .unwrap()
+        .token;
+    let wrong_audience = shared::auth::TokenKeys::new(
+        b"local-dev-only-jwt-secret-0123456789abcdef",
+        "another-api",
+        900,
+    )
+    .issue(&customer.id, shared::auth::Role::Customer)
+    .unwrap()
+    .token;
+    for (name, token) in [
+        ("escalated", escalated),
+        ("alg none", alg_none),
+        ("wrong key", wrong_key),
+        ("wrong audience", wrong_audience),
+        ("truncated", valid[..valid.len() - 3].to_string()),
+        ("garbage", "abc.def.ghi".to_string()),
+        ("service token", service_token()),
+    ] {
+        let reply = get(&path, Some(&token)).await;
+        assert_eq!(reply.status.as_u16(), 401, "{name}: {}", reply.text);
+    }
+    // Not a bearer token at all.
+    let basic = send(request(Method::GET, &path, None).header("authorization", "Basic YTpi")).await;
+    basic.problem(401);
+    // Expired: a token whose lifetime was zero, past the verification leeway.
+    let expired = user_token_keys(0).issue(&customer.id, shared::auth::Role::Customer).unwrap().token;
+    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    get(&path, Some(&expired)).await.problem(401);
+}
+
+#[tokio::test]
+async fn errors_never_leak_internals() {
+    let admin = admin_token().await;
+    let replies = vec![
+        get("/products/01ARZ3NDEKTSV4RRFFQ69G5FAV", None).await,
+        post("/products", Some(&admin), &json!({"name": 1})).await,
+        get("/products?cursor=abc.def", None).await,
+        login("x@y.z", "wrong-pass").await,
+    ];
+    for reply in replies {
+        for secret in ["Table", "arn:aws", "dynamodb", "ProductsTable", "argon2", "panicked", "stack backtrace"] {
+            assert!(!reply.text.contains(secret), "{secret} leaked: {}", reply.text);
+        }
+    }
+}
