@@ -6,7 +6,7 @@
 LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(dirname "$LOCAL_DIR")"
 export STATE_DIR="${STATE_DIR:-$ROOT_DIR/.local}"
-export VENV="${VENV:-$STATE_DIR/venv}"
+export VENV="${VENV:-$ROOT_DIR/.local/venv}"
 
 export API_HOST="${API_HOST:-127.0.0.1}"
 export API_PORT="${API_PORT:-9000}"

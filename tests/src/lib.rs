@@ -206,7 +206,7 @@ pub async fn create_product(admin: &str, category: &str, price_cents: i64, stock
     .clone()
 }
 
-pub async fn product(id: &str) -> Value {
+pub async fn read_product(id: &str) -> Value {
     get(&format!("/products/{id}"), None)
         .await
         .expect(200)

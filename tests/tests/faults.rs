@@ -15,11 +15,18 @@ use std::time::{Duration, Instant};
 
 fn engine_pid() -> String {
     let state = std::env::var("STATE_DIR").expect("STATE_DIR of the running stack");
-    std::fs::read_to_string(format!("{state}/pids/dynamodb")).expect("engine pid").trim().to_string()
+    std::fs::read_to_string(format!("{state}/pids/dynamodb"))
+        .expect("engine pid")
+        .trim()
+        .to_string()
 }
 
 fn signal(sig: &str) {
-    let ok = Command::new("kill").args([sig, &engine_pid()]).status().unwrap().success();
+    let ok = Command::new("kill")
+        .args([sig, &engine_pid()])
+        .status()
+        .unwrap()
+        .success();
     assert!(ok, "kill {sig} failed");
 }
 
@@ -54,13 +61,16 @@ async fn a_frozen_database_gives_clean_503s_and_recovery() {
         )
     };
     // Warm the function instances, as they would be in production.
-    get(&format!("/products/{product_id}"), None).await.expect(200);
+    get(&format!("/products/{product_id}"), None)
+        .await
+        .expect(200);
     get("/health/database", None).await.expect(200);
 
     let frozen = Frozen::engine();
     let started = Instant::now();
     let replies = join_all([
-        Box::pin(get("/health/database", None)) as std::pin::Pin<Box<dyn std::future::Future<Output = Reply>>>,
+        Box::pin(get("/health/database", None))
+            as std::pin::Pin<Box<dyn std::future::Future<Output = Reply>>>,
         Box::pin(get("/customers/health/database", None)),
         Box::pin(get(&format!("/products/{product_id}"), None)),
         Box::pin(get("/products", None)),
@@ -77,7 +87,10 @@ async fn a_frozen_database_gives_clean_503s_and_recovery() {
             reply.problem(503);
         }
     }
-    assert!(elapsed < Duration::from_secs(30), "answers took {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(30),
+        "answers took {elapsed:?}"
+    );
     // A route without the database is still up.
     get("/health/status", None).await.expect(200);
     drop(frozen);
@@ -88,7 +101,7 @@ async fn a_frozen_database_gives_clean_503s_and_recovery() {
         assert!(Instant::now() < deadline, "no recovery");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    assert_eq!(product(&product_id).await["stock"], 7);
+    assert_eq!(read_product(&product_id).await["stock"], 7);
     // The deposit that timed out may or may not have been applied; its retry with the
     // same key settles it, and the money is credited exactly once.
     let retried = deposit().await;

@@ -36,5 +36,8 @@ async fn aggregates_cover_all_four_services() {
         .collect();
     services.dedup();
     assert_eq!(services, ["customers", "inventory", "sales", "reviews"]);
-    assert!(!database.text.contains("Table\""), "physical table names are not shown");
+    assert!(
+        !database.text.contains("Table\""),
+        "physical table names are not shown"
+    );
 }

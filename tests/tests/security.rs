@@ -12,11 +12,31 @@ async fn body_routes() -> Vec<(String, serde_json::Value, Option<String>)> {
     let product = create_product(&admin, "security", 100, 5).await;
     let product_id = product["id"].as_str().unwrap().to_string();
     vec![
-        ("/register".into(), json!({"email": format!("s-{}@test.local", unique()), "password": "password-123", "full_name": "S"}), None),
-        ("/login".into(), json!({"email": customer.email, "password": customer.password}), None),
-        (format!("/profile/{}/wallet/deposit", customer.id), json!({"amount_cents": 1}), Some(customer.token.clone())),
-        ("/products".into(), json!({"name": "n", "category": "c", "price_cents": 1, "stock": 1}), Some(admin.clone())),
-        (format!("/products/{product_id}/update"), json!({"stock_delta": 1}), Some(admin.clone())),
+        (
+            "/register".into(),
+            json!({"email": format!("s-{}@test.local", unique()), "password": "password-123", "full_name": "S"}),
+            None,
+        ),
+        (
+            "/login".into(),
+            json!({"email": customer.email, "password": customer.password}),
+            None,
+        ),
+        (
+            format!("/profile/{}/wallet/deposit", customer.id),
+            json!({"amount_cents": 1}),
+            Some(customer.token.clone()),
+        ),
+        (
+            "/products".into(),
+            json!({"name": "n", "category": "c", "price_cents": 1, "stock": 1}),
+            Some(admin.clone()),
+        ),
+        (
+            format!("/products/{product_id}/update"),
+            json!({"stock_delta": 1}),
+            Some(admin.clone()),
+        ),
         (
             "/internal/inventory/reservations".into(),
             json!({"sale_id": ulid::Ulid::new().to_string(), "product_id": product_id, "quantity": 1}),
@@ -33,11 +53,24 @@ async fn malformed_bodies_are_400_413_or_415() {
                 .header("content-type", content_type)
                 .body(body)
         };
-        for bad in ["{", "{\"a\":", "[]", "null", "\"text\"", "{}}", "\u{feff}{}"] {
+        for bad in [
+            "{",
+            "{\"a\":",
+            "[]",
+            "null",
+            "\"text\"",
+            "{}}",
+            "\u{feff}{}",
+        ] {
             send(raw(bad, "application/json")).await.problem(400);
         }
         send(raw("{}", "text/plain")).await.problem(415);
-        send(raw("email=a&password=b", "application/x-www-form-urlencoded")).await.problem(415);
+        send(raw(
+            "email=a&password=b",
+            "application/x-www-form-urlencoded",
+        ))
+        .await
+        .problem(415);
         let huge = format!("{{\"padding\":\"{}\"}}", "x".repeat(40 * 1024));
         send(
             request(Method::POST, &path, token.as_deref())
@@ -58,7 +91,11 @@ async fn unknown_fields_and_wrong_types_are_400() {
         // Every field with the wrong type in turn.
         for (field, value) in valid.as_object().unwrap() {
             let mut wrong = valid.clone();
-            wrong[field] = if value.is_string() { json!(12345) } else { json!("12345") };
+            wrong[field] = if value.is_string() {
+                json!(12345)
+            } else {
+                json!("12345")
+            };
             let reply = post(&path, token.as_deref(), &wrong).await;
             reply.problem(400);
         }
@@ -88,13 +125,26 @@ async fn injection_and_unicode_strings_are_data() {
         let created = reply.expect(201);
         assert_eq!(created["name"], text);
         let id = created["id"].as_str().unwrap();
-        assert_eq!(product(id).await["description"], text);
+        assert_eq!(read_product(id).await["description"], text);
         // As a search term, a path id and a login: clean answers only.
         let encoded: String = url_encode(text);
-        assert!(get(&format!("/products?q={encoded}"), None).await.status.as_u16() == 200);
-        get(&format!("/products/{encoded}"), None).await.problem(404);
+        assert!(
+            get(&format!("/products?q={encoded}"), None)
+                .await
+                .status
+                .as_u16()
+                == 200
+        );
+        get(&format!("/products/{encoded}"), None)
+            .await
+            .problem(404);
         login(text, text).await.problem(401);
-        let reg = post("/register", None, &json!({"email": text, "password": "password-123", "full_name": text})).await;
+        let reg = post(
+            "/register",
+            None,
+            &json!({"email": text, "password": "password-123", "full_name": text}),
+        )
+        .await;
         reg.problem(422);
     }
     // Control characters are refused in single-line fields.
@@ -110,7 +160,9 @@ async fn injection_and_unicode_strings_are_data() {
 fn url_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -123,21 +175,33 @@ async fn forged_and_expired_tokens_are_401() {
     let valid = customer.token.clone();
     let (header, payload, signature) = {
         let parts: Vec<&str> = valid.split('.').collect();
-        (parts[0].to_string(), parts[1].to_string(), parts[2].to_string())
+        (
+            parts[0].to_string(),
+            parts[1].to_string(),
+            parts[2].to_string(),
+        )
     };
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
-    let mut claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&payload).unwrap()).unwrap();
+    let mut claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&payload).unwrap()).unwrap();
     claims["role"] = json!("admin");
-    let escalated = format!("{header}.{}.{signature}", URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let escalated = format!(
+        "{header}.{}.{signature}",
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
     let alg_none = format!(
         "{}.{payload}.",
         URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
     );
-    let wrong_key = shared::auth::TokenKeys::new(b"attacker-secret-attacker-secret-!!", shared::auth::USER_AUDIENCE, 900)
-        .issue(&customer.id, shared::auth::Role::Admin)
-        .unwrap()
-        .token;
+    let wrong_key = shared::auth::TokenKeys::new(
+        b"attacker-secret-attacker-secret-!!",
+        shared::auth::USER_AUDIENCE,
+        900,
+    )
+    .issue(&customer.id, shared::auth::Role::Admin)
+    .unwrap()
+    .token;
     let wrong_audience = shared::auth::TokenKeys::new(
         b"local-dev-only-jwt-secret-0123456789abcdef",
         "another-api",
@@ -162,7 +226,10 @@ async fn forged_and_expired_tokens_are_401() {
     let basic = send(request(Method::GET, &path, None).header("authorization", "Basic YTpi")).await;
     basic.problem(401);
     // Expired: a token whose lifetime was zero, past the verification leeway.
-    let expired = user_token_keys(0).issue(&customer.id, shared::auth::Role::Customer).unwrap().token;
+    let expired = user_token_keys(0)
+        .issue(&customer.id, shared::auth::Role::Customer)
+        .unwrap()
+        .token;
     tokio::time::sleep(std::time::Duration::from_secs(7)).await;
     get(&path, Some(&expired)).await.problem(401);
 }
@@ -177,8 +244,20 @@ async fn errors_never_leak_internals() {
         login("x@y.z", "wrong-pass").await,
     ];
     for reply in replies {
-        for secret in ["Table", "arn:aws", "dynamodb", "ProductsTable", "argon2", "panicked", "stack backtrace"] {
-            assert!(!reply.text.contains(secret), "{secret} leaked: {}", reply.text);
+        for secret in [
+            "Table",
+            "arn:aws",
+            "dynamodb",
+            "ProductsTable",
+            "argon2",
+            "panicked",
+            "stack backtrace",
+        ] {
+            assert!(
+                !reply.text.contains(secret),
+                "{secret} leaked: {}",
+                reply.text
+            );
         }
     }
 }

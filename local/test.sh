@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh machine: installs the local tools, lints the SAM
+# template, builds once, starts a private local stack on test ports (seeded), runs the
+# unit, integration and end-to-end tests, then the fault-injection tests alone, and
+# stops the stack.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# A stack of its own, beside any running developer stack.
+export API_PORT="${TEST_API_PORT:-9100}"
+export DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-8100}"
+export STATE_DIR="$PWD/.local/test"
+export RUST_LOG="${RUST_LOG:-warn}"
+source local/env.sh
+
+started=$SECONDS
+step() { echo "== $* ($((SECONDS - started)) s)"; }
+
+step "setup"
+bash local/setup.sh
+bash local/lint.sh
+
+step "build"
+cargo build --workspace --all-targets --quiet
+
+command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
+
+step "start the local stack on $API_URL"
+bash local/down.sh >/dev/null 2>&1 || true
+trap 'bash local/down.sh >/dev/null 2>&1' EXIT
+bash local/up.sh --background >/dev/null
+
+step "tests"
+cargo nextest run --workspace --no-fail-fast -E 'not binary(faults)'
+
+step "fault-injection tests (alone: they freeze the database)"
+cargo nextest run --workspace --no-fail-fast -E 'binary(faults)'
+
+step "done"
