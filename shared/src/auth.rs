@@ -192,10 +192,8 @@ mod tests {
         let good = keys().issue("01ABC", Role::Customer).unwrap().token;
         let other_key = TokenKeys::new(b"another-secret-another-secret-!!!", USER_AUDIENCE, 900);
         let wrong_audience = TokenKeys::new(SECRET, "someone-else", 900);
-        let expired = TokenKeys::new(SECRET, USER_AUDIENCE, 0);
+        // Expired long ago, beyond any leeway.
         let expired_token = {
-            let mut token = expired.issue("01ABC", Role::Customer).unwrap().token;
-            // exp = iat: only the leeway keeps it alive, so push it well into the past.
             let claims = Claims {
                 sub: "01ABC".into(),
                 role: Role::Customer,
@@ -204,13 +202,12 @@ mod tests {
                 iat: 1,
                 exp: 2,
             };
-            token = encode(
+            encode(
                 &Header::new(Algorithm::HS256),
                 &claims,
                 &EncodingKey::from_secret(SECRET),
             )
-            .unwrap();
-            token
+            .unwrap()
         };
         // alg "none": header {"alg":"none"}, the same claims, no signature.
         let payload = good.split('.').nth(1).unwrap();

@@ -226,7 +226,7 @@ mod tests {
             shared::http::field_errors(&e)
                 .into_iter()
                 .map(|f| f.field)
-                .collect()
+                .collect::<Vec<_>>()
         })?;
         Ok(req)
     }
@@ -234,7 +234,7 @@ mod tests {
     #[test]
     fn valid_registration() {
         let req = register(
-            r#"{"email":"Zoë@Example.com","password":"longenough","full_name":"Zoë Ångström","phone":"+1 (555) 010-2030","username":"zoe_a"}"#,
+            r#"{"email":"Zoe@Example.com","password":"longenough","full_name":"Zoë Ångström","phone":"+1 (555) 010-2030","username":"zoe_a"}"#,
         );
         assert!(req.is_ok(), "{req:?}");
         assert_eq!(normalize_email("  Zoë@Example.COM "), "zoë@example.com");

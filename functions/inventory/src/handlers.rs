@@ -171,7 +171,7 @@ pub async fn get_product(state: &State<()>, req: Request) -> Result<Response<Bod
 
 fn updated(outcome: Updated) -> Result<Product, ApiError> {
     match outcome {
-        Updated::Yes(product) => Ok(product),
+        Updated::Yes(product) => Ok(*product),
         Updated::NotFound => Err(ApiError::NotFound("product")),
         Updated::StaleVersion => Err(ApiError::Conflict(
             "the product changed since it was read (If-Match is stale); read it again".into(),

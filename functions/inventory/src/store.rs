@@ -39,7 +39,7 @@ pub struct ProductChanges {
 
 #[derive(Debug)]
 pub enum Updated {
-    Yes(Product),
+    Yes(Box<Product>),
     NotFound,
     StaleVersion,
     /// The delta would take stock below zero or above the maximum.
