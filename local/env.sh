@@ -13,6 +13,15 @@ export API_PORT="${API_PORT:-9000}"
 export DYNAMODB_PORT="${DYNAMODB_PORT:-8000}"
 export API_URL="${API_URL:-http://$API_HOST:$API_PORT}"
 export DYNAMODB_ENDPOINT="${DYNAMODB_ENDPOINT:-http://127.0.0.1:$DYNAMODB_PORT}"
+# Service-to-service calls go through links that fault-injection tests can cut
+# (local/faultproxy.py); their state files live in $STATE_DIR/links.
+export INVENTORY_LINK_PORT="${INVENTORY_LINK_PORT:-$((API_PORT + 1))}"
+export CUSTOMERS_LINK_PORT="${CUSTOMERS_LINK_PORT:-$((API_PORT + 2))}"
+export INVENTORY_URL="${INVENTORY_URL:-http://127.0.0.1:$INVENTORY_LINK_PORT}"
+export CUSTOMERS_URL="${CUSTOMERS_URL:-http://127.0.0.1:$CUSTOMERS_LINK_PORT}"
+export SALES_URL="${SALES_URL:-$API_URL}"
+# A sale still pending this long after it started is rolled back by the reconciler.
+export SALE_DEADLINE_SECONDS="${SALE_DEADLINE_SECONDS:-60}"
 # Parallel instances per function in the local gateway, as Lambda scales out.
 export GATEWAY_CONCURRENCY="${GATEWAY_CONCURRENCY:-4}"
 

@@ -49,6 +49,16 @@ echo $! >"$STATE_DIR/pids/dynamodb"
 wait_for "$DYNAMODB_ENDPOINT" "the DynamoDB engine" 30
 "$VENV/bin/python" "$LOCAL_DIR/tables.py" --endpoint "$DYNAMODB_ENDPOINT" --template "$ROOT_DIR/template.yaml"
 
+echo "up: starting the service links on ports $INVENTORY_LINK_PORT and $CUSTOMERS_LINK_PORT"
+mkdir -p "$STATE_DIR/links"
+for link in inventory:$INVENTORY_LINK_PORT customers:$CUSTOMERS_LINK_PORT; do
+  name=${link%%:*}; port=${link##*:}
+  echo up >"$STATE_DIR/links/$name"
+  setsid "$VENV/bin/python" "$LOCAL_DIR/faultproxy.py" --listen "$port" --to "$API_PORT" \
+    --control "$STATE_DIR/links/$name" >"$STATE_DIR/logs/link-$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE_DIR/pids/link-$name"
+done
+
 echo "up: building the functions"
 bash "$LOCAL_DIR/build.sh"
 

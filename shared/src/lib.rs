@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod password;
 pub mod runtime;
+pub mod service;
 pub mod text;
 pub mod time;
 

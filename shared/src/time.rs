@@ -14,3 +14,8 @@ pub fn epoch_seconds() -> u64 {
         .unwrap_or(Duration::ZERO)
         .as_secs()
 }
+
+/// An RFC 3339 UTC instant `seconds` from now, in the same format as [`now_rfc3339`].
+pub fn rfc3339_in(seconds: u64) -> String {
+    humantime::format_rfc3339_millis(SystemTime::now() + Duration::from_secs(seconds)).to_string()
+}

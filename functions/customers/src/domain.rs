@@ -206,6 +206,40 @@ pub struct DepositRequest {
     pub amount_cents: i64,
 }
 
+/// `POST /internal/customers/{id}/wallet/charges`: the purchase saga takes a sale's total.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ChargeRequest {
+    #[validate(length(equal = 26, message = "must be a sale id"))]
+    pub sale_id: String,
+    #[validate(range(
+        min = 0,
+        max = 10_000_000_000_i64,
+        message = "must be between 0 and 10000000000"
+    ))]
+    pub amount_cents: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChargeStatus {
+    Charged,
+    Refunded,
+}
+
+/// Money taken from a wallet for one sale; keyed by the sale id, so a sale is charged
+/// at most once and refunded at most once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Charge {
+    pub sale_id: String,
+    pub customer_id: String,
+    pub amount_cents: i64,
+    pub status: ChargeStatus,
+    pub created_at: String,
+    #[serde(default)]
+    pub refunded_at: Option<String>,
+}
+
 /// Text fields are stored trimmed.
 pub fn clean(value: &str) -> String {
     value.trim().to_string()

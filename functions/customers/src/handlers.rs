@@ -1,10 +1,10 @@
 //! The HTTP side of each Customers endpoint: parse, authorize, call the store, answer.
 
 use crate::domain::{
-    check_not_blank, clean, normalize_email, AccountStatus, CustomerRecord, CustomerView,
-    DepositRequest, LoginRequest, ProfilePatch, RegisterRequest,
+    check_not_blank, clean, normalize_email, AccountStatus, ChargeRequest, CustomerRecord,
+    CustomerView, DepositRequest, LoginRequest, ProfilePatch, RegisterRequest,
 };
-use crate::store::{Changes, Created, Deposited};
+use crate::store::{Changes, Charged, Created, Deposited};
 use crate::State;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -242,4 +242,49 @@ pub async fn deposit(state: &State, req: Request) -> Result<Response<Body>, ApiE
         )),
         Deposited::KeyReusedWithOtherRequest => Err(idempotency::mismatch()),
     }
+}
+
+fn require_service(state: &State, req: &Request) -> Result<(), ApiError> {
+    match state.tokens.authenticate(req)?.role {
+        Role::Service => Ok(()),
+        _ => Err(ApiError::Forbidden("internal route")),
+    }
+}
+
+/// `POST /internal/customers/{id}/wallet/charges` (service): take a sale's total, once.
+pub async fn charge_wallet(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    require_service(state, &req)?;
+    let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
+    let body: ChargeRequest = json_body(&req)?;
+    let sale_id = ids::parse_id(&body.sale_id, "sale")
+        .map_err(|_| ApiError::validation("sale_id", "must be a sale id"))?;
+    match state
+        .store
+        .charge(
+            &customer_id,
+            &sale_id,
+            body.amount_cents,
+            &time::now_rfc3339(),
+        )
+        .await?
+    {
+        Charged::Yes(charge) => ok(&charge),
+        Charged::CustomerNotFound => Err(ApiError::NotFound("customer")),
+        Charged::InsufficientFunds => Err(ApiError::PaymentRequired(
+            "insufficient wallet balance".into(),
+        )),
+        Charged::SaleIdConflict(why) => Err(ApiError::Conflict(why.into())),
+    }
+}
+
+/// `POST /internal/customers/{id}/wallet/charges/{sale_id}/refund` (service): give a
+/// sale's charge back, once; safe to call before, after or instead of the charge.
+pub async fn refund_charge(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    require_service(state, &req)?;
+    let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
+    let sale_id = ids::parse_id(path_param(&req, "sale_id").unwrap_or_default(), "sale")?;
+    ok(&state
+        .store
+        .refund(&customer_id, &sale_id, &time::now_rfc3339())
+        .await?)
 }

@@ -25,4 +25,14 @@ impl State {
             tokens,
         })
     }
+
+    /// Internal routes: the same store, but only service tokens open them.
+    pub async fn internal() -> Result<Self, ConfigError> {
+        let table = config::required("CUSTOMERS_TABLE")?;
+        let tokens = TokenKeys::services_from_env()?;
+        Ok(Self {
+            store: store::Store::new(shared::db::client().await, table),
+            tokens,
+        })
+    }
 }

@@ -7,12 +7,13 @@
 //! - login-failure counters (`login#<normalized email>`), expiring with `expires_at`,
 //! - idempotency records of deposits (`idem#<customer id>#<key>`), expiring too.
 
-use crate::domain::{AccountStatus, CustomerRecord, MAX_BALANCE_CENTS};
+use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 use shared::auth::Role;
 use shared::db::{is_condition_failure, n, s, transact, Item, UpdateExpr};
 use shared::{idempotency, ApiError};
+use std::collections::HashMap;
 
 pub struct Store {
     client: Client,
@@ -38,6 +39,16 @@ pub struct Changes {
     pub remove: Vec<&'static str>,
 }
 
+pub enum Charged {
+    Yes(Charge),
+    CustomerNotFound,
+    InsufficientFunds,
+    SaleIdConflict(&'static str),
+}
+
+/// Attempts of an optimistic read-then-write before giving up with 409.
+const MAX_ATTEMPTS: usize = 8;
+
 pub struct LoginFailures {
     pub count: u32,
     pub expires_at: u64,
@@ -53,6 +64,10 @@ fn login_id(email: &str) -> String {
 
 fn idempotency_id(customer_id: &str, key: &str) -> String {
     format!("idem#{customer_id}#{key}")
+}
+
+fn charge_id(sale_id: &str) -> String {
+    format!("charge#{sale_id}")
 }
 
 fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ApiError> {
@@ -278,7 +293,7 @@ impl Store {
     ) -> Result<Deposited, ApiError> {
         let record_id = idempotency_id(id, key);
         let fingerprint = idempotency::fingerprint(&format!("deposit:{id}:{amount}"));
-        for _attempt in 0..8 {
+        for _attempt in 0..MAX_ATTEMPTS {
             if let Some(previous) = self.idempotency_record(&record_id).await? {
                 return Ok(if previous.0 == fingerprint {
                     Deposited::Balance(previous.1)
@@ -360,6 +375,167 @@ impl Store {
                 "malformed idempotency record {record_id}"
             ))),
         }
+    }
+
+    pub async fn charge_record(&self, sale_id: &str) -> Result<Option<Charge>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(charge_id(sale_id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    fn put_charge(&self, charge: &Charge) -> Result<TransactWriteItem, ApiError> {
+        let mut item = shared::db::to_item(charge)?;
+        item.insert("id".into(), s(charge_id(&charge.sale_id)));
+        item.insert("kind".into(), s("charge"));
+        let put = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(id)")
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Takes a sale's total from an active wallet, once per sale id. The charge record
+    /// and the debit are one transaction; the debit never takes the balance below zero.
+    pub async fn charge(
+        &self,
+        customer_id: &str,
+        sale_id: &str,
+        amount: i64,
+        now: &str,
+    ) -> Result<Charged, ApiError> {
+        for _ in 0..MAX_ATTEMPTS {
+            if let Some(existing) = self.charge_record(sale_id).await? {
+                return Ok(match existing.status {
+                    ChargeStatus::Refunded => {
+                        Charged::SaleIdConflict("this sale was already refunded")
+                    }
+                    ChargeStatus::Charged
+                        if existing.customer_id == customer_id
+                            && existing.amount_cents == amount =>
+                    {
+                        Charged::Yes(existing)
+                    }
+                    ChargeStatus::Charged => {
+                        Charged::SaleIdConflict("this sale id already charged another amount")
+                    }
+                });
+            }
+            let customer = match self.get(customer_id).await? {
+                Some(c) if c.status == AccountStatus::Active => c,
+                _ => return Ok(Charged::CustomerNotFound),
+            };
+            if customer.wallet_balance_cents < amount {
+                return Ok(Charged::InsufficientFunds);
+            }
+            let charge = Charge {
+                sale_id: sale_id.to_string(),
+                customer_id: customer_id.to_string(),
+                amount_cents: amount,
+                status: ChargeStatus::Charged,
+                created_at: now.to_string(),
+                refunded_at: None,
+            };
+            let mut debit = UpdateExpr::default();
+            debit
+                .set_clause("#wallet_balance_cents = #wallet_balance_cents - :amount")
+                .name("wallet_balance_cents")
+                .value("amount", n(amount))
+                .set("updated_at", s(now))
+                .condition("#status = :active AND #wallet_balance_cents >= :amount")
+                .name("status")
+                .value("active", s("active"));
+            let items = vec![
+                self.put_charge(&charge)?,
+                debit.into_transact_update(
+                    &self.table,
+                    HashMap::from([("id".to_string(), s(customer_id))]),
+                )?,
+            ];
+            match transact(&self.client, items).await? {
+                Ok(()) => return Ok(Charged::Yes(charge)),
+                // The sale was charged meanwhile, or the balance moved: look again.
+                Err(_) => continue,
+            }
+        }
+        Err(ApiError::Conflict(
+            "the wallet is changing too fast; retry".into(),
+        ))
+    }
+
+    /// Gives a sale's charge back, once. A refund for a sale that was never charged leaves
+    /// a tombstone, so that a charge arriving late cannot take money afterwards.
+    pub async fn refund(
+        &self,
+        customer_id: &str,
+        sale_id: &str,
+        now: &str,
+    ) -> Result<Charge, ApiError> {
+        for _ in 0..MAX_ATTEMPTS {
+            match self.charge_record(sale_id).await? {
+                Some(existing) if existing.customer_id != customer_id => {
+                    return Err(ApiError::Conflict(
+                        "this sale belongs to another customer".into(),
+                    ))
+                }
+                Some(existing) if existing.status == ChargeStatus::Refunded => return Ok(existing),
+                None => {
+                    let tombstone = Charge {
+                        sale_id: sale_id.to_string(),
+                        customer_id: customer_id.to_string(),
+                        amount_cents: 0,
+                        status: ChargeStatus::Refunded,
+                        created_at: now.to_string(),
+                        refunded_at: Some(now.to_string()),
+                    };
+                    match transact(&self.client, vec![self.put_charge(&tombstone)?]).await? {
+                        Ok(()) => return Ok(tombstone),
+                        Err(_) => continue,
+                    }
+                }
+                Some(existing) => {
+                    let mut mark = UpdateExpr::default();
+                    mark.set("status", s("refunded"))
+                        .set("refunded_at", s(now))
+                        .condition("#status = :charged")
+                        .value("charged", s("charged"));
+                    let mut credit = UpdateExpr::default();
+                    credit
+                        .set_clause("#wallet_balance_cents = #wallet_balance_cents + :amount")
+                        .name("wallet_balance_cents")
+                        .value("amount", n(existing.amount_cents))
+                        .set("updated_at", s(now))
+                        .condition("attribute_exists(id)");
+                    let key = |id: String| HashMap::from([("id".to_string(), s(id))]);
+                    let items = vec![
+                        mark.into_transact_update(&self.table, key(charge_id(sale_id)))?,
+                        credit
+                            .into_transact_update(&self.table, key(existing.customer_id.clone()))?,
+                    ];
+                    match transact(&self.client, items).await? {
+                        Ok(()) => {
+                            return Ok(Charge {
+                                status: ChargeStatus::Refunded,
+                                refunded_at: Some(now.to_string()),
+                                ..existing
+                            })
+                        }
+                        Err(_) => continue,
+                    }
+                }
+            }
+        }
+        Err(ApiError::Conflict(
+            "the wallet is changing too fast; retry".into(),
+        ))
     }
 
     /// Recent failed logins for an email, if the window has not expired.

@@ -1,0 +1,26 @@
+//! The scheduled reconciler. As a Lambda (an EventBridge schedule) it reconciles on
+//! every event; run from a shell (no Lambda runtime around it) it reconciles once and
+//! prints its report.
+
+use lambda_runtime::{service_fn, LambdaEvent};
+use sales::{reconcile, Reconciling};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shared::runtime::init_tracing();
+    let state: &'static Reconciling = Box::leak(Box::new(Reconciling::load().await?));
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        lambda_runtime::run(service_fn(
+            move |_: LambdaEvent<serde_json::Value>| async move {
+                reconcile::run(state)
+                    .await
+                    .map_err(lambda_runtime::Error::from)
+            },
+        ))
+        .await
+    } else {
+        let report = reconcile::run(state).await?;
+        println!("{}", serde_json::to_string(&report)?);
+        Ok(())
+    }
+}

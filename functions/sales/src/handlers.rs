@@ -1,0 +1,169 @@
+//! The HTTP side of each Sales endpoint.
+
+use crate::domain::{PurchaseRequest, Sale, SaleStatus, SaleView};
+use crate::{saga, Purchasing, Reading};
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use shared::auth::{Principal, Role};
+use shared::cursor::CursorCodec;
+use shared::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
+use shared::{idempotency, ids, time, ApiError};
+
+/// The answer to a purchase: 201 with the sale, or the error it failed with.
+fn answer(sale: Sale) -> Result<Response<Body>, ApiError> {
+    match (sale.status, sale.failure) {
+        (SaleStatus::Completed, _) => {
+            let location = format!("/sales/{}", sale.id);
+            let mut response = json(StatusCode::CREATED, &SaleView::from(sale))?;
+            if let Ok(value) = location.parse() {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            Ok(response)
+        }
+        (SaleStatus::Failed, Some(reason)) => Err(reason.to_error()),
+        _ => Err(ApiError::Unavailable(format!(
+            "sale {} still pending",
+            sale.id
+        ))),
+    }
+}
+
+/// `POST /sales`: buy `quantity` units of a product at its current price, honoring
+/// `Idempotency-Key` (a retry returns the first sale; after a 503 it tries again).
+pub async fn create_sale(state: &Purchasing, req: Request) -> Result<Response<Body>, ApiError> {
+    let principal = state.tokens.authenticate(&req)?;
+    let body: PurchaseRequest = json_body(&req)?;
+    let product_id = ids::parse_id(&body.product_id, "product")?;
+    let key = idempotency::key(&req)?;
+    let now = time::now_rfc3339();
+    let candidate = Sale {
+        id: ids::new_id(),
+        customer_id: principal.subject.clone(),
+        product_id: product_id.clone(),
+        quantity: body.quantity,
+        unit_price_cents: None,
+        total_cents: None,
+        status: SaleStatus::Pending,
+        failure: None,
+        created_at: now.clone(),
+        updated_at: now,
+        deadline_at: time::rfc3339_in(state.deadline_seconds),
+    };
+    let Some(key) = key else {
+        let sale = state.store.create(candidate).await?;
+        return answer(saga::run(&state.store, &state.services, sale).await?);
+    };
+    let fingerprint = idempotency::fingerprint(&format!("purchase:{product_id}:{}", body.quantity));
+    let Some(bound) = state
+        .store
+        .bind_key(&principal.subject, &key, &candidate.id, &fingerprint)
+        .await?
+    else {
+        let sale = state.store.create(candidate).await?;
+        return answer(saga::run(&state.store, &state.services, sale).await?);
+    };
+    if bound.fingerprint != fingerprint {
+        return Err(idempotency::mismatch());
+    }
+    let sale = match state.store.get(&bound.sale_id).await? {
+        // Bound, but the first request stopped before recording the sale: record it now.
+        None => {
+            let sale = state
+                .store
+                .create(Sale {
+                    id: bound.sale_id,
+                    ..candidate
+                })
+                .await?;
+            saga::run(&state.store, &state.services, sale).await?
+        }
+        Some(sale) if sale.is(SaleStatus::Pending) => {
+            saga::run(&state.store, &state.services, sale).await?
+        }
+        // The first attempt gave everything back for want of a service: try again.
+        Some(sale) if sale.failure.is_some_and(|f| f.is_transient()) => {
+            if !state
+                .store
+                .rebind_key(&principal.subject, &key, &sale.id, &candidate.id)
+                .await?
+            {
+                return Err(ApiError::Conflict(
+                    "a retry with this key is in progress".into(),
+                ));
+            }
+            let sale = state.store.create(candidate).await?;
+            saga::run(&state.store, &state.services, sale).await?
+        }
+        Some(sale) => sale,
+    };
+    answer(sale)
+}
+
+/// Only the buyer and admins see a sale; to anyone else it does not exist.
+fn visible_to(principal: &Principal, sale: &Sale) -> bool {
+    principal.is_admin()
+        || (principal.role == Role::Customer && principal.subject == sale.customer_id)
+}
+
+/// `GET /sales/{id}` (owner or admin)
+pub async fn get_sale(state: &Reading<()>, req: Request) -> Result<Response<Body>, ApiError> {
+    let principal = state.tokens.authenticate(&req)?;
+    let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "sale")?;
+    match state.store.get(&id).await? {
+        Some(sale) if visible_to(&principal, &sale) => ok(&SaleView::from(sale)),
+        _ => Err(ApiError::NotFound("sale")),
+    }
+}
+
+/// `GET /sales/history/{customer_id}` (self or admin): completed sales, newest first.
+pub async fn sales_history(
+    state: &Reading<CursorCodec>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let principal = state.tokens.authenticate(&req)?;
+    let raw_id = path_param(&req, "customer_id").unwrap_or_default();
+    principal.require_self_or_admin(raw_id)?;
+    let customer_id = ids::parse_id(raw_id, "customer")?;
+    let limit = page_limit(&req)?;
+    let scope = format!("sales-history|{customer_id}");
+    let start = query_param(&req, "cursor")
+        .map(|cursor| state.cursors.decode(&scope, cursor))
+        .transpose()?;
+    let (sales, next) = state.store.history(&customer_id, start, limit).await?;
+    let next_cursor = next
+        .map(|key| state.cursors.encode(&scope, &key))
+        .transpose()?;
+    ok(&Page {
+        items: sales.into_iter().map(SaleView::from).collect(),
+        next_cursor,
+    })
+}
+
+#[derive(Serialize)]
+struct Purchased {
+    customer_id: String,
+    product_id: String,
+    purchased: bool,
+}
+
+/// `GET /internal/sales/purchases?customer_id=&product_id=` (service): whether the
+/// customer bought the product (Reviews marks verified purchases with it).
+pub async fn has_purchased(state: &Reading<()>, req: Request) -> Result<Response<Body>, ApiError> {
+    match state.tokens.authenticate(&req)?.role {
+        Role::Service => {}
+        _ => return Err(ApiError::Forbidden("internal route")),
+    }
+    let id = |name: &'static str| {
+        query_param(&req, name)
+            .and_then(|raw| ids::parse_id(raw, "id").ok())
+            .ok_or_else(|| ApiError::validation(name, "must be an id"))
+    };
+    let (customer_id, product_id) = (id("customer_id")?, id("product_id")?);
+    let purchased = state.store.has_purchased(&customer_id, &product_id).await?;
+    ok(&Purchased {
+        customer_id,
+        product_id,
+        purchased,
+    })
+}

@@ -1,0 +1,296 @@
+//! DynamoDB access for the sales table.
+//!
+//! Sales are keyed by id. Two sparse indexes: `history` holds completed sales by
+//! customer (`history_customer_id`, newest first by `created_at`), and
+//! `pending_by_deadline` holds the sales still pending (`pending`, `deadline_at`) for the
+//! reconciler. Idempotency keys live in the same table (`idem#<customer>#<key>`).
+
+use crate::domain::{FailureReason, Sale, SaleStatus};
+use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::Client;
+use shared::cursor::Key;
+use shared::db::{is_condition_failure, n, s, Item, UpdateExpr};
+use shared::{idempotency, ApiError};
+use std::collections::HashMap;
+
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+/// What an `Idempotency-Key` already points at.
+pub struct KeyRecord {
+    pub sale_id: String,
+    pub fingerprint: String,
+}
+
+fn key(id: &str) -> Item {
+    HashMap::from([("id".to_string(), s(id))])
+}
+
+fn idempotency_id(customer_id: &str, key: &str) -> String {
+    format!("idem#{customer_id}#{key}")
+}
+
+impl Store {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Records a new pending sale, or returns the one already recorded under its id
+    /// (two retries with one idempotency key may race to record it).
+    pub async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
+        let mut item = shared::db::to_item(&sale)?;
+        item.insert("pending".into(), s("pending"));
+        let written = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(sale),
+            Err(err) if is_condition_failure(&err) => self
+                .get(&sale.id)
+                .await?
+                .ok_or_else(|| ApiError::Internal(format!("sale {} vanished", sale.id))),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Sale>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        match output.item {
+            Some(item) if !id.starts_with("idem#") => Ok(Some(serde_dynamo::from_item(item)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Moves a pending sale to its final state; `None` if it was no longer pending.
+    async fn finish(
+        &self,
+        id: &str,
+        mut expr: UpdateExpr,
+        now: &str,
+    ) -> Result<Option<Sale>, ApiError> {
+        expr.set("updated_at", s(now))
+            .remove("pending")
+            .condition("#status = :pending_status")
+            .value("pending_status", s("pending"));
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)))
+            .return_values(ReturnValue::AllNew);
+        match expr.apply(request).send().await {
+            Ok(output) => Ok(Some(serde_dynamo::from_item(
+                output.attributes.unwrap_or_default(),
+            )?)),
+            Err(err) if is_condition_failure(&err) => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    pub async fn complete(
+        &self,
+        sale: &Sale,
+        unit_price_cents: i64,
+        now: &str,
+    ) -> Result<Option<Sale>, ApiError> {
+        let mut expr = UpdateExpr::default();
+        expr.set("status", s("completed"))
+            .set("unit_price_cents", n(unit_price_cents))
+            .set("total_cents", n(unit_price_cents * sale.quantity))
+            .set("history_customer_id", s(&sale.customer_id));
+        self.finish(&sale.id, expr, now).await
+    }
+
+    pub async fn fail(
+        &self,
+        sale: &Sale,
+        reason: FailureReason,
+        now: &str,
+    ) -> Result<Option<Sale>, ApiError> {
+        let mut expr = UpdateExpr::default();
+        expr.set("status", s("failed"))
+            .set("failure", serde_dynamo::to_attribute_value(reason)?);
+        self.finish(&sale.id, expr, now).await
+    }
+
+    /// A customer's completed sales, newest first.
+    pub async fn history(
+        &self,
+        customer_id: &str,
+        start: Option<Key>,
+        limit: i32,
+    ) -> Result<(Vec<Sale>, Option<Key>), ApiError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("history")
+            .key_condition_expression("history_customer_id = :customer")
+            .expression_attribute_values(":customer", s(customer_id))
+            .scan_index_forward(false)
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .send()
+            .await?;
+        let sales = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(serde_dynamo::from_item)
+            .collect::<Result<Vec<Sale>, _>>()?;
+        Ok((sales, output.last_evaluated_key))
+    }
+
+    /// Whether the customer has a completed purchase of the product.
+    pub async fn has_purchased(
+        &self,
+        customer_id: &str,
+        product_id: &str,
+    ) -> Result<bool, ApiError> {
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("history")
+                .key_condition_expression("history_customer_id = :customer")
+                .filter_expression("product_id = :product")
+                .expression_attribute_values(":customer", s(customer_id))
+                .expression_attribute_values(":product", s(product_id))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            if output.items.is_some_and(|items| !items.is_empty()) {
+                return Ok(true);
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(false),
+            }
+        }
+    }
+
+    /// Sales still pending past their deadline (`deadline_at` before `now`).
+    pub async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+        let mut sales = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("pending_by_deadline")
+                .key_condition_expression("pending = :pending AND deadline_at < :now")
+                .expression_attribute_values(":pending", s("pending"))
+                .expression_attribute_values(":now", s(now))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in output.items.unwrap_or_default() {
+                sales.push(serde_dynamo::from_item(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(sales),
+            }
+        }
+    }
+
+    /// Binds an `Idempotency-Key` to a sale; returns what it was bound to before, if anything.
+    pub async fn bind_key(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        sale_id: &str,
+        fingerprint: &str,
+    ) -> Result<Option<KeyRecord>, ApiError> {
+        let record_id = idempotency_id(customer_id, idempotency_key);
+        let written = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("id", s(&record_id))
+            .item("kind", s("idempotency"))
+            .item("sale_id", s(sale_id))
+            .item("fingerprint", s(fingerprint))
+            .item(
+                "expires_at",
+                n(shared::time::epoch_seconds() + idempotency::RETENTION_SECONDS),
+            )
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(None),
+            Err(err) if is_condition_failure(&err) => {
+                let output = self
+                    .client
+                    .get_item()
+                    .table_name(&self.table)
+                    .set_key(Some(key(&record_id)))
+                    .consistent_read(true)
+                    .send()
+                    .await?;
+                let item = output.item.unwrap_or_default();
+                let text = |name: &str| {
+                    item.get(name)
+                        .and_then(|v| v.as_s().ok())
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                Ok(Some(KeyRecord {
+                    sale_id: text("sale_id"),
+                    fingerprint: text("fingerprint"),
+                }))
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Points a key at a new attempt, if it still points at `previous`.
+    pub async fn rebind_key(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        previous: &str,
+        sale_id: &str,
+    ) -> Result<bool, ApiError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(&idempotency_id(customer_id, idempotency_key))))
+            .update_expression("SET sale_id = :new")
+            .condition_expression("sale_id = :previous")
+            .expression_attribute_values(":new", s(sale_id))
+            .expression_attribute_values(":previous", s(previous))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(err.into()),
+        }
+    }
+}
+
+impl Sale {
+    pub fn is(&self, status: SaleStatus) -> bool {
+        self.status == status
+    }
+}

@@ -1,0 +1,68 @@
+"""A TCP link from one local service to another that tests can cut.
+
+Sales reaches Inventory and Customers through one of these each, so the end-to-end
+fault tests can take a dependency down mid-saga without touching the others. The link's
+state is read from a control file on every connection and every chunk:
+
+  up      forward (also when the file is missing)
+  refuse  close connections at once: the service is down
+  hang    hold connections without an answer: the service is stuck
+"""
+
+import argparse
+import asyncio
+import pathlib
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--listen", type=int, required=True)
+    parser.add_argument("--to", type=int, required=True)
+    parser.add_argument("--control", type=pathlib.Path, required=True)
+    args = parser.parse_args()
+
+    def mode() -> str:
+        try:
+            return args.control.read_text().strip() or "up"
+        except FileNotFoundError:
+            return "up"
+
+    async def hold_while_hanging() -> None:
+        while mode() == "hang":
+            await asyncio.sleep(0.1)
+
+    async def pipe(src, dst, cut_on_fault) -> None:
+        try:
+            while data := await src.read(65536):
+                if cut_on_fault and mode() != "up":
+                    await hold_while_hanging()
+                    break
+                dst.write(data)
+                await dst.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            dst.close()
+
+    async def handle(reader, writer) -> None:
+        if mode() != "up":
+            await hold_while_hanging()
+            writer.close()
+            return
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", args.to)
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(pipe(reader, up_writer, True), pipe(up_reader, writer, False))
+
+    async def serve() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", args.listen)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()
