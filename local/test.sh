@@ -10,6 +10,8 @@ export API_PORT="${TEST_API_PORT:-9100}"
 export DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-8100}"
 export STATE_DIR="$PWD/.local/test"
 export RUST_LOG="${RUST_LOG:-warn}"
+# Short saga deadlines, so the fault tests need not wait a minute for the reconciler.
+export SALE_DEADLINE_SECONDS="${SALE_DEADLINE_SECONDS:-4}"
 source local/env.sh
 
 started=$SECONDS
@@ -32,7 +34,7 @@ bash local/up.sh --background >/dev/null
 step "tests"
 cargo nextest run --workspace --no-fail-fast -E 'not binary(faults)'
 
-step "fault-injection tests (alone: they freeze the database)"
-cargo nextest run --workspace --no-fail-fast -E 'binary(faults)'
+step "fault-injection tests (alone: they freeze the database and cut service links)"
+cargo nextest run --workspace --no-fail-fast --test-threads 1 -E 'binary(faults)'
 
 step "done"

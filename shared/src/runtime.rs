@@ -7,7 +7,8 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::time::Instant;
 
-/// JSON log lines; level from `RUST_LOG` (default `info`).
+/// JSON log lines on stderr (stdout stays free for a command's own output);
+/// level from `RUST_LOG` (default `info`).
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -17,6 +18,7 @@ pub fn init_tracing() {
         .with_target(false)
         .with_current_span(false)
         .with_ansi(false)
+        .with_writer(std::io::stderr)
         .try_init();
 }
 

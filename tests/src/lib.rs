@@ -212,3 +212,38 @@ pub async fn read_product(id: &str) -> Value {
         .expect(200)
         .clone()
 }
+
+/// Adds money to a customer's wallet.
+pub async fn fund(customer: &Customer, amount_cents: i64) {
+    post(
+        &format!("/profile/{}/wallet/deposit", customer.id),
+        Some(&customer.token),
+        &json!({"amount_cents": amount_cents}),
+    )
+    .await
+    .expect(200);
+}
+
+/// A customer's wallet balance.
+pub async fn wallet(customer: &Customer) -> i64 {
+    get(&format!("/profile/{}", customer.id), Some(&customer.token))
+        .await
+        .expect(200)["wallet_balance_cents"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A product's stock.
+pub async fn stock(product_id: &str) -> i64 {
+    read_product(product_id).await["stock"].as_i64().unwrap()
+}
+
+/// Buys as `customer`, optionally with an idempotency key.
+pub async fn buy(customer: &Customer, product_id: &str, quantity: i64, key: Option<&str>) -> Reply {
+    let mut builder = request(Method::POST, "/sales", Some(&customer.token))
+        .json(&json!({"product_id": product_id, "quantity": quantity}));
+    if let Some(key) = key {
+        builder = builder.header("Idempotency-Key", key);
+    }
+    send(builder).await
+}

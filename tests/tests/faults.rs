@@ -110,3 +110,137 @@ async fn a_frozen_database_gives_clean_503s_and_recovery() {
     assert_eq!(profile.expect(200)["wallet_balance_cents"], 700);
     login(&customer.email, &customer.password).await.expect(200);
 }
+
+/// Sets a service link (see local/faultproxy.py) to `up`, `refuse` or `hang`.
+fn link(name: &str, mode: &str) {
+    let state = std::env::var("STATE_DIR").expect("STATE_DIR of the running stack");
+    std::fs::write(format!("{state}/links/{name}"), mode).unwrap();
+}
+
+/// Puts the links back up even if an assertion fails.
+struct Links;
+
+impl Drop for Links {
+    fn drop(&mut self) {
+        link("inventory", "up");
+        link("customers", "up");
+    }
+}
+
+/// Runs the reconciler once, after every pending sale's deadline has passed.
+async fn reconcile() -> serde_json::Value {
+    let deadline: u64 = std::env::var("SALE_DEADLINE_SECONDS")
+        .unwrap_or("60".into())
+        .parse()
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(deadline + 1)).await;
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    let output = Command::new(format!("{target}/debug/reconcile_sales"))
+        .output()
+        .expect("reconciler");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("reconciler report")
+}
+
+struct Fixture {
+    buyer: Customer,
+    product_id: String,
+}
+
+async fn fixture(stock_units: i64, price: i64, money: i64) -> Fixture {
+    let admin = admin_token().await;
+    let buyer = new_customer().await;
+    fund(&buyer, money).await;
+    let product = create_product(&admin, "saga-faults", price, stock_units).await;
+    Fixture {
+        buyer,
+        product_id: product["id"].as_str().unwrap().to_string(),
+    }
+}
+
+#[tokio::test]
+async fn inventory_down_before_the_reservation_moves_nothing() {
+    let _links = Links;
+    let f = fixture(5, 200, 1_000).await;
+    let key = format!("inv-down-{}", unique());
+    link("inventory", "refuse");
+    buy(&f.buyer, &f.product_id, 2, Some(&key))
+        .await
+        .problem(503);
+    link("inventory", "up");
+    assert_eq!(stock(&f.product_id).await, 5);
+    assert_eq!(wallet(&f.buyer).await, 1_000);
+    // After a 503, a retry with the same key tries again, and buys once.
+    buy(&f.buyer, &f.product_id, 2, Some(&key))
+        .await
+        .expect(201);
+    buy(&f.buyer, &f.product_id, 2, Some(&key))
+        .await
+        .expect(201);
+    assert_eq!(stock(&f.product_id).await, 3);
+    assert_eq!(wallet(&f.buyer).await, 600);
+}
+
+#[tokio::test]
+async fn customers_down_at_the_charge_is_compensated_by_the_reconciler() {
+    let _links = Links;
+    let f = fixture(5, 200, 1_000).await;
+    link("customers", "refuse");
+    // Stock was reserved, the charge got no answer, and the refund cannot be sent either:
+    // the sale stays pending, with its stock held.
+    buy(&f.buyer, &f.product_id, 2, None).await.problem(503);
+    assert_eq!(stock(&f.product_id).await, 3);
+    link("customers", "up");
+    let report = reconcile().await;
+    assert!(report["rolled_back"].as_u64().unwrap() >= 1, "{report}");
+    assert_eq!(report["still_pending"], 0, "{report}");
+    assert_eq!(stock(&f.product_id).await, 5);
+    assert_eq!(wallet(&f.buyer).await, 1_000);
+    let history = get(
+        &format!("/sales/history/{}", f.buyer.id),
+        Some(&f.buyer.token),
+    )
+    .await;
+    assert!(history.expect(200)["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn inventory_down_during_compensation_is_finished_by_the_reconciler() {
+    let _links = Links;
+    let f = fixture(5, 200, 1_000).await;
+    // The charge hangs, so the saga times out on it; meanwhile Inventory goes down, so
+    // neither the refund's nor the release's answer can be had.
+    link("customers", "hang");
+    let pending = tokio::spawn({
+        let (token, product_id) = (f.buyer.token.clone(), f.product_id.clone());
+        async move {
+            send(
+                request(Method::POST, "/sales", Some(&token))
+                    .json(&json!({"product_id": product_id, "quantity": 1})),
+            )
+            .await
+        }
+    });
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    link("inventory", "refuse");
+    link("customers", "refuse");
+    pending.await.unwrap().problem(503);
+    assert_eq!(
+        stock(&f.product_id).await,
+        4,
+        "stock stays reserved until the reconciler runs"
+    );
+    // The reconciler cannot finish while a service is down, and says so.
+    let report = reconcile().await;
+    assert!(report["still_pending"].as_u64().unwrap() >= 1, "{report}");
+    link("inventory", "up");
+    link("customers", "up");
+    let report = reconcile().await;
+    assert_eq!(report["still_pending"], 0, "{report}");
+    assert_eq!(stock(&f.product_id).await, 5);
+    assert_eq!(wallet(&f.buyer).await, 1_000);
+}
