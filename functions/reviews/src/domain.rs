@@ -1,0 +1,207 @@
+//! Reviews and the bodies of the Reviews routes.
+
+use serde::{Deserialize, Serialize};
+use shared::text::multi_line;
+use validator::Validate;
+
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModerationAction {
+    Approve,
+    Reject,
+}
+
+/// One moderation decision, kept for the audit trail.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Moderation {
+    pub action: ModerationAction,
+    pub moderated_by: String,
+    pub moderated_at: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A review as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Review {
+    pub id: String,
+    pub product_id: String,
+    pub customer_id: String,
+    pub rating: i64,
+    pub comment: String,
+    pub status: ReviewStatus,
+    pub verified_purchase: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Every moderation decision, oldest first; the last one is the current one
+    /// unless the review was edited since.
+    #[serde(default)]
+    pub moderation_history: Vec<Moderation>,
+}
+
+/// A review as the API shows it. The moderation history is for admins only.
+#[derive(Debug, Serialize)]
+pub struct ReviewView {
+    pub id: String,
+    pub product_id: String,
+    pub customer_id: String,
+    pub rating: i64,
+    pub comment: String,
+    pub status: ReviewStatus,
+    pub verified_purchase: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub moderated_by: Option<String>,
+    pub moderated_at: Option<String>,
+    pub moderation_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_history: Option<Vec<Moderation>>,
+}
+
+impl ReviewView {
+    pub fn new(review: Review, for_admin: bool) -> Self {
+        // The current decision: the last one, if the review has not gone back to pending.
+        let current = match review.status {
+            ReviewStatus::Pending => None,
+            _ => review.moderation_history.last().cloned(),
+        };
+        Self {
+            id: review.id,
+            product_id: review.product_id,
+            customer_id: review.customer_id,
+            rating: review.rating,
+            comment: review.comment,
+            status: review.status,
+            verified_purchase: review.verified_purchase,
+            created_at: review.created_at,
+            updated_at: review.updated_at,
+            moderated_by: current.as_ref().map(|m| m.moderated_by.clone()),
+            moderated_at: current.as_ref().map(|m| m.moderated_at.clone()),
+            moderation_reason: current.and_then(|m| m.reason),
+            moderation_history: for_admin.then_some(review.moderation_history),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewReview {
+    #[validate(length(min = 1, max = 64))]
+    pub product_id: String,
+    #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
+    pub rating: i64,
+    #[validate(length(max = 20000), custom(function = multi_line))]
+    pub comment: String,
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewPatch {
+    #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
+    pub rating: Option<i64>,
+    #[validate(length(max = 20000), custom(function = multi_line))]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationRequest {
+    pub action: ModerationAction,
+    #[validate(length(max = 500), custom(function = multi_line))]
+    pub reason: Option<String>,
+}
+
+/// The comment as stored: trimmed, 1..=2000 characters.
+pub fn clean_comment(comment: &str) -> Result<String, shared::ApiError> {
+    let trimmed = comment.trim();
+    let chars = trimmed.chars().count();
+    if chars == 0 || chars > MAX_COMMENT_CHARS {
+        return Err(shared::ApiError::validation(
+            "comment",
+            "must be 1 to 2000 characters after trimming",
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_trimmed_and_bounded_in_characters() {
+        assert_eq!(clean_comment("  great  ").unwrap(), "great");
+        assert!(clean_comment("   ").is_err());
+        assert!(clean_comment(&"é".repeat(2000)).is_ok());
+        assert!(clean_comment(&"é".repeat(2001)).is_err());
+        assert_eq!(
+            clean_comment("<script>alert(1)</script>").unwrap(),
+            "<script>alert(1)</script>"
+        );
+    }
+
+    #[test]
+    fn ratings_are_1_to_5() {
+        for (rating, ok) in [(0, false), (1, true), (5, true), (6, false)] {
+            let review = NewReview {
+                product_id: "p".into(),
+                rating,
+                comment: "x".into(),
+            };
+            assert_eq!(review.validate().is_ok(), ok);
+        }
+        assert!(serde_json::from_str::<NewReview>(
+            r#"{"product_id":"p","rating":4.5,"comment":"x"}"#
+        )
+        .is_err());
+        assert!(serde_json::from_str::<NewReview>(
+            r#"{"product_id":"p","rating":4,"comment":"x","status":"approved"}"#
+        )
+        .is_err());
+        assert!(serde_json::from_str::<ModerationRequest>(r#"{"action":"delete"}"#).is_err());
+    }
+
+    #[test]
+    fn moderation_shows_only_the_current_decision_and_history_to_admins() {
+        let review = Review {
+            id: "r".into(),
+            product_id: "p".into(),
+            customer_id: "c".into(),
+            rating: 5,
+            comment: "ok".into(),
+            status: ReviewStatus::Pending,
+            verified_purchase: false,
+            created_at: "t".into(),
+            updated_at: "t".into(),
+            moderation_history: vec![Moderation {
+                action: ModerationAction::Approve,
+                moderated_by: "admin".into(),
+                moderated_at: "t".into(),
+                reason: None,
+            }],
+        };
+        let public = ReviewView::new(review.clone(), false);
+        assert!(
+            public.moderated_by.is_none(),
+            "edited since: back to pending"
+        );
+        assert!(public.moderation_history.is_none());
+        let approved = Review {
+            status: ReviewStatus::Approved,
+            ..review
+        };
+        let admin = ReviewView::new(approved, true);
+        assert_eq!(admin.moderated_by.as_deref(), Some("admin"));
+        assert_eq!(admin.moderation_history.unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,279 @@
+//! The HTTP side of each Reviews endpoint.
+
+use crate::domain::{
+    clean_comment, Moderation, ModerationRequest, NewReview, Review, ReviewPatch, ReviewStatus,
+    ReviewView,
+};
+use crate::store::{Listing, Summary};
+use crate::{Services, State};
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use shared::auth::{Principal, Role};
+use shared::cursor::CursorCodec;
+use shared::http::{json, json_body, no_content, ok, page_limit, path_param, query_param};
+use shared::{ids, time, ApiError};
+
+fn is_admin(principal: Option<&Principal>) -> bool {
+    principal.is_some_and(Principal::is_admin)
+}
+
+fn is_author(principal: Option<&Principal>, review: &Review) -> bool {
+    principal.is_some_and(|p| p.role != Role::Service && p.subject == review.customer_id)
+}
+
+/// Approved reviews are public; others exist only for their author and admins.
+fn visible(principal: Option<&Principal>, review: &Review) -> bool {
+    review.status == ReviewStatus::Approved || is_admin(principal) || is_author(principal, review)
+}
+
+/// The caller, if the request carries a token (a bad token is still a 401).
+fn optional_principal<K>(state: &State<K>, req: &Request) -> Result<Option<Principal>, ApiError> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        Ok(Some(state.tokens.authenticate(req)?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// The review at `{id}`, if the caller may see it.
+async fn visible_review<K>(
+    state: &State<K>,
+    req: &Request,
+    principal: Option<&Principal>,
+) -> Result<Review, ApiError> {
+    let id = ids::parse_id(path_param(req, "id").unwrap_or_default(), "review")?;
+    match state.store.get(&id).await? {
+        Some(review) if visible(principal, &review) => Ok(review),
+        _ => Err(ApiError::NotFound("review")),
+    }
+}
+
+fn view(review: Review, principal: Option<&Principal>) -> ReviewView {
+    ReviewView::new(review, is_admin(principal))
+}
+
+/// Whether the product exists and is not deleted, asked of Inventory.
+async fn product_exists(services: &Services, product_id: &str) -> Result<bool, ApiError> {
+    let reply = services
+        .client
+        .get(&format!("{}/products/{product_id}", services.inventory))
+        .await?;
+    match reply.status {
+        200 => Ok(reply.body["deleted_at"].is_null()),
+        404 => Ok(false),
+        other => Err(ApiError::Unavailable(format!("inventory answered {other}"))),
+    }
+}
+
+/// Whether the customer bought the product, asked of Sales.
+async fn purchased(
+    services: &Services,
+    customer_id: &str,
+    product_id: &str,
+) -> Result<bool, ApiError> {
+    let url = format!(
+        "{}/internal/sales/purchases?customer_id={customer_id}&product_id={product_id}",
+        services.sales
+    );
+    let reply = services.client.get(&url).await?;
+    match (reply.status, reply.body["purchased"].as_bool()) {
+        (200, Some(purchased)) => Ok(purchased),
+        (status, _) => Err(ApiError::Unavailable(format!("sales answered {status}"))),
+    }
+}
+
+/// `POST /reviews` (customer): one review per customer and product, pending moderation.
+pub async fn create_review(
+    state: &State<Services>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let principal = state.tokens.authenticate(&req)?;
+    let body: NewReview = json_body(&req)?;
+    let comment = clean_comment(&body.comment)?;
+    let product_id = ids::parse_id(&body.product_id, "product")?;
+    if !product_exists(&state.extra, &product_id).await? {
+        return Err(ApiError::NotFound("product"));
+    }
+    let verified_purchase = purchased(&state.extra, &principal.subject, &product_id).await?;
+    let now = time::now_rfc3339();
+    let review = Review {
+        id: ids::new_id(),
+        product_id,
+        customer_id: principal.subject.clone(),
+        rating: body.rating,
+        comment,
+        status: ReviewStatus::Pending,
+        verified_purchase,
+        created_at: now.clone(),
+        updated_at: now,
+        moderation_history: Vec::new(),
+    };
+    if !state.store.create(&review).await? {
+        return Err(ApiError::Conflict(
+            "you already reviewed this product".into(),
+        ));
+    }
+    let location = format!("/reviews/{}", review.id);
+    let mut response = json(StatusCode::CREATED, &view(review, Some(&principal)))?;
+    if let Ok(value) = location.parse() {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// `GET /reviews/{id}`
+pub async fn get_review(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+    let principal = optional_principal(state, &req)?;
+    let review = visible_review(state, &req, principal.as_ref()).await?;
+    ok(&view(review, principal.as_ref()))
+}
+
+/// `PATCH /reviews/{id}` (author): the review goes back to pending.
+pub async fn update_review(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+    let principal = state.tokens.authenticate(&req)?;
+    let review = visible_review(state, &req, Some(&principal)).await?;
+    if !is_author(Some(&principal), &review) {
+        return Err(ApiError::Forbidden("only the author can edit a review"));
+    }
+    let patch: ReviewPatch = json_body(&req)?;
+    if patch.rating.is_none() && patch.comment.is_none() {
+        return Err(ApiError::validation(
+            "body",
+            "must contain rating or comment",
+        ));
+    }
+    let comment = patch.comment.as_deref().map(clean_comment).transpose()?;
+    match state
+        .store
+        .edit(&review.id, patch.rating, comment, &time::now_rfc3339())
+        .await?
+    {
+        Some(updated) => ok(&view(updated, Some(&principal))),
+        None => Err(ApiError::NotFound("review")),
+    }
+}
+
+/// `DELETE /reviews/{id}` (author or admin)
+pub async fn delete_review(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+    let principal = state.tokens.authenticate(&req)?;
+    let review = visible_review(state, &req, Some(&principal)).await?;
+    if !is_author(Some(&principal), &review) && !principal.is_admin() {
+        return Err(ApiError::Forbidden(
+            "only the author or an admin can delete a review",
+        ));
+    }
+    if state.store.delete(&review).await? {
+        no_content()
+    } else {
+        Err(ApiError::NotFound("review"))
+    }
+}
+
+/// `POST /reviews/{id}/moderate` (admin): approve or reject, with an audit trail.
+pub async fn moderate_review(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+    let principal = state.tokens.authenticate(&req)?;
+    principal.require_admin()?;
+    let review = visible_review(state, &req, Some(&principal)).await?;
+    let body: ModerationRequest = json_body(&req)?;
+    let now = time::now_rfc3339();
+    let moderation = Moderation {
+        action: body.action,
+        moderated_by: principal.subject.clone(),
+        moderated_at: now.clone(),
+        reason: body
+            .reason
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty()),
+    };
+    match state.store.moderate(&review, moderation, &now).await? {
+        Some(moderated) => ok(&view(moderated, Some(&principal))),
+        None => Err(ApiError::NotFound("review")),
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryView {
+    count: u64,
+    average_rating: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ReviewPage {
+    items: Vec<ReviewView>,
+    next_cursor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<SummaryView>,
+}
+
+/// `GET /reviews?product_id=` (approved, with a summary), `?customer_id=` (self or
+/// admin) or `?status=` (admin): exactly one of them.
+pub async fn list_reviews(
+    state: &State<CursorCodec>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let principal = optional_principal(state, &req)?;
+    let filters = [
+        query_param(&req, "product_id").map(|v| ("product_id", v)),
+        query_param(&req, "customer_id").map(|v| ("customer_id", v)),
+        query_param(&req, "status").map(|v| ("status", v)),
+    ];
+    let given: Vec<(&str, &str)> = filters.into_iter().flatten().collect();
+    let [(filter, value)] = given.as_slice() else {
+        return Err(ApiError::validation(
+            "query",
+            "give exactly one of product_id, customer_id or status",
+        ));
+    };
+    let limit = page_limit(&req)?;
+    let listing = match *filter {
+        "product_id" => Listing::ApprovedForProduct(value),
+        "customer_id" => {
+            let principal = principal
+                .as_ref()
+                .ok_or(ApiError::Unauthorized("missing bearer token"))?;
+            principal.require_self_or_admin(value)?;
+            Listing::ByCustomer(value)
+        }
+        _ => {
+            let principal = principal
+                .as_ref()
+                .ok_or(ApiError::Unauthorized("missing bearer token"))?;
+            principal.require_admin()?;
+            let status = serde_json::from_value(serde_json::Value::String(value.to_string()))
+                .map_err(|_| {
+                    ApiError::validation("status", "must be pending, approved or rejected")
+                })?;
+            Listing::ByStatus(status)
+        }
+    };
+    let scope = format!("reviews|{filter}={value}");
+    let start = query_param(&req, "cursor")
+        .map(|cursor| state.extra.decode(&scope, cursor))
+        .transpose()?;
+    let (reviews, next) = state.store.list(&listing, start, limit).await?;
+    let next_cursor = next
+        .map(|key| state.extra.encode(&scope, &key))
+        .transpose()?;
+    let summary = match listing {
+        Listing::ApprovedForProduct(product) => {
+            let Summary {
+                count,
+                average_rating,
+            } = state.store.summary(product).await?;
+            Some(SummaryView {
+                count,
+                average_rating,
+            })
+        }
+        _ => None,
+    };
+    ok(&ReviewPage {
+        items: reviews
+            .into_iter()
+            .map(|r| view(r, principal.as_ref()))
+            .collect(),
+        next_cursor,
+        summary,
+    })
+}

@@ -1,0 +1,273 @@
+//! DynamoDB access for the reviews table.
+//!
+//! Reviews are keyed by id, with three indexes: `approved_by_product` (sparse: set only
+//! while approved), `by_customer` and `by_status`, each ordered by `created_at`.
+//! `guard#<customer>#<product>` items make a customer's review of a product unique.
+
+use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+use shared::cursor::Key;
+use shared::db::{is_condition_failure, n, s, transact, Item, UpdateExpr};
+use shared::ApiError;
+use std::collections::HashMap;
+
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+/// Which reviews a list shows.
+pub enum Listing<'a> {
+    ApprovedForProduct(&'a str),
+    ByCustomer(&'a str),
+    ByStatus(ReviewStatus),
+}
+
+pub struct Summary {
+    pub count: u64,
+    pub average_rating: Option<f64>,
+}
+
+fn key(id: &str) -> Item {
+    HashMap::from([("id".to_string(), s(id))])
+}
+
+fn guard_id(customer_id: &str, product_id: &str) -> String {
+    format!("guard#{customer_id}#{product_id}")
+}
+
+fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ApiError> {
+    result.map_err(|e| ApiError::Internal(format!("building request: {e}")))
+}
+
+fn status_value(status: ReviewStatus) -> Result<AttributeValue, ApiError> {
+    Ok(serde_dynamo::to_attribute_value(status)?)
+}
+
+impl Store {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Writes the review and its one-per-customer-and-product guard; false if the
+    /// customer already reviewed the product.
+    pub async fn create(&self, review: &Review) -> Result<bool, ApiError> {
+        let put_review = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(shared::db::to_item(review)?))
+                .condition_expression("attribute_not_exists(id)")
+                .build(),
+        )?;
+        let put_guard = built(
+            Put::builder()
+                .table_name(&self.table)
+                .item("id", s(guard_id(&review.customer_id, &review.product_id)))
+                .item("kind", s("guard"))
+                .item("review_id", s(&review.id))
+                .condition_expression("attribute_not_exists(id)")
+                .build(),
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().put(put_review).build(),
+            TransactWriteItem::builder().put(put_guard).build(),
+        ];
+        match transact(&self.client, items).await? {
+            Ok(()) => Ok(true),
+            Err(cancelled) if cancelled.condition_failed(1) || cancelled.conflicted() => Ok(false),
+            Err(cancelled) => Err(ApiError::Internal(format!(
+                "review create cancelled: {cancelled:?}"
+            ))),
+        }
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Review>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        match output.item {
+            Some(item) if !item.contains_key("kind") => Ok(Some(serde_dynamo::from_item(item)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Applies an update to an existing review, returning it; `None` if it is gone.
+    async fn update(&self, id: &str, mut expr: UpdateExpr) -> Result<Option<Review>, ApiError> {
+        expr.condition("attribute_exists(id)");
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)))
+            .return_values(ReturnValue::AllNew);
+        match expr.apply(request).send().await {
+            Ok(output) => Ok(Some(serde_dynamo::from_item(
+                output.attributes.unwrap_or_default(),
+            )?)),
+            Err(err) if is_condition_failure(&err) => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// An author's edit: new rating and/or comment, and back to pending.
+    pub async fn edit(
+        &self,
+        id: &str,
+        rating: Option<i64>,
+        comment: Option<String>,
+        now: &str,
+    ) -> Result<Option<Review>, ApiError> {
+        let mut expr = UpdateExpr::default();
+        expr.set("status", status_value(ReviewStatus::Pending)?)
+            .set("updated_at", s(now))
+            .remove("approved_product_id");
+        if let Some(rating) = rating {
+            expr.set("rating", n(rating));
+        }
+        if let Some(comment) = comment {
+            expr.set("comment", s(comment));
+        }
+        self.update(id, expr).await
+    }
+
+    /// An admin's decision, appended to the review's audit trail.
+    pub async fn moderate(
+        &self,
+        review: &Review,
+        moderation: Moderation,
+        now: &str,
+    ) -> Result<Option<Review>, ApiError> {
+        let status = match moderation.action {
+            ModerationAction::Approve => ReviewStatus::Approved,
+            ModerationAction::Reject => ReviewStatus::Rejected,
+        };
+        let mut expr = UpdateExpr::default();
+        expr.set("status", status_value(status)?)
+            .set("updated_at", s(now))
+            .set_clause("#moderation_history = list_append(if_not_exists(#moderation_history, :empty), :decision)")
+            .name("moderation_history")
+            .value("empty", AttributeValue::L(vec![]))
+            .value("decision", AttributeValue::L(vec![serde_dynamo::to_attribute_value(&moderation)?]));
+        if status == ReviewStatus::Approved {
+            expr.set("approved_product_id", s(&review.product_id));
+        } else {
+            expr.remove("approved_product_id");
+        }
+        self.update(&review.id, expr).await
+    }
+
+    /// Deletes the review and frees its guard; false if it was already gone.
+    pub async fn delete(&self, review: &Review) -> Result<bool, ApiError> {
+        let delete_review = built(
+            Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(&review.id)))
+                .condition_expression("attribute_exists(id)")
+                .build(),
+        )?;
+        let delete_guard = built(
+            Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(&guard_id(
+                    &review.customer_id,
+                    &review.product_id,
+                ))))
+                .build(),
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().delete(delete_review).build(),
+            TransactWriteItem::builder().delete(delete_guard).build(),
+        ];
+        match transact(&self.client, items).await? {
+            Ok(()) => Ok(true),
+            Err(cancelled) if cancelled.condition_failed(0) => Ok(false),
+            Err(cancelled) => Err(ApiError::Conflict(format!(
+                "the review changed meanwhile; retry ({})",
+                cancelled.0.join(",")
+            ))),
+        }
+    }
+
+    /// One page of a listing, newest first (the moderation queue oldest first).
+    pub async fn list(
+        &self,
+        listing: &Listing<'_>,
+        start: Option<Key>,
+        limit: i32,
+    ) -> Result<(Vec<Review>, Option<Key>), ApiError> {
+        let (index, attribute, value, newest_first) = match listing {
+            Listing::ApprovedForProduct(product) => (
+                "approved_by_product",
+                "approved_product_id",
+                s(*product),
+                true,
+            ),
+            Listing::ByCustomer(customer) => ("by_customer", "customer_id", s(*customer), true),
+            Listing::ByStatus(status) => ("by_status", "status", status_value(*status)?, false),
+        };
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression("#key = :value")
+            .expression_attribute_names("#key", attribute)
+            .expression_attribute_values(":value", value)
+            .scan_index_forward(!newest_first)
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .send()
+            .await?;
+        let reviews = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(serde_dynamo::from_item)
+            .collect::<Result<Vec<Review>, _>>()?;
+        Ok((reviews, output.last_evaluated_key))
+    }
+
+    /// Count and average rating of a product's approved reviews.
+    pub async fn summary(&self, product_id: &str) -> Result<Summary, ApiError> {
+        let (mut count, mut total) = (0u64, 0i64);
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("approved_by_product")
+                .key_condition_expression("approved_product_id = :product")
+                .expression_attribute_values(":product", s(product_id))
+                .projection_expression("rating")
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in output.items.unwrap_or_default() {
+                let rating: i64 = item
+                    .get("rating")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| ApiError::Internal("review without rating".into()))?;
+                count += 1;
+                total += rating;
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => break,
+            }
+        }
+        let average_rating =
+            (count > 0).then(|| ((total as f64 / count as f64) * 100.0).round() / 100.0);
+        Ok(Summary {
+            count,
+            average_rating,
+        })
+    }
+}
