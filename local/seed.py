@@ -95,6 +95,36 @@ def main():
         created += 1
     print(f"seed: {created} products created, {len(existing)} already there")
 
+    # Purchases (one idempotency key each, so a second run buys nothing) and reviews.
+    products = {}
+    status, page = call("GET", "/products?limit=100")
+    for product in page["items"]:
+        products[product["name"]] = product["id"]
+    purchases = [
+        ("alice@shop.local", "Mechanical keyboard", 1, 5, "Crisp switches, solid case. Typing on it is a joy."),
+        ("alice@shop.local", "The Rust Programming Language", 1, 4, "Clear and thorough; the ownership chapters are gold."),
+        ("bob@shop.local", "Pour-over coffee set", 1, 4, "Makes a great cup; the filters run out fast."),
+        ("carol@shop.local", "Headlamp", 0, 2, "Looks nice, but it was out of stock when I wanted it."),
+    ]
+    reviews = []
+    for email, name, quantity, rating, comment in purchases:
+        token, customer_id = login(email, DEMO_PASSWORD)
+        if quantity:
+            status, body = call("POST", "/sales", {"product_id": products[name], "quantity": quantity}, token,
+                                {"idempotency-key": f"demo-sale-{customer_id}-{products[name]}"})
+            if status != 201:
+                sys.exit(f"seed: purchase of {name} by {email} failed with {status}: {body}")
+        status, body = call("POST", "/reviews", {"product_id": products[name], "rating": rating, "comment": comment},
+                            token)
+        if status == 201:
+            reviews.append(body["id"])
+        elif status != 409:
+            sys.exit(f"seed: review of {name} by {email} failed with {status}: {body}")
+    # The first review is approved; the others wait in the moderation queue.
+    if reviews:
+        call("POST", f"/reviews/{reviews[0]}/moderate", {"action": "approve", "reason": "demo data"}, admin_token)
+    print(f"seed: demo purchases in place; {len(reviews)} new reviews (all but the first pending moderation)")
+
 
 if __name__ == "__main__":
     main()

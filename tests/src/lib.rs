@@ -247,3 +247,23 @@ pub async fn buy(customer: &Customer, product_id: &str, quantity: i64, key: Opti
     }
     send(builder).await
 }
+
+/// Posts a review as `customer`.
+pub async fn review(customer: &Customer, product_id: &str, rating: i64, comment: &str) -> Reply {
+    post(
+        "/reviews",
+        Some(&customer.token),
+        &json!({"product_id": product_id, "rating": rating, "comment": comment}),
+    )
+    .await
+}
+
+/// Moderates a review as admin.
+pub async fn moderate(admin: &str, review_id: &str, action: &str) -> Reply {
+    post(
+        &format!("/reviews/{review_id}/moderate"),
+        Some(admin),
+        &json!({"action": action, "reason": "checked"}),
+    )
+    .await
+}

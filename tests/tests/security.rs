@@ -11,6 +11,11 @@ async fn body_routes() -> Vec<(String, serde_json::Value, Option<String>)> {
     let admin = admin_token().await;
     let product = create_product(&admin, "security", 100, 5).await;
     let product_id = product["id"].as_str().unwrap().to_string();
+    let reviewer = new_customer().await;
+    let review_id = review(&reviewer, &product_id, 4, "fine").await.expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     vec![
         (
             "/register".into(),
@@ -36,6 +41,26 @@ async fn body_routes() -> Vec<(String, serde_json::Value, Option<String>)> {
             format!("/products/{product_id}/update"),
             json!({"stock_delta": 1}),
             Some(admin.clone()),
+        ),
+        (
+            "/sales".into(),
+            json!({"product_id": product_id, "quantity": 1}),
+            Some(customer.token.clone()),
+        ),
+        (
+            "/reviews".into(),
+            json!({"product_id": product_id, "rating": 5, "comment": "ok"}),
+            Some(customer.token.clone()),
+        ),
+        (
+            format!("/reviews/{}/moderate", review_id),
+            json!({"action": "approve"}),
+            Some(admin.clone()),
+        ),
+        (
+            format!("/internal/customers/{}/wallet/charges", customer.id),
+            json!({"sale_id": ulid::Ulid::new().to_string(), "amount_cents": 1}),
+            Some(service_token()),
         ),
         (
             "/internal/inventory/reservations".into(),
