@@ -17,9 +17,11 @@ export DYNAMODB_ENDPOINT="${DYNAMODB_ENDPOINT:-http://127.0.0.1:$DYNAMODB_PORT}"
 # (local/faultproxy.py); their state files live in $STATE_DIR/links.
 export INVENTORY_LINK_PORT="${INVENTORY_LINK_PORT:-$((API_PORT + 1))}"
 export CUSTOMERS_LINK_PORT="${CUSTOMERS_LINK_PORT:-$((API_PORT + 2))}"
+export REVIEWS_LINK_PORT="${REVIEWS_LINK_PORT:-$((API_PORT + 3))}"
 export INVENTORY_URL="${INVENTORY_URL:-http://127.0.0.1:$INVENTORY_LINK_PORT}"
 export CUSTOMERS_URL="${CUSTOMERS_URL:-http://127.0.0.1:$CUSTOMERS_LINK_PORT}"
 export SALES_URL="${SALES_URL:-$API_URL}"
+export REVIEWS_URL="${REVIEWS_URL:-http://127.0.0.1:$REVIEWS_LINK_PORT}"
 # A sale still pending this long after it started is rolled back by the reconciler.
 export SALE_DEADLINE_SECONDS="${SALE_DEADLINE_SECONDS:-60}"
 # Parallel instances per function in the local gateway, as Lambda scales out.
@@ -35,6 +37,7 @@ export PRODUCTS_TABLE="${PRODUCTS_TABLE:-ProductsTable}"
 export RESERVATIONS_TABLE="${RESERVATIONS_TABLE:-ReservationsTable}"
 export SALES_TABLE="${SALES_TABLE:-SalesTable}"
 export REVIEWS_TABLE="${REVIEWS_TABLE:-ReviewsTable}"
+export RECO_TABLE="${RECO_TABLE:-RecoTable}"
 
 # LOCAL DEVELOPMENT DEFAULTS ONLY - never use these values in a deployment.
 export JWT_SECRET="${JWT_SECRET:-local-dev-only-jwt-secret-0123456789abcdef}"

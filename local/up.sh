@@ -49,9 +49,9 @@ echo $! >"$STATE_DIR/pids/dynamodb"
 wait_for "$DYNAMODB_ENDPOINT" "the DynamoDB engine" 30
 "$VENV/bin/python" "$LOCAL_DIR/tables.py" --endpoint "$DYNAMODB_ENDPOINT" --template "$ROOT_DIR/template.yaml"
 
-echo "up: starting the service links on ports $INVENTORY_LINK_PORT and $CUSTOMERS_LINK_PORT"
+echo "up: starting the service links on ports $INVENTORY_LINK_PORT, $CUSTOMERS_LINK_PORT and $REVIEWS_LINK_PORT"
 mkdir -p "$STATE_DIR/links"
-for link in inventory:$INVENTORY_LINK_PORT customers:$CUSTOMERS_LINK_PORT; do
+for link in inventory:$INVENTORY_LINK_PORT customers:$CUSTOMERS_LINK_PORT reviews:$REVIEWS_LINK_PORT; do
   name=${link%%:*}; port=${link##*:}
   echo up >"$STATE_DIR/links/$name"
   setsid "$VENV/bin/python" "$LOCAL_DIR/faultproxy.py" --listen "$port" --to "$API_PORT" \

@@ -267,3 +267,64 @@ pub async fn moderate(admin: &str, review_id: &str, action: &str) -> Reply {
     )
     .await
 }
+
+/// Runs an operator or scheduled binary of the workspace once, and parses the JSON
+/// report it prints.
+pub fn run_job(binary: &str) -> Value {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| format!("{}/../target", env!("CARGO_MANIFEST_DIR")));
+    let output = std::process::Command::new(format!("{target}/debug/{binary}"))
+        .output()
+        .unwrap_or_else(|e| panic!("{binary}: {e}"));
+    assert!(
+        output.status.success(),
+        "{binary}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{binary} report: {e}"))
+}
+
+/// A customer's recommendations.
+pub async fn recommendations(customer: &Customer) -> Value {
+    get(
+        &format!("/recommendations/{}", customer.id),
+        Some(&customer.token),
+    )
+    .await
+    .expect(200)
+    .clone()
+}
+
+/// The recommended product ids, best first.
+pub fn recommended(recs: &Value) -> Vec<String> {
+    recs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["product_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Products bought together by a few customers, then a refreshed model.
+pub async fn bought_together(admin: &str) -> Vec<String> {
+    let category = format!("reco-{}", unique());
+    let mut products = Vec::new();
+    for _ in 0..4 {
+        products.push(
+            create_product(admin, &category, 100, 1_000).await["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    // Three customers buy 0 and 1 together; two buy 2 and 3 together.
+    for pair in [(0, 1), (0, 1), (0, 1), (2, 3), (2, 3)] {
+        let customer = new_customer().await;
+        fund(&customer, 1_000).await;
+        buy(&customer, &products[pair.0], 1, None).await.expect(201);
+        buy(&customer, &products[pair.1], 1, None).await.expect(201);
+    }
+    let report = run_job("refresh_recommendations");
+    assert!(report["interactions"].as_u64().unwrap() >= 10, "{report}");
+    products
+}

@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Binaries that are operator commands, not HTTP functions.
-const OPERATOR_COMMANDS: &[&str] = &["create_admin"];
+const OPERATOR_COMMANDS: &[&str] = &["create_admin", "reco", "import_purchases"];
 /// Functions triggered by a schedule, not by a route.
-const SCHEDULED_FUNCTIONS: &[&str] = &["reconcile_sales"];
+const SCHEDULED_FUNCTIONS: &[&str] = &["reconcile_sales", "refresh_recommendations"];
 
 type Route = (String, String, String); // (METHOD, path, binary)
 
@@ -180,7 +180,7 @@ fn functions_touch_only_their_own_services_tables() {
         "CustomersTable" => "customers",
         "ProductsTable" | "ReservationsTable" => "inventory",
         "SalesTable" => "sales",
-        "ReviewsTable" => "reviews",
+        "ReviewsTable" | "RecoTable" => "reviews",
         other => panic!("unknown table {other}"),
     };
     for (id, resource) in template["Resources"].as_mapping().unwrap() {

@@ -124,6 +124,7 @@ impl Drop for Links {
     fn drop(&mut self) {
         link("inventory", "up");
         link("customers", "up");
+        link("reviews", "up");
     }
 }
 
@@ -243,4 +244,29 @@ async fn inventory_down_during_compensation_is_finished_by_the_reconciler() {
     assert_eq!(report["still_pending"], 0, "{report}");
     assert_eq!(stock(&f.product_id).await, 5);
     assert_eq!(wallet(&f.buyer).await, 1_000);
+}
+
+#[tokio::test]
+async fn a_purchase_the_recommender_missed_is_delivered_by_the_reconciler() {
+    let _links = Links;
+    let admin = admin_token().await;
+    let products = bought_together(&admin).await;
+    let buyer = new_customer().await;
+    fund(&buyer, 1_000).await;
+    link("reviews", "refuse");
+    // The purchase itself does not depend on the recommender.
+    buy(&buyer, &products[0], 1, None).await.expect(201);
+    link("reviews", "up");
+    assert_eq!(
+        recommendations(&buyer).await["source"],
+        "popular",
+        "the purchase was not reported yet"
+    );
+    let report = reconcile().await;
+    assert!(report["delivered"].as_u64().unwrap() >= 1, "{report}");
+    assert_eq!(report["undelivered"], 0, "{report}");
+    let recs = recommendations(&buyer).await;
+    assert_eq!(recs["source"], "personalized");
+    assert_eq!(recommended(&recs).first(), Some(&products[1]));
+    assert!(!recommended(&recs).contains(&products[0]));
 }

@@ -288,3 +288,22 @@ pub async fn refund_charge(state: &State, req: Request) -> Result<Response<Body>
         .refund(&customer_id, &sale_id, &time::now_rfc3339())
         .await?)
 }
+
+#[derive(Serialize)]
+struct Existence {
+    id: String,
+    status: AccountStatus,
+}
+
+/// `GET /internal/customers/{id}` (service): whether a customer exists, and is active.
+pub async fn customer_status(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    require_service(state, &req)?;
+    let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
+    match state.store.get(&id).await? {
+        Some(customer) => ok(&Existence {
+            id: customer.id,
+            status: customer.status,
+        }),
+        None => Err(ApiError::NotFound("customer")),
+    }
+}

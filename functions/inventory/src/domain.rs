@@ -132,6 +132,14 @@ pub struct ReserveRequest {
     pub quantity: i64,
 }
 
+/// `POST /internal/inventory/availability`: which of these products are for sale.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityRequest {
+    #[validate(length(min = 1, max = 200))]
+    pub product_ids: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,8 @@
 //! The HTTP side of each Inventory endpoint.
 
 use crate::domain::{
-    normalize_category, NewProduct, Product, ProductPatch, ReserveRequest, CURRENCY,
-    MAX_PRICE_CENTS,
+    normalize_category, AvailabilityRequest, NewProduct, Product, ProductPatch, ReserveRequest,
+    CURRENCY, MAX_PRICE_CENTS,
 };
 use crate::store::{ListFilter, ProductChanges, Reserved, Updated};
 use crate::State;
@@ -287,4 +287,27 @@ pub async fn release_stock(
     require_service(state, &req)?;
     let sale_id = ids::parse_id(path_param(&req, "sale_id").unwrap_or_default(), "sale")?;
     ok(&state.store.release(&sale_id, &time::now_rfc3339()).await?)
+}
+
+#[derive(serde::Serialize)]
+struct Availability {
+    available: Vec<String>,
+}
+
+/// `POST /internal/inventory/availability` (service): which of the given products exist
+/// and are not deleted (Reviews filters recommendations with it).
+pub async fn product_availability(
+    state: &State<TokenKeys>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    require_service(state, &req)?;
+    let body: AvailabilityRequest = json_body(&req)?;
+    let ids: Vec<String> = body
+        .product_ids
+        .iter()
+        .filter_map(|raw| ids::parse_id(raw, "product").ok())
+        .collect();
+    ok(&Availability {
+        available: state.store.live(&ids).await?,
+    })
 }

@@ -108,6 +108,45 @@ impl Store {
         Ok(output.item.map(serde_dynamo::from_item).transpose()?)
     }
 
+    /// The ids among `ids` of products that exist and are not deleted.
+    pub async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
+        let mut live = Vec::new();
+        for chunk in ids.chunks(100) {
+            let keys = chunk.iter().map(|id| product_key(id)).collect();
+            let mut request = Some(
+                aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .projection_expression("id, deleted_at")
+                    .build()
+                    .map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+            while let Some(keys) = request.take() {
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.products, keys)
+                    .send()
+                    .await?;
+                for item in output
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.products)
+                    .unwrap_or_default()
+                {
+                    if !item.contains_key("deleted_at") {
+                        if let Some(id) = item.get("id").and_then(|v| v.as_s().ok()) {
+                            live.push(id.clone());
+                        }
+                    }
+                }
+                request = output
+                    .unprocessed_keys
+                    .and_then(|mut left| left.remove(&self.products));
+            }
+        }
+        Ok(live)
+    }
+
     /// One page of live products matching `filter`, starting after `start`.
     /// Returns the products and the key to continue from, if there may be more.
     pub async fn list(

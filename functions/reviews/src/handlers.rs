@@ -4,6 +4,7 @@ use crate::domain::{
     clean_comment, Moderation, ModerationRequest, NewReview, Review, ReviewPatch, ReviewStatus,
     ReviewView,
 };
+use crate::reco_store::{RecoStore, StoredInteraction};
 use crate::store::{Listing, Summary};
 use crate::{Services, State};
 use lambda_http::http::{header, StatusCode};
@@ -129,8 +130,34 @@ pub async fn get_review(state: &State<()>, req: Request) -> Result<Response<Body
     ok(&view(review, principal.as_ref()))
 }
 
+/// The interaction an approved review counts as (its rating as strength).
+fn interaction_id(review_id: &str) -> String {
+    format!("review-{review_id}")
+}
+
+/// Keeps the recommender's view of a review in step: approved reviews are interactions.
+async fn sync_interaction(reco: &RecoStore, review: &Review) -> Result<(), ApiError> {
+    if review.status == ReviewStatus::Approved {
+        reco.record(&StoredInteraction {
+            event_id: interaction_id(&review.id),
+            customer_id: review.customer_id.clone(),
+            product_id: review.product_id.clone(),
+            time: time::epoch_seconds() as i64,
+            strength: review.rating as f32,
+            source: "review".into(),
+        })
+        .await
+    } else {
+        reco.forget(&review.customer_id, &interaction_id(&review.id))
+            .await
+    }
+}
+
 /// `PATCH /reviews/{id}` (author): the review goes back to pending.
-pub async fn update_review(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn update_review(
+    state: &State<RecoStore>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let principal = state.tokens.authenticate(&req)?;
     let review = visible_review(state, &req, Some(&principal)).await?;
     if !is_author(Some(&principal), &review) {
@@ -149,13 +176,19 @@ pub async fn update_review(state: &State<()>, req: Request) -> Result<Response<B
         .edit(&review.id, patch.rating, comment, &time::now_rfc3339())
         .await?
     {
-        Some(updated) => ok(&view(updated, Some(&principal))),
+        Some(updated) => {
+            sync_interaction(&state.extra, &updated).await?;
+            ok(&view(updated, Some(&principal)))
+        }
         None => Err(ApiError::NotFound("review")),
     }
 }
 
 /// `DELETE /reviews/{id}` (author or admin)
-pub async fn delete_review(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn delete_review(
+    state: &State<RecoStore>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let principal = state.tokens.authenticate(&req)?;
     let review = visible_review(state, &req, Some(&principal)).await?;
     if !is_author(Some(&principal), &review) && !principal.is_admin() {
@@ -164,6 +197,10 @@ pub async fn delete_review(state: &State<()>, req: Request) -> Result<Response<B
         ));
     }
     if state.store.delete(&review).await? {
+        state
+            .extra
+            .forget(&review.customer_id, &interaction_id(&review.id))
+            .await?;
         no_content()
     } else {
         Err(ApiError::NotFound("review"))
@@ -171,7 +208,10 @@ pub async fn delete_review(state: &State<()>, req: Request) -> Result<Response<B
 }
 
 /// `POST /reviews/{id}/moderate` (admin): approve or reject, with an audit trail.
-pub async fn moderate_review(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn moderate_review(
+    state: &State<RecoStore>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let principal = state.tokens.authenticate(&req)?;
     principal.require_admin()?;
     let review = visible_review(state, &req, Some(&principal)).await?;
@@ -187,7 +227,10 @@ pub async fn moderate_review(state: &State<()>, req: Request) -> Result<Response
             .filter(|r| !r.is_empty()),
     };
     match state.store.moderate(&review, moderation, &now).await? {
-        Some(moderated) => ok(&view(moderated, Some(&principal))),
+        Some(moderated) => {
+            sync_interaction(&state.extra, &moderated).await?;
+            ok(&view(moderated, Some(&principal)))
+        }
         None => Err(ApiError::NotFound("review")),
     }
 }

@@ -1,4 +1,4 @@
-//! Reviews: product reviews with admin moderation (and, later, recommendations).
+//! Reviews: product reviews with admin moderation, and recommendations.
 //!
 //! A review starts `pending`; an admin approves or rejects it, and only approved reviews
 //! are public. One review per customer and product, guarded by an item written in the
@@ -7,12 +7,22 @@
 
 pub mod domain;
 pub mod handlers;
+pub mod reco_store;
+pub mod recommendations;
+pub mod refresh;
 pub mod store;
 
 use shared::auth::TokenKeys;
 use shared::config::{self, ConfigError};
 use shared::cursor::CursorCodec;
 use shared::service::{base_url, ServiceClient};
+
+fn reco_store(client: aws_sdk_dynamodb::Client) -> Result<reco_store::RecoStore, ConfigError> {
+    Ok(reco_store::RecoStore::new(
+        client,
+        config::required("RECO_TABLE")?,
+    ))
+}
 
 async fn store() -> Result<store::Store, ConfigError> {
     Ok(store::Store::new(
@@ -67,6 +77,50 @@ impl State<Services> {
                 inventory: base_url("INVENTORY_URL")?,
                 sales: base_url("SALES_URL")?,
             },
+        })
+    }
+}
+
+impl State<reco_store::RecoStore> {
+    /// Routes that change what counts as an interaction (moderation, edits, deletes).
+    pub async fn moderating() -> Result<Self, ConfigError> {
+        let client = shared::db::client().await;
+        Ok(Self {
+            store: store::Store::new(client.clone(), config::required("REVIEWS_TABLE")?),
+            tokens: TokenKeys::users_from_env()?,
+            extra: reco_store(client)?,
+        })
+    }
+
+    /// `POST /internal/reviews/interactions`: service tokens only.
+    pub async fn internal() -> Result<Self, ConfigError> {
+        let client = shared::db::client().await;
+        Ok(Self {
+            store: store::Store::new(client.clone(), config::required("REVIEWS_TABLE")?),
+            tokens: TokenKeys::services_from_env()?,
+            extra: reco_store(client)?,
+        })
+    }
+}
+
+/// `GET /recommendations/{customer_id}`: the model, the customer's interactions, and the
+/// services that say whether the customer exists and which products are still for sale.
+pub struct Recommending {
+    pub reco: reco_store::RecoStore,
+    pub tokens: TokenKeys,
+    pub services: ServiceClient,
+    pub customers: String,
+    pub inventory: String,
+}
+
+impl Recommending {
+    pub async fn load() -> Result<Self, ConfigError> {
+        Ok(Self {
+            reco: reco_store(shared::db::client().await)?,
+            tokens: TokenKeys::users_from_env()?,
+            services: ServiceClient::from_env("reviews")?,
+            customers: base_url("CUSTOMERS_URL")?,
+            inventory: base_url("INVENTORY_URL")?,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! The reconciler: rolls back every sale still pending past its deadline, i.e. whose
-//! saga was cut short by a crash or an outage. Scheduled every minute in AWS; locally
+//! saga was cut short by a crash or an outage, and reports to the recommender the
+//! completed sales it has not heard of yet. Scheduled every minute in AWS; locally
 //! `local/reconcile.sh` runs it once.
 
 use crate::saga;
@@ -13,6 +14,10 @@ pub struct Report {
     pub rolled_back: usize,
     /// Still pending: a service did not answer; the next run tries again.
     pub still_pending: usize,
+    /// Completed sales reported to the recommender now (their first report failed).
+    pub delivered: usize,
+    /// Completed sales still not reported; the next run tries again.
+    pub undelivered: usize,
 }
 
 pub async fn run(state: &Reconciling) -> Result<Report, ApiError> {
@@ -28,11 +33,13 @@ pub async fn run(state: &Reconciling) -> Result<Report, ApiError> {
             }
         }
     }
-    tracing::info!(
-        examined = report.examined,
-        rolled_back = report.rolled_back,
-        still_pending = report.still_pending,
-        "reconciled"
-    );
+    for sale in state.store.undelivered().await? {
+        if saga::deliver(&state.store, &state.services, &sale).await {
+            report.delivered += 1;
+        } else {
+            report.undelivered += 1;
+        }
+    }
+    tracing::info!(?report, "reconciled");
     Ok(report)
 }

@@ -16,6 +16,7 @@ pub struct Services {
     client: ServiceClient,
     inventory: String,
     customers: String,
+    reviews: String,
 }
 
 /// How a step went.
@@ -32,13 +33,37 @@ fn unknown(reply: &ServiceReply) -> String {
 }
 
 impl Services {
-    /// `INVENTORY_URL` and `CUSTOMERS_URL`: where their internal routes are.
+    /// `INVENTORY_URL`, `CUSTOMERS_URL` and `REVIEWS_URL`: where their internal routes are.
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             client: ServiceClient::from_env("sales")?,
             inventory: base_url("INVENTORY_URL")?,
             customers: base_url("CUSTOMERS_URL")?,
+            reviews: base_url("REVIEWS_URL")?,
         })
+    }
+
+    /// Tells Reviews (the recommender) about a completed purchase. Idempotent there.
+    pub async fn report_purchase(&self, sale: &Sale) -> Result<(), String> {
+        let url = format!("{}/internal/reviews/interactions", self.reviews);
+        let time = humantime::parse_rfc3339(&sale.created_at)
+            .map_err(|e| e.to_string())?
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs();
+        let body = json!({
+            "event_id": format!("sale-{}", sale.id),
+            "customer_id": sale.customer_id,
+            "product_id": sale.product_id,
+            "time": time,
+            "strength": sale.quantity,
+            "source": "purchase",
+        });
+        match self.client.post(&url, &body).await {
+            Ok(reply) if reply.status == 200 => Ok(()),
+            Ok(reply) => Err(unknown(&reply)),
+            Err(err) => Err(err.to_string()),
+        }
     }
 
     /// Reserves the units; answers the unit price Inventory charged them at.
@@ -125,7 +150,10 @@ pub async fn run(store: &Store, services: &Services, sale: Sale) -> Result<Sale,
         .complete(&sale, unit_price, &time::now_rfc3339())
         .await?
     {
-        Some(completed) => Ok(completed),
+        Some(completed) => {
+            deliver(store, services, &completed).await;
+            Ok(completed)
+        }
         // Not pending any more: the reconciler rolled it back meanwhile.
         None => current(store, &sale.id).await,
     }
@@ -159,6 +187,24 @@ pub async fn abort(
     match store.fail(&sale, reason, &time::now_rfc3339()).await? {
         Some(failed) => Ok(failed),
         None => current(store, &sale.id).await,
+    }
+}
+
+/// Reports a completed sale to the recommender. A failure is only logged: the sale stays
+/// marked undelivered, and the reconciler delivers it later (no silent loss).
+pub async fn deliver(store: &Store, services: &Services, sale: &Sale) -> bool {
+    match services.report_purchase(sale).await {
+        Ok(()) => match store.mark_delivered(&sale.id).await {
+            Ok(()) => true,
+            Err(err) => {
+                tracing::warn!(sale_id = %sale.id, error = %err, "delivered, but not marked; will be re-sent");
+                false
+            }
+        },
+        Err(why) => {
+            tracing::warn!(sale_id = %sale.id, %why, "purchase not reported to reviews yet");
+            false
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! Sales are keyed by id. Two sparse indexes: `history` holds completed sales by
 //! customer (`history_customer_id`, newest first by `created_at`), and
 //! `pending_by_deadline` holds the sales still pending (`pending`, `deadline_at`) for the
-//! reconciler. Idempotency keys live in the same table (`idem#<customer>#<key>`).
+//! reconciler, and `undelivered` the completed sales not yet reported to the recommender
+//! (`interaction_pending`, `created_at`). Idempotency keys live in the same table (`idem#<customer>#<key>`).
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use aws_sdk_dynamodb::types::ReturnValue;
@@ -111,7 +112,8 @@ impl Store {
         expr.set("status", s("completed"))
             .set("unit_price_cents", n(unit_price_cents))
             .set("total_cents", n(unit_price_cents * sale.quantity))
-            .set("history_customer_id", s(&sale.customer_id));
+            .set("history_customer_id", s(&sale.customer_id))
+            .set("interaction_pending", s("pending"));
         self.finish(&sale.id, expr, now).await
     }
 
@@ -198,6 +200,43 @@ impl Store {
                 .key_condition_expression("pending = :pending AND deadline_at < :now")
                 .expression_attribute_values(":pending", s("pending"))
                 .expression_attribute_values(":now", s(now))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in output.items.unwrap_or_default() {
+                sales.push(serde_dynamo::from_item(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(sales),
+            }
+        }
+    }
+
+    pub async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)))
+            .update_expression("REMOVE interaction_pending")
+            .condition_expression("attribute_exists(id)")
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Completed sales not yet reported to the recommender.
+    pub async fn undelivered(&self) -> Result<Vec<Sale>, ApiError> {
+        let mut sales = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("undelivered")
+                .key_condition_expression("interaction_pending = :pending")
+                .expression_attribute_values(":pending", s("pending"))
                 .set_exclusive_start_key(start)
                 .send()
                 .await?;

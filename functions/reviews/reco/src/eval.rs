@@ -63,12 +63,17 @@ pub fn parse_ids(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A train/test split: what to fit on, what to find, and for whom.
+pub struct Split {
+    pub train: Vec<Interaction>,
+    pub test: Vec<Interaction>,
+    pub users: Vec<String>,
+}
+
 /// The protocol's leave-last-basket-out split (as `eval_reco.py split`): a customer's last
 /// basket is all their rows at their latest timestamp; they are a test user if they bought
-/// before it and it holds a product new to them. Returns (train, test, test users).
-pub fn last_basket_split(
-    rows: &[Interaction],
-) -> (Vec<Interaction>, Vec<Interaction>, Vec<String>) {
+/// before it and it holds a product new to them.
+pub fn last_basket_split(rows: &[Interaction]) -> Split {
     let rows: Vec<&Interaction> = rows.iter().filter(|r| r.strength > 0.0).collect();
     let mut latest: HashMap<&str, i64> = HashMap::new();
     for r in &rows {
@@ -102,7 +107,7 @@ pub fn last_basket_split(
     }
     let mut users: Vec<String> = test_users.into_iter().map(str::to_string).collect();
     users.sort();
-    (train, test, users)
+    Split { train, test, users }
 }
 
 /// Each customer's interactions, as the scorer sees them.
@@ -225,7 +230,7 @@ mod tests {
     #[test]
     fn quality_stays_above_the_floor_on_real_purchases() {
         let rows = parse_interactions(include_str!("../testdata/online_retail_slice.csv")).unwrap();
-        let (train, test, users) = last_basket_split(&rows);
+        let Split { train, test, users } = last_basket_split(&rows);
         assert!(users.len() > 200, "{} test users", users.len());
         let tuned = evaluate(&train, &test, &users, &Params::default(), 10);
         let plain = evaluate(&train, &test, &users, &Params::plain_cosine(50), 10);
@@ -260,7 +265,7 @@ mod tests {
             "customer_id,product_id,timestamp,weight\nu,a,1,1\nu,b,2,1\nu,a,2,1\nv,c,5,1\nw,a,1,1\nw,a,2,1\n",
         )
         .unwrap();
-        let (train, test, users) = last_basket_split(&rows);
+        let Split { train, test, users } = last_basket_split(&rows);
         // u: last basket {b, a}; a was bought before, so only b is a target.
         assert_eq!(users, ["u"]);
         assert_eq!(

@@ -1,7 +1,7 @@
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::runtime::serve(
-        reviews::State::<()>::load(),
+        reviews::State::moderating(),
         reviews::handlers::moderate_review,
     )
     .await

@@ -8,7 +8,7 @@
 //!        --recency-days D --popularity-days D --pair-days D --popularity-blend B;
 //!        defaults are the tuned values.
 
-use reco::eval::{evaluate, parse_ids, parse_interactions, recommend_all};
+use reco::eval::{evaluate, parse_ids, parse_interactions, recommend_all, Split};
 use reco::{fit, Params};
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -73,7 +73,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
         }
         "evaluate" => {
             let dir = option("split")?;
-            let (train, test, users) = split(&dir)?;
+            let Split { train, test, users } = split(&dir)?;
             let m = evaluate(&train, &test, &users, &params, 10);
             println!(
                 "ndcg@10 {:.4} ±{:.4}  recall@10 {:.4}  users {}  {params:?}",
@@ -86,14 +86,12 @@ fn run(args: Vec<String>) -> Result<(), String> {
     }
 }
 
-fn split(
-    dir: &str,
-) -> Result<(Vec<reco::Interaction>, Vec<reco::Interaction>, Vec<String>), String> {
-    Ok((
-        parse_interactions(&read(&format!("{dir}/train.csv"))?)?,
-        parse_interactions(&read(&format!("{dir}/test.csv"))?)?,
-        parse_ids(&read(&format!("{dir}/test_users.csv"))?),
-    ))
+fn split(dir: &str) -> Result<Split, String> {
+    Ok(Split {
+        train: parse_interactions(&read(&format!("{dir}/train.csv"))?)?,
+        test: parse_interactions(&read(&format!("{dir}/test.csv"))?)?,
+        users: parse_ids(&read(&format!("{dir}/test_users.csv"))?),
+    })
 }
 
 fn params(options: &HashMap<String, String>) -> Result<Params, String> {
@@ -122,7 +120,7 @@ fn params(options: &HashMap<String, String>) -> Result<Params, String> {
 
 /// Coordinate ascent over the knobs, on a validation split only.
 fn tune(dir: &str) -> Result<(), String> {
-    let (train, test, users) = split(dir)?;
+    let Split { train, test, users } = split(dir)?;
     let mut best = Params::default();
     let mut best_score = evaluate(&train, &test, &users, &best, 10).ndcg;
     println!("start {best_score:.4} {best:?}");

@@ -1,0 +1,426 @@
+//! DynamoDB access for the recommendation table (one table, keys `pk` + `sk`):
+//!
+//! | pk                  | sk                  | what                                        |
+//! |---------------------|---------------------|---------------------------------------------|
+//! | `customer#<id>`     | `event#<event id>`  | an interaction (purchase, approved review)  |
+//! | `model#<version>`   | `product#<id>`      | that product's neighbour list               |
+//! | `model#<version>`   | `popular`           | the popular products                        |
+//! | `model`             | `active`            | which version readers use (switched last)   |
+//! | `model`             | `version#<version>` | every version written, for clean-up         |
+//!
+//! A refresh writes a whole new version, then switches `active` to it, so readers never
+//! see a half-written model; two refreshes at once write two versions and the newer wins.
+
+use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::Client;
+use reco::{Event, Interaction, Model, Neighbour};
+use serde::{Deserialize, Serialize};
+use shared::db::{is_condition_failure, s, Item};
+use shared::ApiError;
+use std::collections::HashMap;
+
+pub struct RecoStore {
+    client: Client,
+    table: String,
+}
+
+/// An interaction as reported by Sales or by moderation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredInteraction {
+    pub event_id: String,
+    pub customer_id: String,
+    pub product_id: String,
+    /// Unix seconds.
+    pub time: i64,
+    pub strength: f32,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActiveModel {
+    pub version: String,
+    pub generated_at: String,
+}
+
+/// A neighbour list or the popular list, as stored: two parallel lists.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StoredList {
+    products: Vec<String>,
+    scores: Vec<f32>,
+}
+
+impl StoredList {
+    fn pairs(self) -> impl Iterator<Item = (String, f32)> {
+        self.products.into_iter().zip(self.scores)
+    }
+}
+
+fn key(pk: String, sk: String) -> Item {
+    HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), s(sk))])
+}
+
+fn customer_pk(customer_id: &str) -> String {
+    format!("customer#{customer_id}")
+}
+
+fn model_pk(version: &str) -> String {
+    format!("model#{version}")
+}
+
+/// Largest batches DynamoDB takes.
+const WRITE_BATCH: usize = 25;
+const READ_BATCH: usize = 100;
+
+impl RecoStore {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Records an interaction; recording the same event again changes nothing.
+    pub async fn record(&self, interaction: &StoredInteraction) -> Result<(), ApiError> {
+        let mut item = shared::db::to_item(interaction)?;
+        item.extend(key(
+            customer_pk(&interaction.customer_id),
+            format!("event#{}", interaction.event_id),
+        ));
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn forget(&self, customer_id: &str, event_id: &str) -> Result<(), ApiError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(
+                customer_pk(customer_id),
+                format!("event#{event_id}"),
+            )))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// A customer's interactions, as the scorer sees them.
+    pub async fn history(&self, customer_id: &str) -> Result<Vec<Event>, ApiError> {
+        let mut events = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :events)")
+                .expression_attribute_values(":pk", s(customer_pk(customer_id)))
+                .expression_attribute_values(":events", s("event#"))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in output.items.unwrap_or_default() {
+                let stored: StoredInteraction = serde_dynamo::from_item(item)?;
+                events.push(Event {
+                    product: stored.product_id,
+                    time: stored.time,
+                    strength: stored.strength,
+                });
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(events),
+            }
+        }
+    }
+
+    /// Every interaction (for a refresh), read in parallel segments.
+    pub async fn all_interactions(&self) -> Result<Vec<Interaction>, ApiError> {
+        const SEGMENTS: i32 = 4;
+        let scans = (0..SEGMENTS).map(|segment| self.scan_segment(segment, SEGMENTS));
+        let mut all = Vec::new();
+        for part in futures::future::join_all(scans).await {
+            all.extend(part?);
+        }
+        Ok(all)
+    }
+
+    async fn scan_segment(&self, segment: i32, total: i32) -> Result<Vec<Interaction>, ApiError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .segment(segment)
+                .total_segments(total)
+                .filter_expression("begins_with(pk, :customer)")
+                .expression_attribute_values(":customer", s("customer#"))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in output.items.unwrap_or_default() {
+                let stored: StoredInteraction = serde_dynamo::from_item(item)?;
+                out.push(Interaction {
+                    customer: stored.customer_id,
+                    product: stored.product_id,
+                    time: stored.time,
+                    strength: stored.strength,
+                });
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    pub async fn active_model(&self) -> Result<Option<ActiveModel>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key("model".into(), "active".into())))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let text = |item: &Item, name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        Ok(output.item.and_then(|item| {
+            Some(ActiveModel {
+                version: text(&item, "version")?,
+                generated_at: text(&item, "generated_at")?,
+            })
+        }))
+    }
+
+    /// The neighbour lists of `products` in a model version.
+    pub async fn neighbours(
+        &self,
+        version: &str,
+        products: &[String],
+    ) -> Result<HashMap<String, Vec<Neighbour>>, ApiError> {
+        let mut lists = HashMap::new();
+        for chunk in products.chunks(READ_BATCH) {
+            let keys: Vec<Item> = chunk
+                .iter()
+                .map(|p| key(model_pk(version), format!("product#{p}")))
+                .collect();
+            let mut request = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .build()
+                    .map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+            while let Some(keys) = request.take() {
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, keys)
+                    .send()
+                    .await?;
+                for item in output
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default()
+                {
+                    let product = item
+                        .get("sk")
+                        .and_then(|v| v.as_s().ok())
+                        .and_then(|sk| sk.strip_prefix("product#"))
+                        .map(str::to_string)
+                        .unwrap_or_default();
+                    let list: StoredList = serde_dynamo::from_item(item)?;
+                    let neighbours = list
+                        .pairs()
+                        .map(|(product, similarity)| Neighbour {
+                            product,
+                            similarity,
+                        })
+                        .collect();
+                    lists.insert(product, neighbours);
+                }
+                request = output
+                    .unprocessed_keys
+                    .and_then(|mut left| left.remove(&self.table));
+            }
+        }
+        Ok(lists)
+    }
+
+    pub async fn popular(&self, version: &str) -> Result<Vec<(String, f32)>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(model_pk(version), "popular".into())))
+            .send()
+            .await?;
+        Ok(match output.item {
+            Some(item) => serde_dynamo::from_item::<_, StoredList>(item)?
+                .pairs()
+                .collect(),
+            None => Vec::new(),
+        })
+    }
+
+    /// Writes a whole model under a new version (not yet active).
+    pub async fn write_model(&self, version: &str, model: &Model) -> Result<usize, ApiError> {
+        let list_item = |sk: String, pairs: Vec<(String, f32)>| -> Result<Item, ApiError> {
+            let (products, scores) = pairs.into_iter().unzip();
+            let mut item = shared::db::to_item(&StoredList { products, scores })?;
+            item.extend(key(model_pk(version), sk));
+            Ok(item)
+        };
+        let mut items = Vec::with_capacity(model.neighbours.len() + 1);
+        items.push(list_item(
+            "popular".into(),
+            model.popular.iter().take(200).cloned().collect(),
+        )?);
+        for (product, neighbours) in &model.neighbours {
+            let pairs = neighbours
+                .iter()
+                .map(|n| (n.product.clone(), n.similarity))
+                .collect();
+            items.push(list_item(format!("product#{product}"), pairs)?);
+        }
+        let written = items.len();
+        let puts = items.into_iter().map(|item| {
+            PutRequest::builder()
+                .set_item(Some(item))
+                .build()
+                .map(|put| WriteRequest::builder().put_request(put).build())
+        });
+        let requests = puts
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        self.write_batches(requests).await?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(key("model".into(), format!("version#{version}"))))
+            .send()
+            .await?;
+        Ok(written)
+    }
+
+    async fn write_batches(&self, requests: Vec<WriteRequest>) -> Result<(), ApiError> {
+        for chunk in requests.chunks(WRITE_BATCH) {
+            let mut pending = chunk.to_vec();
+            let mut attempt = 0u32;
+            while !pending.is_empty() {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await?;
+                pending = output
+                    .unprocessed_items
+                    .and_then(|mut left| left.remove(&self.table))
+                    .unwrap_or_default();
+                if !pending.is_empty() {
+                    attempt += 1;
+                    if attempt > 10 {
+                        return Err(ApiError::Unavailable(
+                            "batch write kept being throttled".into(),
+                        ));
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt.min(6)))
+                        .await;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes `version` the one readers use, unless a newer one already is.
+    pub async fn activate(&self, version: &str, generated_at: &str) -> Result<bool, ApiError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(key("model".into(), "active".into())))
+            .item("version", s(version))
+            .item("generated_at", s(generated_at))
+            .condition_expression("attribute_not_exists(version) OR version < :version")
+            .expression_attribute_values(":version", s(version))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Deletes every model version but the newest `keep` (readers may still be using
+    /// the one before the active one for a moment).
+    pub async fn prune(&self, keep: usize) -> Result<usize, ApiError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :model AND begins_with(sk, :version)")
+            .expression_attribute_values(":model", s("model"))
+            .expression_attribute_values(":version", s("version#"))
+            .scan_index_forward(false)
+            .send()
+            .await?;
+        let mut pruned = 0;
+        for item in output.items.unwrap_or_default().into_iter().skip(keep) {
+            let Some(version) = item
+                .get("sk")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|sk| sk.strip_prefix("version#"))
+            else {
+                continue;
+            };
+            self.delete_partition(&model_pk(version)).await?;
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(key("model".into(), format!("version#{version}"))))
+                .send()
+                .await?;
+            pruned += 1;
+        }
+        Ok(pruned)
+    }
+
+    async fn delete_partition(&self, pk: &str) -> Result<(), ApiError> {
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(pk))
+                .projection_expression("pk, sk")
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            let deletes = output
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .map(|k| {
+                    DeleteRequest::builder()
+                        .set_key(Some(k))
+                        .build()
+                        .map(|d| WriteRequest::builder().delete_request(d).build())
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            self.write_batches(deletes).await?;
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(()),
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! `GET /recommendations/{customer_id}` and the internal route that feeds interactions.
+
+use crate::reco_store::{RecoStore, StoredInteraction};
+use crate::{Recommending, State};
+use lambda_http::{Body, Request, Response};
+
+use serde::{Deserialize, Serialize};
+use shared::auth::Role;
+use shared::http::{json_body, ok, path_param, query_int};
+use shared::{ids, time, ApiError};
+use std::collections::HashSet;
+use validator::Validate;
+
+/// At most this many of a customer's products are used to score (the most recent).
+const MAX_HISTORY: usize = 200;
+
+#[derive(Serialize)]
+struct Item {
+    product_id: String,
+    score: f32,
+}
+
+#[derive(Serialize)]
+struct RecommendationsView {
+    customer_id: String,
+    items: Vec<Item>,
+    source: &'static str,
+    generated_at: String,
+}
+
+/// Whether the customer exists (and is not deleted), asked of Customers.
+async fn customer_exists(state: &Recommending, customer_id: &str) -> Result<bool, ApiError> {
+    let reply = state
+        .services
+        .get(&format!(
+            "{}/internal/customers/{customer_id}",
+            state.customers
+        ))
+        .await?;
+    match reply.status {
+        200 => Ok(reply.body["status"] == "active"),
+        404 => Ok(false),
+        other => Err(ApiError::Unavailable(format!("customers answered {other}"))),
+    }
+}
+
+/// Which of `products` are still for sale, asked of Inventory.
+async fn available(state: &Recommending, products: &[String]) -> Result<HashSet<String>, ApiError> {
+    if products.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let reply = state
+        .services
+        .post(
+            &format!("{}/internal/inventory/availability", state.inventory),
+            &serde_json::json!({ "product_ids": products }),
+        )
+        .await?;
+    match (reply.status, reply.body["available"].as_array()) {
+        (200, Some(list)) => Ok(list
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_string))
+            .collect()),
+        (status, _) => Err(ApiError::Unavailable(format!(
+            "inventory answered {status}"
+        ))),
+    }
+}
+
+/// `GET /recommendations/{customer_id}` (self or admin), `?limit=` 1..50 (default 10).
+pub async fn get_recommendations(
+    state: &Recommending,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let principal = state.tokens.authenticate(&req)?;
+    let raw_id = path_param(&req, "customer_id").unwrap_or_default();
+    principal.require_self_or_admin(raw_id)?;
+    let customer_id = ids::parse_id(raw_id, "customer")?;
+    let limit = query_int(&req, "limit", 1, 50)?.unwrap_or(10) as usize;
+    if !customer_exists(state, &customer_id).await? {
+        return Err(ApiError::NotFound("customer"));
+    }
+    let mut history = state.reco.history(&customer_id).await?;
+    history.sort_by_key(|e| std::cmp::Reverse(e.time));
+    let recent: Vec<String> = {
+        let mut seen = HashSet::new();
+        history
+            .iter()
+            .filter(|e| seen.insert(e.product.clone()))
+            .take(MAX_HISTORY)
+            .map(|e| e.product.clone())
+            .collect()
+    };
+    let (lists, popular, generated_at) = match state.reco.active_model().await? {
+        Some(model) => (
+            state.reco.neighbours(&model.version, &recent).await?,
+            state.reco.popular(&model.version).await?,
+            model.generated_at,
+        ),
+        None => (Default::default(), Vec::new(), time::now_rfc3339()),
+    };
+    // Ask for spares: some candidates may have been deleted since the model was fitted.
+    let recs = reco::recommend(
+        &lists,
+        &popular,
+        &history,
+        &reco::Params::default(),
+        limit * 2 + 10,
+        |_| false,
+    );
+    let candidates: Vec<String> = recs.items.iter().map(|(p, _)| p.clone()).collect();
+    let for_sale = available(state, &candidates).await?;
+    let items = recs
+        .items
+        .into_iter()
+        .filter(|(product, _)| for_sale.contains(product))
+        .take(limit)
+        .map(|(product_id, score)| Item { product_id, score })
+        .collect();
+    ok(&RecommendationsView {
+        customer_id,
+        items,
+        source: match recs.source {
+            reco::Source::Personalized => "personalized",
+            reco::Source::Popular => "popular",
+        },
+        generated_at,
+    })
+}
+
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct InteractionRequest {
+    #[validate(length(min = 1, max = 80))]
+    pub event_id: String,
+    #[validate(length(equal = 26))]
+    pub customer_id: String,
+    #[validate(length(equal = 26))]
+    pub product_id: String,
+    #[validate(range(min = 0))]
+    pub time: i64,
+    #[validate(range(min = 0.0, max = 1000.0))]
+    pub strength: f32,
+    #[validate(length(min = 1, max = 20))]
+    pub source: String,
+}
+
+#[derive(Serialize)]
+struct Recorded {
+    event_id: String,
+    recorded: bool,
+}
+
+/// `POST /internal/reviews/interactions` (service): Sales reports a completed purchase.
+/// Recording one event twice changes nothing, so the sender may retry freely.
+pub async fn record_interaction(
+    state: &State<RecoStore>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    match state.tokens.authenticate(&req)?.role {
+        Role::Service => {}
+        _ => return Err(ApiError::Forbidden("internal route")),
+    }
+    let body: InteractionRequest = json_body(&req)?;
+    let customer_id = ids::parse_id(&body.customer_id, "customer")
+        .map_err(|_| ApiError::validation("customer_id", "must be an id"))?;
+    let product_id = ids::parse_id(&body.product_id, "product")
+        .map_err(|_| ApiError::validation("product_id", "must be an id"))?;
+    state
+        .extra
+        .record(&StoredInteraction {
+            event_id: body.event_id.clone(),
+            customer_id,
+            product_id,
+            time: body.time,
+            strength: body.strength,
+            source: body.source,
+        })
+        .await?;
+    ok(&Recorded {
+        event_id: body.event_id,
+        recorded: true,
+    })
+}

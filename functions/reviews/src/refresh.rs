@@ -1,0 +1,46 @@
+//! The scheduled refresh of the recommendation model: read every interaction, fit,
+//! write the neighbour lists and popularity as a new version, switch readers to it,
+//! and drop old versions. Safe to re-run and to run twice at once.
+
+use crate::reco_store::RecoStore;
+use serde::Serialize;
+use shared::{ids, time, ApiError};
+use std::time::Instant;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub version: String,
+    pub interactions: usize,
+    pub products: usize,
+    pub items_written: usize,
+    pub activated: bool,
+    pub pruned_versions: usize,
+    pub fit_ms: u64,
+    pub total_ms: u64,
+}
+
+pub async fn run(store: &RecoStore) -> Result<Report, ApiError> {
+    let started = Instant::now();
+    // ULIDs sort by time: the version that starts later wins if two runs overlap.
+    let version = ids::new_id();
+    let interactions = store.all_interactions().await?;
+    let fitting = Instant::now();
+    let model = reco::fit(&interactions, &reco::Params::default());
+    let fit_ms = fitting.elapsed().as_millis() as u64;
+    let items_written = store.write_model(&version, &model).await?;
+    let activated = store.activate(&version, &time::now_rfc3339()).await?;
+    // Keep the active version and the one before it (a reader may be mid-request).
+    let pruned_versions = store.prune(2).await?;
+    let report = Report {
+        version,
+        interactions: interactions.len(),
+        products: model.neighbours.len(),
+        items_written,
+        activated,
+        pruned_versions,
+        fit_ms,
+        total_ms: started.elapsed().as_millis() as u64,
+    };
+    tracing::info!(?report, "recommendations refreshed");
+    Ok(report)
+}
