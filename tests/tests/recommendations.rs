@@ -119,8 +119,8 @@ async fn refreshes_can_run_twice_at_once() {
 #[tokio::test]
 async fn internal_routes_of_the_recommender_need_a_service_token() {
     let customer = new_customer().await;
-    let body = serde_json::json!({"event_id": "e1", "customer_id": customer.id, "product_id": customer.id,
-                                  "time": 1, "strength": 1, "source": "purchase"});
+    let body = serde_json::json!({"interactions": [{"event_id": "e1", "customer_id": customer.id,
+                                  "product_id": customer.id, "time": 1, "strength": 1, "source": "purchase"}]});
     post(
         "/internal/reviews/interactions",
         Some(&customer.token),
@@ -165,8 +165,15 @@ async fn internal_routes_of_the_recommender_need_a_service_token() {
     .await
     .problem(422);
     let mut bad = body.clone();
-    bad["strength"] = serde_json::json!(-1);
+    bad["interactions"][0]["strength"] = serde_json::json!(-1);
     post("/internal/reviews/interactions", Some(&service), &bad)
         .await
         .problem(422);
+    post(
+        "/internal/reviews/interactions",
+        Some(&service),
+        &serde_json::json!({"interactions": []}),
+    )
+    .await
+    .problem(422);
 }

@@ -92,6 +92,32 @@ impl RecoStore {
         Ok(())
     }
 
+    /// Records many interactions in batches.
+    pub async fn record_all(&self, interactions: &[StoredInteraction]) -> Result<(), ApiError> {
+        let mut requests = Vec::with_capacity(interactions.len());
+        // One batch may not hold the same item twice: the last report of an event wins.
+        let mut unique: HashMap<(&str, &str), &StoredInteraction> = HashMap::new();
+        for interaction in interactions {
+            unique.insert(
+                (&interaction.customer_id, &interaction.event_id),
+                interaction,
+            );
+        }
+        for interaction in unique.into_values() {
+            let mut item = shared::db::to_item(interaction)?;
+            item.extend(key(
+                customer_pk(&interaction.customer_id),
+                format!("event#{}", interaction.event_id),
+            ));
+            let put = PutRequest::builder()
+                .set_item(Some(item))
+                .build()
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            requests.push(WriteRequest::builder().put_request(put).build());
+        }
+        self.write_batches(requests).await
+    }
+
     pub async fn forget(&self, customer_id: &str, event_id: &str) -> Result<(), ApiError> {
         self.client
             .delete_item()

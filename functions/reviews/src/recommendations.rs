@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use validator::Validate;
 
 /// At most this many of a customer's products are used to score (the most recent).
-const MAX_HISTORY: usize = 200;
+const MAX_HISTORY: usize = 500;
 
 #[derive(Serialize)]
 struct Item {
@@ -128,7 +128,7 @@ pub async fn get_recommendations(
     })
 }
 
-#[derive(Debug, Deserialize, Validate)]
+#[derive(Debug, Serialize, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct InteractionRequest {
     #[validate(length(min = 1, max = 80))]
@@ -145,13 +145,20 @@ pub struct InteractionRequest {
     pub source: String,
 }
 
-#[derive(Serialize)]
-struct Recorded {
-    event_id: String,
-    recorded: bool,
+/// A batch, so that an import need not make one call per purchase.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct InteractionBatch {
+    #[validate(length(min = 1, max = 100), nested)]
+    pub interactions: Vec<InteractionRequest>,
 }
 
-/// `POST /internal/reviews/interactions` (service): Sales reports a completed purchase.
+#[derive(Serialize)]
+struct Recorded {
+    recorded: usize,
+}
+
+/// `POST /internal/reviews/interactions` (service): Sales reports completed purchases.
 /// Recording one event twice changes nothing, so the sender may retry freely.
 pub async fn record_interaction(
     state: &State<RecoStore>,
@@ -161,24 +168,23 @@ pub async fn record_interaction(
         Role::Service => {}
         _ => return Err(ApiError::Forbidden("internal route")),
     }
-    let body: InteractionRequest = json_body(&req)?;
-    let customer_id = ids::parse_id(&body.customer_id, "customer")
-        .map_err(|_| ApiError::validation("customer_id", "must be an id"))?;
-    let product_id = ids::parse_id(&body.product_id, "product")
-        .map_err(|_| ApiError::validation("product_id", "must be an id"))?;
-    state
-        .extra
-        .record(&StoredInteraction {
-            event_id: body.event_id.clone(),
-            customer_id,
-            product_id,
-            time: body.time,
-            strength: body.strength,
-            source: body.source,
-        })
-        .await?;
+    let body: InteractionBatch = json_body(&req)?;
+    let mut interactions = Vec::with_capacity(body.interactions.len());
+    for event in body.interactions {
+        let id = |raw: &str, field: &str| {
+            ids::parse_id(raw, "id").map_err(|_| ApiError::validation(field, "must be an id"))
+        };
+        interactions.push(StoredInteraction {
+            customer_id: id(&event.customer_id, "customer_id")?,
+            product_id: id(&event.product_id, "product_id")?,
+            event_id: event.event_id,
+            time: event.time,
+            strength: event.strength,
+            source: event.source,
+        });
+    }
+    state.extra.record_all(&interactions).await?;
     ok(&Recorded {
-        event_id: body.event_id,
-        recorded: true,
+        recorded: interactions.len(),
     })
 }

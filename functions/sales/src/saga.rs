@@ -51,14 +51,14 @@ impl Services {
             .duration_since(std::time::UNIX_EPOCH)
             .map_err(|e| e.to_string())?
             .as_secs();
-        let body = json!({
+        let body = json!({"interactions": [{
             "event_id": format!("sale-{}", sale.id),
             "customer_id": sale.customer_id,
             "product_id": sale.product_id,
             "time": time,
             "strength": sale.quantity,
             "source": "purchase",
-        });
+        }]});
         match self.client.post(&url, &body).await {
             Ok(reply) if reply.status == 200 => Ok(()),
             Ok(reply) => Err(unknown(&reply)),
