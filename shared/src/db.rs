@@ -17,10 +17,19 @@ pub type Item = HashMap<String, AttributeValue>;
 /// another DynamoDB-compatible server (the local engine). Timeouts are short so that a
 /// database that is down turns into a 503 within seconds instead of a hung function.
 pub async fn client() -> Client {
+    client_with(Duration::from_millis(2_000), Duration::from_millis(5_000)).await
+}
+
+/// A client for scheduled batch jobs, whose scans of a large table may take long per page.
+pub async fn batch_client() -> Client {
+    client_with(Duration::from_secs(60), Duration::from_secs(180)).await
+}
+
+async fn client_with(attempt: Duration, operation: Duration) -> Client {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_millis(1_000))
-        .operation_attempt_timeout(Duration::from_millis(2_000))
-        .operation_timeout(Duration::from_millis(5_000))
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(operation)
         .build();
     let config = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts)

@@ -3,6 +3,7 @@
 //!   reco recommend --train train.csv --users test_users.csv --out recs.csv [knobs]
 //!   reco evaluate  --split DIR [knobs]     (NDCG@10 and recall@10 on DIR/test.csv)
 //!   reco tune      --split DIR             (grid search on a validation split)
+//!   reco bench     --train train.csv --scale S   (fit time on S disjoint copies)
 //!
 //! Knobs: --neighbours N --alpha A --user-weight E --shrinkage S --similarity-exponent G
 //!        --recency-days D --popularity-days D --pair-days D --popularity-blend B;
@@ -82,6 +83,12 @@ fn run(args: Vec<String>) -> Result<(), String> {
             Ok(())
         }
         "tune" => tune(&option("split")?),
+        "bench" => {
+            let train = parse_interactions(&read(&option("train")?)?)?;
+            let scale: usize = option("scale")?.parse().map_err(|e| format!("--scale: {e}"))?;
+            bench(&train, scale, &params);
+            Ok(())
+        }
         other => Err(format!("unknown command {other}")),
     }
 }
@@ -111,7 +118,7 @@ fn params(options: &HashMap<String, String>) -> Result<Params, String> {
             "pair-days" => params.pair_half_life_days = number()?,
             "popularity-blend" => params.popularity_blend = number()?,
             "backward" => params.backward_weight = number()?,
-            "train" | "users" | "out" | "split" => {}
+            "train" | "users" | "out" | "split" | "scale" => {}
             other => return Err(format!("unknown option --{other}")),
         }
     }
@@ -200,4 +207,37 @@ fn tune(dir: &str) -> Result<(), String> {
     }
     println!("best {best_score:.4} {best:?}");
     Ok(())
+}
+
+/// Fit time on `scale` disjoint copies of the shop (the evaluation kit's scale_bench.py
+/// layout): median of 3 runs, 1 run from ×30 up.
+fn bench(train: &[reco::Interaction], scale: usize, params: &Params) {
+    let copies: Vec<reco::Interaction> = (0..scale)
+        .flat_map(|copy| {
+            train.iter().map(move |i| reco::Interaction {
+                customer: format!("{}#{copy}", i.customer),
+                product: format!("{}#{copy}", i.product),
+                ..i.clone()
+            })
+        })
+        .collect();
+    let runs = if scale >= 30 { 1 } else { 3 };
+    let mut times = Vec::new();
+    let mut model = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        model = Some(fit(&copies, params));
+        times.push(started.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let model = model.expect("at least one run");
+    let customers: std::collections::HashSet<&str> = copies.iter().map(|i| i.customer.as_str()).collect();
+    let pairs: std::collections::HashSet<(&str, &str)> = copies.iter().map(|i| (i.customer.as_str(), i.product.as_str())).collect();
+    println!(
+        "scale x{scale}: {} customers, {} products, {} non-zeros; fit {:.3} s (median of {runs})",
+        customers.len(),
+        model.neighbours.len(),
+        pairs.len(),
+        times[times.len() / 2]
+    );
 }
