@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The recommendation figure through the API, beside the offline one on the same split:
 # split the purchases with the evaluation kit's fixed protocol, import the train part into a
-# running local stack (start it fresh: local/up.sh --background), refresh the model, ask
+# running local stack (start it fresh, with patient database calls:
+# DYNAMODB_TIMEOUT_MS=60000 local/up.sh --background --no-seed), refresh the model, ask
 # GET /recommendations for every test user, and score both.
 #   local/evaluate-recommendations.sh [INTERACTIONS_CSV]
 # Default: the committed slice of the UCI Online Retail data (1 customer in 8). The whole

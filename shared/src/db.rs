@@ -16,8 +16,19 @@ pub type Item = HashMap<String, AttributeValue>;
 /// A client from the normal AWS configuration chain. `DYNAMODB_ENDPOINT` points it at
 /// another DynamoDB-compatible server (the local engine). Timeouts are short so that a
 /// database that is down turns into a 503 within seconds instead of a hung function.
+/// `DYNAMODB_TIMEOUT_MS` (default 5000) bounds a whole operation, retries included.
 pub async fn client() -> Client {
-    client_with(Duration::from_millis(2_000), Duration::from_millis(5_000)).await
+    let operation = std::env::var("DYNAMODB_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_millis(5_000), Duration::from_millis);
+    // Up to three attempts fit in the default; a longer bound gives each attempt half.
+    let attempt = if operation <= Duration::from_millis(5_000) {
+        Duration::from_millis(2_000)
+    } else {
+        operation / 2
+    };
+    client_with(attempt, operation).await
 }
 
 /// A client for scheduled batch jobs, whose scans of a large table may take long per page.

@@ -9,8 +9,10 @@ use reviews::refresh;
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::runtime::init_tracing();
     let table = shared::config::required("RECO_TABLE")?;
-    let store: &'static RecoStore =
-        Box::leak(Box::new(RecoStore::new(shared::db::batch_client().await, table)));
+    let store: &'static RecoStore = Box::leak(Box::new(RecoStore::new(
+        shared::db::batch_client().await,
+        table,
+    )));
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         lambda_runtime::run(service_fn(
             move |_: LambdaEvent<serde_json::Value>| async move {

@@ -85,7 +85,9 @@ fn run(args: Vec<String>) -> Result<(), String> {
         "tune" => tune(&option("split")?),
         "bench" => {
             let train = parse_interactions(&read(&option("train")?)?)?;
-            let scale: usize = option("scale")?.parse().map_err(|e| format!("--scale: {e}"))?;
+            let scale: usize = option("scale")?
+                .parse()
+                .map_err(|e| format!("--scale: {e}"))?;
             bench(&train, scale, &params);
             Ok(())
         }
@@ -231,8 +233,12 @@ fn bench(train: &[reco::Interaction], scale: usize, params: &Params) {
     }
     times.sort_by(f64::total_cmp);
     let model = model.expect("at least one run");
-    let customers: std::collections::HashSet<&str> = copies.iter().map(|i| i.customer.as_str()).collect();
-    let pairs: std::collections::HashSet<(&str, &str)> = copies.iter().map(|i| (i.customer.as_str(), i.product.as_str())).collect();
+    let customers: std::collections::HashSet<&str> =
+        copies.iter().map(|i| i.customer.as_str()).collect();
+    let pairs: std::collections::HashSet<(&str, &str)> = copies
+        .iter()
+        .map(|i| (i.customer.as_str(), i.product.as_str()))
+        .collect();
     println!(
         "scale x{scale}: {} customers, {} products, {} non-zeros; fit {:.3} s (median of {runs})",
         customers.len(),
