@@ -105,6 +105,41 @@ pub async fn transact(
     }
 }
 
+/// Every item a query matches, following `LastEvaluatedKey` across pages.
+pub async fn query_all(
+    request: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+) -> Result<Vec<Item>, ApiError> {
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let output = request
+            .clone()
+            .set_exclusive_start_key(start)
+            .send()
+            .await?;
+        items.extend(output.items.unwrap_or_default());
+        match output.last_evaluated_key {
+            Some(key) => start = Some(key),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// Applies an update that returns the new item; `None` when its condition did not hold.
+pub async fn update_returning<T: serde::de::DeserializeOwned>(
+    request: aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
+    expr: UpdateExpr,
+) -> Result<Option<T>, ApiError> {
+    let request = request.return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew);
+    match expr.apply(request).send().await {
+        Ok(output) => Ok(Some(serde_dynamo::from_item(
+            output.attributes.unwrap_or_default(),
+        )?)),
+        Err(err) if is_condition_failure(&err) => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
 pub fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }

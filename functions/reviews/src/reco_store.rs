@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, Writ
 use aws_sdk_dynamodb::Client;
 use reco::{Event, Interaction, Model, Neighbour};
 use serde::{Deserialize, Serialize};
-use shared::db::{is_condition_failure, s, Item};
+use shared::db::{is_condition_failure, query_all, s, Item};
 use shared::ApiError;
 use std::collections::HashMap;
 
@@ -133,33 +133,26 @@ impl RecoStore {
 
     /// A customer's interactions, as the scorer sees them.
     pub async fn history(&self, customer_id: &str) -> Result<Vec<Event>, ApiError> {
-        let mut events = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :events)")
-                .expression_attribute_values(":pk", s(customer_pk(customer_id)))
-                .expression_attribute_values(":events", s("event#"))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in output.items.unwrap_or_default() {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :events)")
+            .expression_attribute_values(":pk", s(customer_pk(customer_id)))
+            .expression_attribute_values(":events", s("event#"))
+            .consistent_read(true);
+        query_all(query)
+            .await?
+            .into_iter()
+            .map(|item| {
                 let stored: StoredInteraction = serde_dynamo::from_item(item)?;
-                events.push(Event {
+                Ok(Event {
                     product: stored.product_id,
                     time: stored.time,
                     strength: stored.strength,
-                });
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(events),
-            }
-        }
+                })
+            })
+            .collect()
     }
 
     /// Every interaction (for a refresh), read in parallel segments.

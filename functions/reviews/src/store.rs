@@ -5,10 +5,10 @@
 //! `guard#<customer>#<product>` items make a customer's review of a product unique.
 
 use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
-use shared::db::{is_condition_failure, n, s, transact, Item, UpdateExpr};
+use shared::db::{n, s, transact, update_returning, Item, UpdateExpr};
 use shared::ApiError;
 use std::collections::HashMap;
 
@@ -104,15 +104,8 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(id)))
-            .return_values(ReturnValue::AllNew);
-        match expr.apply(request).send().await {
-            Ok(output) => Ok(Some(serde_dynamo::from_item(
-                output.attributes.unwrap_or_default(),
-            )?)),
-            Err(err) if is_condition_failure(&err) => Ok(None),
-            Err(err) => Err(err.into()),
-        }
+            .set_key(Some(key(id)));
+        update_returning(request, expr).await
     }
 
     /// An author's edit: new rating and/or comment, and back to pending.

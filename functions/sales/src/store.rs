@@ -7,10 +7,9 @@
 //! (`interaction_pending`, `created_at`). Idempotency keys live in the same table (`idem#<customer>#<key>`).
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
-use aws_sdk_dynamodb::types::ReturnValue;
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
-use shared::db::{is_condition_failure, n, s, Item, UpdateExpr};
+use shared::db::{is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr};
 use shared::{idempotency, ApiError};
 use std::collections::HashMap;
 
@@ -91,15 +90,8 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(id)))
-            .return_values(ReturnValue::AllNew);
-        match expr.apply(request).send().await {
-            Ok(output) => Ok(Some(serde_dynamo::from_item(
-                output.attributes.unwrap_or_default(),
-            )?)),
-            Err(err) if is_condition_failure(&err) => Ok(None),
-            Err(err) => Err(err.into()),
-        }
+            .set_key(Some(key(id)));
+        update_returning(request, expr).await
     }
 
     pub async fn complete(
@@ -189,28 +181,19 @@ impl Store {
 
     /// Sales still pending past their deadline (`deadline_at` before `now`).
     pub async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
-        let mut sales = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("pending_by_deadline")
-                .key_condition_expression("pending = :pending AND deadline_at < :now")
-                .expression_attribute_values(":pending", s("pending"))
-                .expression_attribute_values(":now", s(now))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in output.items.unwrap_or_default() {
-                sales.push(serde_dynamo::from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(sales),
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("pending_by_deadline")
+            .key_condition_expression("pending = :pending AND deadline_at < :now")
+            .expression_attribute_values(":pending", s("pending"))
+            .expression_attribute_values(":now", s(now));
+        let items = query_all(query).await?;
+        Ok(items
+            .into_iter()
+            .map(serde_dynamo::from_item)
+            .collect::<Result<_, _>>()?)
     }
 
     pub async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
@@ -227,27 +210,18 @@ impl Store {
 
     /// Completed sales not yet reported to the recommender.
     pub async fn undelivered(&self) -> Result<Vec<Sale>, ApiError> {
-        let mut sales = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("undelivered")
-                .key_condition_expression("interaction_pending = :pending")
-                .expression_attribute_values(":pending", s("pending"))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in output.items.unwrap_or_default() {
-                sales.push(serde_dynamo::from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(sales),
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("undelivered")
+            .key_condition_expression("interaction_pending = :pending")
+            .expression_attribute_values(":pending", s("pending"));
+        let items = query_all(query).await?;
+        Ok(items
+            .into_iter()
+            .map(serde_dynamo::from_item)
+            .collect::<Result<_, _>>()?)
     }
 
     /// Binds an `Idempotency-Key` to a sale; returns what it was bound to before, if anything.
