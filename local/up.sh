@@ -77,6 +77,8 @@ done
 
 if $seed; then
   "$VENV/bin/python" "$LOCAL_DIR/seed.py"
+  # A first recommendation model from the demo purchases (in AWS the schedule does this).
+  "$CARGO_TARGET_DIR/debug/refresh_recommendations" >/dev/null
 fi
 
 cat <<INFO
