@@ -11,7 +11,7 @@ use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BAL
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 use shared::auth::Role;
-use shared::db::{is_condition_failure, n, s, transact, Item, UpdateExpr};
+use shared::db::{is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr};
 use shared::{idempotency, ApiError};
 use std::collections::HashMap;
 
@@ -184,15 +184,8 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .key("id", s(id))
-            .return_values(ReturnValue::AllNew);
-        match expr.apply(request).send().await {
-            Ok(output) => Ok(Some(serde_dynamo::from_item(
-                output.attributes.unwrap_or_default(),
-            )?)),
-            Err(err) if is_condition_failure(&err) => Ok(None),
-            Err(err) => Err(err.into()),
-        }
+            .key("id", s(id));
+        update_returning(request, expr).await
     }
 
     /// Marks the customer deleted and frees their email; false if there was none.

@@ -3,10 +3,10 @@
 //! never on a stale version, never twice for one sale.
 
 use crate::domain::{search_key, Product, Reservation, ReservationStatus, MAX_STOCK};
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
-use shared::db::{is_condition_failure, n, s, transact, Item, UpdateExpr};
+use shared::db::{is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr};
 use shared::ApiError;
 use std::collections::HashMap;
 
@@ -53,6 +53,22 @@ pub enum Reserved {
     OutOfStock,
     /// The sale id was already used for another product or quantity, or released.
     SaleIdConflict(&'static str),
+}
+
+/// The start of every change to a live product: a new version (only from
+/// `expected_version`, when given) and a new `updated_at`.
+fn versioned_change(expected_version: Option<i64>, now: &str) -> UpdateExpr {
+    let mut expr = UpdateExpr::default();
+    expr.set("updated_at", s(now))
+        .set_clause("#version = #version + :one")
+        .name("version")
+        .value("one", n(1))
+        .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)");
+    if let Some(version) = expected_version {
+        expr.condition("#version = :expected_version")
+            .value("expected_version", n(version));
+    }
+    expr
 }
 
 /// Items evaluated per page read; several reads may make one page of results.
@@ -241,16 +257,7 @@ impl Store {
         expected_version: Option<i64>,
         now: &str,
     ) -> Result<Updated, ApiError> {
-        let mut expr = UpdateExpr::default();
-        expr.set("updated_at", s(now))
-            .set_clause("#version = #version + :one")
-            .name("version")
-            .value("one", n(1))
-            .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)");
-        if let Some(version) = expected_version {
-            expr.condition("#version = :expected_version")
-                .value("expected_version", n(version));
-        }
+        let mut expr = versioned_change(expected_version, now);
         if let Some(name) = &changes.name {
             expr.set("name", s(name))
                 .set("name_lower", s(search_key(name)));
@@ -275,21 +282,7 @@ impl Store {
                 .value("lowest", n((-delta).max(0)))
                 .value("highest", n(MAX_STOCK - delta.max(0)));
         }
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.products)
-            .set_key(Some(product_key(id)))
-            .return_values(ReturnValue::AllNew);
-        match expr.apply(request).send().await {
-            Ok(output) => Ok(Updated::Yes(serde_dynamo::from_item(
-                output.attributes.unwrap_or_default(),
-            )?)),
-            Err(err) if is_condition_failure(&err) => {
-                self.why_not_updated(id, expected_version).await
-            }
-            Err(err) => Err(err.into()),
-        }
+        self.apply_change(id, expr, expected_version).await
     }
 
     /// Soft delete: the product stays readable by id for old sales and reviews.
@@ -299,31 +292,26 @@ impl Store {
         expected_version: Option<i64>,
         now: &str,
     ) -> Result<Updated, ApiError> {
-        let mut expr = UpdateExpr::default();
-        expr.set("deleted_at", s(now))
-            .set("updated_at", s(now))
-            .set_clause("#version = #version + :one")
-            .name("version")
-            .value("one", n(1))
-            .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)");
-        if let Some(version) = expected_version {
-            expr.condition("#version = :expected_version")
-                .value("expected_version", n(version));
-        }
+        let mut expr = versioned_change(expected_version, now);
+        expr.set("deleted_at", s(now));
+        self.apply_change(id, expr, expected_version).await
+    }
+
+    /// Applies a change built by [`versioned_change`], telling why when it is refused.
+    async fn apply_change(
+        &self,
+        id: &str,
+        expr: UpdateExpr,
+        expected_version: Option<i64>,
+    ) -> Result<Updated, ApiError> {
         let request = self
             .client
             .update_item()
             .table_name(&self.products)
-            .set_key(Some(product_key(id)))
-            .return_values(ReturnValue::AllNew);
-        match expr.apply(request).send().await {
-            Ok(output) => Ok(Updated::Yes(serde_dynamo::from_item(
-                output.attributes.unwrap_or_default(),
-            )?)),
-            Err(err) if is_condition_failure(&err) => {
-                self.why_not_updated(id, expected_version).await
-            }
-            Err(err) => Err(err.into()),
+            .set_key(Some(product_key(id)));
+        match update_returning(request, expr).await? {
+            Some(product) => Ok(Updated::Yes(Box::new(product))),
+            None => self.why_not_updated(id, expected_version).await,
         }
     }
 
