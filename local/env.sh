@@ -7,12 +7,15 @@ LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(dirname "$LOCAL_DIR")"
 export STATE_DIR="${STATE_DIR:-$ROOT_DIR/.local}"
 export VENV="${VENV:-$ROOT_DIR/.local/venv}"
+export BENCH_VENV="${BENCH_VENV:-$ROOT_DIR/.local/bench-venv}"
 
 export API_HOST="${API_HOST:-127.0.0.1}"
 export API_PORT="${API_PORT:-9000}"
 export DYNAMODB_PORT="${DYNAMODB_PORT:-8000}"
 export API_URL="${API_URL:-http://$API_HOST:$API_PORT}"
 export DYNAMODB_ENDPOINT="${DYNAMODB_ENDPOINT:-http://127.0.0.1:$DYNAMODB_PORT}"
+# The functions reach the engine through a link that tests can make throttle (local/dblink.py).
+export DYNAMODB_LINK_PORT="${DYNAMODB_LINK_PORT:-$((DYNAMODB_PORT + 1))}"
 # Service-to-service calls go through links that fault-injection tests can cut
 # (local/faultproxy.py); their state files live in $STATE_DIR/links.
 export INVENTORY_LINK_PORT="${INVENTORY_LINK_PORT:-$((API_PORT + 1))}"
@@ -45,6 +48,8 @@ export SERVICE_TOKEN_SECRET="${SERVICE_TOKEN_SECRET:-local-dev-only-service-secr
 export CURSOR_SECRET="${CURSOR_SECRET:-local-dev-only-cursor-secret-0123456789abcd}"
 
 export RUST_LOG="${RUST_LOG:-info}"
+# debug (quick to build, the default) or release (what Lambda runs; benchmarks use it).
+export BUILD_PROFILE="${BUILD_PROFILE:-debug}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT_DIR/target}"
 
 # Demo accounts created by the seed (local only).

@@ -25,7 +25,7 @@ echo "== through the API"
 "$VENV/bin/python" "$LOCAL_DIR/reco_eval.py" import --interactions "$OUT/split/train.csv" \
   --products "$KIT/online_retail_uci/products.csv" --out "$OUT"
 cargo build --quiet -p reviews --bin refresh_recommendations
-"$CARGO_TARGET_DIR/debug/refresh_recommendations"
+"$CARGO_TARGET_DIR/$BUILD_PROFILE/refresh_recommendations"
 "$VENV/bin/python" "$LOCAL_DIR/reco_eval.py" recommend --ids "$OUT/ids.csv" --users "$OUT/split/test_users.csv" \
   --out "$OUT/recs.csv"
 python3 "$KIT/eval_reco.py" score --split-dir "$OUT/split" --recs "$OUT/recs.csv"

@@ -49,6 +49,13 @@ echo $! >"$STATE_DIR/pids/dynamodb"
 wait_for "$DYNAMODB_ENDPOINT" "the DynamoDB engine" 30
 "$VENV/bin/python" "$LOCAL_DIR/tables.py" --endpoint "$DYNAMODB_ENDPOINT" --template "$ROOT_DIR/template.yaml"
 
+echo "up: starting the database link on port $DYNAMODB_LINK_PORT"
+mkdir -p "$STATE_DIR/links"
+echo up >"$STATE_DIR/links/dynamodb"
+setsid "$VENV/bin/python" "$LOCAL_DIR/dblink.py" --listen "$DYNAMODB_LINK_PORT" --to "$DYNAMODB_ENDPOINT" \
+  --control "$STATE_DIR/links/dynamodb" >"$STATE_DIR/logs/link-dynamodb.log" 2>&1 </dev/null &
+echo $! >"$STATE_DIR/pids/link-dynamodb"
+
 echo "up: starting the service links on ports $INVENTORY_LINK_PORT, $CUSTOMERS_LINK_PORT and $REVIEWS_LINK_PORT"
 mkdir -p "$STATE_DIR/links"
 for link in inventory:$INVENTORY_LINK_PORT customers:$CUSTOMERS_LINK_PORT reviews:$REVIEWS_LINK_PORT; do
@@ -63,7 +70,9 @@ echo "up: building the functions"
 bash "$LOCAL_DIR/build.sh"
 
 echo "up: starting the API gateway on $API_URL"
-PATH="$VENV/bin:$PATH" setsid cargo lambda watch --ignore-changes --quiet \
+profile=()
+[ "$BUILD_PROFILE" = release ] && profile=(--release)
+DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_LINK_PORT" PATH="$VENV/bin:$PATH" setsid cargo lambda watch --ignore-changes --quiet "${profile[@]}" \
   -A "$API_HOST" -P "$API_PORT" --concurrency "$GATEWAY_CONCURRENCY" \
   >"$STATE_DIR/logs/gateway.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/gateway"
@@ -78,7 +87,7 @@ done
 if $seed; then
   "$VENV/bin/python" "$LOCAL_DIR/seed.py"
   # A first recommendation model from the demo purchases (in AWS the schedule does this).
-  "$CARGO_TARGET_DIR/debug/refresh_recommendations" >/dev/null
+  "$CARGO_TARGET_DIR/$BUILD_PROFILE/refresh_recommendations" >/dev/null
 fi
 
 cat <<INFO

@@ -149,4 +149,54 @@ mod tests {
             "foreign scope accepted"
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn keys() -> impl Strategy<Value = Key> {
+            proptest::collection::hash_map(
+                "[a-z_]{1,16}",
+                prop_oneof![
+                    any::<String>().prop_map(AttributeValue::S),
+                    any::<i64>().prop_map(|n| AttributeValue::N(n.to_string())),
+                ],
+                1..4,
+            )
+        }
+
+        proptest! {
+            #[test]
+            fn every_key_round_trips(key in keys(), scope in any::<String>()) {
+                let cursor = codec().encode(&scope, &key).unwrap();
+                prop_assert_eq!(codec().decode(&scope, &cursor).unwrap(), key);
+            }
+
+            #[test]
+            fn a_cursor_opens_only_in_its_own_scope(key in keys(), scope in "[a-z|=]{0,20}", other in "[a-z|=]{0,20}") {
+                prop_assume!(scope != other);
+                let cursor = codec().encode(&scope, &key).unwrap();
+                prop_assert!(codec().decode(&other, &cursor).is_err());
+            }
+
+            #[test]
+            fn an_altered_cursor_never_yields_another_key(key in keys(), at in any::<prop::sample::Index>(), c in "[A-Za-z0-9_.-]") {
+                let cursor = codec().encode("scope", &key).unwrap();
+                let mut chars: Vec<char> = cursor.chars().collect();
+                let i = at.index(chars.len());
+                chars[i] = c.chars().next().unwrap();
+                let altered: String = chars.into_iter().collect();
+                match codec().decode("scope", &altered) {
+                    Ok(decoded) => prop_assert_eq!(decoded, key),
+                    Err(err) => prop_assert_eq!(err.status().as_u16(), 400),
+                }
+            }
+
+            #[test]
+            fn garbage_is_a_bad_request(garbage in any::<String>()) {
+                let err = codec().decode("scope", &garbage).unwrap_err();
+                prop_assert_eq!(err.status().as_u16(), 400);
+            }
+        }
+    }
 }

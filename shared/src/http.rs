@@ -256,4 +256,47 @@ mod tests {
         );
         assert!(json_body::<Sample>(&req).is_ok());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn outcome(body: &str) -> Result<Sample, u16> {
+            json_body::<Sample>(&request(Some("application/json"), body))
+                .map_err(|e| e.status().as_u16())
+        }
+
+        proptest! {
+            #[test]
+            fn any_body_is_parsed_or_refused_with_a_client_error(body in any::<String>()) {
+                match outcome(&body) {
+                    Ok(sample) => {
+                        prop_assert!((1..=5).contains(&sample.rating));
+                        prop_assert!((1..=5).contains(&sample.name.chars().count()));
+                    }
+                    Err(status) => prop_assert!(matches!(status, 400 | 413 | 422), "{status}"),
+                }
+            }
+
+            #[test]
+            fn json_shaped_bodies_get_400_or_422(
+                name in any::<String>(),
+                rating in any::<i64>(),
+                extra in proptest::option::of("[a-z_]{1,12}"),
+            ) {
+                let mut value = serde_json::json!({"name": name, "rating": rating});
+                if let Some(field) = &extra {
+                    value[field] = serde_json::json!(true);
+                }
+                let valid_values = (1..=5).contains(&name.chars().count()) && (1..=5).contains(&rating);
+                // An extra field is unknown, or (name, rating) of the wrong type: both 400.
+                match outcome(&value.to_string()) {
+                    Ok(_) => prop_assert!(valid_values && extra.is_none()),
+                    Err(400) => prop_assert!(extra.is_some()),
+                    Err(422) => prop_assert!(!valid_values && extra.is_none()),
+                    Err(other) => prop_assert!(false, "unexpected {other}"),
+                }
+            }
+        }
+    }
 }

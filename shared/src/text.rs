@@ -61,4 +61,29 @@ mod tests {
         assert!(multi_line("line\nbreak\ttab").is_ok());
         assert!(multi_line("bell\u{0007}").is_err());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn single_line_accepts_exactly_visible_text(value in any::<String>()) {
+                let acceptable = !value.chars().any(char::is_control) && !value.trim().is_empty();
+                prop_assert_eq!(single_line(&value).is_ok(), acceptable);
+            }
+
+            #[test]
+            fn multi_line_allows_only_line_breaks_and_tabs(value in any::<String>()) {
+                let acceptable = value.chars().all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'));
+                prop_assert_eq!(multi_line(&value).is_ok(), acceptable);
+            }
+
+            #[test]
+            fn trimming_is_idempotent(value in any::<String>()) {
+                let once = trimmed(Some(value));
+                prop_assert_eq!(trimmed(once.clone()), once);
+            }
+        }
+    }
 }

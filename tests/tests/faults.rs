@@ -111,7 +111,8 @@ async fn a_frozen_database_gives_clean_503s_and_recovery() {
     login(&customer.email, &customer.password).await.expect(200);
 }
 
-/// Sets a service link (see local/faultproxy.py) to `up`, `refuse` or `hang`.
+/// Sets a service link (see local/faultproxy.py) to `up`, `refuse` or `hang`, or the
+/// database link (local/dblink.py) to `up`, `throttle` or `throttle-all`.
 fn link(name: &str, mode: &str) {
     let state = std::env::var("STATE_DIR").expect("STATE_DIR of the running stack");
     std::fs::write(format!("{state}/links/{name}"), mode).unwrap();
@@ -125,6 +126,7 @@ impl Drop for Links {
         link("inventory", "up");
         link("customers", "up");
         link("reviews", "up");
+        link("dynamodb", "up");
     }
 }
 
@@ -269,4 +271,128 @@ async fn a_purchase_the_recommender_missed_is_delivered_by_the_reconciler() {
     assert_eq!(recs["source"], "personalized");
     assert_eq!(recommended(&recs).first(), Some(&products[1]));
     assert!(!recommended(&recs).contains(&products[0]));
+}
+
+/// How many calls the database link has answered with ThrottlingException so far.
+fn throttled_so_far() -> u64 {
+    let state = std::env::var("STATE_DIR").expect("STATE_DIR of the running stack");
+    std::fs::read_to_string(format!("{state}/links/dynamodb.throttled"))
+        .map(|n| n.trim().parse().unwrap())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn throttled_database_calls_are_retried_with_backoff() {
+    let _links = Links;
+    let f = fixture(10, 250, 10_000).await;
+    let product_path = format!("/products/{}", f.product_id);
+    let before = throttled_so_far();
+    // Every other call is throttled: the SDK's retries absorb it, callers see nothing.
+    link("dynamodb", "throttle");
+    for _ in 0..4 {
+        get(&product_path, None).await.expect(200);
+    }
+    get(&format!("/profile/{}", f.buyer.id), Some(&f.buyer.token))
+        .await
+        .expect(200);
+    buy(&f.buyer, &f.product_id, 2, None).await.expect(201);
+    let throttled = throttled_so_far() - before;
+    assert!(throttled >= 6, "only {throttled} calls were throttled");
+    // Throttled for good: after its retries a function answers 503, and the purchase
+    // leaves nothing behind.
+    link("dynamodb", "throttle-all");
+    let started = Instant::now();
+    get(&product_path, None).await.problem(503);
+    let key = format!("throttled-{}", unique());
+    buy(&f.buyer, &f.product_id, 1, Some(&key))
+        .await
+        .problem(503);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    link("dynamodb", "up");
+    assert_eq!(stock(&f.product_id).await, 8);
+    assert_eq!(wallet(&f.buyer).await, 9_500);
+    buy(&f.buyer, &f.product_id, 1, Some(&key))
+        .await
+        .expect(201);
+    assert_eq!(stock(&f.product_id).await, 7);
+    assert_eq!(wallet(&f.buyer).await, 9_250);
+}
+
+#[tokio::test]
+async fn the_database_stopping_under_a_purchase_load_loses_and_duplicates_nothing() {
+    const STOCK: i64 = 30;
+    const PRICE: i64 = 100;
+    const MONEY: i64 = 1_000;
+    let admin = admin_token().await;
+    let product = create_product(&admin, "load-faults", PRICE, STOCK).await;
+    let product_id = product["id"].as_str().unwrap().to_string();
+    let mut buyers = Vec::new();
+    for _ in 0..6 {
+        let buyer = new_customer().await;
+        fund(&buyer, MONEY).await;
+        buyers.push(buyer);
+    }
+    get("/health/database", None).await.expect(200);
+
+    let shopping = buyers.iter().enumerate().map(|(n, buyer)| {
+        let product_id = product_id.clone();
+        async move {
+            let mut statuses = Vec::new();
+            for round in 0..8 {
+                let started = Instant::now();
+                let reply = buy(buyer, &product_id, 1 + (n + round) as i64 % 3, None).await;
+                assert!(
+                    started.elapsed() < Duration::from_secs(35),
+                    "a purchase hung"
+                );
+                let status = reply.status.as_u16();
+                assert!(
+                    matches!(status, 201 | 402 | 409 | 503),
+                    "{status}: {}",
+                    reply.text
+                );
+                if status != 201 {
+                    reply.problem(status);
+                }
+                statuses.push(status);
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+            statuses
+        }
+    });
+    let outage = async {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let frozen = Frozen::engine();
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        drop(frozen);
+    };
+    let (statuses, ()) = futures::join!(join_all(shopping), outage);
+    let statuses: Vec<u16> = statuses.into_iter().flatten().collect();
+    assert!(statuses.contains(&201), "nothing sold: {statuses:?}");
+    assert!(
+        statuses.contains(&503),
+        "the outage was not felt: {statuses:?}"
+    );
+
+    // Sales the outage left pending are finished by the reconciler.
+    let report = reconcile().await;
+    assert_eq!(report["still_pending"], 0, "{report}");
+    let mut sold = 0;
+    for buyer in &buyers {
+        let history = get(
+            &format!("/sales/history/{}?limit=100", buyer.id),
+            Some(&buyer.token),
+        )
+        .await;
+        let mut spent = 0;
+        for sale in history.expect(200)["items"].as_array().unwrap() {
+            assert_eq!(sale["status"], "completed");
+            sold += sale["quantity"].as_i64().unwrap();
+            spent += sale["total_cents"].as_i64().unwrap();
+        }
+        assert_eq!(wallet(buyer).await, MONEY - spent, "money not conserved");
+    }
+    let left = stock(&product_id).await;
+    assert!(left >= 0);
+    assert_eq!(left + sold, STOCK, "stock not conserved");
 }

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Updat
 use aws_sdk_dynamodb::Client;
 use shared::auth::Role;
 use shared::db::{is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr};
-use shared::{idempotency, ApiError};
+use shared::{idempotency, money, ApiError};
 use std::collections::HashMap;
 
 pub struct Store {
@@ -299,10 +299,9 @@ impl Store {
                 _ => return Ok(Deposited::NotFound),
             };
             let old = customer.wallet_balance_cents;
-            if old > MAX_BALANCE_CENTS - amount {
+            let Some(new) = money::deposit(old, amount, MAX_BALANCE_CENTS) else {
                 return Ok(Deposited::OverLimit);
-            }
-            let new = old + amount;
+            };
             let remember = built(
                 Put::builder()
                     .table_name(&self.table)
@@ -426,7 +425,7 @@ impl Store {
                 Some(c) if c.status == AccountStatus::Active => c,
                 _ => return Ok(Charged::CustomerNotFound),
             };
-            if customer.wallet_balance_cents < amount {
+            if money::pay(customer.wallet_balance_cents, amount).is_none() {
                 return Ok(Charged::InsufficientFunds);
             }
             let charge = Charge {

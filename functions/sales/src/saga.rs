@@ -9,7 +9,7 @@ use crate::store::Store;
 use serde_json::json;
 use shared::config::ConfigError;
 use shared::service::{base_url, ServiceClient, ServiceReply};
-use shared::{time, ApiError};
+use shared::{money, time, ApiError};
 
 /// The other services the saga calls.
 pub struct Services {
@@ -138,7 +138,18 @@ pub async fn run(store: &Store, services: &Services, sale: Sale) -> Result<Sale,
             return abort(store, services, sale, FailureReason::Unavailable, false).await;
         }
     };
-    match services.charge(&sale, unit_price * sale.quantity).await {
+    // A total beyond any wallet's reach cannot be paid (validation keeps it in range).
+    let Some(total) = money::total(unit_price, sale.quantity) else {
+        return abort(
+            store,
+            services,
+            sale,
+            FailureReason::InsufficientFunds,
+            false,
+        )
+        .await;
+    };
+    match services.charge(&sale, total).await {
         Step::Done(()) => {}
         Step::Refused(reason) => return abort(store, services, sale, reason, false).await,
         Step::Unknown(why) => {

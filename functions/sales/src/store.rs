@@ -10,7 +10,7 @@ use crate::domain::{FailureReason, Sale, SaleStatus};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
 use shared::db::{is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr};
-use shared::{idempotency, ApiError};
+use shared::{idempotency, money, ApiError};
 use std::collections::HashMap;
 
 pub struct Store {
@@ -100,10 +100,12 @@ impl Store {
         unit_price_cents: i64,
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
+        let total = money::total(unit_price_cents, sale.quantity)
+            .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
         let mut expr = UpdateExpr::default();
         expr.set("status", s("completed"))
             .set("unit_price_cents", n(unit_price_cents))
-            .set("total_cents", n(unit_price_cents * sale.quantity))
+            .set("total_cents", n(total))
             .set("history_customer_id", s(&sale.customer_id))
             .set("interaction_pending", s("pending"));
         self.finish(&sale.id, expr, now).await

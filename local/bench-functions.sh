@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Cold start, first request, warm handler time, peak memory and size of every function
+# (release build), beside a Python 3.11 + boto3 baseline, each under a local Lambda
+# Runtime API. Uses the running local stack for data and peers, or starts one (release).
+#   local/bench-functions.sh [--cold-runs N] [--warm-runs N] [--only FUNCTION...]
+# Figures go to stdout (a Markdown table) and $STATE_DIR/bench/functions.json.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT_DIR"
+
+bash "$LOCAL_DIR/setup.sh"
+bash "$LOCAL_DIR/bench-setup.sh"
+BUILD_PROFILE=release bash "$LOCAL_DIR/build.sh"
+
+if ! curl -s -o /dev/null "$API_URL/health/status"; then
+  BUILD_PROFILE=release bash "$LOCAL_DIR/up.sh" --background
+  trap 'bash "$LOCAL_DIR/down.sh" >/dev/null' EXIT
+fi
+
+"$BENCH_VENV/bin/python" "$LOCAL_DIR/bench/lambda_bench.py" \
+  --bin-dir "$CARGO_TARGET_DIR/release" --out "$STATE_DIR/bench/functions.json" "$@"

@@ -1,0 +1,325 @@
+"""Cold start, first-request latency, warm handler time and peak memory of every function
+binary, each run as Lambda runs it: a fresh process per cold start, talking to a local
+Runtime API. The baseline in the same run is a Python 3.11 + boto3 handler for
+GET /products/{id} under awslambdaric.
+
+The functions reach the local stack's DynamoDB engine through a timing pass-through, so
+the warm figures are the handler's own time with the database round-trips taken out.
+Data (a customer, products, a sale, a review) is made through the running local API,
+which also answers the calls functions make to other services.
+
+    local/bench/lambda_bench.py --bin-dir target/release --out .local/bench/lambda.json
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from dblink import DynamoLink  # noqa: E402
+from runtime_api import RuntimeApi  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_IDS = {
+    "customer": "01JD8ZQ5V8Y3N2K4M6P7R9S0TB",
+    "product": "01JD8ZR1A2B3C4D5E6F7G8H9JK",
+    "sale": "01JD8ZS7X8Y9Z0A1B2C3D4E5FG",
+    "review": "01JD8ZT3M4N5P6Q7R8S9T0V1WX",
+}
+# Run last and only once warm: they consume what they act on.
+DESTRUCTIVE = ("delete_product", "delete_profile", "delete_review")
+# Their handlers call other services over HTTP; their handler time includes those calls.
+CALLS_SERVICES = {"create_sale", "create_review", "moderate_review", "get_recommendations", "health_status",
+                  "health_database", "reconcile_sales"}
+
+
+def call(method, path, body=None, token=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(os.environ["API_URL"] + path, data=data, method=method)
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            text = response.read()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as err:
+        text = err.read()
+        return err.code, json.loads(text) if text else None
+
+
+def expect(status_and_body, *ok):
+    status, body = status_and_body
+    if status not in ok:
+        sys.exit(f"bench set-up: expected {ok}, got {status}: {body}")
+    return body
+
+
+def service_token():
+    """A service token as the calling service would mint it (local secret)."""
+    def b64(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    now = int(time.time())
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    claims = b64(json.dumps({"sub": "sales", "role": "service", "iss": "shop-platform", "aud": "shop-internal",
+                             "iat": now, "exp": now + 3600}).encode())
+    signature = hmac.new(os.environ["SERVICE_TOKEN_SECRET"].encode(), f"{header}.{claims}".encode(), hashlib.sha256)
+    return f"{header}.{claims}.{b64(signature.digest())}"
+
+
+def make_data():
+    """Bench data through the public API: returns ids and tokens for the events."""
+    admin = expect(call("POST", "/login", {"email": os.environ["DEMO_ADMIN_EMAIL"],
+                                          "password": os.environ["DEMO_ADMIN_PASSWORD"]}), 200)["access_token"]
+    run = uuid.uuid4().hex[:8]
+    data = {"admin": admin, "service": service_token(), "run": run}
+    for who in ("customer", "victim"):
+        email = f"bench-{who}-{run}@example.com"
+        customer = expect(call("POST", "/register", {"email": email, "password": "correct-horse-battery",
+                                                    "full_name": f"Bench {who}"}), 201)
+        login = expect(call("POST", "/login", {"email": email, "password": "correct-horse-battery"}), 200)
+        data[f"{who}_id"], data[f"{who}_token"], data[f"{who}_email"] = customer["id"], login["access_token"], email
+    expect(call("POST", f"/profile/{data['customer_id']}/wallet/deposit", {"amount_cents": 50_000_000},
+                data["customer_token"], {"idempotency-key": str(uuid.uuid4())}), 200)
+    for key in ("product", "spare_product"):
+        product = expect(call("POST", "/products", {"name": f"Bench lamp {run}", "description": "For benchmarks",
+                                                   "category": "bench", "price_cents": 100, "stock": 100_000},
+                              admin), 201)
+        data[key] = product["id"]
+    sale = expect(call("POST", "/sales", {"product_id": data["product"], "quantity": 1}, data["customer_token"],
+                       {"idempotency-key": str(uuid.uuid4())}), 201)
+    data["sale"] = sale["id"]
+    review = expect(call("POST", "/reviews", {"product_id": data["product"], "rating": 5, "comment": "Bright."},
+                         data["customer_token"]), 201)
+    data["review"] = review["id"]
+    return data
+
+
+def event_for(function, data):
+    """The sample event of `function` (events/), pointed at the bench data. Each call
+    gives fresh idempotency keys and e-mail addresses."""
+    text = (ROOT / "events" / f"{function}.json").read_text()
+    customer = "victim" if function == "delete_profile" else "customer"
+    product = "spare_product" if function == "delete_product" else "product"
+    replacements = {
+        SAMPLE_IDS["customer"]: data[f"{customer}_id"],
+        SAMPLE_IDS["product"]: data[product],
+        SAMPLE_IDS["sale"]: data["sale"],
+        SAMPLE_IDS["review"]: data["review"],
+        "REPLACE-WITH-A-CUSTOMER-TOKEN": data[f"{customer}_token"],
+        "REPLACE-WITH-A-ADMIN-TOKEN": data["admin"],
+        "REPLACE-WITH-A-SERVICE-TOKEN": data["service"],
+    }
+    if function == "login":
+        replacements["new.customer@example.com"] = data["customer_email"]
+    if function == "register":
+        replacements["new.customer@example.com"] = f"bench-{uuid.uuid4().hex[:12]}@example.com"
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    event = json.loads(text)
+    headers = event.get("headers") or {}
+    if "idempotency-key" in headers:
+        headers["idempotency-key"] = str(uuid.uuid4())
+    headers.pop("if-match", None)
+    if function == "create_sale":
+        event["body"] = json.dumps({"product_id": data["product"], "quantity": 1})
+    if function == "charge_wallet":
+        event["body"] = json.dumps({"sale_id": str(uuid.uuid4()), "amount_cents": 1})
+    return event
+
+
+def status_of(kind, payload):
+    if kind != "response":
+        return "error"
+    try:
+        return json.loads(payload).get("statusCode", "ok")
+    except (ValueError, AttributeError):
+        return "ok"
+
+
+def peak_rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def lambda_env(function, proxy):
+    """The environment Lambda gives a function, with the database behind the proxy."""
+    env = dict(os.environ)
+    env.update({
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_REGION", "us-east-1"),
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": "bench",
+        "DYNAMODB_ENDPOINT": proxy.url,
+        "RUST_LOG": "warn",
+    })
+    return env
+
+
+def run_function(command, env, events, warm_runs, proxy, cwd=None):
+    """One cold start: spawn, wait for the first /next, invoke the first event, then
+    `warm_runs` more. Returns ready ms, first-request ms, first status, warm handler
+    times (ms, database time excluded) and peak RSS (KiB)."""
+    runtime = RuntimeApi()
+    env = dict(env, AWS_LAMBDA_RUNTIME_API=runtime.address)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        ready = runtime.wait_ready(timeout=30) - started
+        kind, payload, delivered, answered = runtime.invoke(events(), timeout=120)
+        first = answered - delivered
+        first_status = status_of(kind, payload)
+        warm = []
+        for _ in range(warm_runs):
+            kind, payload, delivered, answered = runtime.invoke(events(), timeout=120)
+            warm.append((answered - delivered) - proxy.time_within(delivered, answered))
+        rss = peak_rss_kib(process.pid)
+    except Exception as err:
+        process.kill()
+        stderr = process.communicate()[1].decode(errors="replace")[-2000:]
+        raise RuntimeError(f"{command[0]}: {err}\n{stderr}") from err
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        runtime.close()
+    return ready * 1000, first * 1000, first_status, [w * 1000 for w in warm], rss
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def summarize(name, runs, size):
+    ready = [r[0] for r in runs]
+    first = [r[1] for r in runs]
+    warm = [w for r in runs for w in r[3]]
+    return {
+        "function": name,
+        "ready_ms_p50": statistics.median(ready),
+        "ready_ms_p95": percentile(ready, 95),
+        "first_request_ms_p50": statistics.median(first),
+        "first_status": runs[0][2],
+        "warm_handler_ms_p50": percentile(warm, 50),
+        "warm_handler_ms_p99": percentile(warm, 99),
+        "peak_rss_mib": max(r[4] for r in runs) / 1024,
+        "binary_mb": size / 1e6 if size else None,
+        "calls_services": name in CALLS_SERVICES,
+    }
+
+
+def functions_of(bin_dir):
+    names = sorted(p.stem for p in (ROOT / "events").glob("*.json"))
+    missing = [n for n in names if not (bin_dir / n).exists()]
+    if missing:
+        sys.exit(f"bench: no binary for {', '.join(missing)} in {bin_dir} (build first)")
+    return [n for n in names if n not in DESTRUCTIVE] + [n for n in names if n in DESTRUCTIVE]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin-dir", default=str(ROOT / "target" / "release"))
+    parser.add_argument("--cold-runs", type=int, default=15)
+    parser.add_argument("--warm-runs", type=int, default=100)
+    parser.add_argument("--only", nargs="*", help="function names (default: every function)")
+    parser.add_argument("--python", default=sys.executable, help="Python with boto3 and awslambdaric")
+    parser.add_argument("--out", help="write the figures as JSON here")
+    args = parser.parse_args()
+
+    bin_dir = Path(args.bin_dir)
+    functions = args.only or functions_of(bin_dir)
+    data = make_data()
+    proxy = DynamoLink(os.environ["DYNAMODB_ENDPOINT"], record_times=True).start()
+    results = []
+
+    baseline_runs = []
+    env = lambda_env("baseline_get_product", proxy)
+    for run in range(args.cold_runs):
+        baseline_runs.append(run_function(
+            [args.python, "-m", "awslambdaric", "baseline_get_product.handler"], env,
+            lambda: event_for("get_product", data), args.warm_runs if run == 0 else 0, proxy,
+            cwd=str(Path(__file__).parent)))
+    baseline = summarize("python_baseline_get_product", baseline_runs, None)
+    print(json.dumps(baseline), flush=True)
+
+    for function in functions:
+        runs = []
+        env = lambda_env(function, proxy)
+        warm = 0 if function in DESTRUCTIVE else args.warm_runs
+        for run in range(args.cold_runs):
+            runs.append(run_function([str(bin_dir / function)], env, lambda: event_for(function, data),
+                                     warm if run == 0 else 0, proxy))
+        summary = summarize(function, runs, (bin_dir / function).stat().st_size)
+        summary["vs_baseline_ready"] = baseline["ready_ms_p50"] / summary["ready_ms_p50"]
+        results.append(summary)
+        print(json.dumps(summary), flush=True)
+
+    proxy.close()
+    report = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "cold_runs": args.cold_runs,
+              "warm_runs": args.warm_runs, "baseline": baseline, "functions": results}
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(report, indent=2))
+    print(markdown(report))
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "unknown CPU")
+    return f"{os.cpu_count()} cores, {cpu}"
+
+
+def fmt(value, digits=1):
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(report):
+    b = report["baseline"]
+    lines = [
+        f"Machine: {report['machine']}; {report['date']}; {report['cold_runs']} cold starts per function, "
+        f"{report['warm_runs']} warm requests.",
+        "",
+        "| function | ready p50 (ms) | ready p95 | × faster than baseline | first request p50 (ms) | status "
+        "| warm handler p50 / p99 (ms, no DB) | peak RSS (MiB) | binary (MB) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| **Python 3.11 + boto3 baseline** (GET /products/{{id}}) | {fmt(b['ready_ms_p50'])} | "
+        f"{fmt(b['ready_ms_p95'])} | 1 | {fmt(b['first_request_ms_p50'])} | {b['first_status']} | "
+        f"{fmt(b['warm_handler_ms_p50'], 2)} / {fmt(b['warm_handler_ms_p99'], 2)} | {fmt(b['peak_rss_mib'])} | — |",
+    ]
+    for f in report["functions"]:
+        note = " †" if f["calls_services"] else ""
+        lines.append(
+            f"| {f['function']}{note} | {fmt(f['ready_ms_p50'], 2)} | {fmt(f['ready_ms_p95'], 2)} | "
+            f"{f['vs_baseline_ready']:.0f} | {fmt(f['first_request_ms_p50'])} | {f['first_status']} | "
+            f"{fmt(f['warm_handler_ms_p50'], 2)} / {fmt(f['warm_handler_ms_p99'], 2)} | {fmt(f['peak_rss_mib'])} | "
+            f"{fmt(f['binary_mb'])} |")
+    lines.append("")
+    lines.append("† the handler calls other services over HTTP; its handler time includes those calls.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""Load scenario: shoppers browse, search, register, log in, deposit, buy, review and ask
+for recommendations while an admin moderates and restocks. After the run it checks the
+invariants over everything the run did: no product oversold, stock and money conserved,
+no 5xx. The process exits non-zero when one fails.
+
+    locust -f local/bench/locustfile.py --headless -u 20 -r 5 -t 60s --host http://127.0.0.1:9000
+
+Runs against a deployed stack too (--host https://...; set LOAD_ADMIN_EMAIL and
+LOAD_ADMIN_PASSWORD to an admin account there).
+"""
+
+import json
+import os
+import random
+import threading
+import uuid
+
+from locust import HttpUser, between, events, task
+
+ADMIN_EMAIL = os.environ.get("LOAD_ADMIN_EMAIL", os.environ.get("DEMO_ADMIN_EMAIL", "admin@shop.local"))
+ADMIN_PASSWORD = os.environ.get("LOAD_ADMIN_PASSWORD", os.environ.get("DEMO_ADMIN_PASSWORD", "admin-password-local"))
+PASSWORD = "load-test-password"
+DEPOSIT_CENTS = 20_000
+# Few units each, so that shoppers race for the last ones.
+PRODUCTS = [("Load lamp", 1_250, 40), ("Load mug", 800, 25), ("Load kettle", 3_100, 15), ("Load chair", 4_900, 10)]
+CATEGORY = "loadtest"
+
+lock = threading.Lock()
+run = {"products": {}, "customers": [], "server_errors": 0, "admin_token": None}
+
+
+def bearer(token):
+    return {"authorization": f"Bearer {token}"}
+
+
+def admin_token(client):
+    with lock:
+        if run["admin_token"]:
+            return run["admin_token"]
+    response = client.post("/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, name="/login")
+    response.raise_for_status()
+    with lock:
+        run["admin_token"] = response.json()["access_token"]
+        return run["admin_token"]
+
+
+@events.test_start.add_listener
+def create_products(environment, **_):
+    """The products this run sells, with known starting stock."""
+    from locust.clients import HttpSession
+
+    client = HttpSession(environment.host, environment.events.request, user=None)
+    token = admin_token(client)
+    tag = uuid.uuid4().hex[:6]
+    for name, price, stock in PRODUCTS:
+        response = client.post("/products", headers=bearer(token), name="/products [create]",
+                               json={"name": f"{name} {tag}", "description": "Load test item", "category": CATEGORY,
+                                     "price_cents": price, "stock": stock})
+        response.raise_for_status()
+        run["products"][response.json()["id"]] = {"stock": stock, "price": price}
+
+
+@events.request.add_listener
+def count_server_errors(response=None, **_):
+    if response is not None and getattr(response, "status_code", 0) >= 500:
+        with lock:
+            run["server_errors"] += 1
+
+
+class Shopper(HttpUser):
+    weight = 10
+    wait_time = between(0.2, 1.0)
+
+    def on_start(self):
+        self.email = f"load-{uuid.uuid4().hex[:12]}@example.com"
+        self.client.post("/register", json={"email": self.email, "password": PASSWORD, "full_name": "Load Shopper"},
+                         name="/register").raise_for_status()
+        self.log_in()
+        self.client.post(f"/profile/{self.id}/wallet/deposit", json={"amount_cents": DEPOSIT_CENTS},
+                         headers={**bearer(self.token), "idempotency-key": str(uuid.uuid4())},
+                         name="/profile/{id}/wallet/deposit").raise_for_status()
+        self.bought = set()
+        with lock:
+            run["customers"].append({"id": self.id, "email": self.email, "deposited": DEPOSIT_CENTS})
+
+    def log_in(self):
+        response = self.client.post("/login", json={"email": self.email, "password": PASSWORD}, name="/login")
+        response.raise_for_status()
+        self.token, self.id = response.json()["access_token"], response.json()["customer_id"]
+
+    @task(6)
+    def browse(self):
+        response = self.client.get("/products", params={"category": CATEGORY, "limit": 2}, name="/products")
+        cursor = response.json().get("next_cursor") if response.ok else None
+        if cursor:
+            self.client.get("/products", params={"category": CATEGORY, "limit": 2, "cursor": cursor},
+                            name="/products [next page]")
+
+    @task(4)
+    def search(self):
+        self.client.get("/products", params={"q": random.choice(["lamp", "mug", "kettle", "chai"])},
+                        name="/products?q")
+
+    @task(4)
+    def view_product(self):
+        product = random.choice(list(run["products"]))
+        self.client.get(f"/products/{product}", name="/products/{id}")
+        self.client.get("/reviews", params={"product_id": product}, name="/reviews?product_id")
+
+    @task(3)
+    def buy(self):
+        product = random.choice(list(run["products"]))
+        with self.client.post("/sales", json={"product_id": product, "quantity": random.randint(1, 3)},
+                              headers={**bearer(self.token), "idempotency-key": str(uuid.uuid4())},
+                              name="/sales", catch_response=True) as response:
+            if response.status_code == 201:
+                self.bought.add(product)
+                response.success()
+            elif response.status_code in (402, 409):  # broke or sold out: expected under load
+                response.success()
+
+    @task(1)
+    def review(self):
+        if not self.bought:
+            return
+        product = self.bought.pop()
+        with self.client.post("/reviews", json={"product_id": product, "rating": random.randint(1, 5),
+                                                "comment": "Bought under load; works as described."},
+                              headers=bearer(self.token), name="/reviews", catch_response=True) as response:
+            if response.status_code in (201, 409):
+                response.success()
+
+    @task(2)
+    def recommendations(self):
+        self.client.get(f"/recommendations/{self.id}", headers=bearer(self.token), name="/recommendations/{id}")
+
+    @task(2)
+    def history(self):
+        self.client.get(f"/sales/history/{self.id}", headers=bearer(self.token), name="/sales/history/{id}")
+
+    @task(1)
+    def profile(self):
+        self.client.get(f"/profile/{self.id}", headers=bearer(self.token), name="/profile/{id}")
+
+    @task(1)
+    def log_in_again(self):
+        self.log_in()
+
+
+class Admin(HttpUser):
+    weight = 1
+    fixed_count = 1
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        self.token = admin_token(self.client)
+
+    @task(3)
+    def moderate(self):
+        response = self.client.get("/reviews", params={"status": "pending", "limit": 10}, headers=bearer(self.token),
+                                   name="/reviews?status=pending")
+        for review in (response.json().get("items", []) if response.ok else [])[:3]:
+            with self.client.post(f"/reviews/{review['id']}/moderate", headers=bearer(self.token),
+                                  json={"action": random.choice(["approve", "approve", "reject"])},
+                                  name="/reviews/{id}/moderate", catch_response=True) as moderated:
+                if moderated.status_code in (200, 404, 409):  # a shopper may have edited or deleted it
+                    moderated.success()
+
+    @task(1)
+    def health(self):
+        self.client.get("/health/database", name="/health/database")
+
+
+def pages(client, path, token):
+    cursor = None
+    while True:
+        params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+        response = client.get(path, params=params, headers=bearer(token), name="[check] " + path.split("/")[1])
+        response.raise_for_status()
+        body = response.json()
+        yield from body["items"]
+        cursor = body.get("next_cursor")
+        if not cursor:
+            return
+
+
+@events.quitting.add_listener
+def check_invariants(environment, **_):
+    """Every unit sold came out of stock, and every cent spent came out of a deposit."""
+    from locust.clients import HttpSession
+
+    if not run["products"]:
+        return
+    client = HttpSession(environment.host, environment.events.request, user=None)
+    token = admin_token(client)
+    failures = []
+    sold = {product: 0 for product in run["products"]}
+    for customer in run["customers"]:
+        spent = 0
+        for sale in pages(client, f"/sales/history/{customer['id']}", token):
+            if sale["status"] != "completed":
+                failures.append(f"sale {sale['id']} is {sale['status']} after the run")
+                continue
+            spent += sale["total_cents"]
+            if sale["product_id"] in sold:
+                sold[sale["product_id"]] += sale["quantity"]
+        balance = client.get(f"/profile/{customer['id']}", headers=bearer(token),
+                             name="[check] profile").json()["wallet_balance_cents"]
+        if balance != customer["deposited"] - spent or balance < 0:
+            failures.append(f"customer {customer['id']}: balance {balance}, deposited {customer['deposited']}, "
+                            f"spent {spent}")
+    for product, start in run["products"].items():
+        stock = client.get(f"/products/{product}", name="[check] product").json()["stock"]
+        if stock < 0 or stock + sold[product] != start["stock"]:
+            failures.append(f"product {product}: started {start['stock']}, sold {sold[product]}, left {stock}")
+    if run["server_errors"]:
+        failures.append(f"{run['server_errors']} responses were 5xx")
+    report = {
+        "customers": len(run["customers"]),
+        "units_sold": sum(sold.values()),
+        "units_started": sum(p["stock"] for p in run["products"].values()),
+        "server_errors": run["server_errors"],
+        "invariant_failures": failures,
+    }
+    print("load invariants: " + json.dumps(report))
+    if failures:
+        environment.process_exit_code = 1
