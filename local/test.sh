@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh machine: installs the local tools, lints the SAM
 # template, builds once, starts a private local stack on test ports (seeded), runs the
-# unit, integration and end-to-end tests, then the fault-injection tests alone, and
-# stops the stack.
+# unit, property, integration and end-to-end tests, fuzzes every route, runs a short load
+# with its invariant check, then the fault-injection tests alone, and stops the stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A stack of its own, beside any running developer stack.
@@ -34,7 +34,17 @@ bash local/up.sh --background >/dev/null
 step "tests"
 cargo nextest run --workspace --no-fail-fast -E 'not binary(faults)'
 
+step "fuzzing every route of openapi.yaml (schemathesis)"
+bash local/bench-setup.sh
+bash local/fuzz.sh
+
+step "a short load run and its invariants (locust)"
+bash local/load.sh 10 30 | grep -E "load invariants|Aggregated"
+
 step "fault-injection tests (alone: they freeze the database and cut service links)"
 cargo nextest run --workspace --no-fail-fast --test-threads 1 -E 'binary(faults)'
+
+step "a function process killed mid-saga (real binary under a local Lambda Runtime API)"
+"$VENV/bin/python" tests/runtime/kill_mid_saga.py
 
 step "done"

@@ -257,6 +257,17 @@ mod tests {
         assert!(json_body::<Sample>(&req).is_ok());
     }
 
+    #[test]
+    fn a_base64_delivered_body_that_is_not_utf8_is_a_400() {
+        // API Gateway hands such a body over base64-encoded; lambda_http decodes it to binary.
+        let req = lambda_http::http::Request::builder()
+            .method("POST")
+            .header("content-type", "application/json")
+            .body(Body::Binary(vec![b'k', 0xff, 0xfe, 0x1b]))
+            .unwrap();
+        assert_eq!(status_of(json_body(&req)), 400);
+    }
+
     mod properties {
         use super::*;
         use proptest::prelude::*;

@@ -17,6 +17,11 @@ pub fn parse_id(raw: &str, what: &'static str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::NotFound(what))
 }
 
+/// Checks that an id given as a filter is one of ours (a 422 naming `field` if not).
+pub fn filter_id(raw: &str, field: &str) -> Result<String, ApiError> {
+    parse_id(raw, "id").map_err(|_| ApiError::validation(field, "must be an id"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

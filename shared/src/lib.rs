@@ -11,6 +11,7 @@ pub mod health;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod json;
 pub mod money;
 pub mod password;
 pub mod runtime;

@@ -320,9 +320,9 @@ async fn throttled_database_calls_are_retried_with_backoff() {
 
 #[tokio::test]
 async fn the_database_stopping_under_a_purchase_load_loses_and_duplicates_nothing() {
-    const STOCK: i64 = 30;
+    const STOCK: i64 = 100;
     const PRICE: i64 = 100;
-    const MONEY: i64 = 1_000;
+    const MONEY: i64 = 10_000;
     let admin = admin_token().await;
     let product = create_product(&admin, "load-faults", PRICE, STOCK).await;
     let product_id = product["id"].as_str().unwrap().to_string();
@@ -355,15 +355,16 @@ async fn the_database_stopping_under_a_purchase_load_loses_and_duplicates_nothin
                     reply.problem(status);
                 }
                 statuses.push(status);
-                tokio::time::sleep(Duration::from_millis(150)).await;
+                tokio::time::sleep(Duration::from_millis(400)).await;
             }
             statuses
         }
     });
     let outage = async {
-        tokio::time::sleep(Duration::from_millis(800)).await;
+        tokio::time::sleep(Duration::from_millis(1_000)).await;
+        // Longer than a function's whole retry budget (5 s), so that some purchases fail.
         let frozen = Frozen::engine();
-        tokio::time::sleep(Duration::from_secs(4)).await;
+        tokio::time::sleep(Duration::from_secs(8)).await;
         drop(frozen);
     };
     let (statuses, ()) = futures::join!(join_all(shopping), outage);

@@ -203,6 +203,7 @@ pub struct DepositRequest {
         max = 100_000_000,
         message = "must be between 1 and 100000000"
     ))]
+    #[serde(deserialize_with = "shared::json::integer")]
     pub amount_cents: i64,
 }
 
@@ -217,6 +218,7 @@ pub struct ChargeRequest {
         max = 10_000_000_000_i64,
         message = "must be between 0 and 10000000000"
     ))]
+    #[serde(deserialize_with = "shared::json::integer")]
     pub amount_cents: i64,
 }
 

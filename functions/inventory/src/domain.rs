@@ -62,8 +62,10 @@ pub struct NewProduct {
     #[validate(length(min = 1, max = 50), custom(function = single_line))]
     pub category: String,
     #[validate(range(min = 0, max = 100_000_000))]
+    #[serde(deserialize_with = "shared::json::integer")]
     pub price_cents: i64,
     #[validate(range(min = 0, max = 1_000_000))]
+    #[serde(deserialize_with = "shared::json::integer")]
     pub stock: i64,
 }
 
@@ -77,12 +79,15 @@ pub struct ProductPatch {
     #[validate(length(min = 1, max = 50), custom(function = single_line))]
     pub category: Option<String>,
     #[validate(range(min = 0, max = 100_000_000))]
+    #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub price_cents: Option<i64>,
     /// Absolute stock.
     #[validate(range(min = 0, max = 1_000_000))]
+    #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub stock: Option<i64>,
     /// Relative stock, e.g. +10 for a restock.
     #[validate(range(min = -1_000_000, max = 1_000_000), custom(function = nonzero))]
+    #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub stock_delta: Option<i64>,
 }
 
@@ -129,6 +134,7 @@ pub struct ReserveRequest {
     #[validate(length(min = 1, max = 64))]
     pub product_id: String,
     #[validate(range(min = 1, max = 100))]
+    #[serde(deserialize_with = "shared::json::integer")]
     pub quantity: i64,
 }
 

@@ -99,6 +99,7 @@ pub struct NewReview {
     #[validate(length(min = 1, max = 64))]
     pub product_id: String,
     #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
+    #[serde(deserialize_with = "shared::json::integer")]
     pub rating: i64,
     #[validate(length(max = 20000), custom(function = multi_line))]
     pub comment: String,
@@ -108,6 +109,7 @@ pub struct NewReview {
 #[serde(deny_unknown_fields)]
 pub struct ReviewPatch {
     #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
+    #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub rating: Option<i64>,
     #[validate(length(max = 20000), custom(function = multi_line))]
     pub comment: Option<String>,

@@ -269,6 +269,9 @@ pub async fn list_reviews(
         ));
     };
     let limit = page_limit(&req)?;
+    if *filter != "status" {
+        ids::filter_id(value, filter)?;
+    }
     let listing = match *filter {
         "product_id" => Listing::ApprovedForProduct(value),
         "customer_id" => {

@@ -106,6 +106,7 @@ pub struct PurchaseRequest {
     #[validate(length(min = 1, max = 64))]
     pub product_id: String,
     #[validate(range(min = 1, max = 100))]
+    #[serde(deserialize_with = "shared::json::integer")]
     pub quantity: i64,
 }
 
