@@ -14,22 +14,18 @@ Local development only: it uses the local stack's development secrets.
 """
 
 import argparse
-import base64
 import csv
 import datetime
 import hashlib
-import hmac
-import json
 import os
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import boto3
 
+from api import call, service_token
+
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-API = os.environ["API_URL"]
 
 
 def ulid(kind, external, millis=1_600_000_000_000):
@@ -41,33 +37,6 @@ def ulid(kind, external, millis=1_600_000_000_000):
 
 def iso(seconds):
     return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def b64(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def service_token():
-    now = int(time.time())
-    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    claims = {"sub": "import", "role": "service", "iss": "shop-platform", "aud": "shop-internal",
-              "iat": now, "exp": now + 60}
-    payload = b64(json.dumps(claims).encode())
-    signature = hmac.new(os.environ["SERVICE_TOKEN_SECRET"].encode(), f"{header}.{payload}".encode(), "sha256")
-    return f"{header}.{payload}.{b64(signature.digest())}"
-
-
-def call(method, path, body=None, token=None):
-    request = urllib.request.Request(API + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("content-type", "application/json")
-    if token:
-        request.add_header("authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read() or b"null")
 
 
 def dynamodb():
@@ -129,10 +98,10 @@ def import_purchases(args):
                                  "time": seconds, "strength": quantity, "source": "purchase"})
     print(f"import: {len(rows)} completed sales ({time.time() - started:.0f} s)")
 
-    token, minted = service_token(), time.time()
+    token, minted = service_token("import", 60), time.time()
     for start in range(0, len(interactions), 100):
         if time.time() - minted > 30:
-            token, minted = service_token(), time.time()
+            token, minted = service_token("import", 60), time.time()
         status, body = call("POST", "/internal/reviews/interactions",
                             {"interactions": interactions[start:start + 100]}, token)
         if status != 200:

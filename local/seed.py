@@ -1,14 +1,12 @@
 """Demo data for the local stack, written through the public API (and the operator
 command for the admin). Running it again adds nothing twice."""
 
-import json
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 
-API = os.environ["API_URL"]
+from api import call
+
 ADMIN_EMAIL = os.environ["DEMO_ADMIN_EMAIL"]
 ADMIN_PASSWORD = os.environ["DEMO_ADMIN_PASSWORD"]
 DEMO_PASSWORD = "demo-password"
@@ -30,23 +28,6 @@ PRODUCTS = [
     ("Trail running shoes", "Lightweight, size 42.", "outdoor", 11_000, 8),
     ("Headlamp", "400 lumens, rechargeable.", "outdoor", 2_499, 0),
 ]
-
-
-def call(method, path, body=None, token=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(API + path, data=data, method=method)
-    request.add_header("content-type", "application/json")
-    if token:
-        request.add_header("authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read()
-            return response.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as err:
-        text = err.read()
-        return err.code, json.loads(text) if text else None
 
 
 def login(email, password):

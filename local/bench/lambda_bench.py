@@ -12,22 +12,18 @@ which also answers the calls functions make to other services.
 """
 
 import argparse
-import base64
-import hashlib
-import hmac
 import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1]))
+from api import call, service_token  # noqa: E402
 from dblink import DynamoLink  # noqa: E402
 from runtime_api import RuntimeApi  # noqa: E402
 
@@ -45,23 +41,6 @@ CALLS_SERVICES = {"create_sale", "create_review", "moderate_review", "get_recomm
                   "health_database", "reconcile_sales"}
 
 
-def call(method, path, body=None, token=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(os.environ["API_URL"] + path, data=data, method=method)
-    request.add_header("content-type", "application/json")
-    if token:
-        request.add_header("authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            text = response.read()
-            return response.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as err:
-        text = err.read()
-        return err.code, json.loads(text) if text else None
-
-
 def expect(status_and_body, *ok):
     status, body = status_and_body
     if status not in ok:
@@ -69,25 +48,12 @@ def expect(status_and_body, *ok):
     return body
 
 
-def service_token():
-    """A service token as the calling service would mint it (local secret)."""
-    def b64(data):
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    now = int(time.time())
-    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    claims = b64(json.dumps({"sub": "sales", "role": "service", "iss": "shop-platform", "aud": "shop-internal",
-                             "iat": now, "exp": now + 3600}).encode())
-    signature = hmac.new(os.environ["SERVICE_TOKEN_SECRET"].encode(), f"{header}.{claims}".encode(), hashlib.sha256)
-    return f"{header}.{claims}.{b64(signature.digest())}"
-
-
 def make_data():
     """Bench data through the public API: returns ids and tokens for the events."""
     admin = expect(call("POST", "/login", {"email": os.environ["DEMO_ADMIN_EMAIL"],
                                           "password": os.environ["DEMO_ADMIN_PASSWORD"]}), 200)["access_token"]
     run = uuid.uuid4().hex[:8]
-    data = {"admin": admin, "service": service_token(), "run": run}
+    data = {"admin": admin, "service": service_token("sales"), "run": run}
     for who in ("customer", "victim"):
         email = f"bench-{who}-{run}@example.com"
         customer = expect(call("POST", "/register", {"email": email, "password": "correct-horse-battery",

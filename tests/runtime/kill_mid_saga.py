@@ -16,30 +16,17 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "local" / "bench"))
+sys.path.insert(0, str(ROOT / "local"))
+from api import call  # noqa: E402
 from runtime_api import RuntimeApi  # noqa: E402
 
-API = os.environ["API_URL"]
 STATE = Path(os.environ["STATE_DIR"])
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "debug"
-
-
-def call(method, path, body=None, token=None):
-    request = urllib.request.Request(API + path, data=json.dumps(body).encode() if body is not None else None,
-                                     method=method, headers={"content-type": "application/json"})
-    if token:
-        request.add_header("authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read() or b"null")
 
 
 def check(condition, message):
@@ -89,11 +76,9 @@ def main():
     status, customer = call("POST", "/register", {"email": email, "password": "password-123", "full_name": "K"})
     check(status == 201, f"register: {status}")
     token = call("POST", "/login", {"email": email, "password": "password-123"})[1]["access_token"]
-    request = urllib.request.Request(f"{API}/profile/{customer['id']}/wallet/deposit", method="POST",
-                                     data=b'{"amount_cents": 1000}',
-                                     headers={"content-type": "application/json", "authorization": f"Bearer {token}",
-                                              "idempotency-key": str(uuid.uuid4())})
-    urllib.request.urlopen(request, timeout=60).read()
+    status, _ = call("POST", f"/profile/{customer['id']}/wallet/deposit", {"amount_cents": 1000}, token,
+                     {"idempotency-key": str(uuid.uuid4())})
+    check(status == 200, f"deposit: {status}")
 
     runtime, process = start_instance()
     link("customers", "hang")
