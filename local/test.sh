@@ -21,6 +21,10 @@ step "setup"
 bash local/setup.sh
 bash local/lint.sh
 
+step "supply chain: licenses, duplicate bans and sources (cargo deny)"
+command -v cargo-deny >/dev/null || cargo install --locked --quiet cargo-deny
+cargo deny --log-level error check licenses bans sources
+
 step "build"
 cargo build --workspace --all-targets --quiet
 
