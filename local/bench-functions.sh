@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cold start, first request, warm handler time, peak memory and size of every function
 # (release build), beside a Python 3.11 + boto3 baseline, each under a local Lambda
-# Runtime API. Uses the running local stack for data and peers, or starts one (release).
+# Runtime API. Uses the running local stack for data and peers, or starts one.
 #   local/bench-functions.sh [--cold-runs N] [--warm-runs N] [--only FUNCTION...]
 # Figures go to stdout (a Markdown table) and $STATE_DIR/bench/functions.json.
 set -euo pipefail
@@ -13,7 +13,7 @@ bash "$LOCAL_DIR/bench-setup.sh"
 BUILD_PROFILE=release bash "$LOCAL_DIR/build.sh"
 
 if ! curl -s -o /dev/null "$API_URL/health/status"; then
-  BUILD_PROFILE=release bash "$LOCAL_DIR/up.sh" --background
+  bash "$LOCAL_DIR/up.sh" --background
   trap 'bash "$LOCAL_DIR/down.sh" >/dev/null' EXIT
 fi
 

@@ -115,8 +115,15 @@ class DynamoLink:
         return self
 
     def time_within(self, start, end):
-        """Seconds of database calls that overlap [start, end]."""
-        return sum(max(0.0, min(e, end) - max(s, start)) for s, e in list(self.intervals))
+        """Seconds within [start, end] during which at least one database call was out
+        (concurrent calls count once)."""
+        clipped = sorted((max(s, start), min(e, end)) for s, e in list(self.intervals) if e > start and s < end)
+        total, covered_to = 0.0, start
+        for s, e in clipped:
+            if e > covered_to:
+                total += e - max(s, covered_to)
+                covered_to = e
+        return total
 
     def close(self):
         self.server.shutdown()

@@ -76,6 +76,13 @@ def make_data():
     return data
 
 
+def new_ulid():
+    """A fresh id in the platform's format (26 Crockford base-32 digits)."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+    return "".join(alphabet[(value >> (5 * i)) & 31] for i in reversed(range(26)))
+
+
 def event_for(function, data):
     """The sample event of `function` (events/), pointed at the bench data. Each call
     gives fresh idempotency keys and e-mail addresses."""
@@ -105,7 +112,7 @@ def event_for(function, data):
     if function == "create_sale":
         event["body"] = json.dumps({"product_id": data["product"], "quantity": 1})
     if function == "charge_wallet":
-        event["body"] = json.dumps({"sale_id": str(uuid.uuid4()), "amount_cents": 1})
+        event["body"] = json.dumps({"sale_id": new_ulid(), "amount_cents": 1})
     return event
 
 

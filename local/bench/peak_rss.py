@@ -22,7 +22,8 @@ def main():
         except OSError:
             continue
         kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
-        peaks[exe.name] = max(peaks.get(exe.name, 0), kib)
+        name = exe.name.removesuffix(" (deleted)")  # rebuilt while running
+        peaks[name] = max(peaks.get(name, 0), kib)
     print(f"{'function':28} {'peak RSS (MiB)':>15}")
     for name, kib in sorted(peaks.items(), key=lambda item: -item[1]):
         print(f"{name:28} {kib / 1024:>15.1f}")
