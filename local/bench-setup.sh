@@ -6,7 +6,11 @@ source "$(dirname "$0")/env.sh"
 if [ ! -x "$BENCH_VENV/bin/python" ]; then
   python3 -m venv "$BENCH_VENV"
 fi
-if ! "$BENCH_VENV/bin/python" -c "import awslambdaric, boto3, locust, schemathesis" 2>/dev/null; then
+# find_spec, not import: locust patches the standard library when imported.
+if ! "$BENCH_VENV/bin/python" -c "
+import importlib.util, sys
+sys.exit(any(importlib.util.find_spec(m) is None for m in ('awslambdaric', 'boto3', 'locust', 'schemathesis')))
+" 2>/dev/null; then
   echo "bench-setup: installing awslambdaric, boto3, locust and schemathesis into $BENCH_VENV"
   "$BENCH_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$LOCAL_DIR/bench/requirements.txt"
 fi

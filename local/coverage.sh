@@ -19,10 +19,12 @@ export LLVM_COV=llvm-cov-22 LLVM_PROFDATA=llvm-profdata-22
 bash local/setup.sh
 bash local/bench-setup.sh
 
-eval "$(cargo llvm-cov show-env --export-prefix)"
-export RUSTFLAGS="$RUSTFLAGS -C llvm-args=-runtime-counter-relocation"
-export LLVM_PROFILE_FILE="${LLVM_PROFILE_FILE//%m/%m%c}"
-export CARGO_TARGET_DIR="${CARGO_LLVM_COV_TARGET_DIR:-$CARGO_TARGET_DIR}"
+# Instrumented builds go to a target directory of their own.
+export CARGO_TARGET_DIR="$PWD/target/coverage"
+eval "$(cargo llvm-cov show-env --sh)"
+# The wrapper's flags are separated by 0x1f; continuous mode needs counter relocation.
+export __CARGO_LLVM_COV_RUSTC_WRAPPER_RUSTFLAGS="${__CARGO_LLVM_COV_RUSTC_WRAPPER_RUSTFLAGS}"$'\x1f'"-Cllvm-args=-runtime-counter-relocation"
+export LLVM_PROFILE_FILE="${LLVM_PROFILE_FILE//%2m/%2m%c}"
 cargo llvm-cov clean --workspace
 cargo build --workspace --all-targets --quiet
 
