@@ -37,6 +37,14 @@ if running gateway || running dynamodb; then
   echo "up: already running (local/down.sh stops it)"
   exit 1
 fi
+# Another stack (or anything else) on these ports would answer in this one's place.
+for port in "$API_PORT" "$DYNAMODB_PORT" "$DYNAMODB_LINK_PORT" "$INVENTORY_LINK_PORT" "$CUSTOMERS_LINK_PORT" \
+  "$REVIEWS_LINK_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "up: port $port is already in use (another stack? set API_PORT and DYNAMODB_PORT)" >&2
+    exit 1
+  fi
+done
 
 stop_all() { bash "$LOCAL_DIR/down.sh"; }
 if ! $background; then trap 'stop_all; exit 0' INT TERM; fi
