@@ -286,3 +286,41 @@ async fn errors_never_leak_internals() {
         }
     }
 }
+
+/// Found by fuzzing: an empty or malformed id as a list filter reached the database and
+/// came back as a 500.
+#[tokio::test]
+async fn bad_ids_in_list_filters_are_422() {
+    let customer = new_customer().await;
+    for query in [
+        "product_id=",
+        "product_id=not-an-id",
+        "product_id=%00",
+        "customer_id=",
+        "customer_id=../../etc",
+    ] {
+        get(&format!("/reviews?{query}"), Some(&customer.token))
+            .await
+            .problem(422);
+    }
+}
+
+/// Found by fuzzing: JSON Schema counts 2.0 as an integer, so the API must too.
+#[tokio::test]
+async fn whole_numbers_written_with_a_fraction_are_integers() {
+    let admin = admin_token().await;
+    let created = post(
+        "/products",
+        Some(&admin),
+        &json!({"name": "Float stock", "category": "floats", "price_cents": 150.0, "stock": 2.0}),
+    )
+    .await;
+    assert_eq!(created.expect(201)["stock"], 2);
+    post(
+        "/products",
+        Some(&admin),
+        &json!({"name": "Half", "category": "floats", "price_cents": 1.5, "stock": 1}),
+    )
+    .await
+    .problem(400);
+}
