@@ -6,7 +6,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -103,6 +103,45 @@ pub async fn transact(
             _ => Err(err.into()),
         },
     }
+}
+
+/// The items of `table` with these keys (missing ones are left out), in requests of at
+/// most 100 keys (BatchGetItem's limit), retrying the keys DynamoDB left unprocessed.
+/// `projection` names the attributes to read (all when `None`).
+pub async fn batch_get_all(
+    client: &Client,
+    table: &str,
+    keys: Vec<Item>,
+    projection: Option<&str>,
+) -> Result<Vec<Item>, ApiError> {
+    let mut items = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(100) {
+        let mut request = Some(
+            KeysAndAttributes::builder()
+                .set_keys(Some(chunk.to_vec()))
+                .set_projection_expression(projection.map(str::to_string))
+                .build()
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        );
+        while let Some(keys) = request.take() {
+            let output = client
+                .batch_get_item()
+                .request_items(table, keys)
+                .send()
+                .await?;
+            items.extend(
+                output
+                    .responses
+                    .unwrap_or_default()
+                    .remove(table)
+                    .unwrap_or_default(),
+            );
+            request = output
+                .unprocessed_keys
+                .and_then(|mut left| left.remove(table));
+        }
+    }
+    Ok(items)
 }
 
 /// Every item a query matches, following `LastEvaluatedKey` across pages.

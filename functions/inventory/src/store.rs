@@ -6,7 +6,9 @@ use crate::domain::{search_key, Product, Reservation, ReservationStatus, MAX_STO
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
-use shared::db::{is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr};
+use shared::db::{
+    batch_get_all, is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr,
+};
 use shared::ApiError;
 use std::collections::HashMap;
 
@@ -126,41 +128,14 @@ impl Store {
 
     /// The ids among `ids` of products that exist and are not deleted.
     pub async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
-        let mut live = Vec::new();
-        for chunk in ids.chunks(100) {
-            let keys = chunk.iter().map(|id| product_key(id)).collect();
-            let mut request = Some(
-                aws_sdk_dynamodb::types::KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .projection_expression("id, deleted_at")
-                    .build()
-                    .map_err(|e| ApiError::Internal(e.to_string()))?,
-            );
-            while let Some(keys) = request.take() {
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.products, keys)
-                    .send()
-                    .await?;
-                for item in output
-                    .responses
-                    .unwrap_or_default()
-                    .remove(&self.products)
-                    .unwrap_or_default()
-                {
-                    if !item.contains_key("deleted_at") {
-                        if let Some(id) = item.get("id").and_then(|v| v.as_s().ok()) {
-                            live.push(id.clone());
-                        }
-                    }
-                }
-                request = output
-                    .unprocessed_keys
-                    .and_then(|mut left| left.remove(&self.products));
-            }
-        }
-        Ok(live)
+        let keys = ids.iter().map(|id| product_key(id)).collect();
+        let items =
+            batch_get_all(&self.client, &self.products, keys, Some("id, deleted_at")).await?;
+        Ok(items
+            .into_iter()
+            .filter(|item| !item.contains_key("deleted_at"))
+            .filter_map(|item| item.get("id").and_then(|v| v.as_s().ok()).cloned())
+            .collect())
     }
 
     /// One page of live products matching `filter`, starting after `start`.

@@ -11,11 +11,11 @@
 //! A refresh writes a whole new version, then switches `active` to it, so readers never
 //! see a half-written model; two refreshes at once write two versions and the newer wins.
 
-use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
 use reco::{Event, Interaction, Model, Neighbour};
 use serde::{Deserialize, Serialize};
-use shared::db::{is_condition_failure, query_all, s, Item};
+use shared::db::{batch_get_all, is_condition_failure, query_all, s, Item};
 use shared::ApiError;
 use std::collections::HashMap;
 
@@ -67,9 +67,8 @@ fn model_pk(version: &str) -> String {
     format!("model#{version}")
 }
 
-/// Largest batches DynamoDB takes.
+/// Largest write batch DynamoDB takes.
 const WRITE_BATCH: usize = 25;
-const READ_BATCH: usize = 100;
 
 impl RecoStore {
     pub fn new(client: Client, table: String) -> Self {
@@ -221,51 +220,27 @@ impl RecoStore {
         version: &str,
         products: &[String],
     ) -> Result<HashMap<String, Vec<Neighbour>>, ApiError> {
+        let keys = products
+            .iter()
+            .map(|p| key(model_pk(version), format!("product#{p}")))
+            .collect();
         let mut lists = HashMap::new();
-        for chunk in products.chunks(READ_BATCH) {
-            let keys: Vec<Item> = chunk
-                .iter()
-                .map(|p| key(model_pk(version), format!("product#{p}")))
+        for item in batch_get_all(&self.client, &self.table, keys, None).await? {
+            let product = item
+                .get("sk")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|sk| sk.strip_prefix("product#"))
+                .map(str::to_string)
+                .unwrap_or_default();
+            let list: StoredList = serde_dynamo::from_item(item)?;
+            let neighbours = list
+                .pairs()
+                .map(|(product, similarity)| Neighbour {
+                    product,
+                    similarity,
+                })
                 .collect();
-            let mut request = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .build()
-                    .map_err(|e| ApiError::Internal(e.to_string()))?,
-            );
-            while let Some(keys) = request.take() {
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, keys)
-                    .send()
-                    .await?;
-                for item in output
-                    .responses
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default()
-                {
-                    let product = item
-                        .get("sk")
-                        .and_then(|v| v.as_s().ok())
-                        .and_then(|sk| sk.strip_prefix("product#"))
-                        .map(str::to_string)
-                        .unwrap_or_default();
-                    let list: StoredList = serde_dynamo::from_item(item)?;
-                    let neighbours = list
-                        .pairs()
-                        .map(|(product, similarity)| Neighbour {
-                            product,
-                            similarity,
-                        })
-                        .collect();
-                    lists.insert(product, neighbours);
-                }
-                request = output
-                    .unprocessed_keys
-                    .and_then(|mut left| left.remove(&self.table));
-            }
+            lists.insert(product, neighbours);
         }
         Ok(lists)
     }
