@@ -35,6 +35,9 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Not enough stock for what was asked (a 409 of its own type, so callers can tell it).
+    #[error("out of stock: {0}")]
+    OutOfStock(String),
     #[error("payment required: {0}")]
     PaymentRequired(String),
     #[error("payload too large")]
@@ -51,6 +54,23 @@ pub enum ApiError {
     /// A bug or an unexpected dependency answer; the string is for logs.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// The problem `type` of each kind of error: what a caller matches, never the `detail`.
+pub mod problem {
+    pub const BAD_REQUEST: &str = "/problems/bad-request";
+    pub const UNAUTHORIZED: &str = "/problems/unauthorized";
+    pub const FORBIDDEN: &str = "/problems/forbidden";
+    pub const NOT_FOUND: &str = "/problems/not-found";
+    pub const CONFLICT: &str = "/problems/conflict";
+    pub const OUT_OF_STOCK: &str = "/problems/out-of-stock";
+    pub const INSUFFICIENT_FUNDS: &str = "/problems/insufficient-funds";
+    pub const PAYLOAD_TOO_LARGE: &str = "/problems/payload-too-large";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "/problems/unsupported-media-type";
+    pub const VALIDATION: &str = "/problems/validation";
+    pub const TOO_MANY_REQUESTS: &str = "/problems/too-many-requests";
+    pub const UNAVAILABLE: &str = "/problems/unavailable";
+    pub const INTERNAL: &str = "/problems/internal";
 }
 
 #[derive(Serialize)]
@@ -75,7 +95,7 @@ impl ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::OutOfStock(_) => StatusCode::CONFLICT,
             Self::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -88,29 +108,31 @@ impl ApiError {
 
     fn kind_and_title(&self) -> (&'static str, &'static str) {
         match self {
-            Self::BadRequest(_) => ("/problems/bad-request", "Malformed request"),
-            Self::Unauthorized(_) => ("/problems/unauthorized", "Authentication required"),
-            Self::Forbidden(_) => ("/problems/forbidden", "Not allowed"),
-            Self::NotFound(_) => ("/problems/not-found", "Not found"),
-            Self::Conflict(_) => ("/problems/conflict", "Conflict"),
-            Self::PaymentRequired(_) => ("/problems/insufficient-funds", "Payment required"),
-            Self::PayloadTooLarge { .. } => ("/problems/payload-too-large", "Payload too large"),
+            Self::BadRequest(_) => (problem::BAD_REQUEST, "Malformed request"),
+            Self::Unauthorized(_) => (problem::UNAUTHORIZED, "Authentication required"),
+            Self::Forbidden(_) => (problem::FORBIDDEN, "Not allowed"),
+            Self::NotFound(_) => (problem::NOT_FOUND, "Not found"),
+            Self::Conflict(_) => (problem::CONFLICT, "Conflict"),
+            Self::OutOfStock(_) => (problem::OUT_OF_STOCK, "Out of stock"),
+            Self::PaymentRequired(_) => (problem::INSUFFICIENT_FUNDS, "Payment required"),
+            Self::PayloadTooLarge { .. } => (problem::PAYLOAD_TOO_LARGE, "Payload too large"),
             Self::UnsupportedMediaType => {
-                ("/problems/unsupported-media-type", "Unsupported media type")
+                (problem::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")
             }
-            Self::Validation(_) => ("/problems/validation", "Invalid request"),
-            Self::TooManyRequests { .. } => ("/problems/too-many-requests", "Too many requests"),
-            Self::Unavailable(_) => ("/problems/unavailable", "Service unavailable"),
-            Self::Internal(_) => ("/problems/internal", "Internal error"),
+            Self::Validation(_) => (problem::VALIDATION, "Invalid request"),
+            Self::TooManyRequests { .. } => (problem::TOO_MANY_REQUESTS, "Too many requests"),
+            Self::Unavailable(_) => (problem::UNAVAILABLE, "Service unavailable"),
+            Self::Internal(_) => (problem::INTERNAL, "Internal error"),
         }
     }
 
     /// What the client may read. Never includes the log-only context of 500 and 503.
     fn public_detail(&self) -> String {
         match self {
-            Self::BadRequest(detail) | Self::Conflict(detail) | Self::PaymentRequired(detail) => {
-                detail.clone()
-            }
+            Self::BadRequest(detail)
+            | Self::Conflict(detail)
+            | Self::OutOfStock(detail)
+            | Self::PaymentRequired(detail) => detail.clone(),
             Self::Unauthorized(detail) | Self::Forbidden(detail) => (*detail).to_string(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::PayloadTooLarge { limit_bytes } => {

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod contracts;
 pub mod cursor;
 pub mod db;
 pub mod error;

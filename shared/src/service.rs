@@ -1,39 +1,56 @@
 //! Calls from one service to another's internal routes, authenticated with a
-//! short-lived service token. Transport failures and timeouts are `Unavailable`;
-//! any HTTP answer is returned as it is, for the caller to interpret.
+//! short-lived service token. The routes' bodies and typed clients are in
+//! [`crate::contracts`]; this is the transport under them.
+//!
+//! An answer is one of three things: the route's typed success body; a [`Refusal`] (a
+//! 4xx problem document, told apart by its problem `type`); or `Err(Unavailable)` when
+//! there was no usable answer (no connection, a timeout, a 5xx, a success body of
+//! another shape) — the step may or may not have happened.
 
 use crate::auth::{Role, TokenKeys};
 use crate::config::{self, ConfigError};
 use crate::ApiError;
-use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
 
-pub struct ServiceClient {
+/// One HTTP client for all of a function's calls to other services (cheap to clone).
+#[derive(Clone)]
+pub struct ServiceClient(Arc<Inner>);
+
+struct Inner {
     http: reqwest::Client,
     keys: TokenKeys,
     caller: &'static str,
 }
 
-/// An answer from another service.
-#[derive(Debug)]
-pub struct ServiceReply {
+/// The other service understood the request and said no.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Refusal {
+    #[serde(skip)]
     pub status: u16,
-    pub body: serde_json::Value,
+    /// The problem `type`, one of [`crate::error::problem`].
+    #[serde(rename = "type", default)]
+    pub problem: String,
+    #[serde(default)]
+    pub detail: String,
 }
 
-impl ServiceReply {
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    /// The `detail` of a problem answer, for logs and error messages.
-    pub fn detail(&self) -> String {
-        self.body["detail"]
-            .as_str()
-            .unwrap_or("no detail")
-            .to_string()
+impl Refusal {
+    pub fn is(&self, problem: &str) -> bool {
+        self.problem == problem
     }
 }
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.problem, self.detail)
+    }
+}
+
+/// What a call to an internal route came back with: see the module header.
+pub type Answer<T> = Result<Result<T, Refusal>, ApiError>;
 
 /// The base URL of another service's routes, from the environment (no trailing slash).
 pub fn base_url(name: &'static str) -> Result<String, ConfigError> {
@@ -52,36 +69,94 @@ impl ServiceClient {
                 name: "SERVICE_CALL_TIMEOUT_MS",
                 reason: e.to_string(),
             })?;
-        Ok(Self {
+        Ok(Self(Arc::new(Inner {
             http,
             keys: TokenKeys::services_from_env()?,
             caller,
-        })
+        })))
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<ServiceReply, ApiError> {
-        let token = self.keys.issue(self.caller, Role::Service)?.token;
+    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Answer<T> {
+        let token = self.0.keys.issue(self.0.caller, Role::Service)?.token;
         let response = request
             .bearer_auth(token)
             .send()
             .await
             .map_err(|e| ApiError::Unavailable(format!("service call failed: {e}")))?;
-        let status = response.status().as_u16();
-        let text = response
-            .text()
+        let status = response.status();
+        let url = response.url().path().to_string();
+        let bytes = response
+            .bytes()
             .await
             .map_err(|e| ApiError::Unavailable(format!("service answer unreadable: {e}")))?;
-        Ok(ServiceReply {
-            status,
-            body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-        })
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map(Ok).map_err(|e| {
+                ApiError::Unavailable(format!("{url} answered {status} of another shape: {e}"))
+            });
+        }
+        if status.is_client_error() {
+            let mut refusal: Refusal = serde_json::from_slice(&bytes).unwrap_or(Refusal {
+                status: 0,
+                problem: String::new(),
+                detail: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+            });
+            refusal.status = status.as_u16();
+            return Ok(Err(refusal));
+        }
+        Err(ApiError::Unavailable(format!("{url} answered {status}")))
     }
 
-    pub async fn post<T: Serialize>(&self, url: &str, body: &T) -> Result<ServiceReply, ApiError> {
-        self.send(self.http.post(url).json(body)).await
+    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, url: &str, body: &B) -> Answer<T> {
+        self.send(self.0.http.post(url).json(body)).await
     }
 
-    pub async fn get(&self, url: &str) -> Result<ServiceReply, ApiError> {
-        self.send(self.http.get(url)).await
+    pub async fn get<T: DeserializeOwned>(&self, url: &str) -> Answer<T> {
+        self.send(self.0.http.get(url)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::problem;
+    use lambda_http::Body;
+
+    /// What a caller reads from the problem document a callee renders for `err`.
+    fn refusal_of(err: ApiError) -> Refusal {
+        let response = err.into_response();
+        let Body::Text(text) = response.body() else {
+            panic!("problem documents are text");
+        };
+        let mut refusal: Refusal = serde_json::from_str(text).unwrap();
+        refusal.status = response.status().as_u16();
+        refusal
+    }
+
+    #[test]
+    fn callers_tell_refusals_by_problem_type_not_wording() {
+        let cases = [
+            (ApiError::OutOfStock("x".into()), 409, problem::OUT_OF_STOCK),
+            (
+                ApiError::Conflict("not enough stock".into()),
+                409,
+                problem::CONFLICT,
+            ),
+            (ApiError::NotFound("product"), 404, problem::NOT_FOUND),
+            (
+                ApiError::PaymentRequired("x".into()),
+                402,
+                problem::INSUFFICIENT_FUNDS,
+            ),
+        ];
+        for (err, status, kind) in cases {
+            let refusal = refusal_of(err);
+            assert_eq!(refusal.status, status);
+            assert!(refusal.is(kind), "{refusal}");
+        }
+        // A conflict that mentions stock is still only a conflict.
+        assert!(!refusal_of(ApiError::Conflict(
+            "this sale's stock was already released".into()
+        ))
+        .is(problem::OUT_OF_STOCK));
     }
 }

@@ -10,12 +10,7 @@ pub const MAX_DEPOSIT_CENTS: i64 = 100_000_000;
 /// Largest wallet balance: 1,000,000,000.00 USD.
 pub const MAX_BALANCE_CENTS: i64 = 100_000_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AccountStatus {
-    Active,
-    Deleted,
-}
+pub use shared::contracts::customers::{AccountStatus, Charge, ChargeStatus, ChargeWallet};
 
 /// A customer as stored. Never serialized to a client: see [`CustomerView`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -205,41 +200,6 @@ pub struct DepositRequest {
     ))]
     #[serde(deserialize_with = "shared::json::integer")]
     pub amount_cents: i64,
-}
-
-/// `POST /internal/customers/{id}/wallet/charges`: the purchase saga takes a sale's total.
-#[derive(Debug, Deserialize, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct ChargeRequest {
-    #[validate(length(equal = 26, message = "must be a sale id"))]
-    pub sale_id: String,
-    #[validate(range(
-        min = 0,
-        max = 10_000_000_000_i64,
-        message = "must be between 0 and 10000000000"
-    ))]
-    #[serde(deserialize_with = "shared::json::integer")]
-    pub amount_cents: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChargeStatus {
-    Charged,
-    Refunded,
-}
-
-/// Money taken from a wallet for one sale; keyed by the sale id, so a sale is charged
-/// at most once and refunded at most once.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Charge {
-    pub sale_id: String,
-    pub customer_id: String,
-    pub amount_cents: i64,
-    pub status: ChargeStatus,
-    pub created_at: String,
-    #[serde(default)]
-    pub refunded_at: Option<String>,
 }
 
 /// Text fields are stored trimmed.

@@ -1,7 +1,7 @@
 //! The HTTP side of each Customers endpoint: parse, authorize, call the store, answer.
 
 use crate::domain::{
-    check_not_blank, clean, normalize_email, AccountStatus, ChargeRequest, CustomerRecord,
+    check_not_blank, clean, normalize_email, AccountStatus, ChargeWallet, CustomerRecord,
     CustomerView, DepositRequest, LoginRequest, ProfilePatch, RegisterRequest,
 };
 use crate::store::{Changes, Charged, Created, Deposited};
@@ -10,6 +10,7 @@ use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use shared::auth::{Principal, Role};
+use shared::contracts::customers::CustomerStatus;
 use shared::http::{json, json_body, no_content, ok, path_param};
 use shared::password::{hash_password, verify_password};
 use shared::{idempotency, ids, time, ApiError};
@@ -255,7 +256,7 @@ fn require_service(state: &State, req: &Request) -> Result<(), ApiError> {
 pub async fn charge_wallet(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
     require_service(state, &req)?;
     let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
-    let body: ChargeRequest = json_body(&req)?;
+    let body: ChargeWallet = json_body(&req)?;
     let sale_id = ids::parse_id(&body.sale_id, "sale")
         .map_err(|_| ApiError::validation("sale_id", "must be a sale id"))?;
     match state
@@ -289,18 +290,12 @@ pub async fn refund_charge(state: &State, req: Request) -> Result<Response<Body>
         .await?)
 }
 
-#[derive(Serialize)]
-struct Existence {
-    id: String,
-    status: AccountStatus,
-}
-
 /// `GET /internal/customers/{id}` (service): whether a customer exists, and is active.
 pub async fn customer_status(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
     require_service(state, &req)?;
     let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
     match state.store.get(&id).await? {
-        Some(customer) => ok(&Existence {
+        Some(customer) => ok(&CustomerStatus {
             id: customer.id,
             status: customer.status,
         }),

@@ -102,49 +102,9 @@ impl ProductPatch {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReservationStatus {
-    Reserved,
-    Released,
-}
-
-/// Stock taken for one sale. Keyed by the sale id, which makes reserving idempotent.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Reservation {
-    pub sale_id: String,
-    /// Absent on a release that arrived before any reservation (a tombstone).
-    #[serde(default)]
-    pub product_id: Option<String>,
-    #[serde(default)]
-    pub quantity: i64,
-    #[serde(default)]
-    pub unit_price_cents: i64,
-    pub status: ReservationStatus,
-    pub created_at: String,
-    #[serde(default)]
-    pub released_at: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct ReserveRequest {
-    #[validate(length(equal = 26, message = "must be a sale id"))]
-    pub sale_id: String,
-    #[validate(length(min = 1, max = 64))]
-    pub product_id: String,
-    #[validate(range(min = 1, max = 100))]
-    #[serde(deserialize_with = "shared::json::integer")]
-    pub quantity: i64,
-}
-
-/// `POST /internal/inventory/availability`: which of these products are for sale.
-#[derive(Debug, Deserialize, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct AvailabilityRequest {
-    #[validate(length(min = 1, max = 200))]
-    pub product_ids: Vec<String>,
-}
+pub use shared::contracts::inventory::{
+    AvailabilityQuery, Reservation, ReservationStatus, ReserveStock,
+};
 
 #[cfg(test)]
 mod tests {

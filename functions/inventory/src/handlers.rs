@@ -1,7 +1,7 @@
 //! The HTTP side of each Inventory endpoint.
 
 use crate::domain::{
-    normalize_category, AvailabilityRequest, NewProduct, Product, ProductPatch, ReserveRequest,
+    normalize_category, AvailabilityQuery, NewProduct, Product, ProductPatch, ReserveStock,
     CURRENCY, MAX_PRICE_CENTS,
 };
 use crate::store::{ListFilter, ProductChanges, Reserved, Updated};
@@ -9,6 +9,7 @@ use crate::State;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::auth::{Role, TokenKeys};
+use shared::contracts::inventory::Availability;
 use shared::cursor::CursorCodec;
 use shared::http::{
     header_str, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
@@ -262,7 +263,7 @@ pub async fn reserve_stock(
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     require_service(state, &req)?;
-    let body: ReserveRequest = json_body(&req)?;
+    let body: ReserveStock = json_body(&req)?;
     let sale_id = ids::parse_id(&body.sale_id, "sale")
         .map_err(|_| ApiError::validation("sale_id", "must be a sale id"))?;
     let product_id = ids::parse_id(&body.product_id, "product")?;
@@ -273,7 +274,7 @@ pub async fn reserve_stock(
     {
         Reserved::Yes(reservation) => ok(&reservation),
         Reserved::ProductNotFound => Err(ApiError::NotFound("product")),
-        Reserved::OutOfStock => Err(ApiError::Conflict("not enough stock".into())),
+        Reserved::OutOfStock => Err(ApiError::OutOfStock("not enough stock".into())),
         Reserved::SaleIdConflict(why) => Err(ApiError::Conflict(why.into())),
     }
 }
@@ -289,11 +290,6 @@ pub async fn release_stock(
     ok(&state.store.release(&sale_id, &time::now_rfc3339()).await?)
 }
 
-#[derive(serde::Serialize)]
-struct Availability {
-    available: Vec<String>,
-}
-
 /// `POST /internal/inventory/availability` (service): which of the given products exist
 /// and are not deleted (Reviews filters recommendations with it).
 pub async fn product_availability(
@@ -301,7 +297,7 @@ pub async fn product_availability(
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     require_service(state, &req)?;
-    let body: AvailabilityRequest = json_body(&req)?;
+    let body: AvailabilityQuery = json_body(&req)?;
     let ids: Vec<String> = body
         .product_ids
         .iter()

@@ -56,14 +56,15 @@ fn view(review: Review, principal: Option<&Principal>) -> ReviewView {
 
 /// Whether the product exists and is not deleted, asked of Inventory.
 async fn product_exists(services: &Services, product_id: &str) -> Result<bool, ApiError> {
-    let reply = services
-        .client
-        .get(&format!("{}/products/{product_id}", services.inventory))
-        .await?;
-    match reply.status {
-        200 => Ok(reply.body["deleted_at"].is_null()),
-        404 => Ok(false),
-        other => Err(ApiError::Unavailable(format!("inventory answered {other}"))),
+    match services
+        .inventory
+        .availability(&[product_id.to_string()])
+        .await?
+    {
+        Ok(answer) => Ok(answer.available.iter().any(|id| id == product_id)),
+        Err(refusal) => Err(ApiError::Unavailable(format!(
+            "inventory refused: {refusal}"
+        ))),
     }
 }
 
@@ -73,14 +74,9 @@ async fn purchased(
     customer_id: &str,
     product_id: &str,
 ) -> Result<bool, ApiError> {
-    let url = format!(
-        "{}/internal/sales/purchases?customer_id={customer_id}&product_id={product_id}",
-        services.sales
-    );
-    let reply = services.client.get(&url).await?;
-    match (reply.status, reply.body["purchased"].as_bool()) {
-        (200, Some(purchased)) => Ok(purchased),
-        (status, _) => Err(ApiError::Unavailable(format!("sales answered {status}"))),
+    match services.sales.purchased(customer_id, product_id).await? {
+        Ok(answer) => Ok(answer.purchased),
+        Err(refusal) => Err(ApiError::Unavailable(format!("sales refused: {refusal}"))),
     }
 }
 

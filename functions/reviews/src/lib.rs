@@ -14,8 +14,9 @@ pub mod store;
 
 use shared::auth::TokenKeys;
 use shared::config::{self, ConfigError};
+use shared::contracts::{customers, inventory, sales};
 use shared::cursor::CursorCodec;
-use shared::service::{base_url, ServiceClient};
+use shared::service::ServiceClient;
 
 fn reco_store(client: aws_sdk_dynamodb::Client) -> Result<reco_store::RecoStore, ConfigError> {
     Ok(reco_store::RecoStore::new(
@@ -42,9 +43,8 @@ pub struct State<K> {
 /// The services `POST /reviews` asks: Inventory (does the product exist) and Sales
 /// (did this customer buy it).
 pub struct Services {
-    pub client: ServiceClient,
-    pub inventory: String,
-    pub sales: String,
+    pub inventory: inventory::Client,
+    pub sales: sales::Client,
 }
 
 impl State<()> {
@@ -72,10 +72,12 @@ impl State<Services> {
         Ok(Self {
             store: store().await?,
             tokens: TokenKeys::users_from_env()?,
-            extra: Services {
-                client: ServiceClient::from_env("reviews")?,
-                inventory: base_url("INVENTORY_URL")?,
-                sales: base_url("SALES_URL")?,
+            extra: {
+                let service = ServiceClient::from_env("reviews")?;
+                Services {
+                    inventory: inventory::Client::from_env(&service)?,
+                    sales: sales::Client::from_env(&service)?,
+                }
             },
         })
     }
@@ -108,19 +110,18 @@ impl State<reco_store::RecoStore> {
 pub struct Recommending {
     pub reco: reco_store::RecoStore,
     pub tokens: TokenKeys,
-    pub services: ServiceClient,
-    pub customers: String,
-    pub inventory: String,
+    pub customers: customers::Client,
+    pub inventory: inventory::Client,
 }
 
 impl Recommending {
     pub async fn load() -> Result<Self, ConfigError> {
+        let service = ServiceClient::from_env("reviews")?;
         Ok(Self {
             reco: reco_store(shared::db::client().await)?,
             tokens: TokenKeys::users_from_env()?,
-            services: ServiceClient::from_env("reviews")?,
-            customers: base_url("CUSTOMERS_URL")?,
-            inventory: base_url("INVENTORY_URL")?,
+            customers: customers::Client::from_env(&service)?,
+            inventory: inventory::Client::from_env(&service)?,
         })
     }
 }

@@ -4,12 +4,14 @@ use crate::reco_store::{RecoStore, StoredInteraction};
 use crate::{Recommending, State};
 use lambda_http::{Body, Request, Response};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use shared::auth::Role;
+use shared::contracts::customers::AccountStatus;
+use shared::contracts::reviews::{InteractionBatch, Recorded};
+use shared::error::problem;
 use shared::http::{json_body, ok, path_param, query_int};
 use shared::{ids, time, ApiError};
 use std::collections::HashSet;
-use validator::Validate;
 
 /// At most this many of a customer's products are used to score (the most recent).
 const MAX_HISTORY: usize = 500;
@@ -30,17 +32,12 @@ struct RecommendationsView {
 
 /// Whether the customer exists (and is not deleted), asked of Customers.
 async fn customer_exists(state: &Recommending, customer_id: &str) -> Result<bool, ApiError> {
-    let reply = state
-        .services
-        .get(&format!(
-            "{}/internal/customers/{customer_id}",
-            state.customers
-        ))
-        .await?;
-    match reply.status {
-        200 => Ok(reply.body["status"] == "active"),
-        404 => Ok(false),
-        other => Err(ApiError::Unavailable(format!("customers answered {other}"))),
+    match state.customers.status(customer_id).await? {
+        Ok(customer) => Ok(customer.status == AccountStatus::Active),
+        Err(refusal) if refusal.is(problem::NOT_FOUND) => Ok(false),
+        Err(refusal) => Err(ApiError::Unavailable(format!(
+            "customers refused: {refusal}"
+        ))),
     }
 }
 
@@ -49,20 +46,10 @@ async fn available(state: &Recommending, products: &[String]) -> Result<HashSet<
     if products.is_empty() {
         return Ok(HashSet::new());
     }
-    let reply = state
-        .services
-        .post(
-            &format!("{}/internal/inventory/availability", state.inventory),
-            &serde_json::json!({ "product_ids": products }),
-        )
-        .await?;
-    match (reply.status, reply.body["available"].as_array()) {
-        (200, Some(list)) => Ok(list
-            .iter()
-            .filter_map(|p| p.as_str().map(str::to_string))
-            .collect()),
-        (status, _) => Err(ApiError::Unavailable(format!(
-            "inventory answered {status}"
+    match state.inventory.availability(products).await? {
+        Ok(answer) => Ok(answer.available.into_iter().collect()),
+        Err(refusal) => Err(ApiError::Unavailable(format!(
+            "inventory refused: {refusal}"
         ))),
     }
 }
@@ -126,36 +113,6 @@ pub async fn get_recommendations(
         },
         generated_at,
     })
-}
-
-#[derive(Debug, Serialize, Deserialize, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct InteractionRequest {
-    #[validate(length(min = 1, max = 80))]
-    pub event_id: String,
-    #[validate(length(equal = 26))]
-    pub customer_id: String,
-    #[validate(length(equal = 26))]
-    pub product_id: String,
-    #[validate(range(min = 0))]
-    pub time: i64,
-    #[validate(range(min = 0.0, max = 1000.0))]
-    pub strength: f32,
-    #[validate(length(min = 1, max = 20))]
-    pub source: String,
-}
-
-/// A batch, so that an import need not make one call per purchase.
-#[derive(Debug, Deserialize, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct InteractionBatch {
-    #[validate(length(min = 1, max = 100), nested)]
-    pub interactions: Vec<InteractionRequest>,
-}
-
-#[derive(Serialize)]
-struct Recorded {
-    recorded: usize,
 }
 
 /// `POST /internal/reviews/interactions` (service): Sales reports completed purchases.

@@ -4,8 +4,8 @@ use crate::domain::{PurchaseRequest, Sale, SaleStatus, SaleView};
 use crate::{saga, Purchasing, Reading};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
-use serde::Serialize;
 use shared::auth::{Principal, Role};
+use shared::contracts::sales::Purchased;
 use shared::cursor::CursorCodec;
 use shared::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
 use shared::{idempotency, ids, time, ApiError};
@@ -138,13 +138,6 @@ pub async fn sales_history(
         items: sales.into_iter().map(SaleView::from).collect(),
         next_cursor,
     })
-}
-
-#[derive(Serialize)]
-struct Purchased {
-    customer_id: String,
-    product_id: String,
-    purchased: bool,
 }
 
 /// `GET /internal/sales/purchases?customer_id=&product_id=` (service): whether the

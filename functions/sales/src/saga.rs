@@ -6,17 +6,19 @@
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use crate::store::Store;
-use serde_json::json;
 use shared::config::ConfigError;
-use shared::service::{base_url, ServiceClient, ServiceReply};
+use shared::contracts::customers::{self, ChargeWallet};
+use shared::contracts::inventory::{self, ReserveStock};
+use shared::contracts::reviews::{self, Interaction, InteractionBatch};
+use shared::error::problem;
+use shared::service::{Answer, ServiceClient};
 use shared::{money, time, ApiError};
 
 /// The other services the saga calls.
 pub struct Services {
-    client: ServiceClient,
-    inventory: String,
-    customers: String,
-    reviews: String,
+    inventory: inventory::Client,
+    customers: customers::Client,
+    reviews: reviews::Client,
 }
 
 /// How a step went.
@@ -28,102 +30,106 @@ enum Step<T> {
     Unknown(String),
 }
 
-fn unknown(reply: &ServiceReply) -> String {
-    format!("status {}: {}", reply.status, reply.detail())
+impl<T> Step<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Step<U> {
+        match self {
+            Step::Done(done) => Step::Done(f(done)),
+            Step::Refused(reason) => Step::Refused(reason),
+            Step::Unknown(why) => Step::Unknown(why),
+        }
+    }
+}
+
+/// A step's answer, with the refusals it knows told apart by problem type.
+fn step<T>(answer: Answer<T>, refused: impl Fn(&str) -> Option<FailureReason>) -> Step<T> {
+    match answer {
+        Ok(Ok(done)) => Step::Done(done),
+        Ok(Err(refusal)) => match refused(&refusal.problem) {
+            Some(reason) => Step::Refused(reason),
+            None => Step::Unknown(refusal.to_string()),
+        },
+        Err(err) => Step::Unknown(err.to_string()),
+    }
+}
+
+/// An undo step: it succeeds or leaves the sale for the reconciler.
+fn undone<T>(answer: Answer<T>) -> Result<(), String> {
+    match answer {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(refusal)) => Err(refusal.to_string()),
+        Err(err) => Err(err.to_string()),
+    }
 }
 
 impl Services {
     /// `INVENTORY_URL`, `CUSTOMERS_URL` and `REVIEWS_URL`: where their internal routes are.
     pub fn from_env() -> Result<Self, ConfigError> {
+        let service = ServiceClient::from_env("sales")?;
         Ok(Self {
-            client: ServiceClient::from_env("sales")?,
-            inventory: base_url("INVENTORY_URL")?,
-            customers: base_url("CUSTOMERS_URL")?,
-            reviews: base_url("REVIEWS_URL")?,
+            inventory: inventory::Client::from_env(&service)?,
+            customers: customers::Client::from_env(&service)?,
+            reviews: reviews::Client::from_env(&service)?,
         })
     }
 
     /// Tells Reviews (the recommender) about a completed purchase. Idempotent there.
     pub async fn report_purchase(&self, sale: &Sale) -> Result<(), String> {
-        let url = format!("{}/internal/reviews/interactions", self.reviews);
         let time = humantime::parse_rfc3339(&sale.created_at)
             .map_err(|e| e.to_string())?
             .duration_since(std::time::UNIX_EPOCH)
             .map_err(|e| e.to_string())?
             .as_secs();
-        let body = json!({"interactions": [{
-            "event_id": format!("sale-{}", sale.id),
-            "customer_id": sale.customer_id,
-            "product_id": sale.product_id,
-            "time": time,
-            "strength": sale.quantity,
-            "source": "purchase",
-        }]});
-        match self.client.post(&url, &body).await {
-            Ok(reply) if reply.status == 200 => Ok(()),
-            Ok(reply) => Err(unknown(&reply)),
-            Err(err) => Err(err.to_string()),
-        }
+        let batch = InteractionBatch {
+            interactions: vec![Interaction {
+                event_id: format!("sale-{}", sale.id),
+                customer_id: sale.customer_id.clone(),
+                product_id: sale.product_id.clone(),
+                time: i64::try_from(time).map_err(|e| e.to_string())?,
+                strength: sale.quantity as f32,
+                source: "purchase".into(),
+            }],
+        };
+        undone(self.reviews.record(&batch).await)
     }
 
     /// Reserves the units; answers the unit price Inventory charged them at.
     async fn reserve(&self, sale: &Sale) -> Step<i64> {
-        let url = format!("{}/internal/inventory/reservations", self.inventory);
-        let body =
-            json!({"sale_id": sale.id, "product_id": sale.product_id, "quantity": sale.quantity});
-        match self.client.post(&url, &body).await {
-            Ok(reply) if reply.status == 200 => match reply.body["unit_price_cents"].as_i64() {
-                Some(price) => Step::Done(price),
-                None => Step::Unknown("reservation without a price".into()),
-            },
-            Ok(reply) if reply.status == 404 => Step::Refused(FailureReason::ProductNotFound),
-            Ok(reply) if reply.status == 409 && reply.detail().contains("stock") => {
-                Step::Refused(FailureReason::OutOfStock)
-            }
-            Ok(reply) if reply.status == 409 => Step::Refused(FailureReason::Conflict),
-            Ok(reply) => Step::Unknown(unknown(&reply)),
-            Err(err) => Step::Unknown(err.to_string()),
-        }
+        let request = ReserveStock {
+            sale_id: sale.id.clone(),
+            product_id: sale.product_id.clone(),
+            quantity: sale.quantity,
+        };
+        let answer = self.inventory.reserve(&request).await;
+        step(answer, |refusal| match refusal {
+            problem::NOT_FOUND => Some(FailureReason::ProductNotFound),
+            problem::OUT_OF_STOCK => Some(FailureReason::OutOfStock),
+            problem::CONFLICT => Some(FailureReason::Conflict),
+            _ => None,
+        })
+        .map(|reservation| reservation.unit_price_cents)
     }
 
     async fn charge(&self, sale: &Sale, amount_cents: i64) -> Step<()> {
-        let url = format!(
-            "{}/internal/customers/{}/wallet/charges",
-            self.customers, sale.customer_id
-        );
-        let body = json!({"sale_id": sale.id, "amount_cents": amount_cents});
-        match self.client.post(&url, &body).await {
-            Ok(reply) if reply.status == 200 => Step::Done(()),
-            Ok(reply) if reply.status == 402 => Step::Refused(FailureReason::InsufficientFunds),
-            Ok(reply) if reply.status == 404 => Step::Refused(FailureReason::CustomerNotFound),
-            Ok(reply) if reply.status == 409 => Step::Refused(FailureReason::Conflict),
-            Ok(reply) => Step::Unknown(unknown(&reply)),
-            Err(err) => Step::Unknown(err.to_string()),
-        }
+        let request = ChargeWallet {
+            sale_id: sale.id.clone(),
+            amount_cents,
+        };
+        let answer = self.customers.charge(&sale.customer_id, &request).await;
+        step(answer, |refusal| match refusal {
+            problem::INSUFFICIENT_FUNDS => Some(FailureReason::InsufficientFunds),
+            problem::NOT_FOUND => Some(FailureReason::CustomerNotFound),
+            problem::CONFLICT => Some(FailureReason::Conflict),
+            _ => None,
+        })
+        .map(|_charge| ())
     }
 
     async fn refund(&self, sale: &Sale) -> Result<(), String> {
-        let url = format!(
-            "{}/internal/customers/{}/wallet/charges/{}/refund",
-            self.customers, sale.customer_id, sale.id
-        );
-        match self.client.post(&url, &json!({})).await {
-            Ok(reply) if reply.status == 200 => Ok(()),
-            Ok(reply) => Err(unknown(&reply)),
-            Err(err) => Err(err.to_string()),
-        }
+        undone(self.customers.refund(&sale.customer_id, &sale.id).await)
     }
 
     async fn release(&self, sale: &Sale) -> Result<(), String> {
-        let url = format!(
-            "{}/internal/inventory/reservations/{}/release",
-            self.inventory, sale.id
-        );
-        match self.client.post(&url, &json!({})).await {
-            Ok(reply) if reply.status == 200 => Ok(()),
-            Ok(reply) => Err(unknown(&reply)),
-            Err(err) => Err(err.to_string()),
-        }
+        undone(self.inventory.release(&sale.id).await)
     }
 }
 

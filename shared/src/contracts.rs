@@ -1,0 +1,301 @@
+//! The internal routes between services: each route's request and answer types, and a
+//! typed client per service. The callee parses exactly these types and the caller sends
+//! them, so a field renamed on one side is renamed on both, and a refusal is told by its
+//! problem `type` ([`crate::error::problem`]), never by the wording of its message.
+
+use crate::config::ConfigError;
+use crate::service::{base_url, Answer, ServiceClient};
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+use validator::Validate;
+
+/// A service whose internal routes a [`Client`] calls.
+pub trait Service {
+    /// The environment variable that holds the base URL of its routes.
+    const URL_VARIABLE: &'static str;
+}
+
+/// A typed client of service `S`'s internal routes (its methods are in `S`'s module).
+pub struct Client<S> {
+    service: ServiceClient,
+    base: String,
+    _service: PhantomData<S>,
+}
+
+impl<S: Service> Client<S> {
+    /// Calls through `service`, to the routes at `S::URL_VARIABLE`.
+    pub fn from_env(service: &ServiceClient) -> Result<Self, ConfigError> {
+        Ok(Self {
+            service: service.clone(),
+            base: base_url(S::URL_VARIABLE)?,
+            _service: PhantomData,
+        })
+    }
+}
+
+/// Internal routes that take no body get an empty JSON object.
+#[derive(Serialize)]
+struct Empty {}
+
+/// Inventory: stock reservations and which products are for sale.
+pub mod inventory {
+    use super::*;
+
+    /// `POST /internal/inventory/reservations`: take `quantity` units for a sale, once.
+    #[derive(Debug, Serialize, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct ReserveStock {
+        #[validate(length(equal = 26, message = "must be a sale id"))]
+        pub sale_id: String,
+        #[validate(length(min = 1, max = 64))]
+        pub product_id: String,
+        #[validate(range(min = 1, max = 100))]
+        #[serde(deserialize_with = "crate::json::integer")]
+        pub quantity: i64,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum ReservationStatus {
+        Reserved,
+        Released,
+    }
+
+    /// Stock taken for one sale, as stored and as answered by reserve and release.
+    /// Keyed by the sale id, which makes reserving idempotent.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Reservation {
+        pub sale_id: String,
+        /// Absent on a release that arrived before any reservation (a tombstone).
+        #[serde(default)]
+        pub product_id: Option<String>,
+        #[serde(default)]
+        pub quantity: i64,
+        #[serde(default)]
+        pub unit_price_cents: i64,
+        pub status: ReservationStatus,
+        pub created_at: String,
+        #[serde(default)]
+        pub released_at: Option<String>,
+    }
+
+    /// `POST /internal/inventory/availability`: which of these products are for sale.
+    #[derive(Debug, Serialize, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct AvailabilityQuery {
+        #[validate(length(min = 1, max = 200))]
+        pub product_ids: Vec<String>,
+    }
+
+    /// Those of the asked products that exist and are not deleted.
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Availability {
+        pub available: Vec<String>,
+    }
+
+    /// Where Inventory's routes are.
+    pub struct Inventory;
+
+    impl Service for Inventory {
+        const URL_VARIABLE: &'static str = "INVENTORY_URL";
+    }
+
+    pub type Client = super::Client<Inventory>;
+
+    impl Client {
+        pub async fn reserve(&self, request: &ReserveStock) -> Answer<Reservation> {
+            let url = format!("{}/internal/inventory/reservations", self.base);
+            self.service.post(&url, request).await
+        }
+
+        pub async fn release(&self, sale_id: &str) -> Answer<Reservation> {
+            let url = format!(
+                "{}/internal/inventory/reservations/{sale_id}/release",
+                self.base
+            );
+            self.service.post(&url, &Empty {}).await
+        }
+
+        pub async fn availability(&self, product_ids: &[String]) -> Answer<Availability> {
+            let url = format!("{}/internal/inventory/availability", self.base);
+            let query = AvailabilityQuery {
+                product_ids: product_ids.to_vec(),
+            };
+            self.service.post(&url, &query).await
+        }
+    }
+}
+
+/// Customers: wallet charges for sales, and whether an account is active.
+pub mod customers {
+    use super::*;
+
+    /// `POST /internal/customers/{id}/wallet/charges`: take a sale's total, once.
+    #[derive(Debug, Serialize, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct ChargeWallet {
+        #[validate(length(equal = 26, message = "must be a sale id"))]
+        pub sale_id: String,
+        #[validate(range(
+            min = 0,
+            max = 10_000_000_000_i64,
+            message = "must be between 0 and 10000000000"
+        ))]
+        #[serde(deserialize_with = "crate::json::integer")]
+        pub amount_cents: i64,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum ChargeStatus {
+        Charged,
+        Refunded,
+    }
+
+    /// Money taken from a wallet for one sale, as stored and as answered by charge and
+    /// refund; keyed by the sale id, so a sale is charged at most once and refunded at
+    /// most once.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Charge {
+        pub sale_id: String,
+        pub customer_id: String,
+        pub amount_cents: i64,
+        pub status: ChargeStatus,
+        pub created_at: String,
+        #[serde(default)]
+        pub refunded_at: Option<String>,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum AccountStatus {
+        Active,
+        Deleted,
+    }
+
+    /// `GET /internal/customers/{id}`: whether a customer exists, and is active.
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct CustomerStatus {
+        pub id: String,
+        pub status: AccountStatus,
+    }
+
+    /// Where Customers's routes are.
+    pub struct Customers;
+
+    impl Service for Customers {
+        const URL_VARIABLE: &'static str = "CUSTOMERS_URL";
+    }
+
+    pub type Client = super::Client<Customers>;
+
+    impl Client {
+        pub async fn charge(&self, customer_id: &str, request: &ChargeWallet) -> Answer<Charge> {
+            let url = format!(
+                "{}/internal/customers/{customer_id}/wallet/charges",
+                self.base
+            );
+            self.service.post(&url, request).await
+        }
+
+        pub async fn refund(&self, customer_id: &str, sale_id: &str) -> Answer<Charge> {
+            let url = format!(
+                "{}/internal/customers/{customer_id}/wallet/charges/{sale_id}/refund",
+                self.base
+            );
+            self.service.post(&url, &Empty {}).await
+        }
+
+        pub async fn status(&self, customer_id: &str) -> Answer<CustomerStatus> {
+            let url = format!("{}/internal/customers/{customer_id}", self.base);
+            self.service.get(&url).await
+        }
+    }
+}
+
+/// Sales: whether a customer bought a product.
+pub mod sales {
+    use super::*;
+
+    /// `GET /internal/sales/purchases?customer_id=&product_id=`.
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Purchased {
+        pub customer_id: String,
+        pub product_id: String,
+        pub purchased: bool,
+    }
+
+    /// Where Sales's routes are.
+    pub struct Sales;
+
+    impl Service for Sales {
+        const URL_VARIABLE: &'static str = "SALES_URL";
+    }
+
+    pub type Client = super::Client<Sales>;
+
+    impl Client {
+        /// Both ids must be valid ids (they go into the query string as they are).
+        pub async fn purchased(&self, customer_id: &str, product_id: &str) -> Answer<Purchased> {
+            let url = format!(
+                "{}/internal/sales/purchases?customer_id={customer_id}&product_id={product_id}",
+                self.base
+            );
+            self.service.get(&url).await
+        }
+    }
+}
+
+/// Reviews: the recommender's interactions (purchases reported by Sales).
+pub mod reviews {
+    use super::*;
+
+    /// One thing a customer did with a product; `event_id` makes recording it idempotent.
+    #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct Interaction {
+        #[validate(length(min = 1, max = 80))]
+        pub event_id: String,
+        #[validate(length(equal = 26))]
+        pub customer_id: String,
+        #[validate(length(equal = 26))]
+        pub product_id: String,
+        /// Unix seconds.
+        #[validate(range(min = 0))]
+        pub time: i64,
+        #[validate(range(min = 0.0, max = 1000.0))]
+        pub strength: f32,
+        #[validate(length(min = 1, max = 20))]
+        pub source: String,
+    }
+
+    /// `POST /internal/reviews/interactions`: a batch, so that an import need not make
+    /// one call per purchase.
+    #[derive(Debug, Serialize, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct InteractionBatch {
+        #[validate(length(min = 1, max = 100), nested)]
+        pub interactions: Vec<Interaction>,
+    }
+
+    #[derive(Debug, Serialize, Deserialize)]
+    pub struct Recorded {
+        pub recorded: usize,
+    }
+
+    /// Where Reviews's routes are.
+    pub struct Reviews;
+
+    impl Service for Reviews {
+        const URL_VARIABLE: &'static str = "REVIEWS_URL";
+    }
+
+    pub type Client = super::Client<Reviews>;
+
+    impl Client {
+        pub async fn record(&self, batch: &InteractionBatch) -> Answer<Recorded> {
+            let url = format!("{}/internal/reviews/interactions", self.base);
+            self.service.post(&url, batch).await
+        }
+    }
+}
