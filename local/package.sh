@@ -15,7 +15,7 @@ for dir in functions/*/; do packages+=(-p "$(basename "$dir")"); done
 started=$SECONDS
 PATH="$VENV/bin:$PATH" cargo lambda build --release --arm64 --output-format zip "${packages[@]}"
 echo "package: built in $((SECONDS - started)) s"
-"$VENV/bin/python" "$LOCAL_DIR/package_template.py"
+cargo run --quiet -p codegen -- --package target/lambda
 
 SAM_VENV="${SAM_VENV:-$ROOT_DIR/.local/sam-venv}"
 if [ -x "$SAM_VENV/bin/sam" ]; then

@@ -4,6 +4,7 @@
 //! problem `type` ([`crate::error::problem`]), never by the wording of its message.
 
 use crate::config::ConfigError;
+use crate::endpoints;
 use crate::service::{base_url, Answer, ServiceClient};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
@@ -11,8 +12,7 @@ use validator::Validate;
 
 /// A service whose internal routes a [`Client`] calls.
 pub trait Service {
-    /// The environment variable that holds the base URL of its routes.
-    const URL_VARIABLE: &'static str;
+    const SERVICE: endpoints::Service;
 }
 
 /// A typed client of service `S`'s internal routes (its methods are in `S`'s module).
@@ -23,11 +23,23 @@ pub struct Client<S> {
 }
 
 impl<S: Service> Client<S> {
-    /// Calls through `service`, to the routes at `S::URL_VARIABLE`.
+    /// Calls through `service`, to the routes at `S`'s URL variable. The calling
+    /// function must declare that it calls `S`.
     pub fn from_env(service: &ServiceClient) -> Result<Self, ConfigError> {
+        let endpoint = service.endpoint();
+        if !endpoint.calls.contains(&S::SERVICE) {
+            return Err(ConfigError::Invalid {
+                name: S::SERVICE.url_variable(),
+                reason: format!(
+                    "{} does not declare that it calls {}",
+                    endpoint.name,
+                    S::SERVICE.name()
+                ),
+            });
+        }
         Ok(Self {
             service: service.clone(),
-            base: base_url(S::URL_VARIABLE)?,
+            base: base_url(S::SERVICE.url_variable())?,
             _service: PhantomData,
         })
     }
@@ -97,7 +109,7 @@ pub mod inventory {
     pub struct Inventory;
 
     impl Service for Inventory {
-        const URL_VARIABLE: &'static str = "INVENTORY_URL";
+        const SERVICE: endpoints::Service = endpoints::Service::Inventory;
     }
 
     pub type Client = super::Client<Inventory>;
@@ -184,7 +196,7 @@ pub mod customers {
     pub struct Customers;
 
     impl Service for Customers {
-        const URL_VARIABLE: &'static str = "CUSTOMERS_URL";
+        const SERVICE: endpoints::Service = endpoints::Service::Customers;
     }
 
     pub type Client = super::Client<Customers>;
@@ -229,7 +241,7 @@ pub mod sales {
     pub struct Sales;
 
     impl Service for Sales {
-        const URL_VARIABLE: &'static str = "SALES_URL";
+        const SERVICE: endpoints::Service = endpoints::Service::Sales;
     }
 
     pub type Client = super::Client<Sales>;
@@ -287,7 +299,7 @@ pub mod reviews {
     pub struct Reviews;
 
     impl Service for Reviews {
-        const URL_VARIABLE: &'static str = "REVIEWS_URL";
+        const SERVICE: endpoints::Service = endpoints::Service::Reviews;
     }
 
     pub type Client = super::Client<Reviews>;

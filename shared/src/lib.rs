@@ -7,6 +7,7 @@ pub mod config;
 pub mod contracts;
 pub mod cursor;
 pub mod db;
+pub mod endpoints;
 pub mod error;
 pub mod health;
 pub mod http;
@@ -17,6 +18,7 @@ pub mod money;
 pub mod password;
 pub mod runtime;
 pub mod service;
+pub mod state;
 pub mod text;
 pub mod time;
 

@@ -7,6 +7,21 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::time::Instant;
 
+pub use lambda_http::Error;
+
+/// The `main` of an HTTP function, e.g. `shared::function!(inventory::handlers::get_product);`:
+/// builds the state that the declaration of the binary's name describes, then serves.
+#[macro_export]
+macro_rules! function {
+    ($handler:path) => {
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> Result<(), $crate::runtime::Error> {
+            let state = $crate::state::State::load(env!("CARGO_BIN_NAME"));
+            $crate::runtime::serve(state, $handler).await
+        }
+    };
+}
+
 /// JSON log lines on stderr (stdout stays free for a command's own output);
 /// level from `RUST_LOG` (default `info`).
 pub fn init_tracing() {

@@ -9,6 +9,7 @@
 
 use crate::auth::{Role, TokenKeys};
 use crate::config::{self, ConfigError};
+use crate::endpoints::Endpoint;
 use crate::ApiError;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,8 @@ pub struct ServiceClient(Arc<Inner>);
 struct Inner {
     http: reqwest::Client,
     keys: TokenKeys,
-    caller: &'static str,
+    /// The calling function; its service names the caller in the tokens.
+    endpoint: &'static Endpoint,
 }
 
 /// The other service understood the request and said no.
@@ -58,8 +60,9 @@ pub fn base_url(name: &'static str) -> Result<String, ConfigError> {
 }
 
 impl ServiceClient {
-    /// `SERVICE_TOKEN_SECRET` signs the tokens; `caller` names this service in them.
-    pub fn from_env(caller: &'static str) -> Result<Self, ConfigError> {
+    /// `SERVICE_TOKEN_SECRET` signs the tokens; the service of `endpoint` is the caller
+    /// they name.
+    pub fn for_endpoint(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let timeout = config::parsed_or("SERVICE_CALL_TIMEOUT_MS", 5_000u64)?;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_millis(timeout))
@@ -72,12 +75,20 @@ impl ServiceClient {
         Ok(Self(Arc::new(Inner {
             http,
             keys: TokenKeys::services_from_env()?,
-            caller,
+            endpoint,
         })))
     }
 
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.0.endpoint
+    }
+
     async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Answer<T> {
-        let token = self.0.keys.issue(self.0.caller, Role::Service)?.token;
+        let token = self
+            .0
+            .keys
+            .issue(self.0.endpoint.service.name(), Role::Service)?
+            .token;
         let response = request
             .bearer_auth(token)
             .send()

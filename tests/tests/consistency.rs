@@ -1,17 +1,15 @@
-//! The route table exists in several places; they must agree. No stack needed.
-//!   template.yaml (what deploys), the local router in Cargo.toml (what runs locally),
-//!   the function binaries, openapi.yaml (what clients read) and events/ (samples).
+//! Every list of functions agrees with the one declaration (`shared::endpoints`).
+//! No stack needed. The generated files (`template.yaml`'s functions, the local router
+//! in `Cargo.toml`, `events/`) must be fresh; the hand-written ones (the binaries,
+//! `openapi.yaml`, `local/env.sh`) must name exactly what is declared.
 
 use serde_yaml::Value as Yaml;
+use shared::endpoints::{Access, Endpoint, Service, Table, Trigger, ENDPOINTS};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Binaries that are operator commands, not HTTP functions.
+/// Binaries that are operator commands, not functions.
 const OPERATOR_COMMANDS: &[&str] = &["create_admin", "reco", "import_purchases"];
-/// Functions triggered by a schedule, not by a route.
-const SCHEDULED_FUNCTIONS: &[&str] = &["reconcile_sales", "refresh_recommendations"];
-
-type Route = (String, String, String); // (METHOD, path, binary)
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,88 +26,89 @@ fn yaml(path: &str) -> Yaml {
     serde_yaml::from_str(&read(path)).unwrap()
 }
 
-fn template_routes() -> BTreeSet<Route> {
-    let template = yaml("template.yaml");
-    let mut routes = BTreeSet::new();
-    for (_, resource) in template["Resources"].as_mapping().unwrap() {
-        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
-            continue;
-        }
-        let binary = resource["Metadata"]["BuildProperties"]["Binary"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let Some(events) = resource["Properties"]["Events"].as_mapping() else {
-            continue;
-        };
-        for (_, event) in events {
-            if event["Type"].as_str() == Some("HttpApi") {
-                let props = &event["Properties"];
-                routes.insert((
-                    props["Method"].as_str().unwrap().to_uppercase(),
-                    props["Path"].as_str().unwrap().to_string(),
-                    binary.clone(),
-                ));
-            }
-        }
-    }
-    routes
-}
-
-fn router_routes() -> BTreeSet<Route> {
-    let manifest: toml::Table = read("Cargo.toml").parse().unwrap();
-    let router = manifest["workspace"]["metadata"]["lambda"]["watch"]["router"]
-        .as_table()
-        .unwrap();
-    let mut routes = BTreeSet::new();
-    for (path, entries) in router {
-        for entry in entries.as_array().unwrap() {
-            routes.insert((
-                entry["method"].as_str().unwrap().to_uppercase(),
-                path.clone(),
-                entry["function"].as_str().unwrap().to_string(),
-            ));
-        }
-    }
-    routes
-}
-
-fn function_binaries() -> BTreeSet<String> {
-    let mut binaries = BTreeSet::new();
-    for package in std::fs::read_dir(root().join("functions")).unwrap() {
-        let bin_dir = package.unwrap().path().join("src/bin");
-        for file in std::fs::read_dir(bin_dir).into_iter().flatten() {
-            let name = file
-                .unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .to_string();
-            if !OPERATOR_COMMANDS.contains(&name.as_str())
-                && !SCHEDULED_FUNCTIONS.contains(&name.as_str())
-            {
-                binaries.insert(name);
-            }
-        }
-    }
-    binaries
+#[test]
+fn generated_files_are_fresh() {
+    let stale = codegen::stale(&root()).unwrap();
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `cargo run -p codegen`): {stale:?}"
+    );
 }
 
 #[test]
-fn template_router_and_binaries_agree() {
-    let template = template_routes();
-    let router = router_routes();
+fn the_generated_template_routes_every_declared_function() {
+    let template = yaml("template.yaml");
+    let functions: BTreeSet<(String, String)> = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|r| {
+            let binary = r["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap();
+            let event = serde_yaml::to_string(&r["Properties"]["Events"]).unwrap();
+            (binary.to_string(), event)
+        })
+        .collect();
+    assert_eq!(functions.len(), ENDPOINTS.len());
+    for endpoint in ENDPOINTS {
+        let (_, events) = functions
+            .iter()
+            .find(|(binary, _)| binary == endpoint.name)
+            .unwrap_or_else(|| panic!("{} is not in template.yaml", endpoint.name));
+        match endpoint.trigger {
+            Trigger::Http(method, path) => {
+                assert!(events.contains("Type: HttpApi"), "{}", endpoint.name);
+                assert!(
+                    events.contains(&format!("Path: {path}")),
+                    "{}",
+                    endpoint.name
+                );
+                assert!(events.contains(&format!("Method: {}", method.as_str())));
+            }
+            Trigger::Schedule(_) => assert!(events.contains("Type: Schedule"), "{}", endpoint.name),
+        }
+    }
+}
+
+/// The directory of a service's function package.
+fn package(service: Service) -> &'static str {
+    match service {
+        Service::Platform => "health",
+        other => other.name(),
+    }
+}
+
+#[test]
+fn every_declared_function_has_its_binary_in_its_service_and_no_other_exists() {
+    let mut binaries = BTreeSet::new();
+    for dir in std::fs::read_dir(root().join("functions")).unwrap() {
+        let dir = dir.unwrap().path();
+        let service = dir.file_name().unwrap().to_string_lossy().to_string();
+        for file in std::fs::read_dir(dir.join("src/bin")).into_iter().flatten() {
+            let path = file.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().to_string();
+            if !OPERATOR_COMMANDS.contains(&name.as_str()) {
+                binaries.insert((service.clone(), name));
+            }
+        }
+    }
+    let declared: BTreeSet<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|e| (package(e.service).to_string(), e.name.to_string()))
+        .collect();
     assert_eq!(
-        template, router,
-        "template.yaml and the Cargo.toml router differ"
+        binaries, declared,
+        "(package, binary) pairs differ from the declaration"
     );
-    let routed: BTreeSet<String> = template.iter().map(|(_, _, b)| b.clone()).collect();
-    assert_eq!(
-        routed,
-        function_binaries(),
-        "a binary without a route, or a route without a binary"
-    );
+}
+
+#[test]
+fn names_and_routes_are_unique() {
+    let names: BTreeSet<&str> = ENDPOINTS.iter().map(|e| e.name).collect();
+    assert_eq!(names.len(), ENDPOINTS.len(), "a name declared twice");
+    let routes: BTreeSet<_> = ENDPOINTS.iter().filter_map(Endpoint::route).collect();
+    let routed = ENDPOINTS.iter().filter(|e| e.route().is_some()).count();
+    assert_eq!(routes.len(), routed, "a route declared twice");
 }
 
 #[test]
@@ -125,115 +124,116 @@ fn openapi_documents_every_route() {
             }
         }
     }
-    let routed: BTreeSet<(String, String)> = router_routes()
-        .into_iter()
-        .map(|(m, p, _)| (m, p))
+    let declared: BTreeSet<(String, String)> = ENDPOINTS
+        .iter()
+        .filter_map(Endpoint::route)
+        .map(|(method, path)| (method.as_str().to_string(), path.to_string()))
         .collect();
-    assert_eq!(documented, routed, "openapi.yaml and the router differ");
-}
-
-#[test]
-fn every_function_has_a_sample_event() {
-    for (method, path, binary) in router_routes() {
-        let event: serde_json::Value =
-            serde_json::from_str(&read(&format!("events/{binary}.json")))
-                .unwrap_or_else(|e| panic!("{binary}: {e}"));
-        assert_eq!(event["version"], "2.0", "{binary}: API Gateway v2 payload");
-        assert_eq!(
-            event["requestContext"]["http"]["method"],
-            method.as_str(),
-            "{binary}"
-        );
-        assert_eq!(
-            event["routeKey"],
-            format!("{method} {path}").as_str(),
-            "{binary}"
-        );
-    }
+    assert_eq!(
+        documented, declared,
+        "openapi.yaml and the declaration differ"
+    );
 }
 
 #[test]
 fn local_table_names_match_the_template() {
     let template = yaml("template.yaml");
-    let tables: BTreeSet<String> = template["Resources"]
-        .as_mapping()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::DynamoDB::Table"))
-        .map(|(id, _)| id.as_str().unwrap().to_string())
-        .collect();
     let env = read("local/env.sh");
-    for table in &tables {
-        assert!(
-            env.contains(&format!(":-{table}}}")),
-            "local/env.sh does not name {table}"
+    for table in Table::ALL {
+        assert_eq!(
+            template["Resources"][table.resource()]["Type"].as_str(),
+            Some("AWS::DynamoDB::Table"),
+            "{table:?} is not a table of template.yaml"
         );
+        let line = format!(
+            "export {0}=\"${{{0}:-{1}}}\"",
+            table.variable(),
+            table.resource()
+        );
+        assert!(env.contains(&line), "local/env.sh does not say {line}");
     }
 }
 
-/// Least privilege: each function's policy names only its own service's tables,
-/// and no wildcard actions or resources.
+/// Least privilege: a function touches only its own service's tables, and the
+/// platform's health only describes them.
 #[test]
 fn functions_touch_only_their_own_services_tables() {
-    let template = yaml("template.yaml");
-    let owner = |table: &str| match table {
-        "CustomersTable" => "customers",
-        "ProductsTable" | "ReservationsTable" => "inventory",
-        "SalesTable" => "sales",
-        "ReviewsTable" | "RecoTable" => "reviews",
-        other => panic!("unknown table {other}"),
-    };
-    for (id, resource) in template["Resources"].as_mapping().unwrap() {
-        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
-            continue;
-        }
-        let description = resource["Properties"]["Description"].as_str().unwrap();
-        let service = description
-            .rsplit('(')
-            .next()
-            .unwrap()
-            .trim_end_matches(')');
-        let policies = serde_yaml::to_string(&resource["Properties"]["Policies"]).unwrap();
-        assert!(
-            !policies.contains("dynamodb:*") && !policies.contains("Resource: '*'"),
-            "{id:?}: wildcard"
-        );
-        for table in [
-            "CustomersTable",
-            "ProductsTable",
-            "ReservationsTable",
-            "SalesTable",
-            "ReviewsTable",
-        ] {
-            if policies.contains(table) && service != "health" {
-                assert_eq!(owner(table), service, "{id:?} may touch {table}");
+    for endpoint in ENDPOINTS {
+        for grant in endpoint.grants {
+            assert!(
+                !grant.actions.is_empty(),
+                "{}: a grant of nothing",
+                endpoint.name
+            );
+            if endpoint.service == Service::Platform {
+                assert_eq!(grant.actions, ["DescribeTable"], "{}", endpoint.name);
+            } else {
+                assert_eq!(
+                    grant.table.owner(),
+                    endpoint.service,
+                    "{} may touch {:?}",
+                    endpoint.name,
+                    grant.table
+                );
+            }
+            for action in grant.actions {
+                assert!(!action.contains('*'), "{}: wildcard action", endpoint.name);
             }
         }
-        if service == "health" {
-            assert!(
-                !policies.contains("Item")
-                    && !policies.contains("Scan")
-                    && !policies.contains("Query"),
-                "the aggregate health function may only describe tables"
-            );
-        }
     }
+    let template = read("template.yaml");
+    assert!(!template.contains("dynamodb:*") && !template.contains("Resource: '*'"));
 }
 
+/// Each internal route admits exactly callers that call its service, and every call
+/// between services has a route that admits its caller.
 #[test]
-fn scheduled_functions_are_scheduled_and_have_sample_events() {
-    let template = yaml("template.yaml");
-    for name in SCHEDULED_FUNCTIONS {
-        let function = template["Resources"]
-            .as_mapping()
-            .unwrap()
-            .values()
-            .find(|r| r["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(name))
-            .unwrap_or_else(|| panic!("{name} is not in template.yaml"));
-        let events = serde_yaml::to_string(&function["Properties"]["Events"]).unwrap();
-        assert!(events.contains("Type: Schedule"), "{name} has no schedule");
-        let event: serde_json::Value =
-            serde_json::from_str(&read(&format!("events/{name}.json"))).unwrap();
-        assert_eq!(event["detail-type"], "Scheduled Event");
+fn internal_routes_admit_exactly_the_services_that_call_them() {
+    let calls = |caller: Service, callee: Service| {
+        ENDPOINTS
+            .iter()
+            .any(|e| e.service == caller && e.calls.contains(&callee))
+    };
+    for endpoint in ENDPOINTS {
+        let is_internal = endpoint
+            .route()
+            .is_some_and(|(_, path)| path.starts_with("/internal/"));
+        match endpoint.access {
+            Access::Services(callers) => {
+                assert!(
+                    is_internal,
+                    "{}: service access outside /internal/",
+                    endpoint.name
+                );
+                assert!(!callers.is_empty(), "{}", endpoint.name);
+                for caller in callers {
+                    assert!(
+                        calls(*caller, endpoint.service),
+                        "{} admits {caller:?}, which never calls {:?}",
+                        endpoint.name,
+                        endpoint.service
+                    );
+                    assert!(endpoint
+                        .secrets
+                        .contains(&shared::endpoints::Secret::ServiceTokens));
+                }
+            }
+            _ => assert!(
+                !is_internal,
+                "{}: an internal route open to users",
+                endpoint.name
+            ),
+        }
+        for callee in endpoint.calls {
+            let admitted = ENDPOINTS.iter().any(|e| {
+                e.service == *callee
+                    && matches!(e.access, Access::Services(callers) if callers.contains(&endpoint.service))
+            });
+            assert!(
+                admitted,
+                "{} calls {callee:?}, which admits no {:?}",
+                endpoint.name, endpoint.service
+            );
+        }
     }
 }

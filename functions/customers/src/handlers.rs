@@ -90,7 +90,7 @@ pub async fn login(state: &State, req: Request) -> Result<Response<Body>, ApiErr
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
     state.store.clear_login_failures(&email).await?;
-    let token = state.tokens.issue(&customer.id, customer.role)?;
+    let token = state.keys.users()?.issue(&customer.id, customer.role)?;
     ok(&LoginResponse {
         access_token: token.token,
         token_type: "Bearer",
@@ -106,7 +106,7 @@ async fn authorized_customer(
     state: &State,
     req: &Request,
 ) -> Result<(Principal, CustomerRecord), ApiError> {
-    let principal = state.tokens.authenticate(req)?;
+    let principal = state.authenticate(req)?;
     let raw_id = path_param(req, "id").unwrap_or_default();
     let id = ids::parse_id(raw_id, "customer").or_else(|e| {
         // An admin asking for a malformed id gets a 404; a customer gets the same 403
@@ -245,16 +245,9 @@ pub async fn deposit(state: &State, req: Request) -> Result<Response<Body>, ApiE
     }
 }
 
-fn require_service(state: &State, req: &Request) -> Result<(), ApiError> {
-    match state.tokens.authenticate(req)?.role {
-        Role::Service => Ok(()),
-        _ => Err(ApiError::Forbidden("internal route")),
-    }
-}
-
 /// `POST /internal/customers/{id}/wallet/charges` (service): take a sale's total, once.
 pub async fn charge_wallet(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
-    require_service(state, &req)?;
+    state.require_service(&req)?;
     let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
     let body: ChargeWallet = json_body(&req)?;
     let sale_id = ids::parse_id(&body.sale_id, "sale")
@@ -281,7 +274,7 @@ pub async fn charge_wallet(state: &State, req: Request) -> Result<Response<Body>
 /// `POST /internal/customers/{id}/wallet/charges/{sale_id}/refund` (service): give a
 /// sale's charge back, once; safe to call before, after or instead of the charge.
 pub async fn refund_charge(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
-    require_service(state, &req)?;
+    state.require_service(&req)?;
     let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
     let sale_id = ids::parse_id(path_param(&req, "sale_id").unwrap_or_default(), "sale")?;
     ok(&state
@@ -292,7 +285,7 @@ pub async fn refund_charge(state: &State, req: Request) -> Result<Response<Body>
 
 /// `GET /internal/customers/{id}` (service): whether a customer exists, and is active.
 pub async fn customer_status(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
-    require_service(state, &req)?;
+    state.require_service(&req)?;
     let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
     match state.store.get(&id).await? {
         Some(customer) => ok(&CustomerStatus {

@@ -7,32 +7,16 @@ pub mod domain;
 pub mod handlers;
 pub mod store;
 
-use shared::auth::TokenKeys;
-use shared::config::{self, ConfigError};
+use shared::config::ConfigError;
+use shared::endpoints::{Endpoint, Table};
+use shared::state::{self, Part};
 
-/// What a Customers function builds once per cold start.
-pub struct State {
-    pub store: store::Store,
-    pub tokens: TokenKeys,
-}
+/// What a Customers function builds once per cold start (see `shared::state`).
+pub type State = state::State<store::Store>;
 
-impl State {
-    pub async fn load() -> Result<Self, ConfigError> {
-        let table = config::required("CUSTOMERS_TABLE")?;
-        let tokens = TokenKeys::users_from_env()?;
-        Ok(Self {
-            store: store::Store::new(shared::db::client().await, table),
-            tokens,
-        })
-    }
-
-    /// Internal routes: the same store, but only service tokens open them.
-    pub async fn internal() -> Result<Self, ConfigError> {
-        let table = config::required("CUSTOMERS_TABLE")?;
-        let tokens = TokenKeys::services_from_env()?;
-        Ok(Self {
-            store: store::Store::new(shared::db::client().await, table),
-            tokens,
-        })
+impl Part for store::Store {
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let table = state::required_table(endpoint, Table::Customers)?;
+        Ok(store::Store::new(shared::db::client().await, table))
     }
 }

@@ -8,9 +8,7 @@ use crate::store::{ListFilter, ProductChanges, Reserved, Updated};
 use crate::State;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
-use shared::auth::{Role, TokenKeys};
 use shared::contracts::inventory::Availability;
-use shared::cursor::CursorCodec;
 use shared::http::{
     header_str, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
     Page,
@@ -45,10 +43,7 @@ fn expected_version(req: &Request) -> Result<Option<i64>, ApiError> {
 }
 
 /// `GET /products`
-pub async fn list_products(
-    state: &State<CursorCodec>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
+pub async fn list_products(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
     let limit = page_limit(&req)?;
     let mut errors = Vec::new();
     let category = query_param(&req, "category").map(normalize_category);
@@ -113,21 +108,18 @@ pub async fn list_products(
         filter.category, filter.q, filter.min_price_cents, filter.max_price_cents, filter.in_stock
     );
     let start = query_param(&req, "cursor")
-        .map(|cursor| state.keys.decode(&scope, cursor))
+        .map(|cursor| state.keys.cursors()?.decode(&scope, cursor))
         .transpose()?;
     let (items, next) = state.store.list(&filter, start, limit as usize).await?;
     let next_cursor = next
-        .map(|key| state.keys.encode(&scope, &key))
+        .map(|key| state.keys.cursors()?.encode(&scope, &key))
         .transpose()?;
     ok(&Page { items, next_cursor })
 }
 
 /// `POST /products` (admin)
-pub async fn create_product(
-    state: &State<TokenKeys>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
-    state.keys.authenticate(&req)?.require_admin()?;
+pub async fn create_product(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    state.authenticate(&req)?.require_admin()?;
     let body: NewProduct = json_body(&req)?;
     let name = body.name.trim().to_string();
     let category = normalize_category(&body.category);
@@ -160,7 +152,7 @@ pub async fn create_product(
 }
 
 /// `GET /products/{id}`: deleted products still resolve, with `deleted_at` set.
-pub async fn get_product(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn get_product(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
     let id = product_id(&req)?;
     let product = state
         .store
@@ -184,11 +176,8 @@ fn updated(outcome: Updated) -> Result<Product, ApiError> {
 }
 
 /// `POST /products/{id}/update` (admin), honoring `If-Match`.
-pub async fn update_product(
-    state: &State<TokenKeys>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
-    state.keys.authenticate(&req)?.require_admin()?;
+pub async fn update_product(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    state.authenticate(&req)?.require_admin()?;
     let id = product_id(&req)?;
     let expected = expected_version(&req)?;
     let patch: ProductPatch = json_body(&req)?;
@@ -234,11 +223,8 @@ pub async fn update_product(
 }
 
 /// `DELETE /products/{id}` (admin): a soft delete, honoring `If-Match`.
-pub async fn delete_product(
-    state: &State<TokenKeys>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
-    state.keys.authenticate(&req)?.require_admin()?;
+pub async fn delete_product(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    state.authenticate(&req)?.require_admin()?;
     let id = product_id(&req)?;
     let expected = expected_version(&req)?;
     updated(
@@ -250,19 +236,9 @@ pub async fn delete_product(
     no_content()
 }
 
-fn require_service(state: &State<TokenKeys>, req: &Request) -> Result<(), ApiError> {
-    match state.keys.authenticate(req)?.role {
-        Role::Service => Ok(()),
-        _ => Err(ApiError::Forbidden("internal route")),
-    }
-}
-
 /// `POST /internal/inventory/reservations` (service): take stock for a sale, once.
-pub async fn reserve_stock(
-    state: &State<TokenKeys>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
-    require_service(state, &req)?;
+pub async fn reserve_stock(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    state.require_service(&req)?;
     let body: ReserveStock = json_body(&req)?;
     let sale_id = ids::parse_id(&body.sale_id, "sale")
         .map_err(|_| ApiError::validation("sale_id", "must be a sale id"))?;
@@ -281,22 +257,16 @@ pub async fn reserve_stock(
 
 /// `POST /internal/inventory/reservations/{sale_id}/release` (service): give a sale's
 /// stock back, once; safe to call before, after or instead of the reservation.
-pub async fn release_stock(
-    state: &State<TokenKeys>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
-    require_service(state, &req)?;
+pub async fn release_stock(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    state.require_service(&req)?;
     let sale_id = ids::parse_id(path_param(&req, "sale_id").unwrap_or_default(), "sale")?;
     ok(&state.store.release(&sale_id, &time::now_rfc3339()).await?)
 }
 
 /// `POST /internal/inventory/availability` (service): which of the given products exist
 /// and are not deleted (Reviews filters recommendations with it).
-pub async fn product_availability(
-    state: &State<TokenKeys>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
-    require_service(state, &req)?;
+pub async fn product_availability(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    state.require_service(&req)?;
     let body: AvailabilityQuery = json_body(&req)?;
     let ids: Vec<String> = body
         .product_ids

@@ -5,13 +5,13 @@ use crate::domain::{
     ReviewView,
 };
 use crate::reco_store::{RecoStore, StoredInteraction};
+use crate::store::Store;
 use crate::store::{Listing, Summary};
-use crate::{Services, State};
+use crate::{ReviewChecks, State, Tables};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use shared::auth::{Principal, Role};
-use shared::cursor::CursorCodec;
 use shared::http::{json, json_body, no_content, ok, page_limit, path_param, query_param};
 use shared::{ids, time, ApiError};
 
@@ -29,22 +29,25 @@ fn visible(principal: Option<&Principal>, review: &Review) -> bool {
 }
 
 /// The caller, if the request carries a token (a bad token is still a 401).
-fn optional_principal<K>(state: &State<K>, req: &Request) -> Result<Option<Principal>, ApiError> {
+fn optional_principal<S, C>(
+    state: &State<S, C>,
+    req: &Request,
+) -> Result<Option<Principal>, ApiError> {
     if req.headers().contains_key(header::AUTHORIZATION) {
-        Ok(Some(state.tokens.authenticate(req)?))
+        Ok(Some(state.authenticate(req)?))
     } else {
         Ok(None)
     }
 }
 
 /// The review at `{id}`, if the caller may see it.
-async fn visible_review<K>(
-    state: &State<K>,
+async fn visible_review(
+    reviews: &Store,
     req: &Request,
     principal: Option<&Principal>,
 ) -> Result<Review, ApiError> {
     let id = ids::parse_id(path_param(req, "id").unwrap_or_default(), "review")?;
-    match state.store.get(&id).await? {
+    match reviews.get(&id).await? {
         Some(review) if visible(principal, &review) => Ok(review),
         _ => Err(ApiError::NotFound("review")),
     }
@@ -55,7 +58,7 @@ fn view(review: Review, principal: Option<&Principal>) -> ReviewView {
 }
 
 /// Whether the product exists and is not deleted, asked of Inventory.
-async fn product_exists(services: &Services, product_id: &str) -> Result<bool, ApiError> {
+async fn product_exists(services: &ReviewChecks, product_id: &str) -> Result<bool, ApiError> {
     match services
         .inventory
         .availability(&[product_id.to_string()])
@@ -70,7 +73,7 @@ async fn product_exists(services: &Services, product_id: &str) -> Result<bool, A
 
 /// Whether the customer bought the product, asked of Sales.
 async fn purchased(
-    services: &Services,
+    services: &ReviewChecks,
     customer_id: &str,
     product_id: &str,
 ) -> Result<bool, ApiError> {
@@ -82,17 +85,17 @@ async fn purchased(
 
 /// `POST /reviews` (customer): one review per customer and product, pending moderation.
 pub async fn create_review(
-    state: &State<Services>,
+    state: &State<Store, ReviewChecks>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.tokens.authenticate(&req)?;
+    let principal = state.authenticate(&req)?;
     let body: NewReview = json_body(&req)?;
     let comment = clean_comment(&body.comment)?;
     let product_id = ids::parse_id(&body.product_id, "product")?;
-    if !product_exists(&state.extra, &product_id).await? {
+    if !product_exists(&state.services, &product_id).await? {
         return Err(ApiError::NotFound("product"));
     }
-    let verified_purchase = purchased(&state.extra, &principal.subject, &product_id).await?;
+    let verified_purchase = purchased(&state.services, &principal.subject, &product_id).await?;
     let now = time::now_rfc3339();
     let review = Review {
         id: ids::new_id(),
@@ -120,9 +123,9 @@ pub async fn create_review(
 }
 
 /// `GET /reviews/{id}`
-pub async fn get_review(state: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn get_review(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
     let principal = optional_principal(state, &req)?;
-    let review = visible_review(state, &req, principal.as_ref()).await?;
+    let review = visible_review(&state.store, &req, principal.as_ref()).await?;
     ok(&view(review, principal.as_ref()))
 }
 
@@ -151,11 +154,11 @@ async fn sync_interaction(reco: &RecoStore, review: &Review) -> Result<(), ApiEr
 
 /// `PATCH /reviews/{id}` (author): the review goes back to pending.
 pub async fn update_review(
-    state: &State<RecoStore>,
+    state: &State<Tables>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.tokens.authenticate(&req)?;
-    let review = visible_review(state, &req, Some(&principal)).await?;
+    let principal = state.authenticate(&req)?;
+    let review = visible_review(&state.store.reviews, &req, Some(&principal)).await?;
     if !is_author(Some(&principal), &review) {
         return Err(ApiError::Forbidden("only the author can edit a review"));
     }
@@ -169,11 +172,12 @@ pub async fn update_review(
     let comment = patch.comment.as_deref().map(clean_comment).transpose()?;
     match state
         .store
+        .reviews
         .edit(&review.id, patch.rating, comment, &time::now_rfc3339())
         .await?
     {
         Some(updated) => {
-            sync_interaction(&state.extra, &updated).await?;
+            sync_interaction(&state.store.reco, &updated).await?;
             ok(&view(updated, Some(&principal)))
         }
         None => Err(ApiError::NotFound("review")),
@@ -182,19 +186,20 @@ pub async fn update_review(
 
 /// `DELETE /reviews/{id}` (author or admin)
 pub async fn delete_review(
-    state: &State<RecoStore>,
+    state: &State<Tables>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.tokens.authenticate(&req)?;
-    let review = visible_review(state, &req, Some(&principal)).await?;
+    let principal = state.authenticate(&req)?;
+    let review = visible_review(&state.store.reviews, &req, Some(&principal)).await?;
     if !is_author(Some(&principal), &review) && !principal.is_admin() {
         return Err(ApiError::Forbidden(
             "only the author or an admin can delete a review",
         ));
     }
-    if state.store.delete(&review).await? {
+    if state.store.reviews.delete(&review).await? {
         state
-            .extra
+            .store
+            .reco
             .forget(&review.customer_id, &interaction_id(&review.id))
             .await?;
         no_content()
@@ -205,12 +210,12 @@ pub async fn delete_review(
 
 /// `POST /reviews/{id}/moderate` (admin): approve or reject, with an audit trail.
 pub async fn moderate_review(
-    state: &State<RecoStore>,
+    state: &State<Tables>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.tokens.authenticate(&req)?;
+    let principal = state.authenticate(&req)?;
     principal.require_admin()?;
-    let review = visible_review(state, &req, Some(&principal)).await?;
+    let review = visible_review(&state.store.reviews, &req, Some(&principal)).await?;
     let body: ModerationRequest = json_body(&req)?;
     let now = time::now_rfc3339();
     let moderation = Moderation {
@@ -222,9 +227,14 @@ pub async fn moderate_review(
             .map(|r| r.trim().to_string())
             .filter(|r| !r.is_empty()),
     };
-    match state.store.moderate(&review, moderation, &now).await? {
+    match state
+        .store
+        .reviews
+        .moderate(&review, moderation, &now)
+        .await?
+    {
         Some(moderated) => {
-            sync_interaction(&state.extra, &moderated).await?;
+            sync_interaction(&state.store.reco, &moderated).await?;
             ok(&view(moderated, Some(&principal)))
         }
         None => Err(ApiError::NotFound("review")),
@@ -247,10 +257,7 @@ struct ReviewPage {
 
 /// `GET /reviews?product_id=` (approved, with a summary), `?customer_id=` (self or
 /// admin) or `?status=` (admin): exactly one of them.
-pub async fn list_reviews(
-    state: &State<CursorCodec>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
+pub async fn list_reviews(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
     let principal = optional_principal(state, &req)?;
     let filters = [
         query_param(&req, "product_id").map(|v| ("product_id", v)),
@@ -291,11 +298,11 @@ pub async fn list_reviews(
     };
     let scope = format!("reviews|{filter}={value}");
     let start = query_param(&req, "cursor")
-        .map(|cursor| state.extra.decode(&scope, cursor))
+        .map(|cursor| state.keys.cursors()?.decode(&scope, cursor))
         .transpose()?;
     let (reviews, next) = state.store.list(&listing, start, limit).await?;
     let next_cursor = next
-        .map(|key| state.extra.encode(&scope, &key))
+        .map(|key| state.keys.cursors()?.encode(&scope, &key))
         .transpose()?;
     let summary = match listing {
         Listing::ApprovedForProduct(product) => {

@@ -12,114 +12,81 @@ pub mod recommendations;
 pub mod refresh;
 pub mod store;
 
-use shared::auth::TokenKeys;
-use shared::config::{self, ConfigError};
+use shared::config::ConfigError;
 use shared::contracts::{customers, inventory, sales};
-use shared::cursor::CursorCodec;
+use shared::endpoints::{Endpoint, Table};
 use shared::service::ServiceClient;
+use shared::state::{self, Part};
 
-fn reco_store(client: aws_sdk_dynamodb::Client) -> Result<reco_store::RecoStore, ConfigError> {
-    Ok(reco_store::RecoStore::new(
-        client,
-        config::required("RECO_TABLE")?,
-    ))
+/// What a Reviews function builds once per cold start (see `shared::state`): the
+/// reviews table, the recommender's, or both; and the services it asks.
+pub type State<Store = store::Store, Services = ()> = state::State<Store, Services>;
+
+impl Part for store::Store {
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let table = state::required_table(endpoint, Table::Reviews)?;
+        Ok(store::Store::new(shared::db::client().await, table))
+    }
 }
 
-async fn store() -> Result<store::Store, ConfigError> {
-    Ok(store::Store::new(
-        shared::db::client().await,
-        config::required("REVIEWS_TABLE")?,
-    ))
+impl Part for reco_store::RecoStore {
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let table = state::required_table(endpoint, Table::Reco)?;
+        Ok(reco_store::RecoStore::new(
+            shared::db::client().await,
+            table,
+        ))
+    }
 }
 
-/// What a Reviews function builds once per cold start: the store, the user tokens it
-/// verifies, and what its route needs besides (`()`, the cursor codec, or `Services`).
-pub struct State<K> {
-    pub store: store::Store,
-    pub tokens: TokenKeys,
-    pub extra: K,
+/// Both tables: the routes that change what counts as an interaction (moderation,
+/// edits, deletes) keep the recommender's copy of a review in step.
+pub struct Tables {
+    pub reviews: store::Store,
+    pub reco: reco_store::RecoStore,
+}
+
+impl Part for Tables {
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let client = shared::db::client().await;
+        Ok(Self {
+            reviews: store::Store::new(
+                client.clone(),
+                state::required_table(endpoint, Table::Reviews)?,
+            ),
+            reco: reco_store::RecoStore::new(client, state::required_table(endpoint, Table::Reco)?),
+        })
+    }
 }
 
 /// The services `POST /reviews` asks: Inventory (does the product exist) and Sales
 /// (did this customer buy it).
-pub struct Services {
+pub struct ReviewChecks {
     pub inventory: inventory::Client,
     pub sales: sales::Client,
 }
 
-impl State<()> {
-    pub async fn load() -> Result<Self, ConfigError> {
+impl Part for ReviewChecks {
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let service = ServiceClient::for_endpoint(endpoint)?;
         Ok(Self {
-            store: store().await?,
-            tokens: TokenKeys::users_from_env()?,
-            extra: (),
+            inventory: inventory::Client::from_env(&service)?,
+            sales: sales::Client::from_env(&service)?,
         })
     }
 }
 
-impl State<CursorCodec> {
-    pub async fn listing() -> Result<Self, ConfigError> {
-        Ok(Self {
-            store: store().await?,
-            tokens: TokenKeys::users_from_env()?,
-            extra: CursorCodec::from_env()?,
-        })
-    }
-}
-
-impl State<Services> {
-    pub async fn writing() -> Result<Self, ConfigError> {
-        Ok(Self {
-            store: store().await?,
-            tokens: TokenKeys::users_from_env()?,
-            extra: {
-                let service = ServiceClient::from_env("reviews")?;
-                Services {
-                    inventory: inventory::Client::from_env(&service)?,
-                    sales: sales::Client::from_env(&service)?,
-                }
-            },
-        })
-    }
-}
-
-impl State<reco_store::RecoStore> {
-    /// Routes that change what counts as an interaction (moderation, edits, deletes).
-    pub async fn moderating() -> Result<Self, ConfigError> {
-        let client = shared::db::client().await;
-        Ok(Self {
-            store: store::Store::new(client.clone(), config::required("REVIEWS_TABLE")?),
-            tokens: TokenKeys::users_from_env()?,
-            extra: reco_store(client)?,
-        })
-    }
-
-    /// `POST /internal/reviews/interactions`: service tokens only.
-    pub async fn internal() -> Result<Self, ConfigError> {
-        let client = shared::db::client().await;
-        Ok(Self {
-            store: store::Store::new(client.clone(), config::required("REVIEWS_TABLE")?),
-            tokens: TokenKeys::services_from_env()?,
-            extra: reco_store(client)?,
-        })
-    }
-}
-
-/// `GET /recommendations/{customer_id}`: the model, the customer's interactions, and the
-/// services that say whether the customer exists and which products are still for sale.
-pub struct Recommending {
-    pub reco: reco_store::RecoStore,
-    pub tokens: TokenKeys,
+/// The services `GET /recommendations/{customer_id}` asks: whether the customer exists,
+/// and which products are still for sale.
+pub struct RecommendationChecks {
     pub customers: customers::Client,
     pub inventory: inventory::Client,
 }
 
-impl Recommending {
-    pub async fn load() -> Result<Self, ConfigError> {
-        let service = ServiceClient::from_env("reviews")?;
+impl Part for RecommendationChecks {
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let service = ServiceClient::for_endpoint(endpoint)?;
         Ok(Self {
-            reco: reco_store(shared::db::client().await)?,
-            tokens: TokenKeys::users_from_env()?,
             customers: customers::Client::from_env(&service)?,
             inventory: inventory::Client::from_env(&service)?,
         })

@@ -1,11 +1,10 @@
 //! `GET /recommendations/{customer_id}` and the internal route that feeds interactions.
 
 use crate::reco_store::{RecoStore, StoredInteraction};
-use crate::{Recommending, State};
+use crate::{RecommendationChecks, State};
 use lambda_http::{Body, Request, Response};
 
 use serde::Serialize;
-use shared::auth::Role;
 use shared::contracts::customers::AccountStatus;
 use shared::contracts::reviews::{InteractionBatch, Recorded};
 use shared::error::problem;
@@ -31,8 +30,11 @@ struct RecommendationsView {
 }
 
 /// Whether the customer exists (and is not deleted), asked of Customers.
-async fn customer_exists(state: &Recommending, customer_id: &str) -> Result<bool, ApiError> {
-    match state.customers.status(customer_id).await? {
+async fn customer_exists(
+    state: &State<RecoStore, RecommendationChecks>,
+    customer_id: &str,
+) -> Result<bool, ApiError> {
+    match state.services.customers.status(customer_id).await? {
         Ok(customer) => Ok(customer.status == AccountStatus::Active),
         Err(refusal) if refusal.is(problem::NOT_FOUND) => Ok(false),
         Err(refusal) => Err(ApiError::Unavailable(format!(
@@ -42,11 +44,14 @@ async fn customer_exists(state: &Recommending, customer_id: &str) -> Result<bool
 }
 
 /// Which of `products` are still for sale, asked of Inventory.
-async fn available(state: &Recommending, products: &[String]) -> Result<HashSet<String>, ApiError> {
+async fn available(
+    state: &State<RecoStore, RecommendationChecks>,
+    products: &[String],
+) -> Result<HashSet<String>, ApiError> {
     if products.is_empty() {
         return Ok(HashSet::new());
     }
-    match state.inventory.availability(products).await? {
+    match state.services.inventory.availability(products).await? {
         Ok(answer) => Ok(answer.available.into_iter().collect()),
         Err(refusal) => Err(ApiError::Unavailable(format!(
             "inventory refused: {refusal}"
@@ -56,10 +61,10 @@ async fn available(state: &Recommending, products: &[String]) -> Result<HashSet<
 
 /// `GET /recommendations/{customer_id}` (self or admin), `?limit=` 1..50 (default 10).
 pub async fn get_recommendations(
-    state: &Recommending,
+    state: &State<RecoStore, RecommendationChecks>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.tokens.authenticate(&req)?;
+    let principal = state.authenticate(&req)?;
     let raw_id = path_param(&req, "customer_id").unwrap_or_default();
     principal.require_self_or_admin(raw_id)?;
     let customer_id = ids::parse_id(raw_id, "customer")?;
@@ -67,7 +72,7 @@ pub async fn get_recommendations(
     if !customer_exists(state, &customer_id).await? {
         return Err(ApiError::NotFound("customer"));
     }
-    let mut history = state.reco.history(&customer_id).await?;
+    let mut history = state.store.history(&customer_id).await?;
     history.sort_by_key(|e| std::cmp::Reverse(e.time));
     let recent: Vec<String> = {
         let mut seen = HashSet::new();
@@ -78,10 +83,10 @@ pub async fn get_recommendations(
             .map(|e| e.product.clone())
             .collect()
     };
-    let (lists, popular, generated_at) = match state.reco.active_model().await? {
+    let (lists, popular, generated_at) = match state.store.active_model().await? {
         Some(model) => (
-            state.reco.neighbours(&model.version, &recent).await?,
-            state.reco.popular(&model.version).await?,
+            state.store.neighbours(&model.version, &recent).await?,
+            state.store.popular(&model.version).await?,
             model.generated_at,
         ),
         None => (Default::default(), Vec::new(), time::now_rfc3339()),
@@ -121,10 +126,7 @@ pub async fn record_interaction(
     state: &State<RecoStore>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    match state.tokens.authenticate(&req)?.role {
-        Role::Service => {}
-        _ => return Err(ApiError::Forbidden("internal route")),
-    }
+    state.require_service(&req)?;
     let body: InteractionBatch = json_body(&req)?;
     let mut interactions = Vec::with_capacity(body.interactions.len());
     for event in body.interactions {
@@ -140,7 +142,7 @@ pub async fn record_interaction(
             source: event.source,
         });
     }
-    state.extra.record_all(&interactions).await?;
+    state.store.record_all(&interactions).await?;
     ok(&Recorded {
         recorded: interactions.len(),
     })

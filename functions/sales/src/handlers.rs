@@ -1,12 +1,11 @@
 //! The HTTP side of each Sales endpoint.
 
 use crate::domain::{PurchaseRequest, Sale, SaleStatus, SaleView};
-use crate::{saga, Purchasing, Reading};
+use crate::{saga, State};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::auth::{Principal, Role};
 use shared::contracts::sales::Purchased;
-use shared::cursor::CursorCodec;
 use shared::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
 use shared::{idempotency, ids, time, ApiError};
 
@@ -31,8 +30,11 @@ fn answer(sale: Sale) -> Result<Response<Body>, ApiError> {
 
 /// `POST /sales`: buy `quantity` units of a product at its current price, honoring
 /// `Idempotency-Key` (a retry returns the first sale; after a 503 it tries again).
-pub async fn create_sale(state: &Purchasing, req: Request) -> Result<Response<Body>, ApiError> {
-    let principal = state.tokens.authenticate(&req)?;
+pub async fn create_sale(
+    state: &State<saga::Services>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let principal = state.authenticate(&req)?;
     let body: PurchaseRequest = json_body(&req)?;
     let product_id = ids::parse_id(&body.product_id, "product")?;
     let key = idempotency::key(&req)?;
@@ -48,7 +50,7 @@ pub async fn create_sale(state: &Purchasing, req: Request) -> Result<Response<Bo
         failure: None,
         created_at: now.clone(),
         updated_at: now,
-        deadline_at: time::rfc3339_in(state.deadline_seconds),
+        deadline_at: time::rfc3339_in(state.services.deadline_seconds),
     };
     let Some(key) = key else {
         let sale = state.store.create(candidate).await?;
@@ -107,8 +109,8 @@ fn visible_to(principal: &Principal, sale: &Sale) -> bool {
 }
 
 /// `GET /sales/{id}` (owner or admin)
-pub async fn get_sale(state: &Reading<()>, req: Request) -> Result<Response<Body>, ApiError> {
-    let principal = state.tokens.authenticate(&req)?;
+pub async fn get_sale(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    let principal = state.authenticate(&req)?;
     let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "sale")?;
     match state.store.get(&id).await? {
         Some(sale) if visible_to(&principal, &sale) => ok(&SaleView::from(sale)),
@@ -117,22 +119,19 @@ pub async fn get_sale(state: &Reading<()>, req: Request) -> Result<Response<Body
 }
 
 /// `GET /sales/history/{customer_id}` (self or admin): completed sales, newest first.
-pub async fn sales_history(
-    state: &Reading<CursorCodec>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
-    let principal = state.tokens.authenticate(&req)?;
+pub async fn sales_history(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    let principal = state.authenticate(&req)?;
     let raw_id = path_param(&req, "customer_id").unwrap_or_default();
     principal.require_self_or_admin(raw_id)?;
     let customer_id = ids::parse_id(raw_id, "customer")?;
     let limit = page_limit(&req)?;
     let scope = format!("sales-history|{customer_id}");
     let start = query_param(&req, "cursor")
-        .map(|cursor| state.cursors.decode(&scope, cursor))
+        .map(|cursor| state.keys.cursors()?.decode(&scope, cursor))
         .transpose()?;
     let (sales, next) = state.store.history(&customer_id, start, limit).await?;
     let next_cursor = next
-        .map(|key| state.cursors.encode(&scope, &key))
+        .map(|key| state.keys.cursors()?.encode(&scope, &key))
         .transpose()?;
     ok(&Page {
         items: sales.into_iter().map(SaleView::from).collect(),
@@ -142,11 +141,8 @@ pub async fn sales_history(
 
 /// `GET /internal/sales/purchases?customer_id=&product_id=` (service): whether the
 /// customer bought the product (Reviews marks verified purchases with it).
-pub async fn has_purchased(state: &Reading<()>, req: Request) -> Result<Response<Body>, ApiError> {
-    match state.tokens.authenticate(&req)?.role {
-        Role::Service => {}
-        _ => return Err(ApiError::Forbidden("internal route")),
-    }
+pub async fn has_purchased(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+    state.require_service(&req)?;
     let id = |name: &'static str| {
         query_param(&req, name)
             .and_then(|raw| ids::parse_id(raw, "id").ok())

@@ -4,7 +4,7 @@
 //! `local/reconcile.sh` runs it once.
 
 use crate::saga;
-use crate::Reconciling;
+use crate::State;
 use serde::Serialize;
 use shared::{time, ApiError};
 
@@ -20,7 +20,7 @@ pub struct Report {
     pub undelivered: usize,
 }
 
-pub async fn run(state: &Reconciling) -> Result<Report, ApiError> {
+pub async fn run(state: &State<saga::Services>) -> Result<Report, ApiError> {
     let mut report = Report::default();
     for sale in state.store.pending_past(&time::now_rfc3339()).await? {
         report.examined += 1;

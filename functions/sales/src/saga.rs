@@ -6,19 +6,23 @@
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use crate::store::Store;
-use shared::config::ConfigError;
+use shared::config::{self, ConfigError};
 use shared::contracts::customers::{self, ChargeWallet};
 use shared::contracts::inventory::{self, ReserveStock};
 use shared::contracts::reviews::{self, Interaction, InteractionBatch};
+use shared::endpoints::Endpoint;
 use shared::error::problem;
 use shared::service::{Answer, ServiceClient};
+use shared::state::Part;
 use shared::{money, time, ApiError};
 
-/// The other services the saga calls.
+/// The other services the saga calls, and how long a sale may stay pending before the
+/// reconciler rolls it back.
 pub struct Services {
     inventory: inventory::Client,
     customers: customers::Client,
     reviews: reviews::Client,
+    pub deadline_seconds: u64,
 }
 
 /// How a step went.
@@ -61,17 +65,21 @@ fn undone<T>(answer: Answer<T>) -> Result<(), String> {
     }
 }
 
-impl Services {
-    /// `INVENTORY_URL`, `CUSTOMERS_URL` and `REVIEWS_URL`: where their internal routes are.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        let service = ServiceClient::from_env("sales")?;
+impl Part for Services {
+    /// `INVENTORY_URL`, `CUSTOMERS_URL` and `REVIEWS_URL`: where their internal routes are;
+    /// `SALE_DEADLINE_SECONDS` (default 60).
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let service = ServiceClient::for_endpoint(endpoint)?;
         Ok(Self {
             inventory: inventory::Client::from_env(&service)?,
             customers: customers::Client::from_env(&service)?,
             reviews: reviews::Client::from_env(&service)?,
+            deadline_seconds: config::parsed_or("SALE_DEADLINE_SECONDS", 60u64)?,
         })
     }
+}
 
+impl Services {
     /// Tells Reviews (the recommender) about a completed purchase. Idempotent there.
     pub async fn report_purchase(&self, sale: &Sale) -> Result<(), String> {
         let time = humantime::parse_rfc3339(&sale.created_at)

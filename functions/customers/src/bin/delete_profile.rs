@@ -1,8 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(
-        customers::State::load(),
-        customers::handlers::delete_profile,
-    )
-    .await
-}
+shared::function!(customers::handlers::delete_profile);

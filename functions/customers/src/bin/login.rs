@@ -1,4 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(customers::State::load(), customers::handlers::login).await
-}
+shared::function!(customers::handlers::login);

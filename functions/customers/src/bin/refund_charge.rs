@@ -1,8 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(
-        customers::State::internal(),
-        customers::handlers::refund_charge,
-    )
-    .await
-}
+shared::function!(customers::handlers::refund_charge);

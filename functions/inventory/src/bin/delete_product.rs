@@ -1,8 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(
-        inventory::State::admin(),
-        inventory::handlers::delete_product,
-    )
-    .await
-}
+shared::function!(inventory::handlers::delete_product);

@@ -1,4 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(inventory::State::public(), inventory::handlers::get_product).await
-}
+shared::function!(inventory::handlers::get_product);

@@ -1,8 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(
-        inventory::State::internal(),
-        inventory::handlers::product_availability,
-    )
-    .await
-}
+shared::function!(inventory::handlers::product_availability);

@@ -1,4 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(reviews::State::writing(), reviews::handlers::create_review).await
-}
+shared::function!(reviews::handlers::create_review);

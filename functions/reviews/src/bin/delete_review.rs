@@ -1,8 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(
-        reviews::State::moderating(),
-        reviews::handlers::delete_review,
-    )
-    .await
-}
+shared::function!(reviews::handlers::delete_review);

@@ -1,8 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(
-        reviews::Recommending::load(),
-        reviews::recommendations::get_recommendations,
-    )
-    .await
-}
+shared::function!(reviews::recommendations::get_recommendations);

@@ -1,4 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(reviews::State::listing(), reviews::handlers::list_reviews).await
-}
+shared::function!(reviews::handlers::list_reviews);

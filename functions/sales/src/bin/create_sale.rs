@@ -1,4 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(sales::Purchasing::load(), sales::handlers::create_sale).await
-}
+shared::function!(sales::handlers::create_sale);

@@ -1,4 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(sales::Reading::<()>::load(), sales::handlers::get_sale).await
-}
+shared::function!(sales::handlers::get_sale);

@@ -1,8 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(
-        sales::Reading::<()>::internal(),
-        sales::handlers::has_purchased,
-    )
-    .await
-}
+shared::function!(sales::handlers::has_purchased);

@@ -3,12 +3,13 @@
 //! prints its report.
 
 use lambda_runtime::{service_fn, LambdaEvent};
-use sales::{reconcile, Reconciling};
+use sales::{reconcile, saga, State};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::runtime::init_tracing();
-    let state: &'static Reconciling = Box::leak(Box::new(Reconciling::load().await?));
+    let state: &'static State<saga::Services> =
+        Box::leak(Box::new(State::load(env!("CARGO_BIN_NAME")).await?));
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         lambda_runtime::run(service_fn(
             move |_: LambdaEvent<serde_json::Value>| async move {

@@ -1,4 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::runtime::serve(sales::Reading::listing(), sales::handlers::sales_history).await
-}
+shared::function!(sales::handlers::sales_history);

@@ -1,0 +1,214 @@
+//! The `events/` samples: an API Gateway v2 (HTTP API) event per route, a scheduled
+//! event per scheduled function. The envelope follows the declaration (route key,
+//! method, the token its callers carry); the example itself (path, query, body and
+//! extra headers such as `idempotency-key`) is kept from the file, or is a skeleton.
+
+use crate::{camel, Error};
+use serde_json::Value;
+use shared::endpoints::{Access, Endpoint, Method, Trigger};
+
+/// A sample id for each path parameter of a skeleton.
+const SAMPLE_ID: &str = "01JD8ZQ5V8Y3N2K4M6P7R9S0TB";
+/// Headers the envelope sets; every other header of a sample is its own.
+const ENVELOPE_HEADERS: [&str; 5] = [
+    "accept",
+    "host",
+    "user-agent",
+    "authorization",
+    "content-type",
+];
+
+pub fn render(endpoint: &Endpoint, current: Option<&str>) -> Result<String, Error> {
+    let current: Value = match current {
+        Some(text) => serde_json::from_str(text)?,
+        None => Value::Null,
+    };
+    match endpoint.trigger {
+        Trigger::Http(method, path) => http(endpoint, method, path, &current),
+        Trigger::Schedule(_) => Ok(scheduled(endpoint)),
+    }
+}
+
+fn http(
+    endpoint: &Endpoint,
+    method: Method,
+    route: &str,
+    current: &Value,
+) -> Result<String, Error> {
+    let name = endpoint.name;
+    let method = method.as_str();
+    let raw_path = match current["rawPath"].as_str() {
+        Some(path) => path.to_string(),
+        None => skeleton_path(route),
+    };
+    let parameters = path_parameters(route, &raw_path)
+        .ok_or_else(|| format!("rawPath {raw_path} does not match {route}"))?;
+    let query = current["rawQueryString"].as_str().unwrap_or_default();
+    let body = match current["body"].as_str() {
+        Some(body) => Some(body.to_string()),
+        // A skeleton of a route that takes a body.
+        None if current.is_null() && (method == "POST" || method == "PATCH") => {
+            Some("{}".to_string())
+        }
+        None => None,
+    };
+
+    let mut headers = vec![
+        ("accept".to_string(), "application/json".to_string()),
+        ("host".into(), "localhost:9000".into()),
+        ("user-agent".into(), "curl/8.5.0".into()),
+    ];
+    let bearer = match endpoint.access {
+        Access::Customer => Some("CUSTOMER"),
+        Access::Admin => Some("ADMIN"),
+        Access::Services(_) => Some("SERVICE"),
+        Access::Public | Access::Scheduler => None,
+    };
+    if let Some(kind) = bearer {
+        headers.push((
+            "authorization".into(),
+            format!("Bearer REPLACE-WITH-A-{kind}-TOKEN"),
+        ));
+    }
+    if let Some(own) = current["headers"].as_object() {
+        for (header, value) in own {
+            if !ENVELOPE_HEADERS.contains(&header.as_str()) {
+                headers.push((
+                    header.clone(),
+                    value.as_str().unwrap_or_default().to_string(),
+                ));
+            }
+        }
+    }
+    if body.is_some() {
+        headers.push(("content-type".into(), "application/json".into()));
+    }
+
+    let q = |text: &str| serde_json::to_string(text).expect("a string serializes");
+    let object = |pairs: &[(String, String)], indent: &str| -> String {
+        let lines: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{indent}  {}: {}", q(k), q(v)))
+            .collect();
+        format!("{{\n{}\n{indent}}}", lines.join(",\n"))
+    };
+    let route_key = format!("{method} {route}");
+    let mut out = String::from("{\n");
+    out += "  \"version\": \"2.0\",\n";
+    out += &format!("  \"routeKey\": {},\n", q(&route_key));
+    out += &format!("  \"rawPath\": {},\n", q(&raw_path));
+    out += &format!("  \"rawQueryString\": {},\n", q(query));
+    out += &format!("  \"headers\": {},\n", object(&headers, "  "));
+    if !query.is_empty() {
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        out += &format!("  \"queryStringParameters\": {},\n", object(&pairs, "  "));
+    }
+    out += &format!(
+        r#"  "requestContext": {{
+    "accountId": "123456789012",
+    "apiId": "local",
+    "domainName": "localhost",
+    "domainPrefix": "localhost",
+    "http": {{
+      "method": {},
+      "path": {},
+      "protocol": "HTTP/1.1",
+      "sourceIp": "127.0.0.1",
+      "userAgent": "curl/8.5.0"
+    }},
+    "requestId": {},
+    "routeKey": {},
+    "stage": "$default",
+    "time": "26/Nov/2026:12:00:00 +0000",
+    "timeEpoch": 1795694400000
+  }},
+"#,
+        q(method),
+        q(&raw_path),
+        q(&format!("sample-{name}")),
+        q(&route_key),
+    );
+    if !parameters.is_empty() {
+        out += &format!("  \"pathParameters\": {},\n", object(&parameters, "  "));
+    }
+    if let Some(body) = body {
+        out += &format!("  \"body\": {},\n", q(&body));
+    }
+    out += "  \"isBase64Encoded\": false\n}\n";
+    Ok(out)
+}
+
+fn scheduled(endpoint: &Endpoint) -> String {
+    format!(
+        r#"{{
+  "version": "0",
+  "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+  "detail-type": "Scheduled Event",
+  "source": "aws.events",
+  "account": "123456789012",
+  "time": "2026-11-26T12:00:00Z",
+  "region": "us-east-1",
+  "resources": ["arn:aws:events:us-east-1:123456789012:rule/shop-platform-{}FunctionSchedule"],
+  "detail": {{}}
+}}
+"#,
+        camel(endpoint.name)
+    )
+}
+
+fn skeleton_path(route: &str) -> String {
+    route
+        .split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                SAMPLE_ID
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The `{name}` segments of `route` with their values in `path`; `None` if they differ.
+fn path_parameters(route: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let (route, path): (Vec<&str>, Vec<&str>) =
+        (route.split('/').collect(), path.split('/').collect());
+    if route.len() != path.len() {
+        return None;
+    }
+    let mut parameters = Vec::new();
+    for (pattern, value) in route.iter().zip(path) {
+        match pattern.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) if !value.is_empty() => {
+                parameters.push((name.to_string(), value.to_string()))
+            }
+            Some(_) => return None,
+            None if pattern == &value => {}
+            None => return None,
+        }
+    }
+    Some(parameters)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_their_route() {
+        assert_eq!(
+            path_parameters("/profile/{id}/wallet", "/profile/7/wallet").unwrap(),
+            vec![("id".to_string(), "7".to_string())]
+        );
+        assert!(path_parameters("/profile/{id}", "/profiles/7").is_none());
+        assert!(path_parameters("/profile/{id}", "/profile/").is_none());
+        assert_eq!(skeleton_path("/a/{id}"), format!("/a/{SAMPLE_ID}"));
+    }
+}
