@@ -1,13 +1,15 @@
 //! The HTTP side of each Sales endpoint.
 
 use crate::domain::{PurchaseRequest, Sale, SaleStatus, SaleView};
+use crate::purchase::{purchase, Order};
+use crate::store::Sales;
 use crate::{saga, State};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::auth::{Principal, Role};
 use shared::contracts::sales::Purchased;
 use shared::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
-use shared::{idempotency, ids, time, ApiError};
+use shared::{idempotency, ids, ApiError};
 
 /// The answer to a purchase: 201 with the sale, or the error it failed with.
 fn answer(sale: Sale) -> Result<Response<Body>, ApiError> {
@@ -38,68 +40,13 @@ pub async fn create_sale(
     let body: PurchaseRequest = json_body(&req)?;
     let product_id = ids::parse_id(&body.product_id, "product")?;
     let key = idempotency::key(&req)?;
-    let now = time::now_rfc3339();
-    let candidate = Sale {
-        id: ids::new_id(),
-        customer_id: principal.subject.clone(),
-        product_id: product_id.clone(),
+    let order = Order {
+        customer_id: &principal.subject,
+        product_id: &product_id,
         quantity: body.quantity,
-        unit_price_cents: None,
-        total_cents: None,
-        status: SaleStatus::Pending,
-        failure: None,
-        created_at: now.clone(),
-        updated_at: now,
-        deadline_at: time::rfc3339_in(state.services.deadline_seconds),
+        deadline_seconds: state.services.deadline_seconds,
     };
-    let Some(key) = key else {
-        let sale = state.store.create(candidate).await?;
-        return answer(saga::run(&state.store, &state.services, sale).await?);
-    };
-    let fingerprint = idempotency::fingerprint(&format!("purchase:{product_id}:{}", body.quantity));
-    let Some(bound) = state
-        .store
-        .bind_key(&principal.subject, &key, &candidate.id, &fingerprint)
-        .await?
-    else {
-        let sale = state.store.create(candidate).await?;
-        return answer(saga::run(&state.store, &state.services, sale).await?);
-    };
-    if bound.fingerprint != fingerprint {
-        return Err(idempotency::mismatch());
-    }
-    let sale = match state.store.get(&bound.sale_id).await? {
-        // Bound, but the first request stopped before recording the sale: record it now.
-        None => {
-            let sale = state
-                .store
-                .create(Sale {
-                    id: bound.sale_id,
-                    ..candidate
-                })
-                .await?;
-            saga::run(&state.store, &state.services, sale).await?
-        }
-        Some(sale) if sale.is(SaleStatus::Pending) => {
-            saga::run(&state.store, &state.services, sale).await?
-        }
-        // The first attempt gave everything back for want of a service: try again.
-        Some(sale) if sale.failure.is_some_and(|f| f.is_transient()) => {
-            if !state
-                .store
-                .rebind_key(&principal.subject, &key, &sale.id, &candidate.id)
-                .await?
-            {
-                return Err(ApiError::Conflict(
-                    "a retry with this key is in progress".into(),
-                ));
-            }
-            let sale = state.store.create(candidate).await?;
-            saga::run(&state.store, &state.services, sale).await?
-        }
-        Some(sale) => sale,
-    };
-    answer(sale)
+    answer(purchase(&state.store, &state.services, &order, key.as_deref()).await?)
 }
 
 /// Only the buyer and admins see a sale; to anyone else it does not exist.

@@ -7,9 +7,14 @@
 
 pub mod domain;
 pub mod handlers;
+#[cfg(test)]
+mod memory;
+pub mod purchase;
 pub mod reconcile;
 pub mod saga;
 pub mod store;
+#[cfg(test)]
+mod tests;
 
 use shared::config::ConfigError;
 use shared::endpoints::{Endpoint, Table};

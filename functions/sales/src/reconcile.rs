@@ -3,8 +3,8 @@
 //! completed sales it has not heard of yet. Scheduled every minute in AWS; locally
 //! `local/reconcile.sh` runs it once.
 
-use crate::saga;
-use crate::State;
+use crate::saga::{self, Peers};
+use crate::store::Sales;
 use serde::Serialize;
 use shared::{time, ApiError};
 
@@ -20,12 +20,12 @@ pub struct Report {
     pub undelivered: usize,
 }
 
-pub async fn run(state: &State<saga::Services>) -> Result<Report, ApiError> {
+pub async fn run(store: &impl Sales, peers: &impl Peers) -> Result<Report, ApiError> {
     let mut report = Report::default();
-    for sale in state.store.pending_past(&time::now_rfc3339()).await? {
+    for sale in store.pending_past(&time::now_rfc3339()).await? {
         report.examined += 1;
         let id = sale.id.clone();
-        match saga::roll_back(&state.store, &state.services, sale).await {
+        match saga::roll_back(store, peers, sale).await {
             Ok(_) => report.rolled_back += 1,
             Err(err) => {
                 tracing::warn!(sale_id = %id, error = %err, "could not roll back yet");
@@ -33,8 +33,8 @@ pub async fn run(state: &State<saga::Services>) -> Result<Report, ApiError> {
             }
         }
     }
-    for sale in state.store.undelivered().await? {
-        if saga::deliver(&state.store, &state.services, &sale).await {
+    for sale in store.undelivered().await? {
+        if saga::deliver(store, peers, &sale).await {
             report.delivered += 1;
         } else {
             report.undelivered += 1;

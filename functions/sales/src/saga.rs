@@ -5,16 +5,36 @@
 //! step that never happened (it leaves a tombstone that a late step cannot pass).
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
-use crate::store::Store;
+use crate::store::Sales;
 use shared::config::{self, ConfigError};
-use shared::contracts::customers::{self, ChargeWallet};
-use shared::contracts::inventory::{self, ReserveStock};
-use shared::contracts::reviews::{self, Interaction, InteractionBatch};
+use shared::contracts::customers::{self, Charge, ChargeWallet};
+use shared::contracts::inventory::{self, Reservation, ReserveStock};
+use shared::contracts::reviews::{self, Interaction, InteractionBatch, Recorded};
 use shared::endpoints::Endpoint;
 use shared::error::problem;
 use shared::service::{Answer, ServiceClient};
 use shared::state::Part;
 use shared::{money, time, ApiError};
+use std::future::Future;
+
+/// The other services' routes that the saga calls: Inventory's reservations, Customers'
+/// charges, Reviews' interactions. [`Services`] calls them over HTTP; the tests call
+/// in-process doubles (`crate::memory`) that can refuse, fail, lose an answer or stall.
+pub trait Peers: Sync {
+    fn reserve(&self, request: &ReserveStock) -> impl Future<Output = Answer<Reservation>> + Send;
+    fn release(&self, sale_id: &str) -> impl Future<Output = Answer<Reservation>> + Send;
+    fn charge(
+        &self,
+        customer_id: &str,
+        request: &ChargeWallet,
+    ) -> impl Future<Output = Answer<Charge>> + Send;
+    fn refund(
+        &self,
+        customer_id: &str,
+        sale_id: &str,
+    ) -> impl Future<Output = Answer<Charge>> + Send;
+    fn record(&self, batch: &InteractionBatch) -> impl Future<Output = Answer<Recorded>> + Send;
+}
 
 /// The other services the saga calls, and how long a sale may stay pending before the
 /// reconciler rolls it back.
@@ -79,96 +99,108 @@ impl Part for Services {
     }
 }
 
-impl Services {
-    /// Tells Reviews (the recommender) about a completed purchase. Idempotent there.
-    pub async fn report_purchase(&self, sale: &Sale) -> Result<(), String> {
-        let time = humantime::parse_rfc3339(&sale.created_at)
-            .map_err(|e| e.to_string())?
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| e.to_string())?
-            .as_secs();
-        let batch = InteractionBatch {
-            interactions: vec![Interaction {
-                event_id: format!("sale-{}", sale.id),
-                customer_id: sale.customer_id.clone(),
-                product_id: sale.product_id.clone(),
-                time: i64::try_from(time).map_err(|e| e.to_string())?,
-                strength: sale.quantity as f32,
-                source: "purchase".into(),
-            }],
-        };
-        undone(self.reviews.record(&batch).await)
+impl Peers for Services {
+    async fn reserve(&self, request: &ReserveStock) -> Answer<Reservation> {
+        self.inventory.reserve(request).await
     }
 
-    /// Reserves the units; answers the unit price Inventory charged them at.
-    async fn reserve(&self, sale: &Sale) -> Step<i64> {
-        let request = ReserveStock {
-            sale_id: sale.id.clone(),
+    async fn release(&self, sale_id: &str) -> Answer<Reservation> {
+        self.inventory.release(sale_id).await
+    }
+
+    async fn charge(&self, customer_id: &str, request: &ChargeWallet) -> Answer<Charge> {
+        self.customers.charge(customer_id, request).await
+    }
+
+    async fn refund(&self, customer_id: &str, sale_id: &str) -> Answer<Charge> {
+        self.customers.refund(customer_id, sale_id).await
+    }
+
+    async fn record(&self, batch: &InteractionBatch) -> Answer<Recorded> {
+        self.reviews.record(batch).await
+    }
+}
+
+/// Tells Reviews (the recommender) about a completed purchase. Idempotent there.
+pub async fn report_purchase(peers: &impl Peers, sale: &Sale) -> Result<(), String> {
+    let time = humantime::parse_rfc3339(&sale.created_at)
+        .map_err(|e| e.to_string())?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs();
+    let batch = InteractionBatch {
+        interactions: vec![Interaction {
+            event_id: format!("sale-{}", sale.id),
+            customer_id: sale.customer_id.clone(),
             product_id: sale.product_id.clone(),
-            quantity: sale.quantity,
-        };
-        let answer = self.inventory.reserve(&request).await;
-        step(answer, |refusal| match refusal {
-            problem::NOT_FOUND => Some(FailureReason::ProductNotFound),
-            problem::OUT_OF_STOCK => Some(FailureReason::OutOfStock),
-            problem::CONFLICT => Some(FailureReason::Conflict),
-            _ => None,
-        })
-        .map(|reservation| reservation.unit_price_cents)
-    }
+            time: i64::try_from(time).map_err(|e| e.to_string())?,
+            strength: sale.quantity as f32,
+            source: "purchase".into(),
+        }],
+    };
+    undone(peers.record(&batch).await)
+}
 
-    async fn charge(&self, sale: &Sale, amount_cents: i64) -> Step<()> {
-        let request = ChargeWallet {
-            sale_id: sale.id.clone(),
-            amount_cents,
-        };
-        let answer = self.customers.charge(&sale.customer_id, &request).await;
-        step(answer, |refusal| match refusal {
-            problem::INSUFFICIENT_FUNDS => Some(FailureReason::InsufficientFunds),
-            problem::NOT_FOUND => Some(FailureReason::CustomerNotFound),
-            problem::CONFLICT => Some(FailureReason::Conflict),
-            _ => None,
-        })
-        .map(|_charge| ())
-    }
+/// Reserves the units; answers the unit price Inventory charged them at.
+async fn reserve(peers: &impl Peers, sale: &Sale) -> Step<i64> {
+    let request = ReserveStock {
+        sale_id: sale.id.clone(),
+        product_id: sale.product_id.clone(),
+        quantity: sale.quantity,
+    };
+    step(peers.reserve(&request).await, |refusal| match refusal {
+        problem::NOT_FOUND => Some(FailureReason::ProductNotFound),
+        problem::OUT_OF_STOCK => Some(FailureReason::OutOfStock),
+        problem::CONFLICT => Some(FailureReason::Conflict),
+        _ => None,
+    })
+    .map(|reservation| reservation.unit_price_cents)
+}
 
-    async fn refund(&self, sale: &Sale) -> Result<(), String> {
-        undone(self.customers.refund(&sale.customer_id, &sale.id).await)
-    }
+async fn charge(peers: &impl Peers, sale: &Sale, amount_cents: i64) -> Step<()> {
+    let request = ChargeWallet {
+        sale_id: sale.id.clone(),
+        amount_cents,
+    };
+    let answer = peers.charge(&sale.customer_id, &request).await;
+    step(answer, |refusal| match refusal {
+        problem::INSUFFICIENT_FUNDS => Some(FailureReason::InsufficientFunds),
+        problem::NOT_FOUND => Some(FailureReason::CustomerNotFound),
+        problem::CONFLICT => Some(FailureReason::Conflict),
+        _ => None,
+    })
+    .map(|_charge| ())
+}
 
-    async fn release(&self, sale: &Sale) -> Result<(), String> {
-        undone(self.inventory.release(&sale.id).await)
-    }
+async fn refund(peers: &impl Peers, sale: &Sale) -> Result<(), String> {
+    undone(peers.refund(&sale.customer_id, &sale.id).await)
+}
+
+async fn release(peers: &impl Peers, sale: &Sale) -> Result<(), String> {
+    undone(peers.release(&sale.id).await)
 }
 
 /// Runs (or resumes) the saga of a pending sale. Returns the sale in its final state,
 /// or `Unavailable` when it had to stay pending (the reconciler finishes it).
-pub async fn run(store: &Store, services: &Services, sale: Sale) -> Result<Sale, ApiError> {
-    let unit_price = match services.reserve(&sale).await {
+pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<Sale, ApiError> {
+    let unit_price = match reserve(peers, &sale).await {
         Step::Done(price) => price,
-        Step::Refused(reason) => return abort(store, services, sale, reason, false).await,
+        Step::Refused(reason) => return abort(store, peers, sale, reason, false).await,
         Step::Unknown(why) => {
             tracing::warn!(sale_id = %sale.id, %why, "reserve: no answer");
-            return abort(store, services, sale, FailureReason::Unavailable, false).await;
+            return abort(store, peers, sale, FailureReason::Unavailable, false).await;
         }
     };
     // A total beyond any wallet's reach cannot be paid (validation keeps it in range).
     let Some(total) = money::total(unit_price, sale.quantity) else {
-        return abort(
-            store,
-            services,
-            sale,
-            FailureReason::InsufficientFunds,
-            false,
-        )
-        .await;
+        return abort(store, peers, sale, FailureReason::InsufficientFunds, false).await;
     };
-    match services.charge(&sale, total).await {
+    match charge(peers, &sale, total).await {
         Step::Done(()) => {}
-        Step::Refused(reason) => return abort(store, services, sale, reason, false).await,
+        Step::Refused(reason) => return abort(store, peers, sale, reason, false).await,
         Step::Unknown(why) => {
             tracing::warn!(sale_id = %sale.id, %why, "charge: no answer");
-            return abort(store, services, sale, FailureReason::Unavailable, true).await;
+            return abort(store, peers, sale, FailureReason::Unavailable, true).await;
         }
     }
     match store
@@ -176,7 +208,7 @@ pub async fn run(store: &Store, services: &Services, sale: Sale) -> Result<Sale,
         .await?
     {
         Some(completed) => {
-            deliver(store, services, &completed).await;
+            deliver(store, peers, &completed).await;
             Ok(completed)
         }
         // Not pending any more: the reconciler rolled it back meanwhile.
@@ -187,14 +219,14 @@ pub async fn run(store: &Store, services: &Services, sale: Sale) -> Result<Sale,
 /// Undoes whatever the saga may have done, then records the failure. If an undo gets no
 /// answer the sale stays pending, and the reconciler undoes it after its deadline.
 pub async fn abort(
-    store: &Store,
-    services: &Services,
+    store: &impl Sales,
+    peers: &impl Peers,
     sale: Sale,
     reason: FailureReason,
     maybe_charged: bool,
 ) -> Result<Sale, ApiError> {
     if maybe_charged {
-        if let Err(why) = services.refund(&sale).await {
+        if let Err(why) = refund(peers, &sale).await {
             tracing::warn!(sale_id = %sale.id, %why, "refund: no answer; left for the reconciler");
             return Err(ApiError::Unavailable(format!(
                 "refund of sale {} pending",
@@ -202,7 +234,7 @@ pub async fn abort(
             )));
         }
     }
-    if let Err(why) = services.release(&sale).await {
+    if let Err(why) = release(peers, &sale).await {
         tracing::warn!(sale_id = %sale.id, %why, "release: no answer; left for the reconciler");
         return Err(ApiError::Unavailable(format!(
             "release of sale {} pending",
@@ -217,8 +249,8 @@ pub async fn abort(
 
 /// Reports a completed sale to the recommender. A failure is only logged: the sale stays
 /// marked undelivered, and the reconciler delivers it later (no silent loss).
-pub async fn deliver(store: &Store, services: &Services, sale: &Sale) -> bool {
-    match services.report_purchase(sale).await {
+pub async fn deliver(store: &impl Sales, peers: &impl Peers, sale: &Sale) -> bool {
+    match report_purchase(peers, sale).await {
         Ok(()) => match store.mark_delivered(&sale.id).await {
             Ok(()) => true,
             Err(err) => {
@@ -233,7 +265,7 @@ pub async fn deliver(store: &Store, services: &Services, sale: &Sale) -> bool {
     }
 }
 
-async fn current(store: &Store, id: &str) -> Result<Sale, ApiError> {
+async fn current(store: &impl Sales, id: &str) -> Result<Sale, ApiError> {
     store
         .get(id)
         .await?
@@ -241,7 +273,11 @@ async fn current(store: &Store, id: &str) -> Result<Sale, ApiError> {
 }
 
 /// Rolls back a sale left pending (both undo steps, since either may have happened).
-pub async fn roll_back(store: &Store, services: &Services, sale: Sale) -> Result<Sale, ApiError> {
+pub async fn roll_back(
+    store: &impl Sales,
+    peers: &impl Peers,
+    sale: Sale,
+) -> Result<Sale, ApiError> {
     debug_assert!(sale.is(SaleStatus::Pending));
-    abort(store, services, sale, FailureReason::Abandoned, true).await
+    abort(store, peers, sale, FailureReason::Abandoned, true).await
 }

@@ -12,6 +12,51 @@ use shared::cursor::Key;
 use shared::db::{is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr};
 use shared::{idempotency, money, ApiError};
 use std::collections::HashMap;
+use std::future::Future;
+
+/// What the saga, the reconciler and the purchase need of the sales table: [`Store`]
+/// on DynamoDB, and an in-process double for the tests (`crate::memory`).
+pub trait Sales: Sync {
+    /// Records a new pending sale, or returns the one already recorded under its id
+    /// (two retries with one idempotency key may race to record it).
+    fn create(&self, sale: Sale) -> impl Future<Output = Result<Sale, ApiError>> + Send;
+    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    /// Moves a pending sale to completed; `None` if it was no longer pending.
+    fn complete(
+        &self,
+        sale: &Sale,
+        unit_price_cents: i64,
+        now: &str,
+    ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    /// Moves a pending sale to failed; `None` if it was no longer pending.
+    fn fail(
+        &self,
+        sale: &Sale,
+        reason: FailureReason,
+        now: &str,
+    ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    /// Sales still pending past their deadline (`deadline_at` before `now`).
+    fn pending_past(&self, now: &str) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
+    fn mark_delivered(&self, id: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Completed sales not yet reported to the recommender.
+    fn undelivered(&self) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
+    /// Binds an `Idempotency-Key` to a sale; returns what it was bound to before, if anything.
+    fn bind_key(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        sale_id: &str,
+        fingerprint: &str,
+    ) -> impl Future<Output = Result<Option<KeyRecord>, ApiError>> + Send;
+    /// Points a key at a new attempt, if it still points at `previous`.
+    fn rebind_key(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        previous: &str,
+        sale_id: &str,
+    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
+}
 
 pub struct Store {
     client: Client,
@@ -19,6 +64,7 @@ pub struct Store {
 }
 
 /// What an `Idempotency-Key` already points at.
+#[derive(Debug, Clone)]
 pub struct KeyRecord {
     pub sale_id: String,
     pub fingerprint: String,
@@ -35,44 +81,6 @@ fn idempotency_id(customer_id: &str, key: &str) -> String {
 impl Store {
     pub fn new(client: Client, table: String) -> Self {
         Self { client, table }
-    }
-
-    /// Records a new pending sale, or returns the one already recorded under its id
-    /// (two retries with one idempotency key may race to record it).
-    pub async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
-        let mut item = shared::db::to_item(&sale)?;
-        item.insert("pending".into(), s("pending"));
-        let written = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(id)")
-            .send()
-            .await;
-        match written {
-            Ok(_) => Ok(sale),
-            Err(err) if is_condition_failure(&err) => self
-                .get(&sale.id)
-                .await?
-                .ok_or_else(|| ApiError::Internal(format!("sale {} vanished", sale.id))),
-            Err(err) => Err(err.into()),
-        }
-    }
-
-    pub async fn get(&self, id: &str) -> Result<Option<Sale>, ApiError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(id)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        match output.item {
-            Some(item) if !id.starts_with("idem#") => Ok(Some(serde_dynamo::from_item(item)?)),
-            _ => Ok(None),
-        }
     }
 
     /// Moves a pending sale to its final state; `None` if it was no longer pending.
@@ -92,35 +100,6 @@ impl Store {
             .table_name(&self.table)
             .set_key(Some(key(id)));
         update_returning(request, expr).await
-    }
-
-    pub async fn complete(
-        &self,
-        sale: &Sale,
-        unit_price_cents: i64,
-        now: &str,
-    ) -> Result<Option<Sale>, ApiError> {
-        let total = money::total(unit_price_cents, sale.quantity)
-            .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
-        let mut expr = UpdateExpr::default();
-        expr.set("status", s("completed"))
-            .set("unit_price_cents", n(unit_price_cents))
-            .set("total_cents", n(total))
-            .set("history_customer_id", s(&sale.customer_id))
-            .set("interaction_pending", s("pending"));
-        self.finish(&sale.id, expr, now).await
-    }
-
-    pub async fn fail(
-        &self,
-        sale: &Sale,
-        reason: FailureReason,
-        now: &str,
-    ) -> Result<Option<Sale>, ApiError> {
-        let mut expr = UpdateExpr::default();
-        expr.set("status", s("failed"))
-            .set("failure", serde_dynamo::to_attribute_value(reason)?);
-        self.finish(&sale.id, expr, now).await
     }
 
     /// A customer's completed sales, newest first.
@@ -180,9 +159,75 @@ impl Store {
             }
         }
     }
+}
 
-    /// Sales still pending past their deadline (`deadline_at` before `now`).
-    pub async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+impl Sales for Store {
+    async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
+        let mut item = shared::db::to_item(&sale)?;
+        item.insert("pending".into(), s("pending"));
+        let written = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(sale),
+            Err(err) if is_condition_failure(&err) => self
+                .get(&sale.id)
+                .await?
+                .ok_or_else(|| ApiError::Internal(format!("sale {} vanished", sale.id))),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<Sale>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        match output.item {
+            Some(item) if !id.starts_with("idem#") => Ok(Some(serde_dynamo::from_item(item)?)),
+            _ => Ok(None),
+        }
+    }
+
+    async fn complete(
+        &self,
+        sale: &Sale,
+        unit_price_cents: i64,
+        now: &str,
+    ) -> Result<Option<Sale>, ApiError> {
+        let total = money::total(unit_price_cents, sale.quantity)
+            .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
+        let mut expr = UpdateExpr::default();
+        expr.set("status", s("completed"))
+            .set("unit_price_cents", n(unit_price_cents))
+            .set("total_cents", n(total))
+            .set("history_customer_id", s(&sale.customer_id))
+            .set("interaction_pending", s("pending"));
+        self.finish(&sale.id, expr, now).await
+    }
+
+    async fn fail(
+        &self,
+        sale: &Sale,
+        reason: FailureReason,
+        now: &str,
+    ) -> Result<Option<Sale>, ApiError> {
+        let mut expr = UpdateExpr::default();
+        expr.set("status", s("failed"))
+            .set("failure", serde_dynamo::to_attribute_value(reason)?);
+        self.finish(&sale.id, expr, now).await
+    }
+
+    async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
         let query = self
             .client
             .query()
@@ -198,7 +243,7 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    pub async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
+    async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
         self.client
             .update_item()
             .table_name(&self.table)
@@ -210,8 +255,7 @@ impl Store {
         Ok(())
     }
 
-    /// Completed sales not yet reported to the recommender.
-    pub async fn undelivered(&self) -> Result<Vec<Sale>, ApiError> {
+    async fn undelivered(&self) -> Result<Vec<Sale>, ApiError> {
         let query = self
             .client
             .query()
@@ -226,8 +270,7 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Binds an `Idempotency-Key` to a sale; returns what it was bound to before, if anything.
-    pub async fn bind_key(
+    async fn bind_key(
         &self,
         customer_id: &str,
         idempotency_key: &str,
@@ -277,8 +320,7 @@ impl Store {
         }
     }
 
-    /// Points a key at a new attempt, if it still points at `previous`.
-    pub async fn rebind_key(
+    async fn rebind_key(
         &self,
         customer_id: &str,
         idempotency_key: &str,

@@ -13,14 +13,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         lambda_runtime::run(service_fn(
             move |_: LambdaEvent<serde_json::Value>| async move {
-                reconcile::run(state)
+                reconcile::run(&state.store, &state.services)
                     .await
                     .map_err(lambda_runtime::Error::from)
             },
         ))
         .await
     } else {
-        let report = reconcile::run(state).await?;
+        let report = reconcile::run(&state.store, &state.services).await?;
         println!("{}", serde_json::to_string(&report)?);
         Ok(())
     }

@@ -1,0 +1,449 @@
+//! In-process doubles for the saga's tests: the sales table ([`MemorySales`]) and the
+//! other services' internal routes ([`MemoryPeers`]), which keep Inventory's reservations
+//! and Customers' charges as the real ones do (one ledger entry per sale id, with a
+//! tombstone when the undo comes first). Each route can be scripted to refuse, to fail
+//! before or after its effect, or to stall until the test lets it go on.
+
+use crate::domain::{FailureReason, Sale, SaleStatus};
+use crate::saga::Peers;
+use crate::store::{KeyRecord, Sales};
+use shared::contracts::customers::{Charge, ChargeStatus, ChargeWallet};
+use shared::contracts::inventory::{Reservation, ReservationStatus, ReserveStock};
+use shared::contracts::reviews::{InteractionBatch, Recorded};
+use shared::error::problem;
+use shared::service::{Answer, Refusal};
+use shared::{money, ApiError};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+#[derive(Default)]
+pub struct MemorySales {
+    sales: Mutex<BTreeMap<String, Sale>>,
+    delivered: Mutex<HashSet<String>>,
+    keys: Mutex<HashMap<(String, String), KeyRecord>>,
+}
+
+impl MemorySales {
+    pub fn all(&self) -> Vec<Sale> {
+        self.sales.lock().unwrap().values().cloned().collect()
+    }
+
+    fn finish(&self, id: &str, change: impl FnOnce(&mut Sale)) -> Option<Sale> {
+        let mut sales = self.sales.lock().unwrap();
+        let sale = sales.get_mut(id).filter(|s| s.is(SaleStatus::Pending))?;
+        change(sale);
+        Some(sale.clone())
+    }
+}
+
+impl Sales for MemorySales {
+    async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
+        let mut sales = self.sales.lock().unwrap();
+        Ok(sales.entry(sale.id.clone()).or_insert(sale).clone())
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<Sale>, ApiError> {
+        Ok(self.sales.lock().unwrap().get(id).cloned())
+    }
+
+    async fn complete(
+        &self,
+        sale: &Sale,
+        unit_price_cents: i64,
+        now: &str,
+    ) -> Result<Option<Sale>, ApiError> {
+        let total = money::total(unit_price_cents, sale.quantity)
+            .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
+        Ok(self.finish(&sale.id, |s| {
+            s.status = SaleStatus::Completed;
+            s.unit_price_cents = Some(unit_price_cents);
+            s.total_cents = Some(total);
+            s.updated_at = now.to_string();
+        }))
+    }
+
+    async fn fail(
+        &self,
+        sale: &Sale,
+        reason: FailureReason,
+        now: &str,
+    ) -> Result<Option<Sale>, ApiError> {
+        Ok(self.finish(&sale.id, |s| {
+            s.status = SaleStatus::Failed;
+            s.failure = Some(reason);
+            s.updated_at = now.to_string();
+        }))
+    }
+
+    async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+        let sales = self.sales.lock().unwrap();
+        Ok(sales
+            .values()
+            .filter(|s| s.is(SaleStatus::Pending) && s.deadline_at.as_str() < now)
+            .cloned()
+            .collect())
+    }
+
+    async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
+        self.delivered.lock().unwrap().insert(id.to_string());
+        Ok(())
+    }
+
+    async fn undelivered(&self) -> Result<Vec<Sale>, ApiError> {
+        let delivered = self.delivered.lock().unwrap();
+        let sales = self.sales.lock().unwrap();
+        Ok(sales
+            .values()
+            .filter(|s| s.is(SaleStatus::Completed) && !delivered.contains(&s.id))
+            .cloned()
+            .collect())
+    }
+
+    async fn bind_key(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        sale_id: &str,
+        fingerprint: &str,
+    ) -> Result<Option<KeyRecord>, ApiError> {
+        let mut keys = self.keys.lock().unwrap();
+        let id = (customer_id.to_string(), idempotency_key.to_string());
+        if let Some(bound) = keys.get(&id) {
+            return Ok(Some(bound.clone()));
+        }
+        keys.insert(
+            id,
+            KeyRecord {
+                sale_id: sale_id.into(),
+                fingerprint: fingerprint.into(),
+            },
+        );
+        Ok(None)
+    }
+
+    async fn rebind_key(
+        &self,
+        customer_id: &str,
+        idempotency_key: &str,
+        previous: &str,
+        sale_id: &str,
+    ) -> Result<bool, ApiError> {
+        let mut keys = self.keys.lock().unwrap();
+        match keys.get_mut(&(customer_id.to_string(), idempotency_key.to_string())) {
+            Some(bound) if bound.sale_id == previous => {
+                bound.sale_id = sale_id.into();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+/// A route of another service, as the saga calls it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    Reserve,
+    Release,
+    Charge,
+    Refund,
+    Record,
+}
+
+/// What the next call of a route does instead of simply answering.
+#[derive(Clone)]
+pub enum Fault {
+    /// No effect, no answer (a timeout or a 5xx before the work).
+    Unavailable,
+    /// The effect happens, the answer is lost.
+    AnswerLost,
+    /// Waits at the route's door until the test opens the gate, then carries on.
+    Stall(Arc<Gate>),
+}
+
+/// Where a stalled call waits: the test learns it arrived, then lets it through.
+#[derive(Default)]
+pub struct Gate {
+    arrived: Notify,
+    open: Notify,
+}
+
+impl Gate {
+    pub fn new() -> Arc<Self> {
+        Arc::default()
+    }
+
+    /// Waits until a call is stalled here.
+    pub async fn arrived(&self) {
+        self.arrived.notified().await;
+    }
+
+    pub fn open(&self) {
+        self.open.notify_one();
+    }
+}
+
+#[derive(Default)]
+struct World {
+    stock: HashMap<String, i64>,
+    prices: HashMap<String, i64>,
+    reservations: HashMap<String, Reservation>,
+    wallets: HashMap<String, i64>,
+    charges: HashMap<String, Charge>,
+    interactions: HashSet<String>,
+}
+
+#[derive(Default)]
+pub struct MemoryPeers {
+    world: Mutex<World>,
+    faults: Mutex<HashMap<Route, VecDeque<Fault>>>,
+    calls: Mutex<HashMap<Route, usize>>,
+}
+
+const NOW: &str = "2026-12-01T00:00:00Z";
+
+fn refused<T>(status: u16, problem: &str) -> Answer<T> {
+    Ok(Err(Refusal {
+        status,
+        problem: problem.into(),
+        detail: String::new(),
+    }))
+}
+
+impl MemoryPeers {
+    pub fn with_product(self, id: &str, price_cents: i64, stock: i64) -> Self {
+        let mut world = self.world.lock().unwrap();
+        world.prices.insert(id.into(), price_cents);
+        world.stock.insert(id.into(), stock);
+        drop(world);
+        self
+    }
+
+    pub fn with_wallet(self, customer_id: &str, balance_cents: i64) -> Self {
+        self.world
+            .lock()
+            .unwrap()
+            .wallets
+            .insert(customer_id.into(), balance_cents);
+        self
+    }
+
+    /// The next call of `route` suffers `fault` (faults of one route queue up).
+    pub fn fail_next(&self, route: Route, fault: Fault) {
+        self.faults
+            .lock()
+            .unwrap()
+            .entry(route)
+            .or_default()
+            .push_back(fault);
+    }
+
+    pub fn stock(&self, product_id: &str) -> i64 {
+        self.world.lock().unwrap().stock[product_id]
+    }
+
+    pub fn balance(&self, customer_id: &str) -> i64 {
+        self.world.lock().unwrap().wallets[customer_id]
+    }
+
+    pub fn recorded(&self, event_id: &str) -> bool {
+        self.world.lock().unwrap().interactions.contains(event_id)
+    }
+
+    pub fn calls(&self, route: Route) -> usize {
+        self.calls.lock().unwrap().get(&route).copied().unwrap_or(0)
+    }
+
+    /// Units held by live reservations of a sale, and cents held by its live charge.
+    pub fn held(&self, sale_id: &str) -> (i64, i64) {
+        let world = self.world.lock().unwrap();
+        let units = world
+            .reservations
+            .get(sale_id)
+            .filter(|r| r.status == ReservationStatus::Reserved)
+            .map_or(0, |r| r.quantity);
+        let cents = world
+            .charges
+            .get(sale_id)
+            .filter(|c| c.status == ChargeStatus::Charged)
+            .map_or(0, |c| c.amount_cents);
+        (units, cents)
+    }
+
+    /// Runs `effect` as the route would, under its scripted fault.
+    async fn call<T>(
+        &self,
+        route: Route,
+        effect: impl FnOnce(&mut World) -> Answer<T>,
+    ) -> Answer<T> {
+        *self.calls.lock().unwrap().entry(route).or_default() += 1;
+        let fault = self
+            .faults
+            .lock()
+            .unwrap()
+            .get_mut(&route)
+            .and_then(VecDeque::pop_front);
+        if let Some(Fault::Stall(gate)) = &fault {
+            gate.arrived.notify_one();
+            gate.open.notified().await;
+        }
+        if let Some(Fault::Unavailable) = fault {
+            return Err(ApiError::Unavailable(format!("{route:?}: no answer")));
+        }
+        let answer = effect(&mut self.world.lock().unwrap());
+        match fault {
+            Some(Fault::AnswerLost) => {
+                Err(ApiError::Unavailable(format!("{route:?}: answer lost")))
+            }
+            _ => answer,
+        }
+    }
+}
+
+impl Peers for MemoryPeers {
+    async fn reserve(&self, request: &ReserveStock) -> Answer<Reservation> {
+        self.call(Route::Reserve, |world| {
+            if let Some(existing) = world.reservations.get(&request.sale_id) {
+                let same = existing.status == ReservationStatus::Reserved
+                    && existing.product_id.as_deref() == Some(request.product_id.as_str())
+                    && existing.quantity == request.quantity;
+                return if same {
+                    Ok(Ok(existing.clone()))
+                } else {
+                    refused(409, problem::CONFLICT)
+                };
+            }
+            let Some(price) = world.prices.get(&request.product_id).copied() else {
+                return refused(404, problem::NOT_FOUND);
+            };
+            let stock = world
+                .stock
+                .get_mut(&request.product_id)
+                .expect("stock of a product");
+            if *stock < request.quantity {
+                return refused(409, problem::OUT_OF_STOCK);
+            }
+            *stock -= request.quantity;
+            let reservation = Reservation {
+                sale_id: request.sale_id.clone(),
+                product_id: Some(request.product_id.clone()),
+                quantity: request.quantity,
+                unit_price_cents: price,
+                status: ReservationStatus::Reserved,
+                created_at: NOW.into(),
+                released_at: None,
+            };
+            world
+                .reservations
+                .insert(request.sale_id.clone(), reservation.clone());
+            Ok(Ok(reservation))
+        })
+        .await
+    }
+
+    async fn release(&self, sale_id: &str) -> Answer<Reservation> {
+        self.call(Route::Release, |world| {
+            let World {
+                reservations,
+                stock,
+                ..
+            } = world;
+            let reservation =
+                reservations
+                    .entry(sale_id.to_string())
+                    .or_insert_with(|| Reservation {
+                        // A tombstone: the release came first, and a late reserve cannot pass it.
+                        sale_id: sale_id.into(),
+                        product_id: None,
+                        quantity: 0,
+                        unit_price_cents: 0,
+                        status: ReservationStatus::Released,
+                        created_at: NOW.into(),
+                        released_at: Some(NOW.into()),
+                    });
+            if reservation.status == ReservationStatus::Reserved {
+                let product = reservation
+                    .product_id
+                    .as_deref()
+                    .expect("a reservation's product");
+                *stock.get_mut(product).expect("stock of a product") += reservation.quantity;
+                reservation.status = ReservationStatus::Released;
+                reservation.released_at = Some(NOW.into());
+            }
+            Ok(Ok(reservation.clone()))
+        })
+        .await
+    }
+
+    async fn charge(&self, customer_id: &str, request: &ChargeWallet) -> Answer<Charge> {
+        self.call(Route::Charge, |world| {
+            if let Some(existing) = world.charges.get(&request.sale_id) {
+                let same = existing.status == ChargeStatus::Charged
+                    && existing.customer_id == customer_id
+                    && existing.amount_cents == request.amount_cents;
+                return if same {
+                    Ok(Ok(existing.clone()))
+                } else {
+                    refused(409, problem::CONFLICT)
+                };
+            }
+            let Some(balance) = world.wallets.get_mut(customer_id) else {
+                return refused(404, problem::NOT_FOUND);
+            };
+            if *balance < request.amount_cents {
+                return refused(402, problem::INSUFFICIENT_FUNDS);
+            }
+            *balance -= request.amount_cents;
+            let charge = Charge {
+                sale_id: request.sale_id.clone(),
+                customer_id: customer_id.into(),
+                amount_cents: request.amount_cents,
+                status: ChargeStatus::Charged,
+                created_at: NOW.into(),
+                refunded_at: None,
+            };
+            world
+                .charges
+                .insert(request.sale_id.clone(), charge.clone());
+            Ok(Ok(charge))
+        })
+        .await
+    }
+
+    async fn refund(&self, customer_id: &str, sale_id: &str) -> Answer<Charge> {
+        self.call(Route::Refund, |world| {
+            let World {
+                charges, wallets, ..
+            } = world;
+            let charge = charges
+                .entry(sale_id.to_string())
+                .or_insert_with(|| Charge {
+                    sale_id: sale_id.into(),
+                    customer_id: customer_id.into(),
+                    amount_cents: 0,
+                    status: ChargeStatus::Refunded,
+                    created_at: NOW.into(),
+                    refunded_at: Some(NOW.into()),
+                });
+            if charge.status == ChargeStatus::Charged {
+                *wallets.get_mut(customer_id).expect("a charged wallet") += charge.amount_cents;
+                charge.status = ChargeStatus::Refunded;
+                charge.refunded_at = Some(NOW.into());
+            }
+            Ok(Ok(charge.clone()))
+        })
+        .await
+    }
+
+    async fn record(&self, batch: &InteractionBatch) -> Answer<Recorded> {
+        self.call(Route::Record, |world| {
+            for interaction in &batch.interactions {
+                world.interactions.insert(interaction.event_id.clone());
+            }
+            Ok(Ok(Recorded {
+                recorded: batch.interactions.len(),
+            }))
+        })
+        .await
+    }
+}

@@ -1,0 +1,84 @@
+//! A purchase under an optional `Idempotency-Key`: a new key starts the saga; a key
+//! already used resumes the attempt it is bound to (still pending), replays its outcome
+//! (final), or, after a transient failure that gave everything back, starts a new
+//! attempt and rebinds the key to it (only one retry wins the rebind).
+
+use crate::domain::{Sale, SaleStatus};
+use crate::saga;
+use crate::store::Sales;
+use shared::{idempotency, ids, time, ApiError};
+
+/// A purchase to make, already validated.
+pub struct Order<'a> {
+    pub customer_id: &'a str,
+    pub product_id: &'a str,
+    pub quantity: i64,
+    pub deadline_seconds: u64,
+}
+
+/// Makes a purchase (the saga), or, for a key already used, resumes or replays the
+/// attempt it is bound to; answers the sale in its final state.
+pub async fn purchase(
+    store: &impl Sales,
+    peers: &impl saga::Peers,
+    order: &Order<'_>,
+    key: Option<&str>,
+) -> Result<Sale, ApiError> {
+    let now = time::now_rfc3339();
+    let candidate = Sale {
+        id: ids::new_id(),
+        customer_id: order.customer_id.to_string(),
+        product_id: order.product_id.to_string(),
+        quantity: order.quantity,
+        unit_price_cents: None,
+        total_cents: None,
+        status: SaleStatus::Pending,
+        failure: None,
+        created_at: now.clone(),
+        updated_at: now,
+        deadline_at: time::rfc3339_in(order.deadline_seconds),
+    };
+    let Some(key) = key else {
+        let sale = store.create(candidate).await?;
+        return saga::run(store, peers, sale).await;
+    };
+    let fingerprint =
+        idempotency::fingerprint(&format!("purchase:{}:{}", order.product_id, order.quantity));
+    let Some(bound) = store
+        .bind_key(order.customer_id, key, &candidate.id, &fingerprint)
+        .await?
+    else {
+        let sale = store.create(candidate).await?;
+        return saga::run(store, peers, sale).await;
+    };
+    if bound.fingerprint != fingerprint {
+        return Err(idempotency::mismatch());
+    }
+    match store.get(&bound.sale_id).await? {
+        // Bound, but the first request stopped before recording the sale: record it now.
+        None => {
+            let sale = store
+                .create(Sale {
+                    id: bound.sale_id,
+                    ..candidate
+                })
+                .await?;
+            saga::run(store, peers, sale).await
+        }
+        Some(sale) if sale.is(SaleStatus::Pending) => saga::run(store, peers, sale).await,
+        // The first attempt gave everything back for want of a service: try again.
+        Some(sale) if sale.failure.is_some_and(|f| f.is_transient()) => {
+            if !store
+                .rebind_key(order.customer_id, key, &sale.id, &candidate.id)
+                .await?
+            {
+                return Err(ApiError::Conflict(
+                    "a retry with this key is in progress".into(),
+                ));
+            }
+            let sale = store.create(candidate).await?;
+            saga::run(store, peers, sale).await
+        }
+        Some(sale) => Ok(sale),
+    }
+}

@@ -1,0 +1,389 @@
+//! The saga, the purchase and the reconciler in-process, against the doubles of
+//! `crate::memory`: every step refused, failing before or after its effect, and stalled
+//! while the reconciler runs. After each, money and stock are conserved: a completed
+//! sale holds exactly its units and its total, a failed one nothing, and stock plus
+//! what sales hold, and the wallet plus what sales hold, equal their starting values.
+
+use crate::domain::{FailureReason, Sale, SaleStatus};
+use crate::memory::{Fault, Gate, MemoryPeers, MemorySales, Route};
+use crate::purchase::{purchase, Order};
+use crate::store::Sales;
+use crate::{reconcile, saga};
+use shared::{ids, ApiError};
+
+const PRODUCT: &str = "01JD8ZR1A2B3C4D5E6F7G8H9JK";
+const BUYER: &str = "01JD8ZQ5V8Y3N2K4M6P7R9S0TB";
+const STOCK: i64 = 10;
+const BALANCE: i64 = 1_000;
+const PRICE: i64 = 250;
+/// A deadline already past: the reconciler may roll the sale back at once.
+const PAST: &str = "2000-01-01T00:00:00Z";
+const FUTURE: &str = "2999-01-01T00:00:00Z";
+
+fn peers() -> MemoryPeers {
+    MemoryPeers::default()
+        .with_product(PRODUCT, PRICE, STOCK)
+        .with_wallet(BUYER, BALANCE)
+}
+
+fn new_sale(quantity: i64, deadline: &str) -> Sale {
+    Sale {
+        id: ids::new_id(),
+        customer_id: BUYER.into(),
+        product_id: PRODUCT.into(),
+        quantity,
+        unit_price_cents: None,
+        total_cents: None,
+        status: SaleStatus::Pending,
+        failure: None,
+        created_at: "2026-12-01T00:00:00Z".into(),
+        updated_at: "2026-12-01T00:00:00Z".into(),
+        deadline_at: deadline.into(),
+    }
+}
+
+async fn pending(store: &MemorySales, quantity: i64, deadline: &str) -> Sale {
+    store.create(new_sale(quantity, deadline)).await.unwrap()
+}
+
+async fn current(store: &MemorySales, id: &str) -> Sale {
+    store.get(id).await.unwrap().unwrap()
+}
+
+fn assert_conserved(store: &MemorySales, peers: &MemoryPeers) {
+    let (mut units, mut cents) = (0, 0);
+    for sale in store.all() {
+        let (held_units, held_cents) = peers.held(&sale.id);
+        match sale.status {
+            SaleStatus::Completed => {
+                assert_eq!(
+                    held_units, sale.quantity,
+                    "completed sale {} without its stock",
+                    sale.id
+                );
+                assert_eq!(
+                    Some(held_cents),
+                    sale.total_cents,
+                    "completed sale {} without its money",
+                    sale.id
+                );
+            }
+            SaleStatus::Failed => {
+                assert_eq!(
+                    (held_units, held_cents),
+                    (0, 0),
+                    "failed sale {} holds stock or money",
+                    sale.id
+                )
+            }
+            SaleStatus::Pending => {}
+        }
+        units += held_units;
+        cents += held_cents;
+    }
+    assert_eq!(peers.stock(PRODUCT) + units, STOCK, "stock not conserved");
+    assert_eq!(peers.balance(BUYER) + cents, BALANCE, "money not conserved");
+}
+
+fn failure(sale: &Sale) -> Option<FailureReason> {
+    assert_eq!(sale.status, SaleStatus::Failed, "{sale:?}");
+    sale.failure
+}
+
+#[tokio::test]
+async fn a_purchase_takes_stock_and_money_once_even_when_run_again() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let sale = pending(&store, 2, FUTURE).await;
+    let done = saga::run(&store, &peers, sale.clone()).await.unwrap();
+    assert_eq!(done.status, SaleStatus::Completed);
+    assert_eq!(done.total_cents, Some(2 * PRICE));
+    // A retry resuming the same sale: every step is idempotent by sale id.
+    let again = saga::run(&store, &peers, sale.clone()).await.unwrap();
+    assert_eq!(again.status, SaleStatus::Completed);
+    assert_eq!(peers.stock(PRODUCT), STOCK - 2);
+    assert_eq!(peers.balance(BUYER), BALANCE - 2 * PRICE);
+    assert!(peers.recorded(&format!("sale-{}", sale.id)));
+    assert!(store.undelivered().await.unwrap().is_empty());
+    assert_conserved(&store, &peers);
+}
+
+#[tokio::test]
+async fn refusals_fail_the_sale_and_give_everything_back() {
+    let cases = [
+        (STOCK + 1, PRODUCT, BUYER, FailureReason::OutOfStock),
+        (5, PRODUCT, BUYER, FailureReason::InsufficientFunds),
+        (
+            1,
+            "01JD8ZR1A2B3C4D5E6F7G8H9ZZ",
+            BUYER,
+            FailureReason::ProductNotFound,
+        ),
+        (
+            1,
+            PRODUCT,
+            "01JD8ZQ5V8Y3N2K4M6P7R9S0ZZ",
+            FailureReason::CustomerNotFound,
+        ),
+    ];
+    for (quantity, product, customer, expected) in cases {
+        let (store, peers) = (MemorySales::default(), peers());
+        let sale = Sale {
+            product_id: product.into(),
+            customer_id: customer.into(),
+            ..new_sale(quantity, FUTURE)
+        };
+        let sale = store.create(sale).await.unwrap();
+        let failed = saga::run(&store, &peers, sale).await.unwrap();
+        assert_eq!(failure(&failed), Some(expected));
+        assert_eq!(peers.stock(PRODUCT), STOCK, "{expected:?}");
+        assert_eq!(peers.balance(BUYER), BALANCE, "{expected:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_step_without_an_answer_is_undone_whether_or_not_it_happened() {
+    for (route, fault) in [
+        (Route::Reserve, Fault::Unavailable),
+        (Route::Reserve, Fault::AnswerLost),
+        (Route::Charge, Fault::Unavailable),
+        (Route::Charge, Fault::AnswerLost),
+    ] {
+        let (store, peers) = (MemorySales::default(), peers());
+        peers.fail_next(route, fault.clone());
+        let sale = pending(&store, 3, FUTURE).await;
+        let failed = saga::run(&store, &peers, sale).await.unwrap();
+        assert_eq!(
+            failure(&failed),
+            Some(FailureReason::Unavailable),
+            "{route:?}"
+        );
+        assert_eq!(peers.stock(PRODUCT), STOCK, "{route:?}");
+        assert_eq!(peers.balance(BUYER), BALANCE, "{route:?}");
+        assert_conserved(&store, &peers);
+    }
+}
+
+#[tokio::test]
+async fn an_undo_without_an_answer_leaves_the_sale_to_the_reconciler() {
+    for (first, undo) in [
+        (Route::Charge, Route::Refund),
+        (Route::Charge, Route::Release),
+        (Route::Reserve, Route::Release),
+    ] {
+        let (store, peers) = (MemorySales::default(), peers());
+        peers.fail_next(first, Fault::AnswerLost);
+        peers.fail_next(undo, Fault::Unavailable);
+        let sale = pending(&store, 3, PAST).await;
+        let err = saga::run(&store, &peers, sale.clone()).await.unwrap_err();
+        assert!(
+            matches!(err, ApiError::Unavailable(_)),
+            "{first:?}/{undo:?}: {err:?}"
+        );
+        assert_eq!(current(&store, &sale.id).await.status, SaleStatus::Pending);
+        assert_conserved(&store, &peers);
+
+        let report = reconcile::run(&store, &peers).await.unwrap();
+        assert_eq!(
+            (report.examined, report.rolled_back),
+            (1, 1),
+            "{first:?}/{undo:?}"
+        );
+        assert_eq!(
+            failure(&current(&store, &sale.id).await),
+            Some(FailureReason::Abandoned)
+        );
+        assert_eq!(
+            (peers.stock(PRODUCT), peers.balance(BUYER)),
+            (STOCK, BALANCE)
+        );
+        // A second run finds nothing left to do.
+        let report = reconcile::run(&store, &peers).await.unwrap();
+        assert_eq!(report.examined, 0);
+    }
+}
+
+#[tokio::test]
+async fn the_reconciler_waits_for_the_deadline_and_retries_an_undo_without_an_answer() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let live = pending(&store, 1, FUTURE).await;
+    let stuck = pending(&store, 1, PAST).await;
+    peers.fail_next(Route::Refund, Fault::Unavailable);
+    let report = reconcile::run(&store, &peers).await.unwrap();
+    assert_eq!((report.examined, report.still_pending), (1, 1));
+    assert_eq!(current(&store, &stuck.id).await.status, SaleStatus::Pending);
+    let report = reconcile::run(&store, &peers).await.unwrap();
+    assert_eq!(report.rolled_back, 1);
+    assert_eq!(current(&store, &live.id).await.status, SaleStatus::Pending);
+    assert_conserved(&store, &peers);
+}
+
+#[tokio::test]
+async fn a_purchase_the_recommender_did_not_hear_of_is_delivered_by_the_reconciler() {
+    let (store, peers) = (MemorySales::default(), peers());
+    peers.fail_next(Route::Record, Fault::Unavailable);
+    let sale = pending(&store, 1, FUTURE).await;
+    assert_eq!(
+        saga::run(&store, &peers, sale.clone())
+            .await
+            .unwrap()
+            .status,
+        SaleStatus::Completed
+    );
+    assert_eq!(store.undelivered().await.unwrap().len(), 1);
+    let report = reconcile::run(&store, &peers).await.unwrap();
+    assert_eq!((report.delivered, report.undelivered), (1, 0));
+    assert!(peers.recorded(&format!("sale-{}", sale.id)));
+    assert!(store.undelivered().await.unwrap().is_empty());
+}
+
+/// The live saga stalls at `route` past its deadline; the reconciler rolls the sale
+/// back meanwhile; then the stalled call goes through. The tombstone the reconciler
+/// left makes the late step fail, and the sale ends failed holding nothing.
+async fn stalled_live_saga_meets_the_reconciler(route: Route) {
+    let (store, peers) = (MemorySales::default(), peers());
+    let gate = Gate::new();
+    peers.fail_next(route, Fault::Stall(gate.clone()));
+    let sale = pending(&store, 4, PAST).await;
+    let (live, ()) = tokio::join!(saga::run(&store, &peers, sale.clone()), async {
+        gate.arrived().await;
+        let report = reconcile::run(&store, &peers).await.unwrap();
+        assert_eq!(report.rolled_back, 1, "{route:?}");
+        gate.open();
+    });
+    let live = live.unwrap();
+    assert_eq!(live.status, SaleStatus::Failed, "{route:?}");
+    assert_eq!(current(&store, &sale.id).await.status, SaleStatus::Failed);
+    assert_eq!(
+        (peers.stock(PRODUCT), peers.balance(BUYER)),
+        (STOCK, BALANCE),
+        "{route:?}"
+    );
+    assert_conserved(&store, &peers);
+}
+
+#[tokio::test]
+async fn a_reservation_arriving_after_the_roll_back_cannot_take_stock() {
+    stalled_live_saga_meets_the_reconciler(Route::Reserve).await;
+}
+
+#[tokio::test]
+async fn a_charge_arriving_after_the_roll_back_cannot_take_money() {
+    stalled_live_saga_meets_the_reconciler(Route::Charge).await;
+}
+
+/// The reconciler has refunded (leaving a tombstone) and stalls before releasing; the
+/// live saga, stalled at its charge, goes on: its charge is refused, it undoes its
+/// reservation itself, and the reconciler's late release changes nothing.
+#[tokio::test]
+async fn a_saga_and_the_reconciler_undoing_the_same_sale_undo_it_once() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let (charge_gate, release_gate) = (Gate::new(), Gate::new());
+    peers.fail_next(Route::Charge, Fault::Stall(charge_gate.clone()));
+    let sale = pending(&store, 4, PAST).await;
+    let live = async {
+        let live = saga::run(&store, &peers, sale.clone()).await;
+        release_gate.open();
+        live
+    };
+    let reconciler = async {
+        charge_gate.arrived().await;
+        peers.fail_next(Route::Release, Fault::Stall(release_gate.clone()));
+        let reconciled = reconcile::run(&store, &peers);
+        let opener = async {
+            release_gate.arrived().await;
+            charge_gate.open();
+        };
+        let (report, ()) = tokio::join!(reconciled, opener);
+        report.unwrap()
+    };
+    let (live, report) = tokio::join!(live, reconciler);
+    assert_eq!(failure(&live.unwrap()), Some(FailureReason::Conflict));
+    assert_eq!(report.examined, 1);
+    assert_eq!(peers.calls(Route::Release), 2);
+    assert_eq!(
+        (peers.stock(PRODUCT), peers.balance(BUYER)),
+        (STOCK, BALANCE)
+    );
+    assert_conserved(&store, &peers);
+}
+
+fn order(quantity: i64) -> Order<'static> {
+    Order {
+        customer_id: BUYER,
+        product_id: PRODUCT,
+        quantity,
+        deadline_seconds: 60,
+    }
+}
+
+#[tokio::test]
+async fn a_key_replays_its_purchase_and_refuses_another_body() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let first = purchase(&store, &peers, &order(2), Some("k1"))
+        .await
+        .unwrap();
+    let again = purchase(&store, &peers, &order(2), Some("k1"))
+        .await
+        .unwrap();
+    assert_eq!(first.id, again.id);
+    assert_eq!(peers.calls(Route::Charge), 1, "a replay calls nothing");
+    let other = purchase(&store, &peers, &order(3), Some("k1"))
+        .await
+        .unwrap_err();
+    assert!(matches!(other, ApiError::Validation(_)), "{other:?}");
+    assert_eq!(store.all().len(), 1);
+    assert_conserved(&store, &peers);
+}
+
+#[tokio::test]
+async fn concurrent_requests_with_one_key_make_one_sale() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let gate = Gate::new();
+    peers.fail_next(Route::Charge, Fault::Stall(gate.clone()));
+    let one = order(1);
+    let (first, second) = tokio::join!(purchase(&store, &peers, &one, Some("k")), async {
+        gate.arrived().await;
+        // The first attempt is mid-saga: the retry resumes the same sale.
+        let retry = purchase(&store, &peers, &one, Some("k")).await;
+        gate.open();
+        retry
+    });
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(first.id, second.id);
+    assert_eq!(first.status, SaleStatus::Completed);
+    assert_eq!(store.all().len(), 1);
+    assert_eq!(peers.balance(BUYER), BALANCE - PRICE);
+    assert_conserved(&store, &peers);
+}
+
+#[tokio::test]
+async fn a_key_retries_after_a_transient_failure_and_keeps_a_final_one() {
+    let (store, peers) = (MemorySales::default(), peers());
+    peers.fail_next(Route::Reserve, Fault::Unavailable);
+    let failed = purchase(&store, &peers, &order(1), Some("k"))
+        .await
+        .unwrap();
+    assert_eq!(failure(&failed), Some(FailureReason::Unavailable));
+    let retried = purchase(&store, &peers, &order(1), Some("k"))
+        .await
+        .unwrap();
+    assert_ne!(retried.id, failed.id, "a new attempt");
+    assert_eq!(retried.status, SaleStatus::Completed);
+    let replayed = purchase(&store, &peers, &order(1), Some("k"))
+        .await
+        .unwrap();
+    assert_eq!(replayed.id, retried.id);
+
+    let refused = purchase(&store, &peers, &order(STOCK), Some("k2"))
+        .await
+        .unwrap();
+    assert_eq!(failure(&refused), Some(FailureReason::OutOfStock));
+    let again = purchase(&store, &peers, &order(STOCK), Some("k2"))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.id, refused.id,
+        "a final failure is replayed, not retried"
+    );
+    assert_conserved(&store, &peers);
+}
