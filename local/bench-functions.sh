@@ -8,8 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT_DIR"
 
-bash "$LOCAL_DIR/setup.sh"
-bash "$LOCAL_DIR/bench-setup.sh"
+bash "$LOCAL_DIR/setup.sh" bench
 BUILD_PROFILE=release bash "$LOCAL_DIR/build.sh"
 
 if ! curl -s -o /dev/null "$API_URL/health/status"; then

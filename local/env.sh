@@ -8,6 +8,7 @@ ROOT_DIR="$(dirname "$LOCAL_DIR")"
 export STATE_DIR="${STATE_DIR:-$ROOT_DIR/.local}"
 export VENV="${VENV:-$ROOT_DIR/.local/venv}"
 export BENCH_VENV="${BENCH_VENV:-$ROOT_DIR/.local/bench-venv}"
+export SAM_VENV="${SAM_VENV:-$ROOT_DIR/.local/sam-venv}"
 
 export API_HOST="${API_HOST:-127.0.0.1}"
 export API_PORT="${API_PORT:-9000}"

@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT_DIR"
-bash "$LOCAL_DIR/bench-setup.sh"
+bash "$LOCAL_DIR/setup.sh" bench
 
 # A customer of its own, with a little money, so that authenticated routes go deep.
 email="fuzz-$(date +%s%N)@example.com"

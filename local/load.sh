@@ -7,7 +7,7 @@
 # peak memory of every function process.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-bash "$LOCAL_DIR/bench-setup.sh"
+bash "$LOCAL_DIR/setup.sh" bench
 users="${1:-20}"
 seconds="${2:-60}"
 mkdir -p "$STATE_DIR/load"

@@ -7,7 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT_DIR"
-bash "$LOCAL_DIR/setup.sh"
+bash "$LOCAL_DIR/setup.sh" sam
 rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
 
 packages=()
@@ -17,10 +17,7 @@ PATH="$VENV/bin:$PATH" cargo lambda build --release --arm64 --output-format zip 
 echo "package: built in $((SECONDS - started)) s"
 cargo run --quiet -p codegen -- --package target/lambda
 
-SAM_VENV="${SAM_VENV:-$ROOT_DIR/.local/sam-venv}"
-if [ -x "$SAM_VENV/bin/sam" ]; then
-  SAM_CLI_TELEMETRY=0 "$SAM_VENV/bin/sam" validate --lint -t target/lambda/template.yaml --region "$AWS_REGION"
-fi
+SAM_CLI_TELEMETRY=0 "$SAM_VENV/bin/sam" validate --lint -t target/lambda/template.yaml --region "$AWS_REGION"
 "$VENV/bin/python" - <<'PY'
 import pathlib, zipfile
 print(f"{'function':28} {'zip (bytes)':>12} {'binary (bytes)':>15}")

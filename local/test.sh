@@ -3,8 +3,15 @@
 # template, builds once, starts a private local stack on test ports (seeded), runs the
 # unit, property, integration and end-to-end tests, fuzzes every route, runs a short load
 # with its invariant check, then the fault-injection tests alone, and stops the stack.
+#   local/test.sh              the README's test command (and CI's)
+#   local/test.sh --coverage   the same, instrumented by cargo-llvm-cov: line coverage of
+#                              shared/ and functions/ (summary on stdout, HTML in
+#                              target/coverage/llvm-cov/html); a failing step does not stop it.
+#                              Needs LLVM 22's tools (Debian llvm-22), installed if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+coverage=false
+[ "${1:-}" = --coverage ] && coverage=true
 # A stack of its own, beside any running developer stack.
 export API_PORT="${TEST_API_PORT:-9100}"
 export DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-8100}"
@@ -18,19 +25,35 @@ source local/env.sh
 
 started=$SECONDS
 step() { echo "== $* ($((SECONDS - started)) s)"; }
+# A failing check fails the run, except under --coverage, which reports on what ran.
+check() { if $coverage; then "$@" || echo "test: failed, coverage goes on: $*"; else "$@"; fi; }
 
 step "setup"
-bash local/setup.sh
+bash local/setup.sh bench
 bash local/lint.sh
 
 step "supply chain: licenses, duplicate bans and sources (cargo deny)"
 command -v cargo-deny >/dev/null || cargo install --locked --quiet cargo-deny
 cargo deny --log-level error check licenses bans sources
+command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
+
+if $coverage; then
+  step "instrumenting (cargo llvm-cov)"
+  command -v llvm-cov-22 >/dev/null || { apt-get update -qq && apt-get install -y -qq llvm-22; }
+  command -v cargo-llvm-cov >/dev/null || cargo install --locked cargo-llvm-cov
+  export LLVM_COV=llvm-cov-22 LLVM_PROFDATA=llvm-profdata-22
+  # Instrumented builds go to a target directory of their own.
+  export CARGO_TARGET_DIR="$PWD/target/coverage"
+  eval "$(cargo llvm-cov show-env --sh)"
+  # The functions are killed, not exited, when the stack stops: their counters are kept
+  # in continuous mode (written as they change), which needs counter relocation.
+  export __CARGO_LLVM_COV_RUSTC_WRAPPER_RUSTFLAGS="${__CARGO_LLVM_COV_RUSTC_WRAPPER_RUSTFLAGS}"$'\x1f'"-Cllvm-args=-runtime-counter-relocation"
+  export LLVM_PROFILE_FILE="${LLVM_PROFILE_FILE//%2m/%2m%c}"
+  cargo llvm-cov clean --workspace
+fi
 
 step "build"
 cargo build --workspace --all-targets --quiet
-
-command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 
 step "start the local stack on $API_URL"
 bash local/down.sh >/dev/null 2>&1 || true
@@ -38,19 +61,25 @@ trap 'bash local/down.sh >/dev/null 2>&1' EXIT
 bash local/up.sh --background >/dev/null
 
 step "tests"
-cargo nextest run --workspace --no-fail-fast -E 'not binary(faults)'
+check cargo nextest run --workspace --no-fail-fast -E 'not binary(faults)'
 
 step "fuzzing every route of openapi.yaml (schemathesis)"
-bash local/bench-setup.sh
-bash local/fuzz.sh
+check bash local/fuzz.sh
 
 step "a short load run and its invariants (locust)"
-bash local/load.sh 10 30 | grep -E "load invariants|Aggregated"
+check bash -o pipefail -c 'bash local/load.sh 10 30 | grep -E "load invariants|Aggregated"'
 
 step "fault-injection tests (alone: they freeze the database and cut service links)"
-cargo nextest run --workspace --no-fail-fast --test-threads 1 -E 'binary(faults)'
+check cargo nextest run --workspace --no-fail-fast --test-threads 1 -E 'binary(faults)'
 
 step "a function process killed mid-saga (real binary under a local Lambda Runtime API)"
-"$VENV/bin/python" tests/runtime/kill_mid_saga.py
+check "$VENV/bin/python" tests/runtime/kill_mid_saga.py
 
+if $coverage; then
+  bash local/down.sh >/dev/null 2>&1
+  step "coverage"
+  ignore='(^|/)(tests|local)/|functions/reviews/reco/src/bin/'
+  cargo llvm-cov report --summary-only --ignore-filename-regex "$ignore"
+  cargo llvm-cov report --html --ignore-filename-regex "$ignore" >/dev/null
+fi
 step "done"

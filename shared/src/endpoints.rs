@@ -156,6 +156,18 @@ impl Table {
         }
     }
 
+    /// Its name in health reports.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Table::Customers => "customers",
+            Table::Products => "products",
+            Table::Reservations => "stock_reservations",
+            Table::Sales => "sales",
+            Table::Reviews => "reviews",
+            Table::Reco => "recommendations",
+        }
+    }
+
     pub const fn owner(self) -> Service {
         match self {
             Table::Customers => Service::Customers,

@@ -14,6 +14,7 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod json;
+pub mod ledger;
 pub mod money;
 pub mod password;
 pub mod runtime;

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Binaries that are operator commands, not functions.
-const OPERATOR_COMMANDS: &[&str] = &["create_admin", "reco", "import_purchases"];
+const OPERATOR_COMMANDS: &[&str] = &["create_admin"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -5,14 +5,17 @@
 //! - unique-email guards (`email#<normalized email>` → `customer_id`), written in the
 //!   same transaction as the customer so two registrations cannot share an email,
 //! - login-failure counters (`login#<normalized email>`), expiring with `expires_at`,
-//! - idempotency records of deposits (`idem#<customer id>#<key>`), expiring too.
+//! - idempotency records of deposits (`idem#<customer id>#<key>`), expiring too,
+//! - the charges of sales (`charge#<sale id>`), a ledger entry each (`shared::ledger`).
 
 use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 use shared::auth::Role;
 use shared::db::{is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr};
-use shared::{idempotency, money, ApiError};
+use shared::idempotency::{self, NextAction};
+use shared::ledger::{Ledger, Take};
+use shared::{money, ApiError};
 use std::collections::HashMap;
 
 pub struct Store {
@@ -62,13 +65,16 @@ fn login_id(email: &str) -> String {
     format!("login#{email}")
 }
 
-fn idempotency_id(customer_id: &str, key: &str) -> String {
-    format!("idem#{customer_id}#{key}")
-}
-
 fn charge_id(sale_id: &str) -> String {
     format!("charge#{sale_id}")
 }
+
+fn customer_key(id: &str) -> Item {
+    HashMap::from([("id".to_string(), s(id))])
+}
+
+/// What a charge answers when the wallet keeps changing under it.
+const BUSY: &str = "the wallet is changing too fast; retry";
 
 fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ApiError> {
     result.map_err(|e| ApiError::Internal(format!("building request: {e}")))
@@ -284,15 +290,23 @@ impl Store {
         amount: i64,
         now: &str,
     ) -> Result<Deposited, ApiError> {
-        let record_id = idempotency_id(id, key);
         let fingerprint = idempotency::fingerprint(&format!("deposit:{id}:{amount}"));
         for _attempt in 0..MAX_ATTEMPTS {
-            if let Some(previous) = self.idempotency_record(&record_id).await? {
-                return Ok(if previous.0 == fingerprint {
-                    Deposited::Balance(previous.1)
-                } else {
-                    Deposited::KeyReusedWithOtherRequest
-                });
+            let balance = |record: &Item| {
+                record
+                    .get("wallet_balance_cents")?
+                    .as_n()
+                    .ok()?
+                    .parse()
+                    .ok()
+            };
+            match idempotency::look_up(&self.client, &self.table, id, key, &fingerprint)
+                .await?
+                .read(balance)?
+            {
+                NextAction::Replay(balance) => return Ok(Deposited::Balance(balance)),
+                NextAction::Mismatch => return Ok(Deposited::KeyReusedWithOtherRequest),
+                NextAction::Proceed => {}
             }
             let customer = match self.get(id).await? {
                 Some(c) if c.status == AccountStatus::Active => c,
@@ -302,20 +316,8 @@ impl Store {
             let Some(new) = money::deposit(old, amount, MAX_BALANCE_CENTS) else {
                 return Ok(Deposited::OverLimit);
             };
-            let remember = built(
-                Put::builder()
-                    .table_name(&self.table)
-                    .item("id", s(&record_id))
-                    .item("kind", s("idempotency"))
-                    .item("fingerprint", s(&fingerprint))
-                    .item("wallet_balance_cents", n(new))
-                    .item(
-                        "expires_at",
-                        n(shared::time::epoch_seconds() + idempotency::RETENTION_SECONDS),
-                    )
-                    .condition_expression("attribute_not_exists(id)")
-                    .build(),
-            )?;
+            let saved = Item::from([("wallet_balance_cents".to_string(), n(new))]);
+            let remember = idempotency::put(&self.table, id, key, &fingerprint, saved)?;
             let credit = built(
                 Update::builder()
                     .table_name(&self.table)
@@ -339,60 +341,22 @@ impl Store {
                 Err(_) => continue,
             }
         }
-        Err(ApiError::Conflict(
-            "the wallet is changing too fast; retry".into(),
-        ))
+        Err(ApiError::Conflict(BUSY.into()))
     }
 
-    async fn idempotency_record(&self, record_id: &str) -> Result<Option<(String, i64)>, ApiError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("id", s(record_id))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let Some(item) = output.item else {
-            return Ok(None);
-        };
-        let fingerprint = item.get("fingerprint").and_then(|v| v.as_s().ok()).cloned();
-        let balance = item
-            .get("wallet_balance_cents")
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse().ok());
-        match (fingerprint, balance) {
-            (Some(f), Some(b)) => Ok(Some((f, b))),
-            _ => Err(ApiError::Internal(format!(
-                "malformed idempotency record {record_id}"
-            ))),
+    /// The charge entry of a sale (see `shared::ledger`), beside the customers.
+    fn ledger(&self, sale_id: &str) -> Ledger<'_> {
+        Ledger {
+            client: &self.client,
+            table: &self.table,
+            key: ("id", charge_id(sale_id)),
+            extra: &[("kind", "charge")],
+            busy: BUSY,
         }
     }
 
     pub async fn charge_record(&self, sale_id: &str) -> Result<Option<Charge>, ApiError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("id", s(charge_id(sale_id)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
-    }
-
-    fn put_charge(&self, charge: &Charge) -> Result<TransactWriteItem, ApiError> {
-        let mut item = shared::db::to_item(charge)?;
-        item.insert("id".into(), s(charge_id(&charge.sale_id)));
-        item.insert("kind".into(), s("charge"));
-        let put = built(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(id)")
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        self.ledger(sale_id).read().await
     }
 
     /// Takes a sale's total from an active wallet, once per sale id. The charge record
@@ -404,29 +368,24 @@ impl Store {
         amount: i64,
         now: &str,
     ) -> Result<Charged, ApiError> {
-        for _ in 0..MAX_ATTEMPTS {
-            if let Some(existing) = self.charge_record(sale_id).await? {
-                return Ok(match existing.status {
-                    ChargeStatus::Refunded => {
-                        Charged::SaleIdConflict("this sale was already refunded")
-                    }
-                    ChargeStatus::Charged
-                        if existing.customer_id == customer_id
-                            && existing.amount_cents == amount =>
-                    {
-                        Charged::Yes(existing)
-                    }
-                    ChargeStatus::Charged => {
-                        Charged::SaleIdConflict("this sale id already charged another amount")
-                    }
-                });
+        let existing = |existing: Charge| match existing.status {
+            ChargeStatus::Refunded => Charged::SaleIdConflict("this sale was already refunded"),
+            ChargeStatus::Charged
+                if existing.customer_id == customer_id && existing.amount_cents == amount =>
+            {
+                Charged::Yes(existing)
             }
+            ChargeStatus::Charged => {
+                Charged::SaleIdConflict("this sale id already charged another amount")
+            }
+        };
+        let plan = || async {
             let customer = match self.get(customer_id).await? {
                 Some(c) if c.status == AccountStatus::Active => c,
-                _ => return Ok(Charged::CustomerNotFound),
+                _ => return Ok(Take::Answer(Charged::CustomerNotFound)),
             };
             if money::pay(customer.wallet_balance_cents, amount).is_none() {
-                return Ok(Charged::InsufficientFunds);
+                return Ok(Take::Answer(Charged::InsufficientFunds));
             }
             let charge = Charge {
                 sale_id: sale_id.to_string(),
@@ -445,22 +404,12 @@ impl Store {
                 .condition("#status = :active AND #wallet_balance_cents >= :amount")
                 .name("status")
                 .value("active", s("active"));
-            let items = vec![
-                self.put_charge(&charge)?,
-                debit.into_transact_update(
-                    &self.table,
-                    HashMap::from([("id".to_string(), s(customer_id))]),
-                )?,
-            ];
-            match transact(&self.client, items).await? {
-                Ok(()) => return Ok(Charged::Yes(charge)),
-                // The sale was charged meanwhile, or the balance moved: look again.
-                Err(_) => continue,
-            }
-        }
-        Err(ApiError::Conflict(
-            "the wallet is changing too fast; retry".into(),
-        ))
+            let debit = debit.into_transact_update(&self.table, customer_key(customer_id))?;
+            Ok(Take::Write(charge, Box::new(debit)))
+        };
+        self.ledger(sale_id)
+            .take(existing, plan, Charged::Yes)
+            .await
     }
 
     /// Gives a sale's charge back, once. A refund for a sale that was never charged leaves
@@ -471,63 +420,36 @@ impl Store {
         sale_id: &str,
         now: &str,
     ) -> Result<Charge, ApiError> {
-        for _ in 0..MAX_ATTEMPTS {
-            match self.charge_record(sale_id).await? {
-                Some(existing) if existing.customer_id != customer_id => {
-                    return Err(ApiError::Conflict(
-                        "this sale belongs to another customer".into(),
-                    ))
-                }
-                Some(existing) if existing.status == ChargeStatus::Refunded => return Ok(existing),
-                None => {
-                    let tombstone = Charge {
-                        sale_id: sale_id.to_string(),
-                        customer_id: customer_id.to_string(),
-                        amount_cents: 0,
-                        status: ChargeStatus::Refunded,
-                        created_at: now.to_string(),
-                        refunded_at: Some(now.to_string()),
-                    };
-                    match transact(&self.client, vec![self.put_charge(&tombstone)?]).await? {
-                        Ok(()) => return Ok(tombstone),
-                        Err(_) => continue,
-                    }
-                }
-                Some(existing) => {
-                    let mut mark = UpdateExpr::default();
-                    mark.set("status", s("refunded"))
-                        .set("refunded_at", s(now))
-                        .condition("#status = :charged")
-                        .value("charged", s("charged"));
-                    let mut credit = UpdateExpr::default();
-                    credit
-                        .set_clause("#wallet_balance_cents = #wallet_balance_cents + :amount")
-                        .name("wallet_balance_cents")
-                        .value("amount", n(existing.amount_cents))
-                        .set("updated_at", s(now))
-                        .condition("attribute_exists(id)");
-                    let key = |id: String| HashMap::from([("id".to_string(), s(id))]);
-                    let items = vec![
-                        mark.into_transact_update(&self.table, key(charge_id(sale_id)))?,
-                        credit
-                            .into_transact_update(&self.table, key(existing.customer_id.clone()))?,
-                    ];
-                    match transact(&self.client, items).await? {
-                        Ok(()) => {
-                            return Ok(Charge {
-                                status: ChargeStatus::Refunded,
-                                refunded_at: Some(now.to_string()),
-                                ..existing
-                            })
-                        }
-                        Err(_) => continue,
-                    }
-                }
+        let check = |existing: &Charge| {
+            if existing.customer_id == customer_id {
+                Ok(())
+            } else {
+                Err(ApiError::Conflict(
+                    "this sale belongs to another customer".into(),
+                ))
             }
-        }
-        Err(ApiError::Conflict(
-            "the wallet is changing too fast; retry".into(),
-        ))
+        };
+        let tombstone = || Charge {
+            sale_id: sale_id.to_string(),
+            customer_id: customer_id.to_string(),
+            amount_cents: 0,
+            status: ChargeStatus::Refunded,
+            created_at: now.to_string(),
+            refunded_at: Some(now.to_string()),
+        };
+        let credit = |existing: &Charge| {
+            let mut credit = UpdateExpr::default();
+            credit
+                .set_clause("#wallet_balance_cents = #wallet_balance_cents + :amount")
+                .name("wallet_balance_cents")
+                .value("amount", n(existing.amount_cents))
+                .set("updated_at", s(now))
+                .condition("attribute_exists(id)");
+            credit.into_transact_update(&self.table, customer_key(&existing.customer_id))
+        };
+        self.ledger(sale_id)
+            .give_back(check, tombstone, credit, now)
+            .await
     }
 
     /// Recent failed logins for an email, if the window has not expired.

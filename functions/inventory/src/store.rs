@@ -3,12 +3,11 @@
 //! never on a stale version, never twice for one sale.
 
 use crate::domain::{search_key, Product, Reservation, ReservationStatus, MAX_STOCK};
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
-use shared::db::{
-    batch_get_all, is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr,
-};
+use shared::db::{batch_get_all, n, s, update_returning, Item, UpdateExpr};
+use shared::ledger::{Ledger, Take};
 use shared::ApiError;
 use std::collections::HashMap;
 
@@ -77,20 +76,13 @@ fn versioned_change(expected_version: Option<i64>, now: &str) -> UpdateExpr {
 const READ_BATCH: i32 = 100;
 /// Reads per list request before returning a short page with a cursor.
 const MAX_READS: usize = 10;
-/// Attempts of an optimistic read-then-write before giving up with 409.
-const MAX_ATTEMPTS: usize = 8;
 
 fn product_key(id: &str) -> Item {
     HashMap::from([("id".to_string(), s(id))])
 }
 
-fn reservation_key(sale_id: &str) -> Item {
-    HashMap::from([("sale_id".to_string(), s(sale_id))])
-}
-
-fn busy() -> ApiError {
-    ApiError::Conflict("the product is changing too fast; retry".into())
-}
+/// What a reservation answers when the product keeps changing under it.
+const BUSY: &str = "the product is changing too fast; retry";
 
 impl Store {
     pub fn new(client: Client, products: String, reservations: String) -> Self {
@@ -304,16 +296,19 @@ impl Store {
         })
     }
 
+    /// The reservation entry of a sale (see `shared::ledger`).
+    fn ledger(&self, sale_id: &str) -> Ledger<'_> {
+        Ledger {
+            client: &self.client,
+            table: &self.reservations,
+            key: ("sale_id", sale_id.to_string()),
+            extra: &[],
+            busy: BUSY,
+        }
+    }
+
     pub async fn reservation(&self, sale_id: &str) -> Result<Option<Reservation>, ApiError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.reservations)
-            .set_key(Some(reservation_key(sale_id)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+        self.ledger(sale_id).read().await
     }
 
     /// Takes `quantity` units for a sale at the current price, once per sale id.
@@ -325,29 +320,27 @@ impl Store {
         quantity: i64,
         now: &str,
     ) -> Result<Reserved, ApiError> {
-        for _ in 0..MAX_ATTEMPTS {
-            if let Some(existing) = self.reservation(sale_id).await? {
-                return Ok(match existing.status {
-                    ReservationStatus::Released => {
-                        Reserved::SaleIdConflict("this sale's stock was already released")
-                    }
-                    ReservationStatus::Reserved
-                        if existing.product_id.as_deref() == Some(product_id)
-                            && existing.quantity == quantity =>
-                    {
-                        Reserved::Yes(existing)
-                    }
-                    ReservationStatus::Reserved => Reserved::SaleIdConflict(
-                        "this sale id already reserved another product or quantity",
-                    ),
-                });
+        let existing = |existing: Reservation| match existing.status {
+            ReservationStatus::Released => {
+                Reserved::SaleIdConflict("this sale's stock was already released")
             }
+            ReservationStatus::Reserved
+                if existing.product_id.as_deref() == Some(product_id)
+                    && existing.quantity == quantity =>
+            {
+                Reserved::Yes(existing)
+            }
+            ReservationStatus::Reserved => Reserved::SaleIdConflict(
+                "this sale id already reserved another product or quantity",
+            ),
+        };
+        let plan = || async {
             let product = match self.get(product_id).await? {
                 Some(p) if p.deleted_at.is_none() => p,
-                _ => return Ok(Reserved::ProductNotFound),
+                _ => return Ok(Take::Answer(Reserved::ProductNotFound)),
             };
             if product.stock < quantity {
-                return Ok(Reserved::OutOfStock);
+                return Ok(Take::Answer(Reserved::OutOfStock));
             }
             let reservation = Reservation {
                 sale_id: sale_id.to_string(),
@@ -358,12 +351,6 @@ impl Store {
                 created_at: now.to_string(),
                 released_at: None,
             };
-            let put = Put::builder()
-                .table_name(&self.reservations)
-                .set_item(Some(shared::db::to_item(&reservation)?))
-                .condition_expression("attribute_not_exists(sale_id)")
-                .build()
-                .map_err(|e| ApiError::Internal(format!("building put: {e}")))?;
             let mut take = UpdateExpr::default();
             take.set_clause("#stock = #stock - :quantity")
                 .set_clause("#version = #version + :one")
@@ -375,87 +362,44 @@ impl Store {
                 .value("price", n(product.price_cents))
                 .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)")
                 .condition("#stock >= :quantity AND price_cents = :price");
-            let items = vec![
-                TransactWriteItem::builder().put(put).build(),
-                take.into_transact_update(&self.products, product_key(product_id))?,
-            ];
-            match transact(&self.client, items).await? {
-                Ok(()) => return Ok(Reserved::Yes(reservation)),
-                // Another request reserved this sale, or the stock or price moved: look again.
-                Err(_) => continue,
-            }
-        }
-        Err(busy())
+            let take = take.into_transact_update(&self.products, product_key(product_id))?;
+            Ok(Take::Write(reservation, Box::new(take)))
+        };
+        self.ledger(sale_id)
+            .take(existing, plan, Reserved::Yes)
+            .await
     }
 
     /// Gives a sale's units back, once. A release for a sale that never reserved leaves a
     /// tombstone, so that a reservation arriving late cannot take stock afterwards.
     pub async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, ApiError> {
-        for _ in 0..MAX_ATTEMPTS {
-            match self.reservation(sale_id).await? {
-                Some(existing) if existing.status == ReservationStatus::Released => {
-                    return Ok(existing)
-                }
-                None => {
-                    let tombstone = Reservation {
-                        sale_id: sale_id.to_string(),
-                        product_id: None,
-                        quantity: 0,
-                        unit_price_cents: 0,
-                        status: ReservationStatus::Released,
-                        created_at: now.to_string(),
-                        released_at: Some(now.to_string()),
-                    };
-                    let written = self
-                        .client
-                        .put_item()
-                        .table_name(&self.reservations)
-                        .set_item(Some(shared::db::to_item(&tombstone)?))
-                        .condition_expression("attribute_not_exists(sale_id)")
-                        .send()
-                        .await;
-                    match written {
-                        Ok(_) => return Ok(tombstone),
-                        Err(err) if is_condition_failure(&err) => continue,
-                        Err(err) => return Err(err.into()),
-                    }
-                }
-                Some(existing) => {
-                    let product_id = existing.product_id.clone().ok_or_else(|| {
-                        ApiError::Internal(format!("reservation {sale_id} without product"))
-                    })?;
-                    let mut mark = UpdateExpr::default();
-                    mark.set("status", s("released"))
-                        .set("released_at", s(now))
-                        .condition("#status = :reserved")
-                        .value("reserved", s("reserved"));
-                    let mut give_back = UpdateExpr::default();
-                    give_back
-                        .set_clause("#stock = #stock + :quantity")
-                        .set_clause("#version = #version + :one")
-                        .set("updated_at", s(now))
-                        .name("stock")
-                        .name("version")
-                        .value("quantity", n(existing.quantity))
-                        .value("one", n(1))
-                        .condition("attribute_exists(id)");
-                    let items = vec![
-                        mark.into_transact_update(&self.reservations, reservation_key(sale_id))?,
-                        give_back.into_transact_update(&self.products, product_key(&product_id))?,
-                    ];
-                    match transact(&self.client, items).await? {
-                        Ok(()) => {
-                            return Ok(Reservation {
-                                status: ReservationStatus::Released,
-                                released_at: Some(now.to_string()),
-                                ..existing
-                            })
-                        }
-                        Err(_) => continue,
-                    }
-                }
-            }
-        }
-        Err(busy())
+        let tombstone = || Reservation {
+            sale_id: sale_id.to_string(),
+            product_id: None,
+            quantity: 0,
+            unit_price_cents: 0,
+            status: ReservationStatus::Released,
+            created_at: now.to_string(),
+            released_at: Some(now.to_string()),
+        };
+        let give_back = |existing: &Reservation| {
+            let product_id = existing.product_id.as_deref().ok_or_else(|| {
+                ApiError::Internal(format!("reservation {sale_id} without product"))
+            })?;
+            let mut give_back = UpdateExpr::default();
+            give_back
+                .set_clause("#stock = #stock + :quantity")
+                .set_clause("#version = #version + :one")
+                .set("updated_at", s(now))
+                .name("stock")
+                .name("version")
+                .value("quantity", n(existing.quantity))
+                .value("one", n(1))
+                .condition("attribute_exists(id)");
+            give_back.into_transact_update(&self.products, product_key(product_id))
+        };
+        self.ledger(sale_id)
+            .give_back(|_| Ok(()), tombstone, give_back, now)
+            .await
     }
 }

@@ -6,11 +6,12 @@
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use crate::saga::Peers;
-use crate::store::{KeyRecord, Sales};
+use crate::store::Sales;
 use shared::contracts::customers::{Charge, ChargeStatus, ChargeWallet};
 use shared::contracts::inventory::{Reservation, ReservationStatus, ReserveStock};
 use shared::contracts::reviews::{InteractionBatch, Recorded};
 use shared::error::problem;
+use shared::idempotency::NextAction;
 use shared::service::{Answer, Refusal};
 use shared::{money, ApiError};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -21,7 +22,8 @@ use tokio::sync::Notify;
 pub struct MemorySales {
     sales: Mutex<BTreeMap<String, Sale>>,
     delivered: Mutex<HashSet<String>>,
-    keys: Mutex<HashMap<(String, String), KeyRecord>>,
+    /// (customer, key) → (fingerprint, sale id)
+    keys: Mutex<HashMap<(String, String), (String, String)>>,
 }
 
 impl MemorySales {
@@ -106,20 +108,17 @@ impl Sales for MemorySales {
         idempotency_key: &str,
         sale_id: &str,
         fingerprint: &str,
-    ) -> Result<Option<KeyRecord>, ApiError> {
+    ) -> Result<NextAction<String>, ApiError> {
         let mut keys = self.keys.lock().unwrap();
         let id = (customer_id.to_string(), idempotency_key.to_string());
-        if let Some(bound) = keys.get(&id) {
-            return Ok(Some(bound.clone()));
-        }
-        keys.insert(
-            id,
-            KeyRecord {
-                sale_id: sale_id.into(),
-                fingerprint: fingerprint.into(),
-            },
-        );
-        Ok(None)
+        Ok(match keys.get(&id) {
+            Some((bound, sale)) if bound == fingerprint => NextAction::Replay(sale.clone()),
+            Some(_) => NextAction::Mismatch,
+            None => {
+                keys.insert(id, (fingerprint.into(), sale_id.into()));
+                NextAction::Proceed
+            }
+        })
     }
 
     async fn rebind_key(
@@ -131,8 +130,8 @@ impl Sales for MemorySales {
     ) -> Result<bool, ApiError> {
         let mut keys = self.keys.lock().unwrap();
         match keys.get_mut(&(customer_id.to_string(), idempotency_key.to_string())) {
-            Some(bound) if bound.sale_id == previous => {
-                bound.sale_id = sale_id.into();
+            Some((_, bound)) if bound == previous => {
+                *bound = sale_id.into();
                 Ok(true)
             }
             _ => Ok(false),

@@ -6,7 +6,8 @@
 use crate::domain::{Sale, SaleStatus};
 use crate::saga;
 use crate::store::Sales;
-use shared::{idempotency, ids, time, ApiError};
+use shared::idempotency::{self, NextAction};
+use shared::{ids, time, ApiError};
 
 /// A purchase to make, already validated.
 pub struct Order<'a> {
@@ -44,22 +45,23 @@ pub async fn purchase(
     };
     let fingerprint =
         idempotency::fingerprint(&format!("purchase:{}:{}", order.product_id, order.quantity));
-    let Some(bound) = store
+    let bound = match store
         .bind_key(order.customer_id, key, &candidate.id, &fingerprint)
         .await?
-    else {
-        let sale = store.create(candidate).await?;
-        return saga::run(store, peers, sale).await;
+    {
+        NextAction::Proceed => {
+            let sale = store.create(candidate).await?;
+            return saga::run(store, peers, sale).await;
+        }
+        NextAction::Mismatch => return Err(idempotency::mismatch()),
+        NextAction::Replay(sale_id) => sale_id,
     };
-    if bound.fingerprint != fingerprint {
-        return Err(idempotency::mismatch());
-    }
-    match store.get(&bound.sale_id).await? {
+    match store.get(&bound).await? {
         // Bound, but the first request stopped before recording the sale: record it now.
         None => {
             let sale = store
                 .create(Sale {
-                    id: bound.sale_id,
+                    id: bound,
                     ..candidate
                 })
                 .await?;

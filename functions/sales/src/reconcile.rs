@@ -1,7 +1,7 @@
 //! The reconciler: rolls back every sale still pending past its deadline, i.e. whose
 //! saga was cut short by a crash or an outage, and reports to the recommender the
 //! completed sales it has not heard of yet. Scheduled every minute in AWS; locally
-//! `local/reconcile.sh` runs it once.
+//! `local/run.sh reconcile_sales` runs it once.
 
 use crate::saga::{self, Peers};
 use crate::store::Sales;

@@ -10,7 +10,8 @@ use crate::domain::{FailureReason, Sale, SaleStatus};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
 use shared::db::{is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr};
-use shared::{idempotency, money, ApiError};
+use shared::idempotency::{self, NextAction};
+use shared::{money, ApiError};
 use std::collections::HashMap;
 use std::future::Future;
 
@@ -40,14 +41,15 @@ pub trait Sales: Sync {
     fn mark_delivered(&self, id: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Completed sales not yet reported to the recommender.
     fn undelivered(&self) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
-    /// Binds an `Idempotency-Key` to a sale; returns what it was bound to before, if anything.
+    /// Binds a customer's `Idempotency-Key` to a sale; a key already used answers the
+    /// sale it is bound to (`Replay`), or `Mismatch` for another request.
     fn bind_key(
         &self,
         customer_id: &str,
         idempotency_key: &str,
         sale_id: &str,
         fingerprint: &str,
-    ) -> impl Future<Output = Result<Option<KeyRecord>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<NextAction<String>, ApiError>> + Send;
     /// Points a key at a new attempt, if it still points at `previous`.
     fn rebind_key(
         &self,
@@ -63,19 +65,8 @@ pub struct Store {
     table: String,
 }
 
-/// What an `Idempotency-Key` already points at.
-#[derive(Debug, Clone)]
-pub struct KeyRecord {
-    pub sale_id: String,
-    pub fingerprint: String,
-}
-
 fn key(id: &str) -> Item {
     HashMap::from([("id".to_string(), s(id))])
-}
-
-fn idempotency_id(customer_id: &str, key: &str) -> String {
-    format!("idem#{customer_id}#{key}")
 }
 
 impl Store {
@@ -276,48 +267,19 @@ impl Sales for Store {
         idempotency_key: &str,
         sale_id: &str,
         fingerprint: &str,
-    ) -> Result<Option<KeyRecord>, ApiError> {
-        let record_id = idempotency_id(customer_id, idempotency_key);
-        let written = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("id", s(&record_id))
-            .item("kind", s("idempotency"))
-            .item("sale_id", s(sale_id))
-            .item("fingerprint", s(fingerprint))
-            .item(
-                "expires_at",
-                n(shared::time::epoch_seconds() + idempotency::RETENTION_SECONDS),
-            )
-            .condition_expression("attribute_not_exists(id)")
-            .send()
-            .await;
-        match written {
-            Ok(_) => Ok(None),
-            Err(err) if is_condition_failure(&err) => {
-                let output = self
-                    .client
-                    .get_item()
-                    .table_name(&self.table)
-                    .set_key(Some(key(&record_id)))
-                    .consistent_read(true)
-                    .send()
-                    .await?;
-                let item = output.item.unwrap_or_default();
-                let text = |name: &str| {
-                    item.get(name)
-                        .and_then(|v| v.as_s().ok())
-                        .cloned()
-                        .unwrap_or_default()
-                };
-                Ok(Some(KeyRecord {
-                    sale_id: text("sale_id"),
-                    fingerprint: text("fingerprint"),
-                }))
-            }
-            Err(err) => Err(err.into()),
-        }
+    ) -> Result<NextAction<String>, ApiError> {
+        let saved = Item::from([("sale_id".to_string(), s(sale_id))]);
+        let (table, customer) = (&self.table, customer_id);
+        idempotency::bind(
+            &self.client,
+            table,
+            customer,
+            idempotency_key,
+            fingerprint,
+            saved,
+        )
+        .await?
+        .read(|record| record.get("sale_id")?.as_s().ok().cloned())
     }
 
     async fn rebind_key(
@@ -331,7 +293,7 @@ impl Sales for Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(&idempotency_id(customer_id, idempotency_key))))
+            .set_key(Some(idempotency::record_key(customer_id, idempotency_key)))
             .update_expression("SET sale_id = :new")
             .condition_expression("sale_id = :previous")
             .expression_attribute_values(":new", s(sale_id))

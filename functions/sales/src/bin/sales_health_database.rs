@@ -1,4 +1,1 @@
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
-    shared::health::serve_database("sales", shared::health::SALES_TABLES).await
-}
+shared::function!(shared::health::database);
