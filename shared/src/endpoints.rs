@@ -576,6 +576,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..endpoint("refresh_recommendations", Service::Reviews, Schedule("rate(1 hour)"))
     },
     // The platform
+    Endpoint {
+        summary: "The OpenAPI document of this API",
+        ..http("openapi_document", Service::Platform, Get, "/openapi.yaml")
+    },
     liveness("health_status", Service::Platform, "/health/status"),
     readiness(
         "health_database",

@@ -41,3 +41,21 @@ async fn aggregates_cover_all_four_services() {
         "physical table names are not shown"
     );
 }
+
+#[tokio::test]
+async fn the_api_serves_its_openapi_document() {
+    let reply = get("/openapi.yaml", None).await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.text);
+    assert!(reply
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("application/yaml"));
+    let served: serde_yaml::Value = serde_yaml::from_str(&reply.text).unwrap();
+    let file =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml")).unwrap();
+    assert_eq!(
+        served,
+        serde_yaml::from_str::<serde_yaml::Value>(&file).unwrap()
+    );
+    assert!(served["paths"]["/openapi.yaml"]["get"].is_mapping());
+}
