@@ -31,6 +31,17 @@ PRODUCTS = [
 ]
 
 
+def call_retrying(method, path, body, token, headers=None):
+    """A call retried on 503, as the API asks: on a fresh stack the first call of a function
+    that calls another service may time out while that service's function starts."""
+    for attempt in range(8):
+        status, reply = call(method, path, body, token, headers)
+        if status != 503:
+            break
+        time.sleep(2 * (attempt + 1))
+    return status, reply
+
+
 def login(email, password):
     status, body = call("POST", "/login", {"email": email, "password": password})
     if status != 200:
@@ -92,18 +103,14 @@ def main():
     for email, name, quantity, rating, comment in purchases:
         token, customer_id = login(email, DEMO_PASSWORD)
         if quantity:
-            # A 503 (a function still starting, on a busy machine) is retried with the same key,
-            # as the API asks: the purchase happens once.
-            for attempt in range(5):
-                status, body = call("POST", "/sales", {"product_id": products[name], "quantity": quantity}, token,
-                                    {"idempotency-key": f"demo-sale-{customer_id}-{products[name]}"})
-                if status != 503:
-                    break
-                time.sleep(2 * (attempt + 1))
+            # With its key, a retried purchase happens once.
+            status, body = call_retrying("POST", "/sales", {"product_id": products[name], "quantity": quantity},
+                                         token, {"idempotency-key": f"demo-sale-{customer_id}-{products[name]}"})
             if status != 201:
                 sys.exit(f"seed: purchase of {name} by {email} failed with {status}: {body}")
-        status, body = call("POST", "/reviews", {"product_id": products[name], "rating": rating, "comment": comment},
-                            token)
+        # One review per customer and product: a retry that finds the first one gets 409.
+        status, body = call_retrying("POST", "/reviews",
+                                     {"product_id": products[name], "rating": rating, "comment": comment}, token)
         if status == 201:
             reviews.append(body["id"])
         elif status != 409:
