@@ -19,6 +19,8 @@ export STATE_DIR="$PWD/.local/test"
 # The test stack keeps nothing: every run starts from empty tables.
 export DYNAMODB_IN_MEMORY=true
 export RUST_LOG="${RUST_LOG:-warn}"
+# A clean build (CI's) gains nothing from incremental state, which would take gigabytes.
+[ "${CI:-}" = true ] && export CARGO_INCREMENTAL=0
 # Short saga deadlines, so the fault tests need not wait a minute for the reconciler.
 export SALE_DEADLINE_SECONDS="${SALE_DEADLINE_SECONDS:-4}"
 source local/env.sh

@@ -237,3 +237,25 @@ fn internal_routes_admit_exactly_the_services_that_call_them() {
         }
     }
 }
+
+/// The build profiles sit beside the generated router in `Cargo.toml`; regenerating it
+/// must keep them (it once dropped them: full debug info filled CI's disk, and release
+/// binaries lost LTO and size optimization).
+#[test]
+fn build_profiles_survive_code_generation() {
+    let manifest: toml::Table = toml::from_str(&read("Cargo.toml")).unwrap();
+    let profile = |path: &[&str]| {
+        path.iter()
+            .try_fold(&manifest["profile"], |value, key| value.get(key))
+            .cloned()
+    };
+    assert_eq!(profile(&["release", "lto"]), Some(true.into()));
+    assert_eq!(profile(&["release", "opt-level"]), Some("s".into()));
+    assert_eq!(profile(&["release", "strip"]), Some(true.into()));
+    assert_eq!(profile(&["dev", "debug"]), Some("line-tables-only".into()));
+    assert_eq!(profile(&["dev", "package", "*", "debug"]), Some(false.into()));
+    for hot in ["argon2", "blake2", "reco"] {
+        assert_eq!(profile(&["dev", "package", hot, "opt-level"]), Some(3.into()));
+        assert_eq!(profile(&["release", "package", hot, "opt-level"]), Some(3.into()));
+    }
+}
