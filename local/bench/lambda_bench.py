@@ -53,7 +53,8 @@ def make_data():
     admin = expect(call("POST", "/login", {"email": os.environ["DEMO_ADMIN_EMAIL"],
                                           "password": os.environ["DEMO_ADMIN_PASSWORD"]}), 200)["access_token"]
     run = uuid.uuid4().hex[:8]
-    data = {"admin": admin, "service": service_token("sales"), "run": run}
+    services = {caller: service_token(caller) for caller in ("sales", "reviews")}
+    data = {"admin": admin, "services": services, "run": run}
     for who in ("customer", "victim"):
         email = f"bench-{who}-{run}@example.com"
         customer = expect(call("POST", "/register", {"email": email, "password": "correct-horse-battery",
@@ -96,8 +97,10 @@ def event_for(function, data):
         SAMPLE_IDS["review"]: data["review"],
         "REPLACE-WITH-A-CUSTOMER-TOKEN": data[f"{customer}_token"],
         "REPLACE-WITH-A-ADMIN-TOKEN": data["admin"],
-        "REPLACE-WITH-A-SERVICE-TOKEN": data["service"],
     }
+    # An internal route admits only its declared callers: its event names the caller.
+    for caller, token in data["services"].items():
+        replacements[f"REPLACE-WITH-A-{caller.upper()}-SERVICE-TOKEN"] = token
     if function == "login":
         replacements["new.customer@example.com"] = data["customer_email"]
     if function == "register":

@@ -20,6 +20,7 @@ pub mod password;
 pub mod runtime;
 pub mod service;
 pub mod state;
+pub mod testing;
 pub mod text;
 pub mod time;
 

@@ -6,7 +6,7 @@
 use crate::auth::{Principal, Role, TokenKeys};
 use crate::config::{self, ConfigError};
 use crate::cursor::CursorCodec;
-use crate::endpoints::{self, Endpoint, Secret, Table};
+use crate::endpoints::{self, Access, Endpoint, Secret, Table};
 use crate::ApiError;
 use lambda_http::Request;
 use std::future::Future;
@@ -50,17 +50,38 @@ impl<Store: Part, Services: Part> State<Store, Services> {
 }
 
 impl<Store, Services> State<Store, Services> {
+    /// The state of the declared function `name` from parts built elsewhere: in-process
+    /// tests give it a store double and keys of their own.
+    pub fn assemble(name: &str, store: Store, services: Services, keys: Keys) -> Self {
+        let endpoint = endpoints::named(name)
+            .unwrap_or_else(|| panic!("{name} is not declared in shared::endpoints"));
+        Self {
+            endpoint,
+            store,
+            services,
+            keys,
+        }
+    }
+
     /// The customer or admin of a request's bearer token.
     pub fn authenticate(&self, req: &Request) -> Result<Principal, ApiError> {
         self.keys.users()?.authenticate(req)
     }
 
-    /// The caller of an internal route: a valid service token, or 401.
+    /// The caller of an internal route: a service token (401 without a valid one) of a
+    /// service this route's declaration admits (403 for any other service).
     pub fn require_service(&self, req: &Request) -> Result<Principal, ApiError> {
         let principal = self.keys.services()?.authenticate(req)?;
-        match principal.role {
-            Role::Service => Ok(principal),
-            _ => Err(ApiError::Forbidden("internal route")),
+        if principal.role != Role::Service {
+            return Err(ApiError::Forbidden("internal route"));
+        }
+        match self.endpoint.access {
+            Access::Services(callers) if callers.iter().any(|c| c.name() == principal.subject) => {
+                Ok(principal)
+            }
+            _ => Err(ApiError::Forbidden(
+                "this internal route is not open to the calling service",
+            )),
         }
     }
 }
@@ -73,6 +94,18 @@ pub struct Keys {
 }
 
 impl Keys {
+    pub fn new(
+        users: Option<TokenKeys>,
+        services: Option<TokenKeys>,
+        cursors: Option<CursorCodec>,
+    ) -> Self {
+        Self {
+            users,
+            services,
+            cursors,
+        }
+    }
+
     pub fn from_env(secrets: &[Secret]) -> Result<Self, ConfigError> {
         let has = |secret| secrets.contains(&secret);
         Ok(Self {
@@ -132,4 +165,54 @@ pub fn required_table(endpoint: &Endpoint, table: Table) -> Result<String, Confi
         name: table.variable(),
         reason: format!("{} does not declare {}", endpoint.name, table.resource()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::SERVICE_AUDIENCE;
+
+    const SECRET: &[u8] = b"state-test-secret-0123456789abcdef";
+
+    fn with_token(token: &str) -> Request {
+        lambda_http::http::Request::builder()
+            .header("authorization", format!("Bearer {token}"))
+            .body(lambda_http::Body::Empty)
+            .unwrap()
+    }
+
+    #[test]
+    fn internal_routes_admit_only_their_declared_callers() {
+        let services = TokenKeys::new(SECRET, SERVICE_AUDIENCE, 60);
+        let token = |caller: &str| services.issue(caller, Role::Service).unwrap().token;
+        let keys = || {
+            Keys::new(
+                None,
+                Some(TokenKeys::new(SECRET, SERVICE_AUDIENCE, 60)),
+                None,
+            )
+        };
+        // Sales charges wallets; Reviews asks whether a customer bought a product.
+        let charge = State::<(), ()>::assemble("charge_wallet", (), (), keys());
+        let purchases = State::<(), ()>::assemble("has_purchased", (), (), keys());
+        assert!(charge.require_service(&with_token(&token("sales"))).is_ok());
+        assert!(purchases
+            .require_service(&with_token(&token("reviews")))
+            .is_ok());
+        for (state, stranger) in [(&charge, "reviews"), (&purchases, "sales"), (&charge, "x")] {
+            assert!(matches!(
+                state.require_service(&with_token(&token(stranger))),
+                Err(ApiError::Forbidden(_))
+            ));
+        }
+        // A public route admits no service.
+        let products = State::<(), ()>::assemble("list_products", (), (), keys());
+        assert!(products
+            .require_service(&with_token(&token("sales")))
+            .is_err());
+        assert!(matches!(
+            charge.require_service(&with_token("garbage")),
+            Err(ApiError::Unauthorized(_))
+        ));
+    }
 }

@@ -175,14 +175,15 @@ fn secret(name: &str, default: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-/// A service token as another service would mint it (local development secret).
-pub fn service_token() -> String {
+/// A service token as `caller` (a service's name) would mint it (local development
+/// secret). Each internal route admits only the services declared as its callers.
+pub fn service_token(caller: &str) -> String {
     let secret = secret(
         "SERVICE_TOKEN_SECRET",
         "local-dev-only-service-secret-0123456789ab",
     );
     TokenKeys::new(&secret, shared::auth::SERVICE_AUDIENCE, 60)
-        .issue("sales", Role::Service)
+        .issue(caller, Role::Service)
         .unwrap()
         .token
 }

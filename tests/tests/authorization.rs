@@ -188,40 +188,48 @@ async fn customers_are_refused_on_admin_routes() {
     assert_eq!(snapshot(&owner).await, before);
 }
 
-#[tokio::test]
-async fn internal_routes_refuse_user_tokens() {
-    let owner = owner_with_history().await;
-    let admin = admin_token().await;
+/// Every internal route, a request to it, and the one service it admits.
+fn internal_routes(owner: &Owner) -> [(Method, String, Option<Value>, &'static str); 8] {
     let id = &owner.customer.id;
     let sale = &owner.sale;
-    let routes: [(Method, String, Option<Value>); 8] = [
+    [
         (
             Method::POST,
             format!("/internal/customers/{id}/wallet/charges"),
             Some(json!({"sale_id": ulid::Ulid::new().to_string(), "amount_cents": 1})),
+            "sales",
         ),
         (
             Method::POST,
             format!("/internal/customers/{id}/wallet/charges/{sale}/refund"),
             None,
+            "sales",
         ),
-        (Method::GET, format!("/internal/customers/{id}"), None),
+        (
+            Method::GET,
+            format!("/internal/customers/{id}"),
+            None,
+            "reviews",
+        ),
         (
             Method::POST,
             "/internal/inventory/reservations".into(),
             Some(
                 json!({"sale_id": ulid::Ulid::new().to_string(), "product_id": owner.product, "quantity": 1}),
             ),
+            "sales",
         ),
         (
             Method::POST,
             format!("/internal/inventory/reservations/{sale}/release"),
             Some(json!({})),
+            "sales",
         ),
         (
             Method::POST,
             "/internal/inventory/availability".into(),
             Some(json!({"product_ids": [owner.product]})),
+            "reviews",
         ),
         (
             Method::GET,
@@ -230,15 +238,23 @@ async fn internal_routes_refuse_user_tokens() {
                 owner.product
             ),
             None,
+            "reviews",
         ),
         (
             Method::POST,
             "/internal/reviews/interactions".into(),
             Some(json!({"interactions": []})),
+            "sales",
         ),
-    ];
+    ]
+}
+
+#[tokio::test]
+async fn internal_routes_refuse_user_tokens() {
+    let owner = owner_with_history().await;
+    let admin = admin_token().await;
     let before = snapshot(&owner).await;
-    for (method, path, body) in routes {
+    for (method, path, body, _) in internal_routes(&owner) {
         for token in [
             Some(owner.customer.token.as_str()),
             Some(admin.as_str()),
@@ -249,6 +265,34 @@ async fn internal_routes_refuse_user_tokens() {
                 builder = builder.json(body);
             }
             send(builder).await.problem(401);
+        }
+    }
+    assert_eq!(snapshot(&owner).await, before);
+}
+
+/// A valid service token opens only the internal routes its service is declared to call:
+/// Reviews cannot charge a wallet, Sales cannot read a customer's status.
+#[tokio::test]
+async fn internal_routes_refuse_services_that_do_not_call_them() {
+    let owner = owner_with_history().await;
+    let before = snapshot(&owner).await;
+    for (method, path, body, caller) in internal_routes(&owner) {
+        for stranger in ["customers", "inventory", "sales", "reviews", "platform"] {
+            if stranger == caller {
+                continue;
+            }
+            let token = service_token(stranger);
+            let mut builder = request(method.clone(), &path, Some(&token));
+            if let Some(body) = &body {
+                builder = builder.json(body);
+            }
+            let reply = send(builder).await;
+            assert_eq!(
+                reply.status.as_u16(),
+                403,
+                "{stranger} on {path}: {}",
+                reply.text
+            );
         }
     }
     assert_eq!(snapshot(&owner).await, before);

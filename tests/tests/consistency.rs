@@ -253,9 +253,18 @@ fn build_profiles_survive_code_generation() {
     assert_eq!(profile(&["release", "opt-level"]), Some("s".into()));
     assert_eq!(profile(&["release", "strip"]), Some(true.into()));
     assert_eq!(profile(&["dev", "debug"]), Some("line-tables-only".into()));
-    assert_eq!(profile(&["dev", "package", "*", "debug"]), Some(false.into()));
+    assert_eq!(
+        profile(&["dev", "package", "*", "debug"]),
+        Some(false.into())
+    );
     for hot in ["argon2", "blake2", "reco"] {
-        assert_eq!(profile(&["dev", "package", hot, "opt-level"]), Some(3.into()));
-        assert_eq!(profile(&["release", "package", hot, "opt-level"]), Some(3.into()));
+        assert_eq!(
+            profile(&["dev", "package", hot, "opt-level"]),
+            Some(3.into())
+        );
+        assert_eq!(
+            profile(&["release", "package", hot, "opt-level"]),
+            Some(3.into())
+        );
     }
 }

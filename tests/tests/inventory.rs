@@ -66,7 +66,7 @@ async fn only_admins_write_products() {
         .problem(403);
     delete(&format!("/products/{id}"), None).await.problem(401);
     // A service token is no admin token either.
-    post("/products", Some(&service_token()), &body)
+    post("/products", Some(&service_token("sales")), &body)
         .await
         .problem(401);
     assert_eq!(read_product(id).await["stock"], 1);
@@ -397,7 +397,7 @@ async fn reservations_need_a_service_token() {
 #[tokio::test]
 async fn reservations_are_idempotent_per_sale_and_released_once() {
     let admin = admin_token().await;
-    let service = service_token();
+    let service = service_token("sales");
     let product = create_product(&admin, "reserve", 250, 5).await;
     let id = product["id"].as_str().unwrap();
     let sale = ulid::Ulid::new().to_string();
@@ -461,7 +461,7 @@ async fn reservations_are_idempotent_per_sale_and_released_once() {
 #[tokio::test]
 async fn reservations_refuse_missing_deleted_and_short_stock() {
     let admin = admin_token().await;
-    let service = service_token();
+    let service = service_token("sales");
     let product = create_product(&admin, "reserve", 100, 1).await;
     let id = product["id"].as_str().unwrap();
     let new_sale = || ulid::Ulid::new().to_string();
@@ -506,7 +506,7 @@ async fn reservations_refuse_missing_deleted_and_short_stock() {
 #[tokio::test]
 async fn concurrent_reservations_never_oversell() {
     let admin = admin_token().await;
-    let service = service_token();
+    let service = service_token("sales");
     let product = create_product(&admin, "race", 100, 5).await;
     let id = product["id"].as_str().unwrap().to_string();
     let replies = join_all((0..16).map(|_| {

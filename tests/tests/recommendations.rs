@@ -141,11 +141,11 @@ async fn internal_routes_of_the_recommender_need_a_service_token() {
     )
     .await
     .problem(401);
-    let service = service_token();
+    let (reviews, sales) = (service_token("reviews"), service_token("sales"));
     assert_eq!(
         get(
             &format!("/internal/customers/{}", customer.id),
-            Some(&service)
+            Some(&reviews)
         )
         .await
         .expect(200)["status"],
@@ -153,25 +153,25 @@ async fn internal_routes_of_the_recommender_need_a_service_token() {
     );
     get(
         &format!("/internal/customers/{}", ulid::Ulid::new()),
-        Some(&service),
+        Some(&reviews),
     )
     .await
     .problem(404);
     post(
         "/internal/inventory/availability",
-        Some(&service),
+        Some(&reviews),
         &serde_json::json!({"product_ids": []}),
     )
     .await
     .problem(422);
     let mut bad = body.clone();
     bad["interactions"][0]["strength"] = serde_json::json!(-1);
-    post("/internal/reviews/interactions", Some(&service), &bad)
+    post("/internal/reviews/interactions", Some(&sales), &bad)
         .await
         .problem(422);
     post(
         "/internal/reviews/interactions",
-        Some(&service),
+        Some(&sales),
         &serde_json::json!({"interactions": []}),
     )
     .await

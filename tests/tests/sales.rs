@@ -106,7 +106,7 @@ async fn failed_purchases_leave_no_trace() {
         .problem(401);
     post(
         "/sales",
-        Some(&service_token()),
+        Some(&service_token("sales")),
         &json!({"product_id": id, "quantity": 1}),
     )
     .await
@@ -261,17 +261,21 @@ async fn internal_purchase_check_and_charges_need_a_service_token() {
     );
     get(&check, Some(&buyer.token)).await.problem(401);
     assert_eq!(
-        get(&check, Some(&service_token())).await.expect(200)["purchased"],
+        get(&check, Some(&service_token("reviews")))
+            .await
+            .expect(200)["purchased"],
         false
     );
     buy(&buyer, id, 1, None).await.expect(201);
     assert_eq!(
-        get(&check, Some(&service_token())).await.expect(200)["purchased"],
+        get(&check, Some(&service_token("reviews")))
+            .await
+            .expect(200)["purchased"],
         true
     );
     get(
         "/internal/sales/purchases?customer_id=x&product_id=y",
-        Some(&service_token()),
+        Some(&service_token("reviews")),
     )
     .await
     .problem(422);
@@ -281,7 +285,7 @@ async fn internal_purchase_check_and_charges_need_a_service_token() {
     let body = json!({"sale_id": sale, "amount_cents": 400});
     post(&charge, Some(&buyer.token), &body).await.problem(401);
     post(&charge, Some(&admin), &body).await.problem(401);
-    let service = service_token();
+    let service = service_token("sales");
     post(&charge, Some(&service), &body).await.expect(200);
     post(&charge, Some(&service), &body).await.expect(200);
     post(

@@ -60,12 +60,12 @@ async fn body_routes() -> Vec<(String, serde_json::Value, Option<String>)> {
         (
             format!("/internal/customers/{}/wallet/charges", customer.id),
             json!({"sale_id": ulid::Ulid::new().to_string(), "amount_cents": 1}),
-            Some(service_token()),
+            Some(service_token("sales")),
         ),
         (
             "/internal/inventory/reservations".into(),
             json!({"sale_id": ulid::Ulid::new().to_string(), "product_id": product_id, "quantity": 1}),
-            Some(service_token()),
+            Some(service_token("sales")),
         ),
     ]
 }
@@ -242,7 +242,7 @@ async fn forged_and_expired_tokens_are_401() {
         ("wrong audience", wrong_audience),
         ("truncated", valid[..valid.len() - 3].to_string()),
         ("garbage", "abc.def.ghi".to_string()),
-        ("service token", service_token()),
+        ("service token", service_token("sales")),
     ] {
         let reply = get(&path, Some(&token)).await;
         assert_eq!(reply.status.as_u16(), 401, "{name}: {}", reply.text);

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::auth::Role;
-use shared::text::{not_blank, single_line};
+use shared::text::single_line;
 use validator::{Validate, ValidationError};
 
 /// Largest single deposit: 1,000,000.00 USD.
@@ -205,11 +205,6 @@ pub struct DepositRequest {
 /// Text fields are stored trimmed.
 pub fn clean(value: &str) -> String {
     value.trim().to_string()
-}
-
-/// Checks done after trimming: a name of spaces only is no name.
-pub fn check_not_blank(field: &str, value: &str) -> Result<(), shared::FieldError> {
-    not_blank(value).map_err(|_| shared::FieldError::new(field, "must not be blank"))
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! The HTTP side of each Customers endpoint: parse, authorize, call the store, answer.
 
 use crate::domain::{
-    check_not_blank, clean, normalize_email, AccountStatus, ChargeWallet, CustomerRecord,
-    CustomerView, DepositRequest, LoginRequest, ProfilePatch, RegisterRequest,
+    clean, normalize_email, AccountStatus, ChargeWallet, CustomerRecord, CustomerView,
+    DepositRequest, LoginRequest, ProfilePatch, RegisterRequest,
 };
-use crate::store::{Changes, Charged, Created, Deposited};
+use crate::store::{Changes, Charged, Created, Customers, Deposited};
 use crate::State;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -20,9 +20,11 @@ pub const MAX_LOGIN_FAILURES: u32 = 5;
 pub const LOGIN_WINDOW_SECONDS: u64 = 15 * 60;
 
 /// `POST /register`
-pub async fn register(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn register<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let body: RegisterRequest = json_body(&req)?;
-    check_not_blank("full_name", &body.full_name).map_err(|e| ApiError::Validation(vec![e]))?;
     let now = time::now_rfc3339();
     let customer = CustomerRecord {
         id: ids::new_id(),
@@ -64,7 +66,10 @@ struct LoginResponse {
 }
 
 /// `POST /login`: one answer for unknown email and wrong password; 429 when throttled.
-pub async fn login(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn login<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let body: LoginRequest = json_body(&req)?;
     let email = normalize_email(&body.email);
     let now = time::epoch_seconds();
@@ -102,8 +107,8 @@ pub async fn login(state: &State, req: Request) -> Result<Response<Body>, ApiErr
 
 /// The `{id}` of a profile route, after checking the caller may act on it.
 /// Authorization comes first, so a customer learns nothing about other ids.
-async fn authorized_customer(
-    state: &State,
+async fn authorized_customer<S: Customers>(
+    state: &State<S>,
     req: &Request,
 ) -> Result<(Principal, CustomerRecord), ApiError> {
     let principal = state.authenticate(req)?;
@@ -122,13 +127,19 @@ async fn authorized_customer(
 }
 
 /// `GET /profile/{id}`
-pub async fn get_profile(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn get_profile<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let (_, customer) = authorized_customer(state, &req).await?;
     ok(&CustomerView::from(customer))
 }
 
 /// `PATCH /profile/{id}`
-pub async fn update_profile(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn update_profile<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let (principal, customer) = authorized_customer(state, &req).await?;
     let patch: ProfilePatch = json_body(&req)?;
     if patch.role.is_some() && !principal.is_admin() {
@@ -140,38 +151,27 @@ pub async fn update_profile(state: &State, req: Request) -> Result<Response<Body
             "must contain at least one field to change",
         ));
     }
-    let mut changes = Changes::default();
-    if let Some(full_name) = &patch.full_name {
-        check_not_blank("full_name", full_name).map_err(|e| ApiError::Validation(vec![e]))?;
-        changes
-            .set
-            .push(("full_name", shared::db::s(clean(full_name))));
-    }
-    for (name, value) in [
-        ("username", &patch.username),
-        ("address", &patch.address),
-        ("phone", &patch.phone),
-    ] {
-        match value.as_deref().map(clean) {
-            Some(v) if v.is_empty() => changes.remove.push(name),
-            Some(v) => changes.set.push((name, shared::db::s(v))),
-            None => {}
-        }
-    }
-    if let Some(role) = patch.role {
-        changes
-            .set
-            .push(("role", serde_dynamo::to_attribute_value(role)?));
-    }
+    // An optional field sent empty is cleared (validation refuses blank ones).
+    let optional = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(clean)
+            .map(|v| (!v.is_empty()).then_some(v))
+    };
+    let mut changes = Changes {
+        full_name: patch.full_name.as_deref().map(clean),
+        username: optional(&patch.username),
+        address: optional(&patch.address),
+        phone: optional(&patch.phone),
+        role: patch.role,
+        password_hash: None,
+    };
     match (patch.password, patch.current_password) {
         (Some(password), Some(current)) => {
             if !verify_password(current, Some(customer.password_hash.clone())).await {
                 return Err(ApiError::Forbidden("current_password is incorrect"));
             }
-            changes.set.push((
-                "password_hash",
-                shared::db::s(hash_password(password).await?),
-            ));
+            changes.password_hash = Some(hash_password(password).await?);
         }
         (Some(_), None) => {
             return Err(ApiError::validation(
@@ -198,7 +198,10 @@ pub async fn update_profile(state: &State, req: Request) -> Result<Response<Body
 }
 
 /// `DELETE /profile/{id}`: the account is closed; its email can register again.
-pub async fn delete_profile(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn delete_profile<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let (_, customer) = authorized_customer(state, &req).await?;
     if state.store.delete(&customer, &time::now_rfc3339()).await? {
         no_content()
@@ -213,7 +216,10 @@ struct Balance {
 }
 
 /// `POST /profile/{id}/wallet/deposit`, honoring `Idempotency-Key`.
-pub async fn deposit(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn deposit<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let (_, customer) = authorized_customer(state, &req).await?;
     let body: DepositRequest = json_body(&req)?;
     let key = idempotency::key(&req)?;
@@ -246,7 +252,10 @@ pub async fn deposit(state: &State, req: Request) -> Result<Response<Body>, ApiE
 }
 
 /// `POST /internal/customers/{id}/wallet/charges` (service): take a sale's total, once.
-pub async fn charge_wallet(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn charge_wallet<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
     let body: ChargeWallet = json_body(&req)?;
@@ -273,7 +282,10 @@ pub async fn charge_wallet(state: &State, req: Request) -> Result<Response<Body>
 
 /// `POST /internal/customers/{id}/wallet/charges/{sale_id}/refund` (service): give a
 /// sale's charge back, once; safe to call before, after or instead of the charge.
-pub async fn refund_charge(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn refund_charge<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
     let sale_id = ids::parse_id(path_param(&req, "sale_id").unwrap_or_default(), "sale")?;
@@ -284,7 +296,10 @@ pub async fn refund_charge(state: &State, req: Request) -> Result<Response<Body>
 }
 
 /// `GET /internal/customers/{id}` (service): whether a customer exists, and is active.
-pub async fn customer_status(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn customer_status<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
     match state.store.get(&id).await? {

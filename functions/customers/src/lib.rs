@@ -1,18 +1,23 @@
 //! Customers: registration, login, profiles and wallets.
 //!
 //! `domain` holds the request and record types (valid by construction after parsing),
-//! `store` the DynamoDB access, `handlers` the HTTP mapping of each endpoint.
+//! `store` the table's operations (DynamoDB, and a double in `memory` for the tests), `handlers` the HTTP mapping of each endpoint.
 
 pub mod domain;
 pub mod handlers;
+#[cfg(test)]
+mod memory;
 pub mod store;
+#[cfg(test)]
+mod tests;
 
 use shared::config::ConfigError;
 use shared::endpoints::{Endpoint, Table};
 use shared::state::{self, Part};
 
-/// What a Customers function builds once per cold start (see `shared::state`).
-pub type State = state::State<store::Store>;
+/// What a Customers function builds once per cold start (see `shared::state`): the
+/// handlers are generic over the store, so tests run them on an in-process double.
+pub type State<S = store::Store> = state::State<S>;
 
 impl Part for store::Store {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {

@@ -17,6 +17,7 @@ use shared::idempotency::{self, NextAction};
 use shared::ledger::{Ledger, Take};
 use shared::{money, ApiError};
 use std::collections::HashMap;
+use std::future::Future;
 
 pub struct Store {
     client: Client,
@@ -35,11 +36,98 @@ pub enum Deposited {
     KeyReusedWithOtherRequest,
 }
 
-/// Fields a profile update sets (`Some`) or clears (`None`).
+/// A profile update: each `Some` sets its field; for the optional fields, `Some(None)`
+/// clears it.
 #[derive(Default)]
 pub struct Changes {
-    pub set: Vec<(&'static str, aws_sdk_dynamodb::types::AttributeValue)>,
-    pub remove: Vec<&'static str>,
+    pub full_name: Option<String>,
+    pub username: Option<Option<String>>,
+    pub address: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub role: Option<Role>,
+    pub password_hash: Option<String>,
+}
+
+/// What the handlers need of the customers table: [`Store`] on DynamoDB, and an
+/// in-process double for the tests (`crate::memory`).
+pub trait Customers: Sync {
+    /// Writes the customer and claims its email, both or neither.
+    fn create(
+        &self,
+        customer: &CustomerRecord,
+    ) -> impl Future<Output = Result<Created, ApiError>> + Send;
+    /// The customer with this id, active or deleted.
+    fn get(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<CustomerRecord>, ApiError>> + Send;
+    /// The active customer with this (normalized) email.
+    fn find_by_email(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = Result<Option<CustomerRecord>, ApiError>> + Send;
+    /// Applies a profile update to an active customer; `None` if there is none.
+    fn update(
+        &self,
+        id: &str,
+        changes: Changes,
+        now: &str,
+    ) -> impl Future<Output = Result<Option<CustomerRecord>, ApiError>> + Send;
+    /// Marks an active customer deleted and frees their email; false if there was none.
+    fn delete(
+        &self,
+        customer: &CustomerRecord,
+        now: &str,
+    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    /// Adds to an active wallet, up to the balance ceiling.
+    fn deposit(
+        &self,
+        id: &str,
+        amount: i64,
+        now: &str,
+    ) -> impl Future<Output = Result<Deposited, ApiError>> + Send;
+    /// [`Customers::deposit`] at most once per idempotency key: a retry answers exactly
+    /// the first answer.
+    fn deposit_once(
+        &self,
+        id: &str,
+        key: &str,
+        amount: i64,
+        now: &str,
+    ) -> impl Future<Output = Result<Deposited, ApiError>> + Send;
+    /// Takes a sale's total from an active wallet, once per sale id, never below zero.
+    fn charge(
+        &self,
+        customer_id: &str,
+        sale_id: &str,
+        amount: i64,
+        now: &str,
+    ) -> impl Future<Output = Result<Charged, ApiError>> + Send;
+    /// Gives a sale's charge back, once; before the charge, it leaves a tombstone that
+    /// refuses the charge when it arrives.
+    fn refund(
+        &self,
+        customer_id: &str,
+        sale_id: &str,
+        now: &str,
+    ) -> impl Future<Output = Result<Charge, ApiError>> + Send;
+    /// Recent failed logins for an email, if the window has not expired.
+    fn login_failures(
+        &self,
+        email: &str,
+        now: u64,
+    ) -> impl Future<Output = Result<Option<LoginFailures>, ApiError>> + Send;
+    /// Counts a failed login within the current window, or opens a new window.
+    fn record_login_failure(
+        &self,
+        email: &str,
+        now: u64,
+        window_seconds: u64,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    fn clear_login_failures(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
 }
 
 pub enum Charged {
@@ -85,8 +173,21 @@ impl Store {
         Self { client, table }
     }
 
+    /// The charge entry of a sale (see `shared::ledger`), beside the customers.
+    fn ledger(&self, sale_id: &str) -> Ledger<'_> {
+        Ledger {
+            client: &self.client,
+            table: &self.table,
+            key: ("id", charge_id(sale_id)),
+            extra: &[("kind", "charge")],
+            busy: BUSY,
+        }
+    }
+}
+
+impl Customers for Store {
     /// Writes the customer and its email guard atomically.
-    pub async fn create(&self, customer: &CustomerRecord) -> Result<Created, ApiError> {
+    async fn create(&self, customer: &CustomerRecord) -> Result<Created, ApiError> {
         let mut item: Item = shared::db::to_item(customer)?;
         item.insert("kind".into(), s("customer"));
         let put_customer = built(
@@ -121,7 +222,7 @@ impl Store {
     }
 
     /// The customer with this id, active or deleted.
-    pub async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, ApiError> {
         let output = self
             .client
             .get_item()
@@ -145,7 +246,7 @@ impl Store {
     }
 
     /// The active customer with this (normalized) email.
-    pub async fn find_by_email(&self, email: &str) -> Result<Option<CustomerRecord>, ApiError> {
+    async fn find_by_email(&self, email: &str) -> Result<Option<CustomerRecord>, ApiError> {
         let guard = self
             .client
             .get_item()
@@ -169,7 +270,7 @@ impl Store {
     }
 
     /// Applies a profile update to an active customer; `None` if there is none.
-    pub async fn update(
+    async fn update(
         &self,
         id: &str,
         changes: Changes,
@@ -180,11 +281,25 @@ impl Store {
             .condition("attribute_exists(id) AND #status = :active")
             .name("status")
             .value("active", s("active"));
-        for (name, value) in changes.set {
-            expr.set(name, value);
+        if let Some(full_name) = changes.full_name {
+            expr.set("full_name", s(full_name));
         }
-        for name in changes.remove {
-            expr.remove(name);
+        for (name, value) in [
+            ("username", changes.username),
+            ("address", changes.address),
+            ("phone", changes.phone),
+        ] {
+            match value {
+                Some(Some(value)) => expr.set(name, s(value)),
+                Some(None) => expr.remove(name),
+                None => &mut expr,
+            };
+        }
+        if let Some(role) = changes.role {
+            expr.set("role", serde_dynamo::to_attribute_value(role)?);
+        }
+        if let Some(hash) = changes.password_hash {
+            expr.set("password_hash", s(hash));
         }
         let request = self
             .client
@@ -195,7 +310,7 @@ impl Store {
     }
 
     /// Marks the customer deleted and frees their email; false if there was none.
-    pub async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, ApiError> {
+    async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, ApiError> {
         let mark_deleted = built(
             Update::builder()
                 .table_name(&self.table)
@@ -230,21 +345,8 @@ impl Store {
         }
     }
 
-    pub async fn set_role(
-        &self,
-        id: &str,
-        role: Role,
-        now: &str,
-    ) -> Result<Option<CustomerRecord>, ApiError> {
-        let changes = Changes {
-            set: vec![("role", serde_dynamo::to_attribute_value(role)?)],
-            remove: vec![],
-        };
-        self.update(id, changes, now).await
-    }
-
     /// Adds to an active wallet atomically.
-    pub async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, ApiError> {
+    async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, ApiError> {
         let result = self
             .client
             .update_item()
@@ -283,7 +385,7 @@ impl Store {
     /// Adds to a wallet at most once per idempotency key. The key's record stores the
     /// resulting balance and is written in the same transaction as the new balance, so a
     /// retry returns exactly the first answer and a crash cannot leave one without the other.
-    pub async fn deposit_once(
+    async fn deposit_once(
         &self,
         id: &str,
         key: &str,
@@ -344,24 +446,9 @@ impl Store {
         Err(ApiError::Conflict(BUSY.into()))
     }
 
-    /// The charge entry of a sale (see `shared::ledger`), beside the customers.
-    fn ledger(&self, sale_id: &str) -> Ledger<'_> {
-        Ledger {
-            client: &self.client,
-            table: &self.table,
-            key: ("id", charge_id(sale_id)),
-            extra: &[("kind", "charge")],
-            busy: BUSY,
-        }
-    }
-
-    pub async fn charge_record(&self, sale_id: &str) -> Result<Option<Charge>, ApiError> {
-        self.ledger(sale_id).read().await
-    }
-
     /// Takes a sale's total from an active wallet, once per sale id. The charge record
     /// and the debit are one transaction; the debit never takes the balance below zero.
-    pub async fn charge(
+    async fn charge(
         &self,
         customer_id: &str,
         sale_id: &str,
@@ -414,7 +501,7 @@ impl Store {
 
     /// Gives a sale's charge back, once. A refund for a sale that was never charged leaves
     /// a tombstone, so that a charge arriving late cannot take money afterwards.
-    pub async fn refund(
+    async fn refund(
         &self,
         customer_id: &str,
         sale_id: &str,
@@ -453,7 +540,7 @@ impl Store {
     }
 
     /// Recent failed logins for an email, if the window has not expired.
-    pub async fn login_failures(
+    async fn login_failures(
         &self,
         email: &str,
         now: u64,
@@ -482,7 +569,7 @@ impl Store {
     }
 
     /// Counts a failed login within the current window, or opens a new window.
-    pub async fn record_login_failure(
+    async fn record_login_failure(
         &self,
         email: &str,
         now: u64,
@@ -517,7 +604,7 @@ impl Store {
         }
     }
 
-    pub async fn clear_login_failures(&self, email: &str) -> Result<(), ApiError> {
+    async fn clear_login_failures(&self, email: &str) -> Result<(), ApiError> {
         self.client
             .delete_item()
             .table_name(&self.table)

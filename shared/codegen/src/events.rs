@@ -58,10 +58,13 @@ fn http(
         ("host".into(), "localhost:9000".into()),
         ("user-agent".into(), "curl/8.5.0".into()),
     ];
+    // An internal route's token is its first declared caller's: the route refuses others'.
     let bearer = match endpoint.access {
-        Access::Customer => Some("CUSTOMER"),
-        Access::Admin => Some("ADMIN"),
-        Access::Services(_) => Some("SERVICE"),
+        Access::Customer => Some("CUSTOMER".to_string()),
+        Access::Admin => Some("ADMIN".into()),
+        Access::Services(callers) => callers
+            .first()
+            .map(|caller| format!("{}-SERVICE", caller.name().to_uppercase())),
         Access::Public | Access::Scheduler => None,
     };
     if let Some(kind) = bearer {

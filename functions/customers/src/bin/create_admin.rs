@@ -6,7 +6,7 @@
 //! optional `ADMIN_FULL_NAME`; AWS credentials as usual, `DYNAMODB_ENDPOINT` for local.
 
 use customers::domain::{normalize_email, AccountStatus, CustomerRecord};
-use customers::store::{Created, Store};
+use customers::store::{Changes, Created, Customers, Store};
 use shared::auth::Role;
 use shared::{config, ids, password, time};
 use std::process::ExitCode;
@@ -44,8 +44,12 @@ async fn run() -> Result<String, String> {
         if existing.role == Role::Admin {
             return Ok(format!("admin {email} already exists (id {})", existing.id));
         }
+        let promote = Changes {
+            role: Some(Role::Admin),
+            ..Changes::default()
+        };
         store
-            .set_role(&existing.id, Role::Admin, &now)
+            .update(&existing.id, promote, &now)
             .await
             .map_err(|e| e.to_string())?;
         return Ok(format!("promoted {email} to admin (id {})", existing.id));

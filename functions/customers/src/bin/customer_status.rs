@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::customer_status);
+shared::function!(customers::handlers::customer_status::<customers::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::delete_profile);
+shared::function!(customers::handlers::delete_profile::<customers::store::Store>);

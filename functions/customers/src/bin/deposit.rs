@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::deposit);
+shared::function!(customers::handlers::deposit::<customers::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::login);
+shared::function!(customers::handlers::login::<customers::store::Store>);

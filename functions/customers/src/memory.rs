@@ -1,0 +1,293 @@
+//! An in-process double of the customers table for the handlers' tests. It keeps the
+//! rules the DynamoDB store keeps with conditions and transactions: one account per
+//! email, active accounts only, the balance ceiling, one deposit per idempotency key,
+//! one charge per sale with a tombstone when the refund comes first, and the login
+//! window. One lock over everything stands for the store's atomic writes.
+
+use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
+use crate::store::{Changes, Charged, Created, Customers, Deposited, LoginFailures};
+use shared::{idempotency, money, ApiError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Clones share one table, as the functions of a service share theirs.
+#[derive(Clone, Default)]
+pub struct MemoryCustomers {
+    tables: Arc<Mutex<Tables>>,
+}
+
+#[derive(Default)]
+struct Tables {
+    customers: HashMap<String, CustomerRecord>,
+    /// email → customer id
+    emails: HashMap<String, String>,
+    /// (customer, key) → (fingerprint, balance answered)
+    deposits: HashMap<(String, String), (String, i64)>,
+    /// sale id → its charge
+    charges: HashMap<String, Charge>,
+    /// email → (failures, window end)
+    logins: HashMap<String, (u32, u64)>,
+}
+
+impl Tables {
+    fn active(&mut self, id: &str) -> Option<&mut CustomerRecord> {
+        self.customers
+            .get_mut(id)
+            .filter(|c| c.status == AccountStatus::Active)
+    }
+
+    fn deposit(&mut self, id: &str, amount: i64, now: &str) -> Deposited {
+        let Some(customer) = self.active(id) else {
+            return Deposited::NotFound;
+        };
+        match money::deposit(customer.wallet_balance_cents, amount, MAX_BALANCE_CENTS) {
+            Some(balance) => {
+                customer.wallet_balance_cents = balance;
+                customer.updated_at = now.into();
+                Deposited::Balance(balance)
+            }
+            None => Deposited::OverLimit,
+        }
+    }
+}
+
+impl MemoryCustomers {
+    fn tables(&self) -> MutexGuard<'_, Tables> {
+        self.tables.lock().unwrap()
+    }
+
+    /// The money in every wallet plus every charge still held: what deposits put in.
+    pub fn money(&self) -> i64 {
+        let tables = self.tables();
+        let wallets: i64 = tables
+            .customers
+            .values()
+            .map(|c| c.wallet_balance_cents)
+            .sum();
+        let held: i64 = tables
+            .charges
+            .values()
+            .filter(|c| c.status == ChargeStatus::Charged)
+            .map(|c| c.amount_cents)
+            .sum();
+        wallets + held
+    }
+}
+
+impl Customers for MemoryCustomers {
+    async fn create(&self, customer: &CustomerRecord) -> Result<Created, ApiError> {
+        let mut tables = self.tables();
+        if tables.emails.contains_key(&customer.email)
+            || tables.customers.contains_key(&customer.id)
+        {
+            return Ok(Created::EmailTaken);
+        }
+        tables
+            .emails
+            .insert(customer.email.clone(), customer.id.clone());
+        tables
+            .customers
+            .insert(customer.id.clone(), customer.clone());
+        Ok(Created::Yes)
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, ApiError> {
+        Ok(self.tables().customers.get(id).cloned())
+    }
+
+    async fn find_by_email(&self, email: &str) -> Result<Option<CustomerRecord>, ApiError> {
+        let mut tables = self.tables();
+        let Some(id) = tables.emails.get(email).cloned() else {
+            return Ok(None);
+        };
+        Ok(tables.active(&id).map(|c| c.clone()))
+    }
+
+    async fn update(
+        &self,
+        id: &str,
+        changes: Changes,
+        now: &str,
+    ) -> Result<Option<CustomerRecord>, ApiError> {
+        let mut tables = self.tables();
+        let Some(customer) = tables.active(id) else {
+            return Ok(None);
+        };
+        if let Some(full_name) = changes.full_name {
+            customer.full_name = full_name;
+        }
+        for (field, value) in [
+            (&mut customer.username, changes.username),
+            (&mut customer.address, changes.address),
+            (&mut customer.phone, changes.phone),
+        ] {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        if let Some(role) = changes.role {
+            customer.role = role;
+        }
+        if let Some(hash) = changes.password_hash {
+            customer.password_hash = hash;
+        }
+        customer.updated_at = now.into();
+        Ok(Some(customer.clone()))
+    }
+
+    async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, ApiError> {
+        let mut tables = self.tables();
+        let Some(record) = tables.active(&customer.id) else {
+            return Ok(false);
+        };
+        record.status = AccountStatus::Deleted;
+        record.updated_at = now.into();
+        if tables.emails.get(&customer.email) == Some(&customer.id) {
+            tables.emails.remove(&customer.email);
+        }
+        Ok(true)
+    }
+
+    async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, ApiError> {
+        Ok(self.tables().deposit(id, amount, now))
+    }
+
+    async fn deposit_once(
+        &self,
+        id: &str,
+        key: &str,
+        amount: i64,
+        now: &str,
+    ) -> Result<Deposited, ApiError> {
+        let fingerprint = idempotency::fingerprint(&format!("deposit:{id}:{amount}"));
+        let mut tables = self.tables();
+        let bound = (id.to_string(), key.to_string());
+        if let Some((first, balance)) = tables.deposits.get(&bound) {
+            return Ok(if *first == fingerprint {
+                Deposited::Balance(*balance)
+            } else {
+                Deposited::KeyReusedWithOtherRequest
+            });
+        }
+        let outcome = tables.deposit(id, amount, now);
+        if let Deposited::Balance(balance) = outcome {
+            tables.deposits.insert(bound, (fingerprint, balance));
+        }
+        Ok(outcome)
+    }
+
+    async fn charge(
+        &self,
+        customer_id: &str,
+        sale_id: &str,
+        amount: i64,
+        now: &str,
+    ) -> Result<Charged, ApiError> {
+        let mut tables = self.tables();
+        if let Some(existing) = tables.charges.get(sale_id) {
+            return Ok(match existing.status {
+                ChargeStatus::Refunded => Charged::SaleIdConflict("this sale was already refunded"),
+                ChargeStatus::Charged
+                    if existing.customer_id == customer_id && existing.amount_cents == amount =>
+                {
+                    Charged::Yes(existing.clone())
+                }
+                ChargeStatus::Charged => {
+                    Charged::SaleIdConflict("this sale id already charged another amount")
+                }
+            });
+        }
+        let Some(customer) = tables.active(customer_id) else {
+            return Ok(Charged::CustomerNotFound);
+        };
+        let Some(balance) = money::pay(customer.wallet_balance_cents, amount) else {
+            return Ok(Charged::InsufficientFunds);
+        };
+        customer.wallet_balance_cents = balance;
+        customer.updated_at = now.into();
+        let charge = Charge {
+            sale_id: sale_id.into(),
+            customer_id: customer_id.into(),
+            amount_cents: amount,
+            status: ChargeStatus::Charged,
+            created_at: now.into(),
+            refunded_at: None,
+        };
+        tables.charges.insert(sale_id.into(), charge.clone());
+        Ok(Charged::Yes(charge))
+    }
+
+    async fn refund(
+        &self,
+        customer_id: &str,
+        sale_id: &str,
+        now: &str,
+    ) -> Result<Charge, ApiError> {
+        let mut tables = self.tables();
+        let Some(existing) = tables.charges.get(sale_id).cloned() else {
+            let tombstone = Charge {
+                sale_id: sale_id.into(),
+                customer_id: customer_id.into(),
+                amount_cents: 0,
+                status: ChargeStatus::Refunded,
+                created_at: now.into(),
+                refunded_at: Some(now.into()),
+            };
+            tables.charges.insert(sale_id.into(), tombstone.clone());
+            return Ok(tombstone);
+        };
+        if existing.customer_id != customer_id {
+            return Err(ApiError::Conflict(
+                "this sale belongs to another customer".into(),
+            ));
+        }
+        if existing.status == ChargeStatus::Refunded {
+            return Ok(existing);
+        }
+        if let Some(customer) = tables.customers.get_mut(customer_id) {
+            customer.wallet_balance_cents += existing.amount_cents;
+            customer.updated_at = now.into();
+        }
+        let refunded = Charge {
+            status: ChargeStatus::Refunded,
+            refunded_at: Some(now.into()),
+            ..existing
+        };
+        tables.charges.insert(sale_id.into(), refunded.clone());
+        Ok(refunded)
+    }
+
+    async fn login_failures(
+        &self,
+        email: &str,
+        now: u64,
+    ) -> Result<Option<LoginFailures>, ApiError> {
+        Ok(self
+            .tables()
+            .logins
+            .get(email)
+            .filter(|(_, expires_at)| *expires_at > now)
+            .map(|&(count, expires_at)| LoginFailures { count, expires_at }))
+    }
+
+    async fn record_login_failure(
+        &self,
+        email: &str,
+        now: u64,
+        window_seconds: u64,
+    ) -> Result<(), ApiError> {
+        let mut tables = self.tables();
+        let entry = tables.logins.entry(email.into()).or_insert((0, 0));
+        if entry.1 > now {
+            entry.0 += 1;
+        } else {
+            *entry = (1, now + window_seconds);
+        }
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, email: &str) -> Result<(), ApiError> {
+        self.tables().logins.remove(email);
+        Ok(())
+    }
+}

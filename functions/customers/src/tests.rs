@@ -1,0 +1,387 @@
+//! The Customers handlers in-process, on the store double of `crate::memory`: accounts,
+//! profiles and their access rules, the login window, deposits under one idempotency
+//! key, and the ledger of charges and refunds. Money is conserved throughout: every
+//! wallet plus every charge still held equals what was deposited.
+
+use crate::handlers;
+use crate::memory::MemoryCustomers;
+use crate::State;
+use futures::future::join_all;
+use lambda_http::http::Method;
+use serde_json::{json, Value};
+use shared::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
+use shared::state::Keys;
+use shared::testing::{Call, Reply};
+
+const USER_SECRET: &[u8] = b"customers-test-user-secret-0123456789";
+const SERVICE_SECRET: &[u8] = b"customers-test-service-secret-012345";
+const PASSWORD: &str = "correct-horse-battery";
+
+/// The service's functions over one shared table double.
+#[derive(Default)]
+struct Service {
+    store: MemoryCustomers,
+}
+
+/// Runs one declared handler on the shared table, as its function would.
+macro_rules! call {
+    ($service:expr, $handler:ident, $request:expr) => {
+        Reply::of(handlers::$handler(&$service.state(stringify!($handler)), $request.build()).await)
+    };
+}
+
+fn user_keys() -> TokenKeys {
+    TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)
+}
+
+fn service_keys() -> TokenKeys {
+    TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)
+}
+
+fn service_token(caller: &str) -> String {
+    service_keys().issue(caller, Role::Service).unwrap().token
+}
+
+impl Service {
+    fn state(&self, name: &str) -> State<MemoryCustomers> {
+        let keys = Keys::new(Some(user_keys()), Some(service_keys()), None);
+        State::assemble(name, self.store.clone(), (), keys)
+    }
+
+    /// Registers and logs in a customer: (id, token).
+    async fn customer(&self, email: &str) -> (String, String) {
+        let body = json!({"email": email, "password": PASSWORD, "full_name": "Dana"});
+        let id = call!(self, register, Call::new(Method::POST).json(body)).expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (
+            id,
+            self.login(email, PASSWORD).await.expect(200)["access_token"]
+                .as_str()
+                .unwrap()
+                .into(),
+        )
+    }
+
+    async fn login(&self, email: &str, password: &str) -> Reply {
+        let body = json!({"email": email, "password": password});
+        call!(self, login, Call::new(Method::POST).json(body))
+    }
+
+    async fn deposit(&self, id: &str, token: &str, cents: i64, key: Option<&str>) -> Reply {
+        let mut request = Call::new(Method::POST)
+            .path("id", id)
+            .bearer(token)
+            .json(json!({"amount_cents": cents}));
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        call!(self, deposit, request)
+    }
+
+    async fn profile(&self, id: &str, token: &str) -> Reply {
+        call!(
+            self,
+            get_profile,
+            Call::new(Method::GET).path("id", id).bearer(token)
+        )
+    }
+
+    async fn balance(&self, id: &str, token: &str) -> i64 {
+        self.profile(id, token).await.expect(200)["wallet_balance_cents"]
+            .as_i64()
+            .unwrap()
+    }
+
+    async fn charge(&self, caller: &str, id: &str, sale: &str, cents: i64) -> Reply {
+        let request = Call::new(Method::POST)
+            .path("id", id)
+            .bearer(&service_token(caller))
+            .json(json!({"sale_id": sale, "amount_cents": cents}));
+        call!(self, charge_wallet, request)
+    }
+
+    async fn refund(&self, id: &str, sale: &str) -> Reply {
+        let request = Call::new(Method::POST)
+            .path("id", id)
+            .path("sale_id", sale)
+            .bearer(&service_token("sales"));
+        call!(self, refund_charge, request)
+    }
+}
+
+fn sale() -> String {
+    shared::ids::new_id()
+}
+
+#[tokio::test]
+async fn one_account_per_email_whatever_its_case_until_it_is_closed() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    let again = json!({"email": "DANA@Example.com", "password": PASSWORD, "full_name": "Dana"});
+    call!(
+        service,
+        register,
+        Call::new(Method::POST).json(again.clone())
+    )
+    .expect(409);
+    let closed = call!(
+        service,
+        delete_profile,
+        Call::new(Method::DELETE).path("id", &id).bearer(&token)
+    );
+    closed.expect(204);
+    service.profile(&id, &token).await.expect(404);
+    service
+        .login("dana@example.com", PASSWORD)
+        .await
+        .expect(401);
+    call!(service, register, Call::new(Method::POST).json(again)).expect(201);
+}
+
+#[tokio::test]
+async fn a_profile_is_its_owners_and_the_admins_only() {
+    let service = Service::default();
+    let (dana, dana_token) = service.customer("dana@example.com").await;
+    let (_, eve_token) = service.customer("eve@example.com").await;
+    let admin = user_keys()
+        .issue(&shared::ids::new_id(), Role::Admin)
+        .unwrap()
+        .token;
+    service.profile(&dana, &dana_token).await.expect(200);
+    service.profile(&dana, &admin).await.expect(200);
+    service.profile(&dana, &eve_token).await.expect(403);
+    service.profile("not-an-id", &eve_token).await.expect(403);
+    service.profile("not-an-id", &admin).await.expect(404);
+    service
+        .deposit(&dana, &eve_token, 100, None)
+        .await
+        .expect(403);
+    // A customer cannot make themselves admin; the hash never leaves the service.
+    let promote = Call::new(Method::PATCH)
+        .path("id", &dana)
+        .bearer(&dana_token)
+        .json(json!({"role": "admin"}));
+    call!(service, update_profile, promote).expect(403);
+    let shown = service.profile(&dana, &dana_token).await;
+    assert_eq!(shown.body["role"], "customer");
+    assert!(shown.body.get("password_hash").is_none(), "{}", shown.body);
+}
+
+#[tokio::test]
+async fn a_profile_update_sets_clears_and_guards_the_password() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    let patch = |body: Value| {
+        Call::new(Method::PATCH)
+            .path("id", &id)
+            .bearer(&token)
+            .json(body)
+    };
+    let set = json!({"address": "1 Main St", "full_name": " Dana K "});
+    let set = call!(service, update_profile, patch(set));
+    assert_eq!(set.expect(200)["address"], "1 Main St");
+    assert_eq!(set.body["full_name"], "Dana K");
+    // An optional field sent empty is cleared; a blank one is refused.
+    call!(service, update_profile, patch(json!({"address": "   "}))).expect(422);
+    let cleared = call!(service, update_profile, patch(json!({"address": ""})));
+    assert_eq!(cleared.expect(200)["address"], Value::Null);
+    assert_eq!(cleared.body["full_name"], "Dana K");
+    call!(service, update_profile, patch(json!({}))).expect(422);
+    call!(
+        service,
+        update_profile,
+        patch(json!({"password": "another-password"}))
+    )
+    .expect(422);
+    let wrong = json!({"password": "another-password", "current_password": "wrong-password"});
+    call!(service, update_profile, patch(wrong)).expect(403);
+    service
+        .login("dana@example.com", "another-password")
+        .await
+        .expect(401);
+    let right = json!({"password": "another-password", "current_password": PASSWORD});
+    call!(service, update_profile, patch(right)).expect(200);
+    service
+        .login("dana@example.com", "another-password")
+        .await
+        .expect(200);
+    service
+        .login("dana@example.com", PASSWORD)
+        .await
+        .expect(401);
+}
+
+#[tokio::test]
+async fn logins_answer_alike_for_unknown_emails_and_stop_after_repeated_failures() {
+    let service = Service::default();
+    service.customer("dana@example.com").await;
+    let unknown = service.login("nobody@example.com", PASSWORD).await;
+    let wrong = service.login("dana@example.com", "wrong-password").await;
+    assert_eq!((unknown.status, wrong.status), (401, 401));
+    assert_eq!(unknown.body["detail"], wrong.body["detail"]);
+    for _ in 1..handlers::MAX_LOGIN_FAILURES {
+        service
+            .login("dana@example.com", "wrong-password")
+            .await
+            .expect(401);
+    }
+    let throttled = service.login("dana@example.com", PASSWORD).await;
+    throttled.expect(429);
+}
+
+#[tokio::test]
+async fn a_right_password_clears_earlier_failures() {
+    let service = Service::default();
+    service.customer("dana@example.com").await;
+    for _ in 0..3 {
+        for _ in 1..handlers::MAX_LOGIN_FAILURES {
+            service
+                .login("dana@example.com", "wrong-password")
+                .await
+                .expect(401);
+        }
+        service
+            .login("dana@example.com", PASSWORD)
+            .await
+            .expect(200);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_deposits_with_one_key_credit_once() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    let replies = join_all((0..8).map(|_| service.deposit(&id, &token, 500, Some("pay-1")))).await;
+    for reply in &replies {
+        assert_eq!(reply.expect(200)["wallet_balance_cents"], 500);
+    }
+    assert_eq!(service.balance(&id, &token).await, 500);
+    // The same key for another amount is refused; a new key credits again.
+    service
+        .deposit(&id, &token, 700, Some("pay-1"))
+        .await
+        .expect(422);
+    service
+        .deposit(&id, &token, 700, Some("pay-2"))
+        .await
+        .expect(200);
+    service.deposit(&id, &token, 1, None).await.expect(200);
+    assert_eq!(service.balance(&id, &token).await, 1_201);
+    assert_eq!(service.store.money(), 1_201);
+}
+
+#[tokio::test]
+async fn a_wallet_never_passes_its_ceiling() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    let most = crate::domain::MAX_DEPOSIT_CENTS;
+    let deposits = crate::domain::MAX_BALANCE_CENTS / most;
+    for n in 0..deposits {
+        service
+            .deposit(&id, &token, most, Some(&format!("d{n}")))
+            .await
+            .expect(200);
+    }
+    service.deposit(&id, &token, 1, None).await.expect(422);
+    service
+        .deposit(&id, &token, 1, Some("one-more"))
+        .await
+        .expect(422);
+    service
+        .deposit(&id, &token, most + 1, None)
+        .await
+        .expect(422);
+    assert_eq!(
+        service.balance(&id, &token).await,
+        crate::domain::MAX_BALANCE_CENTS
+    );
+}
+
+#[tokio::test]
+async fn a_sale_is_charged_once_and_refunded_once() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    service.deposit(&id, &token, 1_000, None).await.expect(200);
+    let first = sale();
+    service.charge("sales", &id, &first, 400).await.expect(200);
+    service.charge("sales", &id, &first, 400).await.expect(200);
+    service.charge("sales", &id, &first, 500).await.expect(409);
+    assert_eq!(service.balance(&id, &token).await, 600);
+    service.charge("sales", &id, &sale(), 601).await.expect(402);
+    for _ in 0..3 {
+        assert_eq!(
+            service.refund(&id, &first).await.expect(200)["status"],
+            "refunded"
+        );
+    }
+    assert_eq!(service.balance(&id, &token).await, 1_000);
+    // A refunded sale cannot be charged again.
+    service.charge("sales", &id, &first, 400).await.expect(409);
+    assert_eq!(service.store.money(), 1_000);
+}
+
+#[tokio::test]
+async fn a_refund_that_overtakes_its_charge_leaves_a_tombstone() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    service.deposit(&id, &token, 1_000, None).await.expect(200);
+    let late = sale();
+    let stone = service.refund(&id, &late).await;
+    assert_eq!(stone.expect(200)["amount_cents"], 0);
+    service.charge("sales", &id, &late, 400).await.expect(409);
+    assert_eq!(service.balance(&id, &token).await, 1_000);
+    // Another customer's sale is not this one's to refund.
+    let (eve, eve_token) = service.customer("eve@example.com").await;
+    service
+        .deposit(&eve, &eve_token, 300, None)
+        .await
+        .expect(200);
+    let hers = sale();
+    service.charge("sales", &eve, &hers, 300).await.expect(200);
+    service.refund(&id, &hers).await.expect(409);
+    assert_eq!(service.balance(&eve, &eve_token).await, 0);
+    assert_eq!(service.store.money(), 1_300);
+}
+
+#[tokio::test]
+async fn concurrent_charges_never_take_a_wallet_below_zero() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    service.deposit(&id, &token, 1_000, None).await.expect(200);
+    let sales: Vec<String> = (0..12).map(|_| sale()).collect();
+    let replies = join_all(sales.iter().map(|s| service.charge("sales", &id, s, 300))).await;
+    let charged = replies.iter().filter(|r| r.status == 200).count();
+    assert_eq!(charged, 3);
+    assert!(replies.iter().all(|r| r.status == 200 || r.status == 402));
+    assert_eq!(service.balance(&id, &token).await, 100);
+    assert_eq!(service.store.money(), 1_000);
+}
+
+#[tokio::test]
+async fn wallet_routes_admit_sales_only_and_never_users() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    service.deposit(&id, &token, 1_000, None).await.expect(200);
+    service
+        .charge("reviews", &id, &sale(), 100)
+        .await
+        .expect(403);
+    let as_user = Call::new(Method::POST)
+        .path("id", &id)
+        .bearer(&token)
+        .json(json!({"sale_id": sale(), "amount_cents": 100}));
+    call!(service, charge_wallet, as_user).expect(401);
+    let status = |caller: &str| {
+        Call::new(Method::GET)
+            .path("id", &id)
+            .bearer(&service_token(caller))
+    };
+    call!(service, customer_status, status("sales")).expect(403);
+    assert_eq!(
+        call!(service, customer_status, status("reviews")).expect(200)["status"],
+        "active"
+    );
+    assert_eq!(service.balance(&id, &token).await, 1_000);
+}

@@ -1,0 +1,96 @@
+//! Requests as the API gateway hands them to a function, and their answers read back,
+//! for in-process tests of handlers (with a store double in place of DynamoDB).
+//! Unused by the functions themselves; the linker leaves it out of their binaries.
+
+use crate::ApiError;
+use lambda_http::http::Method;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A request under construction: `Call::new(Method::POST).path("id", id).json(body)`.
+pub struct Call {
+    method: Method,
+    path: HashMap<String, String>,
+    query: HashMap<String, String>,
+    headers: Vec<(String, String)>,
+    body: Body,
+}
+
+impl Call {
+    pub fn new(method: Method) -> Self {
+        Self {
+            method,
+            path: HashMap::new(),
+            query: HashMap::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+        }
+    }
+
+    pub fn path(mut self, name: &str, value: &str) -> Self {
+        self.path.insert(name.into(), value.into());
+        self
+    }
+
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.query.insert(name.into(), value.into());
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Body::Text(body.to_string());
+        self.header("content-type", "application/json")
+    }
+
+    pub fn build(self) -> Request {
+        let mut builder = lambda_http::http::Request::builder().method(self.method);
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder
+            .body(self.body)
+            .expect("a valid request")
+            .with_path_parameters(self.path)
+            .with_query_string_parameters(self.query)
+    }
+}
+
+/// A handler's answer as a client sees it: the status and the JSON body (problem
+/// documents included), `Value::Null` when there is none.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn of(result: Result<Response<Body>, ApiError>) -> Self {
+        let response = result.unwrap_or_else(ApiError::into_response);
+        let body = match response.body() {
+            Body::Text(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            Body::Binary(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
+        Self {
+            status: response.status().as_u16(),
+            body,
+        }
+    }
+
+    /// The body, after checking the status.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "unexpected answer: {}", self.body);
+        &self.body
+    }
+}
