@@ -4,7 +4,7 @@ use crate::domain::{
     normalize_category, AvailabilityQuery, NewProduct, Product, ProductPatch, ReserveStock,
     CURRENCY, MAX_PRICE_CENTS,
 };
-use crate::store::{ListFilter, ProductChanges, Reserved, Updated};
+use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
 use crate::State;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -43,7 +43,10 @@ fn expected_version(req: &Request) -> Result<Option<i64>, ApiError> {
 }
 
 /// `GET /products`
-pub async fn list_products(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn list_products<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let limit = page_limit(&req)?;
     let mut errors = Vec::new();
     let category = query_param(&req, "category").map(normalize_category);
@@ -118,23 +121,18 @@ pub async fn list_products(state: &State, req: Request) -> Result<Response<Body>
 }
 
 /// `POST /products` (admin)
-pub async fn create_product(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn create_product<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.authenticate(&req)?.require_admin()?;
     let body: NewProduct = json_body(&req)?;
-    let name = body.name.trim().to_string();
-    let category = normalize_category(&body.category);
-    if name.is_empty() || category.is_empty() {
-        return Err(ApiError::validation(
-            if name.is_empty() { "name" } else { "category" },
-            "must not be blank",
-        ));
-    }
     let now = time::now_rfc3339();
     let product = Product {
         id: ids::new_id(),
-        name,
+        name: body.name.trim().to_string(),
         description: body.description.trim().to_string(),
-        category,
+        category: normalize_category(&body.category),
         price_cents: body.price_cents,
         currency: CURRENCY.to_string(),
         stock: body.stock,
@@ -152,7 +150,10 @@ pub async fn create_product(state: &State, req: Request) -> Result<Response<Body
 }
 
 /// `GET /products/{id}`: deleted products still resolve, with `deleted_at` set.
-pub async fn get_product(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn get_product<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let id = product_id(&req)?;
     let product = state
         .store
@@ -176,7 +177,10 @@ fn updated(outcome: Updated) -> Result<Product, ApiError> {
 }
 
 /// `POST /products/{id}/update` (admin), honoring `If-Match`.
-pub async fn update_product(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn update_product<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.authenticate(&req)?.require_admin()?;
     let id = product_id(&req)?;
     let expected = expected_version(&req)?;
@@ -193,22 +197,11 @@ pub async fn update_product(state: &State, req: Request) -> Result<Response<Body
             "cannot be combined with stock",
         ));
     }
-    let name = patch.name.map(|n| n.trim().to_string());
-    let category = patch.category.map(|c| normalize_category(&c));
-    if name.as_deref() == Some("") || category.as_deref() == Some("") {
-        return Err(ApiError::validation(
-            if name.as_deref() == Some("") {
-                "name"
-            } else {
-                "category"
-            },
-            "must not be blank",
-        ));
-    }
+    // Validation refused blank names and categories: trimmed, they stay non-empty.
     let changes = ProductChanges {
-        name,
+        name: patch.name.map(|n| n.trim().to_string()),
         description: patch.description.map(|d| d.trim().to_string()),
-        category,
+        category: patch.category.map(|c| normalize_category(&c)),
         price_cents: patch.price_cents,
         stock: patch.stock,
         stock_delta: patch.stock_delta,
@@ -223,7 +216,10 @@ pub async fn update_product(state: &State, req: Request) -> Result<Response<Body
 }
 
 /// `DELETE /products/{id}` (admin): a soft delete, honoring `If-Match`.
-pub async fn delete_product(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn delete_product<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.authenticate(&req)?.require_admin()?;
     let id = product_id(&req)?;
     let expected = expected_version(&req)?;
@@ -237,7 +233,10 @@ pub async fn delete_product(state: &State, req: Request) -> Result<Response<Body
 }
 
 /// `POST /internal/inventory/reservations` (service): take stock for a sale, once.
-pub async fn reserve_stock(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn reserve_stock<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let body: ReserveStock = json_body(&req)?;
     let sale_id = ids::parse_id(&body.sale_id, "sale")
@@ -257,7 +256,10 @@ pub async fn reserve_stock(state: &State, req: Request) -> Result<Response<Body>
 
 /// `POST /internal/inventory/reservations/{sale_id}/release` (service): give a sale's
 /// stock back, once; safe to call before, after or instead of the reservation.
-pub async fn release_stock(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn release_stock<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let sale_id = ids::parse_id(path_param(&req, "sale_id").unwrap_or_default(), "sale")?;
     ok(&state.store.release(&sale_id, &time::now_rfc3339()).await?)
@@ -265,7 +267,10 @@ pub async fn release_stock(state: &State, req: Request) -> Result<Response<Body>
 
 /// `POST /internal/inventory/availability` (service): which of the given products exist
 /// and are not deleted (Reviews filters recommendations with it).
-pub async fn product_availability(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn product_availability<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let body: AvailabilityQuery = json_body(&req)?;
     let ids: Vec<String> = body

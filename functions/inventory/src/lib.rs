@@ -3,14 +3,19 @@
 
 pub mod domain;
 pub mod handlers;
+#[cfg(test)]
+mod memory;
 pub mod store;
+#[cfg(test)]
+mod tests;
 
 use shared::config::ConfigError;
 use shared::endpoints::{Endpoint, Table};
 use shared::state::{self, Part};
 
-/// What an Inventory function builds once per cold start (see `shared::state`).
-pub type State = state::State<store::Store>;
+/// What an Inventory function builds once per cold start (see `shared::state`): the
+/// handlers are generic over the store, so tests run them on an in-process double.
+pub type State<S = store::Store> = state::State<S>;
 
 impl Part for store::Store {
     /// The products table; the reservations table for the functions that declare it.

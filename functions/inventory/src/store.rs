@@ -10,6 +10,7 @@ use shared::db::{batch_get_all, n, s, update_returning, Item, UpdateExpr};
 use shared::ledger::{Ledger, Take};
 use shared::ApiError;
 use std::collections::HashMap;
+use std::future::Future;
 
 pub struct Store {
     client: Client,
@@ -56,6 +57,56 @@ pub enum Reserved {
     SaleIdConflict(&'static str),
 }
 
+/// What the handlers need of the products and reservations tables: [`Store`] on
+/// DynamoDB, and an in-process double for the tests (`crate::memory`).
+pub trait Inventory: Sync {
+    fn create(&self, product: &Product) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The product with this id, deleted or not.
+    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Product>, ApiError>> + Send;
+    /// The ids among `ids` of products that exist and are not deleted.
+    fn live(&self, ids: &[String]) -> impl Future<Output = Result<Vec<String>, ApiError>> + Send;
+    /// One page of live products matching `filter`, starting after `start`, and the key
+    /// to continue from, if there may be more.
+    fn list(
+        &self,
+        filter: &ListFilter,
+        start: Option<Key>,
+        limit: usize,
+    ) -> impl Future<Output = Result<(Vec<Product>, Option<Key>), ApiError>> + Send;
+    /// Applies `changes` to a live product, only at `expected_version` when given.
+    fn update(
+        &self,
+        id: &str,
+        changes: ProductChanges,
+        expected_version: Option<i64>,
+        now: &str,
+    ) -> impl Future<Output = Result<Updated, ApiError>> + Send;
+    /// Soft delete, only at `expected_version` when given: the product stays readable by
+    /// id for old sales and reviews.
+    fn delete(
+        &self,
+        id: &str,
+        expected_version: Option<i64>,
+        now: &str,
+    ) -> impl Future<Output = Result<Updated, ApiError>> + Send;
+    /// Takes `quantity` units of a live product for a sale at its current price, once
+    /// per sale id, never below zero.
+    fn reserve(
+        &self,
+        sale_id: &str,
+        product_id: &str,
+        quantity: i64,
+        now: &str,
+    ) -> impl Future<Output = Result<Reserved, ApiError>> + Send;
+    /// Gives a sale's units back, once; before the reservation, it leaves a tombstone
+    /// that refuses the reservation when it arrives.
+    fn release(
+        &self,
+        sale_id: &str,
+        now: &str,
+    ) -> impl Future<Output = Result<Reservation, ApiError>> + Send;
+}
+
 /// The start of every change to a live product: a new version (only from
 /// `expected_version`, when given) and a new `updated_at`.
 fn versioned_change(expected_version: Option<i64>, now: &str) -> UpdateExpr {
@@ -93,7 +144,52 @@ impl Store {
         }
     }
 
-    pub async fn create(&self, product: &Product) -> Result<(), ApiError> {
+    /// Applies a change built by [`versioned_change`], telling why when it is refused.
+    async fn apply_change(
+        &self,
+        id: &str,
+        expr: UpdateExpr,
+        expected_version: Option<i64>,
+    ) -> Result<Updated, ApiError> {
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.products)
+            .set_key(Some(product_key(id)));
+        match update_returning(request, expr).await? {
+            Some(product) => Ok(Updated::Yes(Box::new(product))),
+            None => self.why_not_updated(id, expected_version).await,
+        }
+    }
+
+    /// Tells which condition of a refused update failed.
+    async fn why_not_updated(
+        &self,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Updated, ApiError> {
+        Ok(match self.get(id).await? {
+            None => Updated::NotFound,
+            Some(p) if p.deleted_at.is_some() => Updated::NotFound,
+            Some(p) if expected_version.is_some_and(|v| v != p.version) => Updated::StaleVersion,
+            Some(_) => Updated::StockOutOfRange,
+        })
+    }
+
+    /// The reservation entry of a sale (see `shared::ledger`).
+    fn ledger(&self, sale_id: &str) -> Ledger<'_> {
+        Ledger {
+            client: &self.client,
+            table: &self.reservations,
+            key: ("sale_id", sale_id.to_string()),
+            extra: &[],
+            busy: BUSY,
+        }
+    }
+}
+
+impl Inventory for Store {
+    async fn create(&self, product: &Product) -> Result<(), ApiError> {
         let mut item: Item = shared::db::to_item(product)?;
         item.insert("name_lower".into(), s(search_key(&product.name)));
         self.client
@@ -106,7 +202,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn get(&self, id: &str) -> Result<Option<Product>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<Product>, ApiError> {
         let output = self
             .client
             .get_item()
@@ -119,7 +215,7 @@ impl Store {
     }
 
     /// The ids among `ids` of products that exist and are not deleted.
-    pub async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
+    async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
         let keys = ids.iter().map(|id| product_key(id)).collect();
         let items =
             batch_get_all(&self.client, &self.products, keys, Some("id, deleted_at")).await?;
@@ -132,7 +228,7 @@ impl Store {
 
     /// One page of live products matching `filter`, starting after `start`.
     /// Returns the products and the key to continue from, if there may be more.
-    pub async fn list(
+    async fn list(
         &self,
         filter: &ListFilter,
         start: Option<Key>,
@@ -217,7 +313,7 @@ impl Store {
     }
 
     /// Applies `changes` to a live product, optionally only at `expected_version`.
-    pub async fn update(
+    async fn update(
         &self,
         id: &str,
         changes: ProductChanges,
@@ -253,7 +349,7 @@ impl Store {
     }
 
     /// Soft delete: the product stays readable by id for old sales and reviews.
-    pub async fn delete(
+    async fn delete(
         &self,
         id: &str,
         expected_version: Option<i64>,
@@ -264,56 +360,9 @@ impl Store {
         self.apply_change(id, expr, expected_version).await
     }
 
-    /// Applies a change built by [`versioned_change`], telling why when it is refused.
-    async fn apply_change(
-        &self,
-        id: &str,
-        expr: UpdateExpr,
-        expected_version: Option<i64>,
-    ) -> Result<Updated, ApiError> {
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.products)
-            .set_key(Some(product_key(id)));
-        match update_returning(request, expr).await? {
-            Some(product) => Ok(Updated::Yes(Box::new(product))),
-            None => self.why_not_updated(id, expected_version).await,
-        }
-    }
-
-    /// Tells which condition of a refused update failed.
-    async fn why_not_updated(
-        &self,
-        id: &str,
-        expected_version: Option<i64>,
-    ) -> Result<Updated, ApiError> {
-        Ok(match self.get(id).await? {
-            None => Updated::NotFound,
-            Some(p) if p.deleted_at.is_some() => Updated::NotFound,
-            Some(p) if expected_version.is_some_and(|v| v != p.version) => Updated::StaleVersion,
-            Some(_) => Updated::StockOutOfRange,
-        })
-    }
-
-    /// The reservation entry of a sale (see `shared::ledger`).
-    fn ledger(&self, sale_id: &str) -> Ledger<'_> {
-        Ledger {
-            client: &self.client,
-            table: &self.reservations,
-            key: ("sale_id", sale_id.to_string()),
-            extra: &[],
-            busy: BUSY,
-        }
-    }
-
-    pub async fn reservation(&self, sale_id: &str) -> Result<Option<Reservation>, ApiError> {
-        self.ledger(sale_id).read().await
-    }
-
     /// Takes `quantity` units for a sale at the current price, once per sale id.
     /// The reservation and the stock decrement are one transaction.
-    pub async fn reserve(
+    async fn reserve(
         &self,
         sale_id: &str,
         product_id: &str,
@@ -372,7 +421,7 @@ impl Store {
 
     /// Gives a sale's units back, once. A release for a sale that never reserved leaves a
     /// tombstone, so that a reservation arriving late cannot take stock afterwards.
-    pub async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, ApiError> {
+    async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, ApiError> {
         let tombstone = || Reservation {
             sale_id: sale_id.to_string(),
             product_id: None,

@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::create_product);
+shared::function!(inventory::handlers::create_product::<inventory::store::Store>);

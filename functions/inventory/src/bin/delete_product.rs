@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::delete_product);
+shared::function!(inventory::handlers::delete_product::<inventory::store::Store>);

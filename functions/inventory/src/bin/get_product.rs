@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::get_product);
+shared::function!(inventory::handlers::get_product::<inventory::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::list_products);
+shared::function!(inventory::handlers::list_products::<inventory::store::Store>);

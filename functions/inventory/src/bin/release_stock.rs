@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::release_stock);
+shared::function!(inventory::handlers::release_stock::<inventory::store::Store>);

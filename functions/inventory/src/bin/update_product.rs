@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::update_product);
+shared::function!(inventory::handlers::update_product::<inventory::store::Store>);

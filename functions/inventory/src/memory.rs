@@ -1,0 +1,278 @@
+//! An in-process double of the products and reservations tables for the handlers'
+//! tests. It keeps the rules the DynamoDB store keeps with conditions and transactions:
+//! versions checked and bumped on every change, stock within 0..=MAX_STOCK, deleted
+//! products hidden and frozen, one reservation per sale at the price of the moment,
+//! and a tombstone when the release comes first. One lock stands for the store's
+//! atomic writes.
+
+use crate::domain::{search_key, Product, Reservation, ReservationStatus, MAX_STOCK};
+use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
+use shared::cursor::Key;
+use shared::db::s;
+use shared::ApiError;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Clones share one pair of tables, as the functions of a service share theirs.
+#[derive(Clone, Default)]
+pub struct MemoryInventory {
+    tables: Arc<Mutex<Tables>>,
+}
+
+#[derive(Default)]
+struct Tables {
+    /// By id: listings come in id order.
+    products: BTreeMap<String, Product>,
+    reservations: HashMap<String, Reservation>,
+}
+
+impl MemoryInventory {
+    fn tables(&self) -> MutexGuard<'_, Tables> {
+        self.tables.lock().unwrap()
+    }
+
+    /// A product's stock plus every unit its reservations hold: what was stocked.
+    pub fn units(&self, product_id: &str) -> i64 {
+        let tables = self.tables();
+        let stock = tables.products.get(product_id).map_or(0, |p| p.stock);
+        let held: i64 = tables
+            .reservations
+            .values()
+            .filter(|r| r.status == ReservationStatus::Reserved)
+            .filter(|r| r.product_id.as_deref() == Some(product_id))
+            .map(|r| r.quantity)
+            .sum();
+        stock + held
+    }
+}
+
+fn matches(product: &Product, filter: &ListFilter) -> bool {
+    product.deleted_at.is_none()
+        && filter
+            .category
+            .as_ref()
+            .is_none_or(|c| *c == product.category)
+        && filter
+            .q
+            .as_ref()
+            .is_none_or(|q| search_key(&product.name).contains(&search_key(q)))
+        && filter
+            .min_price_cents
+            .is_none_or(|min| product.price_cents >= min)
+        && filter
+            .max_price_cents
+            .is_none_or(|max| product.price_cents <= max)
+        && (!filter.in_stock || product.stock > 0)
+}
+
+impl Inventory for MemoryInventory {
+    async fn create(&self, product: &Product) -> Result<(), ApiError> {
+        let mut tables = self.tables();
+        if tables.products.contains_key(&product.id) {
+            return Err(ApiError::Conflict("product id taken".into()));
+        }
+        tables.products.insert(product.id.clone(), product.clone());
+        Ok(())
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<Product>, ApiError> {
+        Ok(self.tables().products.get(id).cloned())
+    }
+
+    async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
+        let tables = self.tables();
+        Ok(ids
+            .iter()
+            .filter(|id| {
+                tables
+                    .products
+                    .get(*id)
+                    .is_some_and(|p| p.deleted_at.is_none())
+            })
+            .cloned()
+            .collect())
+    }
+
+    async fn list(
+        &self,
+        filter: &ListFilter,
+        start: Option<Key>,
+        limit: usize,
+    ) -> Result<(Vec<Product>, Option<Key>), ApiError> {
+        let from = match start.as_ref().and_then(|key| key.get("id")?.as_s().ok()) {
+            Some(id) => Bound::Excluded(id.clone()),
+            None => Bound::Unbounded,
+        };
+        let tables = self.tables();
+        let mut page: Vec<Product> = tables
+            .products
+            .range((from, Bound::Unbounded))
+            .map(|(_, product)| product)
+            .filter(|product| matches(product, filter))
+            .take(limit + 1)
+            .cloned()
+            .collect();
+        let more = page.len() > limit;
+        page.truncate(limit);
+        let next = more
+            .then(|| page.last())
+            .flatten()
+            .map(|last| Key::from([("id".to_string(), s(&last.id))]));
+        Ok((page, next))
+    }
+
+    async fn update(
+        &self,
+        id: &str,
+        changes: ProductChanges,
+        expected_version: Option<i64>,
+        now: &str,
+    ) -> Result<Updated, ApiError> {
+        let mut tables = self.tables();
+        let Some(product) = tables
+            .products
+            .get_mut(id)
+            .filter(|p| p.deleted_at.is_none())
+        else {
+            return Ok(Updated::NotFound);
+        };
+        if expected_version.is_some_and(|v| v != product.version) {
+            return Ok(Updated::StaleVersion);
+        }
+        let stock = match (changes.stock, changes.stock_delta) {
+            (_, Some(delta)) => product.stock + delta,
+            (Some(stock), None) => stock,
+            (None, None) => product.stock,
+        };
+        if !(0..=MAX_STOCK).contains(&stock) {
+            return Ok(Updated::StockOutOfRange);
+        }
+        product.stock = stock;
+        if let Some(name) = changes.name {
+            product.name = name;
+        }
+        if let Some(description) = changes.description {
+            product.description = description;
+        }
+        if let Some(category) = changes.category {
+            product.category = category;
+        }
+        if let Some(price) = changes.price_cents {
+            product.price_cents = price;
+        }
+        product.version += 1;
+        product.updated_at = now.into();
+        Ok(Updated::Yes(Box::new(product.clone())))
+    }
+
+    async fn delete(
+        &self,
+        id: &str,
+        expected_version: Option<i64>,
+        now: &str,
+    ) -> Result<Updated, ApiError> {
+        let mut tables = self.tables();
+        let Some(product) = tables
+            .products
+            .get_mut(id)
+            .filter(|p| p.deleted_at.is_none())
+        else {
+            return Ok(Updated::NotFound);
+        };
+        if expected_version.is_some_and(|v| v != product.version) {
+            return Ok(Updated::StaleVersion);
+        }
+        product.version += 1;
+        product.updated_at = now.into();
+        product.deleted_at = Some(now.into());
+        Ok(Updated::Yes(Box::new(product.clone())))
+    }
+
+    async fn reserve(
+        &self,
+        sale_id: &str,
+        product_id: &str,
+        quantity: i64,
+        now: &str,
+    ) -> Result<Reserved, ApiError> {
+        let mut tables = self.tables();
+        if let Some(existing) = tables.reservations.get(sale_id) {
+            return Ok(match existing.status {
+                ReservationStatus::Released => {
+                    Reserved::SaleIdConflict("this sale's stock was already released")
+                }
+                ReservationStatus::Reserved
+                    if existing.product_id.as_deref() == Some(product_id)
+                        && existing.quantity == quantity =>
+                {
+                    Reserved::Yes(existing.clone())
+                }
+                ReservationStatus::Reserved => Reserved::SaleIdConflict(
+                    "this sale id already reserved another product or quantity",
+                ),
+            });
+        }
+        let Some(product) = tables
+            .products
+            .get_mut(product_id)
+            .filter(|p| p.deleted_at.is_none())
+        else {
+            return Ok(Reserved::ProductNotFound);
+        };
+        if product.stock < quantity {
+            return Ok(Reserved::OutOfStock);
+        }
+        product.stock -= quantity;
+        product.version += 1;
+        product.updated_at = now.into();
+        let reservation = Reservation {
+            sale_id: sale_id.into(),
+            product_id: Some(product_id.into()),
+            quantity,
+            unit_price_cents: product.price_cents,
+            status: ReservationStatus::Reserved,
+            created_at: now.into(),
+            released_at: None,
+        };
+        tables
+            .reservations
+            .insert(sale_id.into(), reservation.clone());
+        Ok(Reserved::Yes(reservation))
+    }
+
+    async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, ApiError> {
+        let mut tables = self.tables();
+        let Some(existing) = tables.reservations.get(sale_id).cloned() else {
+            let tombstone = Reservation {
+                sale_id: sale_id.into(),
+                product_id: None,
+                quantity: 0,
+                unit_price_cents: 0,
+                status: ReservationStatus::Released,
+                created_at: now.into(),
+                released_at: Some(now.into()),
+            };
+            tables
+                .reservations
+                .insert(sale_id.into(), tombstone.clone());
+            return Ok(tombstone);
+        };
+        if existing.status == ReservationStatus::Released {
+            return Ok(existing);
+        }
+        let product_id = existing.product_id.clone().unwrap_or_default();
+        if let Some(product) = tables.products.get_mut(&product_id) {
+            product.stock += existing.quantity;
+            product.version += 1;
+            product.updated_at = now.into();
+        }
+        let released = Reservation {
+            status: ReservationStatus::Released,
+            released_at: Some(now.into()),
+            ..existing
+        };
+        tables.reservations.insert(sale_id.into(), released.clone());
+        Ok(released)
+    }
+}

@@ -1,0 +1,351 @@
+//! The Inventory handlers in-process, on the store double of `crate::memory`: the
+//! catalogue and its access rules, versions and `If-Match`, listings paged by cursor,
+//! and the stock ledger of reservations and releases. Stock is conserved throughout:
+//! a product's stock plus what its reservations hold equals what was stocked.
+
+use crate::handlers;
+use crate::memory::MemoryInventory;
+use crate::State;
+use futures::future::join_all;
+use lambda_http::http::Method;
+use serde_json::{json, Value};
+use shared::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
+use shared::cursor::CursorCodec;
+use shared::state::Keys;
+use shared::testing::{Call, Reply};
+use std::collections::BTreeSet;
+
+const USER_SECRET: &[u8] = b"inventory-test-user-secret-0123456789";
+const SERVICE_SECRET: &[u8] = b"inventory-test-service-secret-012345";
+const CURSOR_SECRET: &[u8] = b"inventory-test-cursor-secret-0123456";
+
+/// The service's functions over one shared pair of table doubles.
+#[derive(Default)]
+struct Service {
+    store: MemoryInventory,
+}
+
+/// Runs one declared handler on the shared tables, as its function would.
+macro_rules! call {
+    ($service:expr, $handler:ident, $request:expr) => {
+        Reply::of(handlers::$handler(&$service.state(stringify!($handler)), $request.build()).await)
+    };
+}
+
+fn admin() -> String {
+    user(Role::Admin)
+}
+
+fn user(role: Role) -> String {
+    TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)
+        .issue(&shared::ids::new_id(), role)
+        .unwrap()
+        .token
+}
+
+fn service_token(caller: &str) -> String {
+    TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)
+        .issue(caller, Role::Service)
+        .unwrap()
+        .token
+}
+
+fn sale() -> String {
+    shared::ids::new_id()
+}
+
+impl Service {
+    fn state(&self, name: &str) -> State<MemoryInventory> {
+        let keys = Keys::new(
+            Some(TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)),
+            Some(TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)),
+            Some(CursorCodec::new(CURSOR_SECRET)),
+        );
+        State::assemble(name, self.store.clone(), (), keys)
+    }
+
+    async fn create(&self, name: &str, category: &str, price: i64, stock: i64) -> String {
+        let body =
+            json!({"name": name, "category": category, "price_cents": price, "stock": stock});
+        let reply = call!(
+            self,
+            create_product,
+            Call::new(Method::POST).bearer(&admin()).json(body)
+        );
+        reply.expect(201)["id"].as_str().unwrap().to_string()
+    }
+
+    async fn product(&self, id: &str) -> Reply {
+        call!(self, get_product, Call::new(Method::GET).path("id", id))
+    }
+
+    async fn stock(&self, id: &str) -> i64 {
+        self.product(id).await.expect(200)["stock"]
+            .as_i64()
+            .unwrap()
+    }
+
+    async fn update(&self, id: &str, if_match: Option<&str>, body: Value) -> Reply {
+        let mut request = Call::new(Method::POST)
+            .path("id", id)
+            .bearer(&admin())
+            .json(body);
+        if let Some(version) = if_match {
+            request = request.header("if-match", version);
+        }
+        call!(self, update_product, request)
+    }
+
+    async fn reserve(&self, caller: &str, sale: &str, product: &str, quantity: i64) -> Reply {
+        let body = json!({"sale_id": sale, "product_id": product, "quantity": quantity});
+        let request = Call::new(Method::POST)
+            .bearer(&service_token(caller))
+            .json(body);
+        call!(self, reserve_stock, request)
+    }
+
+    async fn release(&self, sale: &str) -> Reply {
+        let request = Call::new(Method::POST)
+            .path("sale_id", sale)
+            .bearer(&service_token("sales"));
+        call!(self, release_stock, request)
+    }
+
+    /// Every page of a listing, following its cursors: the ids in order.
+    async fn list_all(&self, query: &[(&str, &str)], limit: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut request = Call::new(Method::GET).query("limit", limit);
+            for (name, value) in query {
+                request = request.query(name, value);
+            }
+            if let Some(cursor) = &cursor {
+                request = request.query("cursor", cursor);
+            }
+            let page = call!(self, list_products, request);
+            let page = page.expect(200);
+            ids.extend(
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["id"].as_str().unwrap().to_string()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_string()),
+                None => return ids,
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_admins_change_the_catalogue() {
+    let service = Service::default();
+    let body = json!({"name": "Lamp", "category": "home", "price_cents": 100, "stock": 1});
+    let as_customer = Call::new(Method::POST)
+        .bearer(&user(Role::Customer))
+        .json(body.clone());
+    call!(service, create_product, as_customer).expect(403);
+    call!(service, create_product, Call::new(Method::POST).json(body)).expect(401);
+    let id = service.create("Lamp", "Home ", 100, 1).await;
+    let product = service.product(&id).await;
+    assert_eq!(product.expect(200)["category"], "home");
+    let delete = Call::new(Method::DELETE)
+        .path("id", &id)
+        .bearer(&user(Role::Customer));
+    call!(service, delete_product, delete).expect(403);
+    service.product(&sale()).await.expect(404);
+    service.product("not-an-id").await.expect(404);
+}
+
+#[tokio::test]
+async fn a_stale_version_is_refused_and_the_current_one_applies() {
+    let service = Service::default();
+    let id = service.create("Lamp", "home", 100, 5).await;
+    let renamed = service
+        .update(&id, Some("\"1\""), json!({"name": "Desk lamp"}))
+        .await;
+    assert_eq!(renamed.expect(200)["version"], 2);
+    service
+        .update(&id, Some("\"1\""), json!({"price_cents": 1}))
+        .await
+        .expect(409);
+    service
+        .update(&id, Some("W/\"2\""), json!({"price_cents": 90}))
+        .await
+        .expect(200);
+    service
+        .update(&id, Some("*"), json!({"stock_delta": 5}))
+        .await
+        .expect(200);
+    service
+        .update(&id, Some("yesterday"), json!({"stock_delta": 5}))
+        .await
+        .expect(400);
+    service
+        .update(&id, None, json!({"stock": 1, "stock_delta": 1}))
+        .await
+        .expect(422);
+    service.update(&id, None, json!({})).await.expect(422);
+    service
+        .update(&id, None, json!({"name": "  "}))
+        .await
+        .expect(422);
+    // Below zero is refused whole; the stock is what the accepted changes made it.
+    service
+        .update(&id, None, json!({"stock_delta": -11}))
+        .await
+        .expect(409);
+    let product = service.product(&id).await;
+    let product = product.expect(200);
+    assert_eq!(
+        (product["stock"].as_i64(), product["price_cents"].as_i64()),
+        (Some(10), Some(90))
+    );
+    assert_eq!(product["name"], "Desk lamp");
+}
+
+#[tokio::test]
+async fn a_deleted_product_stays_readable_but_leaves_lists_and_is_frozen() {
+    let service = Service::default();
+    let id = service.create("Lamp", "home", 100, 5).await;
+    let stale = Call::new(Method::DELETE)
+        .path("id", &id)
+        .bearer(&admin())
+        .header("if-match", "\"7\"");
+    call!(service, delete_product, stale).expect(409);
+    let delete = Call::new(Method::DELETE).path("id", &id).bearer(&admin());
+    call!(service, delete_product, delete).expect(204);
+    let again = Call::new(Method::DELETE).path("id", &id).bearer(&admin());
+    call!(service, delete_product, again).expect(404);
+    assert!(service.product(&id).await.expect(200)["deleted_at"].is_string());
+    service
+        .update(&id, None, json!({"stock_delta": 1}))
+        .await
+        .expect(404);
+    assert!(service.list_all(&[], "10").await.is_empty());
+    service.reserve("sales", &sale(), &id, 1).await.expect(404);
+}
+
+#[tokio::test]
+async fn pages_of_a_filtered_listing_hold_each_match_once() {
+    let service = Service::default();
+    let mut lamps = BTreeSet::new();
+    for n in 0..7 {
+        lamps.insert(
+            service
+                .create(&format!("Lamp {n}"), "home", 100 * n, n % 3)
+                .await,
+        );
+        service
+            .create(&format!("Book {n}"), "books", 100 * n, 1)
+            .await;
+    }
+    let listed = service.list_all(&[("category", "home")], "3").await;
+    assert_eq!(listed.iter().cloned().collect::<BTreeSet<_>>(), lamps);
+    assert_eq!(listed.len(), 7);
+    let cheap_in_stock = service
+        .list_all(
+            &[
+                ("q", "LAMP"),
+                ("max_price_cents", "400"),
+                ("in_stock", "true"),
+            ],
+            "2",
+        )
+        .await;
+    assert_eq!(cheap_in_stock.len(), 3, "lamps 1, 2 and 4");
+    assert_eq!(service.list_all(&[], "5").await.len(), 14);
+    // A cursor belongs to its listing.
+    let first = call!(
+        service,
+        list_products,
+        Call::new(Method::GET).query("limit", "1")
+    );
+    let cursor = first.expect(200)["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let elsewhere = Call::new(Method::GET)
+        .query("category", "books")
+        .query("cursor", &cursor);
+    call!(service, list_products, elsewhere).expect(400);
+    let bad = Call::new(Method::GET)
+        .query("min_price_cents", "9")
+        .query("max_price_cents", "1");
+    call!(service, list_products, bad).expect(422);
+}
+
+#[tokio::test]
+async fn a_sale_reserves_once_and_releases_once() {
+    let service = Service::default();
+    let id = service.create("Lamp", "home", 250, 5).await;
+    let first = sale();
+    let reserved = service.reserve("sales", &first, &id, 2).await;
+    assert_eq!(reserved.expect(200)["unit_price_cents"], 250);
+    service.reserve("sales", &first, &id, 2).await.expect(200);
+    service.reserve("sales", &first, &id, 3).await.expect(409);
+    assert_eq!(service.stock(&id).await, 3);
+    let short = service.reserve("sales", &sale(), &id, 4).await;
+    assert_eq!(short.expect(409)["type"], "/problems/out-of-stock");
+    for _ in 0..3 {
+        assert_eq!(
+            service.release(&first).await.expect(200)["status"],
+            "released"
+        );
+    }
+    assert_eq!(service.stock(&id).await, 5);
+    // A released sale cannot reserve again; a release that came first leaves a tombstone.
+    let again = service.reserve("sales", &first, &id, 2).await;
+    assert_ne!(again.expect(409)["type"], "/problems/out-of-stock");
+    let late = sale();
+    service.release(&late).await.expect(200);
+    service.reserve("sales", &late, &id, 1).await.expect(409);
+    assert_eq!(service.store.units(&id), 5);
+}
+
+#[tokio::test]
+async fn concurrent_reservations_never_oversell() {
+    let service = Service::default();
+    let id = service.create("Lamp", "home", 250, 7).await;
+    let sales: Vec<String> = (0..10).map(|_| sale()).collect();
+    let replies = join_all(sales.iter().map(|s| service.reserve("sales", s, &id, 2))).await;
+    assert_eq!(replies.iter().filter(|r| r.status == 200).count(), 3);
+    assert!(replies.iter().all(|r| r.status == 200 || r.status == 409));
+    assert_eq!(service.stock(&id).await, 1);
+    join_all(sales.iter().map(|s| service.release(s))).await;
+    assert_eq!(service.stock(&id).await, 7);
+    assert_eq!(service.store.units(&id), 7);
+}
+
+#[tokio::test]
+async fn stock_routes_admit_sales_and_availability_admits_reviews() {
+    let service = Service::default();
+    let live = service.create("Lamp", "home", 250, 5).await;
+    let gone = service.create("Old lamp", "home", 250, 5).await;
+    call!(
+        service,
+        delete_product,
+        Call::new(Method::DELETE).path("id", &gone).bearer(&admin())
+    )
+    .expect(204);
+    service
+        .reserve("reviews", &sale(), &live, 1)
+        .await
+        .expect(403);
+    let as_admin = Call::new(Method::POST)
+        .bearer(&admin())
+        .json(json!({"sale_id": sale(), "product_id": live, "quantity": 1}));
+    call!(service, reserve_stock, as_admin).expect(401);
+    let availability = |caller: &str| {
+        Call::new(Method::POST)
+            .bearer(&service_token(caller))
+            .json(json!({"product_ids": [live, gone, sale(), "not-an-id"]}))
+    };
+    call!(service, product_availability, availability("sales")).expect(403);
+    let reply = call!(service, product_availability, availability("reviews"));
+    assert_eq!(reply.expect(200)["available"], json!([live]));
+    assert_eq!(service.stock(&live).await, 5);
+}
