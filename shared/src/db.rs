@@ -5,6 +5,8 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
@@ -144,24 +146,78 @@ pub async fn batch_get_all(
     Ok(items)
 }
 
-/// Every item a query matches, following `LastEvaluatedKey` across pages.
-pub async fn query_all(
-    request: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
-) -> Result<Vec<Item>, ApiError> {
-    let mut items = Vec::new();
-    let mut start = None;
-    loop {
-        let output = request
-            .clone()
-            .set_exclusive_start_key(start)
-            .send()
-            .await?;
-        items.extend(output.items.unwrap_or_default());
-        match output.last_evaluated_key {
-            Some(key) => start = Some(key),
-            None => return Ok(items),
+/// A Query or a Scan, read a page at a time from an optional start key.
+pub trait Paged: Clone {
+    /// One page: its items and the key to continue from, if there are more.
+    fn page(
+        self,
+        start: Option<Item>,
+    ) -> impl std::future::Future<Output = Result<(Vec<Item>, Option<Item>), ApiError>> + Send;
+}
+
+impl Paged for QueryFluentBuilder {
+    async fn page(self, start: Option<Item>) -> Result<(Vec<Item>, Option<Item>), ApiError> {
+        let output = self.set_exclusive_start_key(start).send().await?;
+        Ok((output.items.unwrap_or_default(), output.last_evaluated_key))
+    }
+}
+
+impl Paged for ScanFluentBuilder {
+    async fn page(self, start: Option<Item>) -> Result<(Vec<Item>, Option<Item>), ApiError> {
+        let output = self.set_exclusive_start_key(start).send().await?;
+        Ok((output.items.unwrap_or_default(), output.last_evaluated_key))
+    }
+}
+
+/// The pages of a Query or a Scan in order, following `LastEvaluatedKey`:
+/// `while let Some(items) = pages.next().await? { … }` reads them one at a time.
+pub struct Pages<R> {
+    request: R,
+    start: Option<Item>,
+    done: bool,
+}
+
+impl<R: Paged> Pages<R> {
+    pub fn new(request: R) -> Self {
+        Self {
+            request,
+            start: None,
+            done: false,
         }
     }
+
+    /// The next page's items; `None` after the last page.
+    pub async fn next(&mut self) -> Result<Option<Vec<Item>>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        let (items, last) = self.request.clone().page(self.start.take()).await?;
+        self.done = last.is_none();
+        self.start = last;
+        Ok(Some(items))
+    }
+}
+
+/// Every item a Query or a Scan matches, across all its pages.
+pub async fn query_all(request: impl Paged) -> Result<Vec<Item>, ApiError> {
+    let mut pages = Pages::new(request);
+    let mut items = Vec::new();
+    while let Some(page) = pages.next().await? {
+        items.extend(page);
+    }
+    Ok(items)
+}
+
+/// Whether a Query or a Scan matches anything; reads only as many pages as it takes
+/// (a filtered page may be empty while later ones are not).
+pub async fn any_item(request: impl Paged) -> Result<bool, ApiError> {
+    let mut pages = Pages::new(request);
+    while let Some(page) = pages.next().await? {
+        if !page.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Applies an update that returns the new item; `None` when its condition did not hold.

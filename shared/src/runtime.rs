@@ -1,8 +1,10 @@
-//! The entry point of every HTTP function: init once per cold start, then serve.
+//! The entry points of the functions: init once per cold start, then serve HTTP
+//! requests ([`serve`]) or run a scheduled job on every event ([`run_scheduled`]).
 
 use crate::config::ConfigError;
 use crate::ApiError;
 use lambda_http::{service_fn, Body, Request, Response};
+use serde::Serialize;
 use std::convert::Infallible;
 use std::future::Future;
 use std::time::Instant;
@@ -18,6 +20,19 @@ macro_rules! function {
         async fn main() -> Result<(), $crate::runtime::Error> {
             let state = $crate::state::State::load(env!("CARGO_BIN_NAME"));
             $crate::runtime::serve(state, $handler).await
+        }
+    };
+}
+
+/// The `main` of a scheduled function, e.g. `shared::scheduled!(sales::reconcile::scheduled);`:
+/// builds the state that the declaration of the binary's name describes, then runs the job.
+#[macro_export]
+macro_rules! scheduled {
+    ($job:path) => {
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> Result<(), $crate::runtime::Error> {
+            let state = $crate::state::State::load(env!("CARGO_BIN_NAME"));
+            $crate::runtime::run_scheduled(state, $job).await
         }
     };
 }
@@ -46,14 +61,7 @@ where
     H: Fn(&'static S, Request) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = Result<Response<Body>, ApiError>> + Send,
 {
-    init_tracing();
-    let state: &'static S = match init.await {
-        Ok(state) => Box::leak(Box::new(state)),
-        Err(err) => {
-            tracing::error!(error = %err, "cold start failed: configuration");
-            return Err(err.into());
-        }
-    };
+    let state = init_once(init).await?;
     lambda_http::run(service_fn(move |req: Request| async move {
         let method = req.method().clone();
         let path = req.uri().path().to_string();
@@ -71,4 +79,45 @@ where
         Ok::<_, Infallible>(response)
     }))
     .await
+}
+
+/// Builds the state once, for the life of the process; a configuration error stops the
+/// cold start with a clear log line.
+async fn init_once<S: 'static>(
+    init: impl Future<Output = Result<S, ConfigError>>,
+) -> Result<&'static S, lambda_http::Error> {
+    init_tracing();
+    match init.await {
+        Ok(state) => Ok(Box::leak(Box::new(state))),
+        Err(err) => {
+            tracing::error!(error = %err, "cold start failed: configuration");
+            Err(err.into())
+        }
+    }
+}
+
+/// Runs `job` on every scheduler event when under Lambda; from a shell (no Lambda
+/// runtime around it), runs it once and prints its report as JSON on stdout.
+pub async fn run_scheduled<S, R, Init, Job, Fut>(init: Init, job: Job) -> Result<(), Error>
+where
+    S: Sync + 'static,
+    R: Serialize,
+    Init: Future<Output = Result<S, ConfigError>>,
+    Job: Fn(&'static S) -> Fut + Copy + Send + 'static,
+    Fut: Future<Output = Result<R, ApiError>> + Send,
+{
+    let state = init_once(init).await?;
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        lambda_http::lambda_runtime::run(lambda_http::service_fn(
+            // Boxed: a job's future is deep (the saga's), too deep to nest once more.
+            move |_: lambda_http::LambdaEvent<serde_json::Value>| async move {
+                Box::pin(job(state)).await.map_err(Error::from)
+            },
+        ))
+        .await
+    } else {
+        let report = Box::pin(job(state)).await?;
+        println!("{}", serde_json::to_string(&report)?);
+        Ok(())
+    }
 }

@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
 use reco::{Event, Interaction, Model, Neighbour};
 use serde::{Deserialize, Serialize};
-use shared::db::{batch_get_all, is_condition_failure, query_all, s, Item};
+use shared::db::{batch_get_all, is_condition_failure, query_all, s, Item, Pages};
 use shared::ApiError;
 use std::collections::HashMap;
 
@@ -166,21 +166,19 @@ impl RecoStore {
     }
 
     async fn scan_segment(&self, segment: i32, total: i32) -> Result<Vec<Interaction>, ApiError> {
+        let scan = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .segment(segment)
+            .total_segments(total)
+            .filter_expression("begins_with(pk, :customer)")
+            .expression_attribute_values(":customer", s("customer#"));
+        // Page by page: only the compact interactions are kept, not the raw items.
+        let mut pages = Pages::new(scan);
         let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .segment(segment)
-                .total_segments(total)
-                .filter_expression("begins_with(pk, :customer)")
-                .expression_attribute_values(":customer", s("customer#"))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in output.items.unwrap_or_default() {
+        while let Some(items) = pages.next().await? {
+            for item in items {
                 let stored: StoredInteraction = serde_dynamo::from_item(item)?;
                 out.push(Interaction {
                     customer: stored.customer_id,
@@ -189,11 +187,8 @@ impl RecoStore {
                     strength: stored.strength,
                 });
             }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(out),
-            }
         }
+        Ok(out)
     }
 
     pub async fn active_model(&self) -> Result<Option<ActiveModel>, ApiError> {
@@ -386,21 +381,16 @@ impl RecoStore {
     }
 
     async fn delete_partition(&self, pk: &str) -> Result<(), ApiError> {
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(pk))
-                .projection_expression("pk, sk")
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            let deletes = output
-                .items
-                .unwrap_or_default()
+        let keys = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(pk))
+            .projection_expression("pk, sk");
+        let mut pages = Pages::new(keys);
+        while let Some(items) = pages.next().await? {
+            let deletes = items
                 .into_iter()
                 .map(|k| {
                     DeleteRequest::builder()
@@ -411,10 +401,7 @@ impl RecoStore {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             self.write_batches(deletes).await?;
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(()),
-            }
         }
+        Ok(())
     }
 }

@@ -4,6 +4,9 @@
 
 use crate::reco_store::RecoStore;
 use serde::Serialize;
+use shared::config::ConfigError;
+use shared::endpoints::{Endpoint, Table};
+use shared::state::{self, Part};
 use shared::{ids, time, ApiError};
 use std::time::Instant;
 
@@ -17,6 +20,24 @@ pub struct Report {
     pub pruned_versions: usize,
     pub fit_ms: u64,
     pub total_ms: u64,
+}
+
+/// The recommender's table through a client whose timeouts fit scans of a large table.
+pub struct BatchReco(pub RecoStore);
+
+impl Part for BatchReco {
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let table = state::required_table(endpoint, Table::Reco)?;
+        Ok(Self(RecoStore::new(
+            shared::db::batch_client().await,
+            table,
+        )))
+    }
+}
+
+/// The scheduled function's job (`shared::scheduled!`).
+pub async fn scheduled(state: &crate::State<BatchReco>) -> Result<Report, ApiError> {
+    run(&state.store.0).await
 }
 
 pub async fn run(store: &RecoStore) -> Result<Report, ApiError> {

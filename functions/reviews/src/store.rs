@@ -8,7 +8,7 @@ use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
-use shared::db::{n, s, transact, update_returning, Item, UpdateExpr};
+use shared::db::{n, query_all, s, transact, update_returning, Item, UpdateExpr};
 use shared::ApiError;
 use std::collections::HashMap;
 
@@ -228,33 +228,23 @@ impl Store {
 
     /// Count and average rating of a product's approved reviews.
     pub async fn summary(&self, product_id: &str) -> Result<Summary, ApiError> {
+        let approved = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("approved_by_product")
+            .key_condition_expression("approved_product_id = :product")
+            .expression_attribute_values(":product", s(product_id))
+            .projection_expression("rating");
         let (mut count, mut total) = (0u64, 0i64);
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("approved_by_product")
-                .key_condition_expression("approved_product_id = :product")
-                .expression_attribute_values(":product", s(product_id))
-                .projection_expression("rating")
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in output.items.unwrap_or_default() {
-                let rating: i64 = item
-                    .get("rating")
-                    .and_then(|v| v.as_n().ok())
-                    .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| ApiError::Internal("review without rating".into()))?;
-                count += 1;
-                total += rating;
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => break,
-            }
+        for item in query_all(approved).await? {
+            let rating: i64 = item
+                .get("rating")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| ApiError::Internal("review without rating".into()))?;
+            count += 1;
+            total += rating;
         }
         let average_rating =
             (count > 0).then(|| ((total as f64 / count as f64) * 100.0).round() / 100.0);

@@ -20,6 +20,11 @@ pub struct Report {
     pub undelivered: usize,
 }
 
+/// The scheduled function's job (`shared::scheduled!`).
+pub async fn scheduled(state: &crate::State<saga::Services>) -> Result<Report, ApiError> {
+    run(&state.store, &state.services).await
+}
+
 pub async fn run(store: &impl Sales, peers: &impl Peers) -> Result<Report, ApiError> {
     let mut report = Report::default();
     for sale in store.pending_past(&time::now_rfc3339()).await? {

@@ -9,7 +9,9 @@
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
-use shared::db::{is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr};
+use shared::db::{
+    any_item, is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr,
+};
 use shared::idempotency::{self, NextAction};
 use shared::{money, ApiError};
 use std::collections::HashMap;
@@ -127,28 +129,16 @@ impl Store {
         customer_id: &str,
         product_id: &str,
     ) -> Result<bool, ApiError> {
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("history")
-                .key_condition_expression("history_customer_id = :customer")
-                .filter_expression("product_id = :product")
-                .expression_attribute_values(":customer", s(customer_id))
-                .expression_attribute_values(":product", s(product_id))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            if output.items.is_some_and(|items| !items.is_empty()) {
-                return Ok(true);
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(false),
-            }
-        }
+        let purchases = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("history")
+            .key_condition_expression("history_customer_id = :customer")
+            .filter_expression("product_id = :product")
+            .expression_attribute_values(":customer", s(customer_id))
+            .expression_attribute_values(":product", s(product_id));
+        any_item(purchases).await
     }
 }
 
