@@ -4,10 +4,9 @@ use crate::domain::{
     clean_comment, Moderation, ModerationRequest, NewReview, Review, ReviewPatch, ReviewStatus,
     ReviewView,
 };
-use crate::reco_store::{RecoStore, StoredInteraction};
-use crate::store::Store;
-use crate::store::{Listing, Summary};
-use crate::{ReviewChecks, State, Tables};
+use crate::reco_store::{Interactions, StoredInteraction};
+use crate::store::{Listing, Reviews, Summary};
+use crate::{ReviewPeers, State, Tables};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -42,7 +41,7 @@ fn optional_principal<S, C>(
 
 /// The review at `{id}`, if the caller may see it.
 async fn visible_review(
-    reviews: &Store,
+    reviews: &impl Reviews,
     req: &Request,
     principal: Option<&Principal>,
 ) -> Result<Review, ApiError> {
@@ -57,45 +56,22 @@ fn view(review: Review, principal: Option<&Principal>) -> ReviewView {
     ReviewView::new(review, is_admin(principal))
 }
 
-/// Whether the product exists and is not deleted, asked of Inventory.
-async fn product_exists(services: &ReviewChecks, product_id: &str) -> Result<bool, ApiError> {
-    match services
-        .inventory
-        .availability(&[product_id.to_string()])
-        .await?
-    {
-        Ok(answer) => Ok(answer.available.iter().any(|id| id == product_id)),
-        Err(refusal) => Err(ApiError::Unavailable(format!(
-            "inventory refused: {refusal}"
-        ))),
-    }
-}
-
-/// Whether the customer bought the product, asked of Sales.
-async fn purchased(
-    services: &ReviewChecks,
-    customer_id: &str,
-    product_id: &str,
-) -> Result<bool, ApiError> {
-    match services.sales.purchased(customer_id, product_id).await? {
-        Ok(answer) => Ok(answer.purchased),
-        Err(refusal) => Err(ApiError::Unavailable(format!("sales refused: {refusal}"))),
-    }
-}
-
 /// `POST /reviews` (customer): one review per customer and product, pending moderation.
-pub async fn create_review(
-    state: &State<Store, ReviewChecks>,
+pub async fn create_review<S: Reviews, P: ReviewPeers>(
+    state: &State<S, P>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
     let body: NewReview = json_body(&req)?;
     let comment = clean_comment(&body.comment)?;
     let product_id = ids::parse_id(&body.product_id, "product")?;
-    if !product_exists(&state.services, &product_id).await? {
+    if !state.services.product_exists(&product_id).await? {
         return Err(ApiError::NotFound("product"));
     }
-    let verified_purchase = purchased(&state.services, &principal.subject, &product_id).await?;
+    let verified_purchase = state
+        .services
+        .purchased(&principal.subject, &product_id)
+        .await?;
     let now = time::now_rfc3339();
     let review = Review {
         id: ids::new_id(),
@@ -123,7 +99,10 @@ pub async fn create_review(
 }
 
 /// `GET /reviews/{id}`
-pub async fn get_review(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn get_review<S: Reviews>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let principal = optional_principal(state, &req)?;
     let review = visible_review(&state.store, &req, principal.as_ref()).await?;
     ok(&view(review, principal.as_ref()))
@@ -135,7 +114,7 @@ fn interaction_id(review_id: &str) -> String {
 }
 
 /// Keeps the recommender's view of a review in step: approved reviews are interactions.
-async fn sync_interaction(reco: &RecoStore, review: &Review) -> Result<(), ApiError> {
+async fn sync_interaction(reco: &impl Interactions, review: &Review) -> Result<(), ApiError> {
     if review.status == ReviewStatus::Approved {
         reco.record(&StoredInteraction {
             event_id: interaction_id(&review.id),
@@ -153,8 +132,8 @@ async fn sync_interaction(reco: &RecoStore, review: &Review) -> Result<(), ApiEr
 }
 
 /// `PATCH /reviews/{id}` (author): the review goes back to pending.
-pub async fn update_review(
-    state: &State<Tables>,
+pub async fn update_review<R: Reviews, I: Interactions>(
+    state: &State<Tables<R, I>>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
@@ -185,8 +164,8 @@ pub async fn update_review(
 }
 
 /// `DELETE /reviews/{id}` (author or admin)
-pub async fn delete_review(
-    state: &State<Tables>,
+pub async fn delete_review<R: Reviews, I: Interactions>(
+    state: &State<Tables<R, I>>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
@@ -209,8 +188,8 @@ pub async fn delete_review(
 }
 
 /// `POST /reviews/{id}/moderate` (admin): approve or reject, with an audit trail.
-pub async fn moderate_review(
-    state: &State<Tables>,
+pub async fn moderate_review<R: Reviews, I: Interactions>(
+    state: &State<Tables<R, I>>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
@@ -257,7 +236,10 @@ struct ReviewPage {
 
 /// `GET /reviews?product_id=` (approved, with a summary), `?customer_id=` (self or
 /// admin) or `?status=` (admin): exactly one of them.
-pub async fn list_reviews(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn list_reviews<S: Reviews>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let principal = optional_principal(state, &req)?;
     let filters = [
         query_param(&req, "product_id").map(|v| ("product_id", v)),

@@ -7,16 +7,22 @@
 
 pub mod domain;
 pub mod handlers;
+#[cfg(test)]
+mod memory;
 pub mod reco_store;
 pub mod recommendations;
 pub mod refresh;
 pub mod store;
+#[cfg(test)]
+mod tests;
 
 use shared::config::ConfigError;
 use shared::contracts::{customers, inventory, sales};
 use shared::endpoints::{Endpoint, Table};
 use shared::service::ServiceClient;
 use shared::state::{self, Part};
+use shared::ApiError;
+use std::future::Future;
 
 /// What a Reviews function builds once per cold start (see `shared::state`): the
 /// reviews table, the recommender's, or both; and the services it asks.
@@ -40,10 +46,11 @@ impl Part for reco_store::RecoStore {
 }
 
 /// Both tables: the routes that change what counts as an interaction (moderation,
-/// edits, deletes) keep the recommender's copy of a review in step.
-pub struct Tables {
-    pub reviews: store::Store,
-    pub reco: reco_store::RecoStore,
+/// edits, deletes) keep the recommender's copy of a review in step. Generic over both,
+/// so tests run the handlers on in-process doubles.
+pub struct Tables<R = store::Store, I = reco_store::RecoStore> {
+    pub reviews: R,
+    pub reco: I,
 }
 
 impl Part for Tables {
@@ -57,6 +64,22 @@ impl Part for Tables {
             reco: reco_store::RecoStore::new(client, state::required_table(endpoint, Table::Reco)?),
         })
     }
+}
+
+/// What `POST /reviews` asks other services: [`ReviewChecks`] over HTTP, and a double
+/// for the tests.
+pub trait ReviewPeers: Sync {
+    /// Whether the product exists and is not deleted (Inventory).
+    fn product_exists(
+        &self,
+        product_id: &str,
+    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    /// Whether the customer bought the product (Sales).
+    fn purchased(
+        &self,
+        customer_id: &str,
+        product_id: &str,
+    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
 }
 
 /// The services `POST /reviews` asks: Inventory (does the product exist) and Sales
@@ -73,6 +96,28 @@ impl Part for ReviewChecks {
             inventory: inventory::Client::from_env(&service)?,
             sales: sales::Client::from_env(&service)?,
         })
+    }
+}
+
+impl ReviewPeers for ReviewChecks {
+    async fn product_exists(&self, product_id: &str) -> Result<bool, ApiError> {
+        match self
+            .inventory
+            .availability(&[product_id.to_string()])
+            .await?
+        {
+            Ok(answer) => Ok(answer.available.iter().any(|id| id == product_id)),
+            Err(refusal) => Err(ApiError::Unavailable(format!(
+                "inventory refused: {refusal}"
+            ))),
+        }
+    }
+
+    async fn purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
+        match self.sales.purchased(customer_id, product_id).await? {
+            Ok(answer) => Ok(answer.purchased),
+            Err(refusal) => Err(ApiError::Unavailable(format!("sales refused: {refusal}"))),
+        }
     }
 }
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use shared::db::{batch_get_all, is_condition_failure, query_all, s, Item, Pages};
 use shared::ApiError;
 use std::collections::HashMap;
+use std::future::Future;
 
 pub struct RecoStore {
     client: Client,
@@ -55,6 +56,21 @@ impl StoredList {
     }
 }
 
+/// What the review handlers need of the recommender's table: keeping a review's
+/// interaction in step with its status ([`RecoStore`], and a double for the tests).
+pub trait Interactions: Sync {
+    /// Records an interaction; recording the same event again changes nothing.
+    fn record(
+        &self,
+        interaction: &StoredInteraction,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    fn forget(
+        &self,
+        customer_id: &str,
+        event_id: &str,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
+
 fn key(pk: String, sk: String) -> Item {
     HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), s(sk))])
 }
@@ -70,13 +86,9 @@ fn model_pk(version: &str) -> String {
 /// Largest write batch DynamoDB takes.
 const WRITE_BATCH: usize = 25;
 
-impl RecoStore {
-    pub fn new(client: Client, table: String) -> Self {
-        Self { client, table }
-    }
-
+impl Interactions for RecoStore {
     /// Records an interaction; recording the same event again changes nothing.
-    pub async fn record(&self, interaction: &StoredInteraction) -> Result<(), ApiError> {
+    async fn record(&self, interaction: &StoredInteraction) -> Result<(), ApiError> {
         let mut item = shared::db::to_item(interaction)?;
         item.extend(key(
             customer_pk(&interaction.customer_id),
@@ -89,6 +101,25 @@ impl RecoStore {
             .send()
             .await?;
         Ok(())
+    }
+
+    async fn forget(&self, customer_id: &str, event_id: &str) -> Result<(), ApiError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(
+                customer_pk(customer_id),
+                format!("event#{event_id}"),
+            )))
+            .send()
+            .await?;
+        Ok(())
+    }
+}
+
+impl RecoStore {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
     }
 
     /// Records many interactions in batches.
@@ -115,19 +146,6 @@ impl RecoStore {
             requests.push(WriteRequest::builder().put_request(put).build());
         }
         self.write_batches(requests).await
-    }
-
-    pub async fn forget(&self, customer_id: &str, event_id: &str) -> Result<(), ApiError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(
-                customer_pk(customer_id),
-                format!("event#{event_id}"),
-            )))
-            .send()
-            .await?;
-        Ok(())
     }
 
     /// A customer's interactions, as the scorer sees them.

@@ -11,6 +11,7 @@ use shared::cursor::Key;
 use shared::db::{n, query_all, s, transact, update_returning, Item, UpdateExpr};
 use shared::ApiError;
 use std::collections::HashMap;
+use std::future::Future;
 
 pub struct Store {
     client: Client,
@@ -27,6 +28,48 @@ pub enum Listing<'a> {
 pub struct Summary {
     pub count: u64,
     pub average_rating: Option<f64>,
+}
+
+/// What the review handlers need of the reviews table: [`Store`] on DynamoDB, and an
+/// in-process double for the tests (`crate::memory`).
+pub trait Reviews: Sync {
+    /// Writes the review and claims its customer-and-product pair, both or neither;
+    /// false if the customer already reviewed the product.
+    fn create(&self, review: &Review) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Review>, ApiError>> + Send;
+    /// An author's edit: new rating and/or comment, and back to pending; `None` if the
+    /// review is gone.
+    fn edit(
+        &self,
+        id: &str,
+        rating: Option<i64>,
+        comment: Option<String>,
+        now: &str,
+    ) -> impl Future<Output = Result<Option<Review>, ApiError>> + Send;
+    /// An admin's decision, appended to the review's audit trail; `None` if it is gone.
+    fn moderate(
+        &self,
+        review: &Review,
+        moderation: Moderation,
+        now: &str,
+    ) -> impl Future<Output = Result<Option<Review>, ApiError>> + Send;
+    /// Deletes the review and frees its pair; false if it was already gone.
+    fn delete(&self, review: &Review) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    /// One page of a listing, newest first (the moderation queue oldest first), and the
+    /// key to continue from.
+    fn list(
+        &self,
+        listing: &Listing<'_>,
+        start: Option<Key>,
+        limit: i32,
+    ) -> impl Future<Output = Result<(Vec<Review>, Option<Key>), ApiError>> + Send;
+    /// Count and average rating of a product's approved reviews.
+    fn summary(&self, product_id: &str) -> impl Future<Output = Result<Summary, ApiError>> + Send;
+}
+
+/// The average of `count` ratings adding up to `total`, to two decimals.
+pub fn average(count: u64, total: i64) -> Option<f64> {
+    (count > 0).then(|| ((total as f64 / count as f64) * 100.0).round() / 100.0)
 }
 
 fn key(id: &str) -> Item {
@@ -50,9 +93,22 @@ impl Store {
         Self { client, table }
     }
 
+    /// Applies an update to an existing review, returning it; `None` if it is gone.
+    async fn update(&self, id: &str, mut expr: UpdateExpr) -> Result<Option<Review>, ApiError> {
+        expr.condition("attribute_exists(id)");
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)));
+        update_returning(request, expr).await
+    }
+}
+
+impl Reviews for Store {
     /// Writes the review and its one-per-customer-and-product guard; false if the
     /// customer already reviewed the product.
-    pub async fn create(&self, review: &Review) -> Result<bool, ApiError> {
+    async fn create(&self, review: &Review) -> Result<bool, ApiError> {
         let put_review = built(
             Put::builder()
                 .table_name(&self.table)
@@ -82,7 +138,7 @@ impl Store {
         }
     }
 
-    pub async fn get(&self, id: &str) -> Result<Option<Review>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<Review>, ApiError> {
         let output = self
             .client
             .get_item()
@@ -97,19 +153,8 @@ impl Store {
         }
     }
 
-    /// Applies an update to an existing review, returning it; `None` if it is gone.
-    async fn update(&self, id: &str, mut expr: UpdateExpr) -> Result<Option<Review>, ApiError> {
-        expr.condition("attribute_exists(id)");
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(id)));
-        update_returning(request, expr).await
-    }
-
     /// An author's edit: new rating and/or comment, and back to pending.
-    pub async fn edit(
+    async fn edit(
         &self,
         id: &str,
         rating: Option<i64>,
@@ -130,7 +175,7 @@ impl Store {
     }
 
     /// An admin's decision, appended to the review's audit trail.
-    pub async fn moderate(
+    async fn moderate(
         &self,
         review: &Review,
         moderation: Moderation,
@@ -156,7 +201,7 @@ impl Store {
     }
 
     /// Deletes the review and frees its guard; false if it was already gone.
-    pub async fn delete(&self, review: &Review) -> Result<bool, ApiError> {
+    async fn delete(&self, review: &Review) -> Result<bool, ApiError> {
         let delete_review = built(
             Delete::builder()
                 .table_name(&self.table)
@@ -188,7 +233,7 @@ impl Store {
     }
 
     /// One page of a listing, newest first (the moderation queue oldest first).
-    pub async fn list(
+    async fn list(
         &self,
         listing: &Listing<'_>,
         start: Option<Key>,
@@ -227,7 +272,7 @@ impl Store {
     }
 
     /// Count and average rating of a product's approved reviews.
-    pub async fn summary(&self, product_id: &str) -> Result<Summary, ApiError> {
+    async fn summary(&self, product_id: &str) -> Result<Summary, ApiError> {
         let approved = self
             .client
             .query()
@@ -246,11 +291,9 @@ impl Store {
             count += 1;
             total += rating;
         }
-        let average_rating =
-            (count > 0).then(|| ((total as f64 / count as f64) * 100.0).round() / 100.0);
         Ok(Summary {
             count,
-            average_rating,
+            average_rating: average(count, total),
         })
     }
 }

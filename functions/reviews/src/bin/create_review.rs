@@ -1,1 +1,1 @@
-shared::function!(reviews::handlers::create_review);
+shared::function!(reviews::handlers::create_review::<reviews::store::Store, reviews::ReviewChecks>);

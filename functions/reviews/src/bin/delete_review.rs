@@ -1,1 +1,3 @@
-shared::function!(reviews::handlers::delete_review);
+shared::function!(
+    reviews::handlers::delete_review::<reviews::store::Store, reviews::reco_store::RecoStore>
+);

@@ -1,1 +1,1 @@
-shared::function!(reviews::handlers::get_review);
+shared::function!(reviews::handlers::get_review::<reviews::store::Store>);

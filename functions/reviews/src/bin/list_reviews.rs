@@ -1,1 +1,1 @@
-shared::function!(reviews::handlers::list_reviews);
+shared::function!(reviews::handlers::list_reviews::<reviews::store::Store>);

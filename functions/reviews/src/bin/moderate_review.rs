@@ -1,1 +1,3 @@
-shared::function!(reviews::handlers::moderate_review);
+shared::function!(
+    reviews::handlers::moderate_review::<reviews::store::Store, reviews::reco_store::RecoStore>
+);

@@ -1,1 +1,3 @@
-shared::function!(reviews::handlers::update_review);
+shared::function!(
+    reviews::handlers::update_review::<reviews::store::Store, reviews::reco_store::RecoStore>
+);

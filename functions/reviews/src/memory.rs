@@ -1,0 +1,200 @@
+//! In-process doubles for the review handlers' tests: the reviews table
+//! ([`MemoryReviews`]: one review per customer and product, listings in the indexes'
+//! orders), the recommender's interactions ([`MemoryInteractions`]), and the other
+//! services' answers ([`MemoryPeers`]: which products are live, who bought what, and
+//! an outage on demand).
+
+use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
+use crate::reco_store::{Interactions, StoredInteraction};
+use crate::store::{average, Listing, Reviews, Summary};
+use crate::ReviewPeers;
+use shared::cursor::Key;
+use shared::db::s;
+use shared::ApiError;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+/// Clones share one table, as the functions of a service share theirs.
+#[derive(Clone, Default)]
+pub struct MemoryReviews {
+    reviews: Arc<Mutex<BTreeMap<String, Review>>>,
+}
+
+impl Reviews for MemoryReviews {
+    async fn create(&self, review: &Review) -> Result<bool, ApiError> {
+        let mut reviews = self.reviews.lock().unwrap();
+        let taken = reviews
+            .values()
+            .any(|r| r.customer_id == review.customer_id && r.product_id == review.product_id);
+        if taken || reviews.contains_key(&review.id) {
+            return Ok(false);
+        }
+        reviews.insert(review.id.clone(), review.clone());
+        Ok(true)
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<Review>, ApiError> {
+        Ok(self.reviews.lock().unwrap().get(id).cloned())
+    }
+
+    async fn edit(
+        &self,
+        id: &str,
+        rating: Option<i64>,
+        comment: Option<String>,
+        now: &str,
+    ) -> Result<Option<Review>, ApiError> {
+        let mut reviews = self.reviews.lock().unwrap();
+        let Some(review) = reviews.get_mut(id) else {
+            return Ok(None);
+        };
+        review.status = ReviewStatus::Pending;
+        review.updated_at = now.into();
+        if let Some(rating) = rating {
+            review.rating = rating;
+        }
+        if let Some(comment) = comment {
+            review.comment = comment;
+        }
+        Ok(Some(review.clone()))
+    }
+
+    async fn moderate(
+        &self,
+        review: &Review,
+        moderation: Moderation,
+        now: &str,
+    ) -> Result<Option<Review>, ApiError> {
+        let mut reviews = self.reviews.lock().unwrap();
+        let Some(review) = reviews.get_mut(&review.id) else {
+            return Ok(None);
+        };
+        review.status = match moderation.action {
+            ModerationAction::Approve => ReviewStatus::Approved,
+            ModerationAction::Reject => ReviewStatus::Rejected,
+        };
+        review.updated_at = now.into();
+        review.moderation_history.push(moderation);
+        Ok(Some(review.clone()))
+    }
+
+    async fn delete(&self, review: &Review) -> Result<bool, ApiError> {
+        Ok(self.reviews.lock().unwrap().remove(&review.id).is_some())
+    }
+
+    async fn list(
+        &self,
+        listing: &Listing<'_>,
+        start: Option<Key>,
+        limit: i32,
+    ) -> Result<(Vec<Review>, Option<Key>), ApiError> {
+        let reviews = self.reviews.lock().unwrap();
+        let mut matching: Vec<&Review> = reviews
+            .values()
+            .filter(|r| match listing {
+                Listing::ApprovedForProduct(product) => {
+                    r.status == ReviewStatus::Approved && r.product_id == *product
+                }
+                Listing::ByCustomer(customer) => r.customer_id == *customer,
+                Listing::ByStatus(status) => r.status == *status,
+            })
+            .collect();
+        // The indexes' order: by creation, newest first but for the moderation queue.
+        matching.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+        if !matches!(listing, Listing::ByStatus(_)) {
+            matching.reverse();
+        }
+        let after = start.as_ref().and_then(|key| key.get("id")?.as_s().ok());
+        let skip = after.map_or(0, |id| {
+            matching
+                .iter()
+                .position(|r| r.id == *id)
+                .map_or(0, |i| i + 1)
+        });
+        let page: Vec<Review> = matching
+            .into_iter()
+            .skip(skip)
+            .take(limit as usize)
+            .cloned()
+            .collect();
+        let next = (page.len() == limit as usize)
+            .then(|| page.last())
+            .flatten()
+            .map(|last| Key::from([("id".to_string(), s(&last.id))]));
+        Ok((page, next))
+    }
+
+    async fn summary(&self, product_id: &str) -> Result<Summary, ApiError> {
+        let reviews = self.reviews.lock().unwrap();
+        let ratings: Vec<i64> = reviews
+            .values()
+            .filter(|r| r.status == ReviewStatus::Approved && r.product_id == product_id)
+            .map(|r| r.rating)
+            .collect();
+        let count = ratings.len() as u64;
+        Ok(Summary {
+            count,
+            average_rating: average(count, ratings.iter().sum()),
+        })
+    }
+}
+
+/// The recommender's interactions, by (customer, event).
+#[derive(Clone, Default)]
+pub struct MemoryInteractions {
+    events: Arc<Mutex<HashMap<(String, String), StoredInteraction>>>,
+}
+
+impl MemoryInteractions {
+    /// The interaction recorded for an event, if any.
+    pub fn event(&self, customer_id: &str, event_id: &str) -> Option<StoredInteraction> {
+        let key = (customer_id.to_string(), event_id.to_string());
+        self.events.lock().unwrap().get(&key).cloned()
+    }
+}
+
+impl Interactions for MemoryInteractions {
+    async fn record(&self, interaction: &StoredInteraction) -> Result<(), ApiError> {
+        let key = (
+            interaction.customer_id.clone(),
+            interaction.event_id.clone(),
+        );
+        self.events.lock().unwrap().insert(key, interaction.clone());
+        Ok(())
+    }
+
+    async fn forget(&self, customer_id: &str, event_id: &str) -> Result<(), ApiError> {
+        let key = (customer_id.to_string(), event_id.to_string());
+        self.events.lock().unwrap().remove(&key);
+        Ok(())
+    }
+}
+
+/// Inventory's and Sales's answers: live products, purchases, and an outage switch.
+#[derive(Clone, Default)]
+pub struct MemoryPeers {
+    pub live: HashSet<String>,
+    /// (customer, product)
+    pub purchases: HashSet<(String, String)>,
+    pub down: bool,
+}
+
+impl MemoryPeers {
+    fn answer<T>(&self, value: T) -> Result<T, ApiError> {
+        if self.down {
+            return Err(ApiError::Unavailable("inventory did not answer".into()));
+        }
+        Ok(value)
+    }
+}
+
+impl ReviewPeers for MemoryPeers {
+    async fn product_exists(&self, product_id: &str) -> Result<bool, ApiError> {
+        self.answer(self.live.contains(product_id))
+    }
+
+    async fn purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
+        let bought = (customer_id.to_string(), product_id.to_string());
+        self.answer(self.purchases.contains(&bought))
+    }
+}

@@ -1,0 +1,334 @@
+//! The review handlers in-process, on the doubles of `crate::memory`: one review per
+//! customer and product, what each caller may see and do, moderation and the
+//! recommender's copy of a review kept in step, listings paged by cursor with their
+//! summary, and an outage of the services a new review asks.
+
+use crate::handlers;
+use crate::memory::{MemoryInteractions, MemoryPeers, MemoryReviews};
+use crate::{State, Tables};
+use lambda_http::http::Method;
+use serde_json::{json, Value};
+use shared::auth::{Role, TokenKeys, USER_AUDIENCE};
+use shared::cursor::CursorCodec;
+use shared::state::Keys;
+use shared::testing::{Call, Reply};
+
+const USER_SECRET: &[u8] = b"reviews-test-user-secret-01234567890";
+const CURSOR_SECRET: &[u8] = b"reviews-test-cursor-secret-012345678";
+
+fn keys() -> Keys {
+    Keys::new(
+        Some(TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)),
+        None,
+        Some(CursorCodec::new(CURSOR_SECRET)),
+    )
+}
+
+/// A signed-in caller: (id, token).
+fn caller(role: Role) -> (String, String) {
+    let id = shared::ids::new_id();
+    let token = TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)
+        .issue(&id, role)
+        .unwrap()
+        .token;
+    (id, token)
+}
+
+/// The service's functions over shared table doubles, and the other services' answers.
+#[derive(Default)]
+struct Service {
+    reviews: MemoryReviews,
+    reco: MemoryInteractions,
+    peers: MemoryPeers,
+}
+
+impl Service {
+    fn with_product(product: &str) -> Self {
+        let mut service = Self::default();
+        service.peers.live.insert(product.into());
+        service
+    }
+
+    fn state(&self, name: &str) -> State<MemoryReviews> {
+        State::assemble(name, self.reviews.clone(), (), keys())
+    }
+
+    fn tables(&self, name: &str) -> State<Tables<MemoryReviews, MemoryInteractions>> {
+        let tables = Tables {
+            reviews: self.reviews.clone(),
+            reco: self.reco.clone(),
+        };
+        State::assemble(name, tables, (), keys())
+    }
+
+    async fn create(&self, token: &str, product: &str, rating: i64) -> Reply {
+        let peers = self.peers.clone();
+        let state = State::assemble("create_review", self.reviews.clone(), peers, keys());
+        let body = json!({"product_id": product, "rating": rating, "comment": " Lovely "});
+        let request = Call::new(Method::POST).bearer(token).json(body).build();
+        Reply::of(handlers::create_review(&state, request).await)
+    }
+
+    async fn get(&self, id: &str, token: Option<&str>) -> Reply {
+        let mut request = Call::new(Method::GET).path("id", id);
+        if let Some(token) = token {
+            request = request.bearer(token);
+        }
+        Reply::of(handlers::get_review(&self.state("get_review"), request.build()).await)
+    }
+
+    async fn moderate(&self, id: &str, token: &str, action: &str) -> Reply {
+        let request = Call::new(Method::POST)
+            .path("id", id)
+            .bearer(token)
+            .json(json!({"action": action, "reason": "  "}))
+            .build();
+        Reply::of(handlers::moderate_review(&self.tables("moderate_review"), request).await)
+    }
+
+    async fn edit(&self, id: &str, token: &str, body: Value) -> Reply {
+        let request = Call::new(Method::PATCH)
+            .path("id", id)
+            .bearer(token)
+            .json(body)
+            .build();
+        Reply::of(handlers::update_review(&self.tables("update_review"), request).await)
+    }
+
+    async fn delete(&self, id: &str, token: &str) -> Reply {
+        let request = Call::new(Method::DELETE)
+            .path("id", id)
+            .bearer(token)
+            .build();
+        Reply::of(handlers::delete_review(&self.tables("delete_review"), request).await)
+    }
+
+    async fn list(&self, query: &[(&str, &str)], token: Option<&str>) -> Reply {
+        let mut request = Call::new(Method::GET);
+        for (name, value) in query {
+            request = request.query(name, value);
+        }
+        if let Some(token) = token {
+            request = request.bearer(token);
+        }
+        Reply::of(handlers::list_reviews(&self.state("list_reviews"), request.build()).await)
+    }
+
+    /// Whether the recommender counts this review as an interaction.
+    fn counted(&self, review: &Value) -> Option<f32> {
+        let customer = review["customer_id"].as_str().unwrap();
+        let event = format!("review-{}", review["id"].as_str().unwrap());
+        self.reco.event(customer, &event).map(|i| i.strength)
+    }
+}
+
+#[tokio::test]
+async fn one_review_per_customer_and_live_product() {
+    let product = shared::ids::new_id();
+    let mut service = Service::with_product(&product);
+    let (buyer, token) = caller(Role::Customer);
+    service
+        .peers
+        .purchases
+        .insert((buyer.clone(), product.clone()));
+    let created = service.create(&token, &product, 4).await;
+    let review = created.expect(201);
+    assert_eq!(
+        (review["status"].as_str(), review["comment"].as_str()),
+        (Some("pending"), Some("Lovely"))
+    );
+    assert_eq!(review["verified_purchase"], true);
+    service.create(&token, &product, 5).await.expect(409);
+    let (_, other) = caller(Role::Customer);
+    let unverified = service.create(&other, &product, 2).await;
+    assert_eq!(unverified.expect(201)["verified_purchase"], false);
+    service
+        .create(&token, &shared::ids::new_id(), 4)
+        .await
+        .expect(404);
+    service.create(&token, "not-an-id", 4).await.expect(404);
+    let (_, admin) = caller(Role::Admin);
+    let listed = service.list(&[("status", "pending")], Some(&admin)).await;
+    assert_eq!(listed.expect(200)["items"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn an_outage_of_the_services_asked_writes_nothing() {
+    let product = shared::ids::new_id();
+    let mut service = Service::with_product(&product);
+    service.peers.down = true;
+    let (customer, token) = caller(Role::Customer);
+    service.create(&token, &product, 4).await.expect(503);
+    let mine = service
+        .list(&[("customer_id", &customer)], Some(&token))
+        .await;
+    assert!(mine.expect(200)["items"].as_array().unwrap().is_empty());
+    service.peers.down = false;
+    service.create(&token, &product, 4).await.expect(201);
+}
+
+#[tokio::test]
+async fn a_review_is_public_once_approved_and_counts_only_while_it_is() {
+    let product = shared::ids::new_id();
+    let service = Service::with_product(&product);
+    let (_, author) = caller(Role::Customer);
+    let (_, stranger) = caller(Role::Customer);
+    let (_, admin) = caller(Role::Admin);
+    let review = id_of(service.create(&author, &product, 4).await);
+    // Pending: its author and admins see it; anyone else is told it does not exist.
+    service.get(&review, None).await.expect(404);
+    service.get(&review, Some(&stranger)).await.expect(404);
+    service.get(&review, Some(&author)).await.expect(200);
+    service
+        .moderate(&review, &author, "approve")
+        .await
+        .expect(403);
+    let approved = service.moderate(&review, &admin, "approve").await;
+    let approved = approved.expect(200).clone();
+    assert_eq!(service.counted(&approved), Some(4.0));
+    assert_eq!(
+        service.get(&review, None).await.expect(200)["status"],
+        "approved"
+    );
+    // An edit sends it back to moderation, and out of the recommender's counts.
+    service
+        .edit(&review, &stranger, json!({"rating": 1}))
+        .await
+        .expect(403);
+    let edited = service.edit(&review, &author, json!({"rating": 2})).await;
+    assert_eq!(edited.expect(200)["status"], "pending");
+    assert_eq!(service.counted(&approved), None);
+    service.edit(&review, &author, json!({})).await.expect(422);
+    let rejected = service.moderate(&review, &admin, "reject").await;
+    assert_eq!(rejected.expect(200)["status"], "rejected");
+    assert_eq!(service.counted(&approved), None);
+    let again = service.moderate(&review, &admin, "approve").await;
+    assert_eq!(
+        again.expect(200)["moderation_history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(service.counted(&approved), Some(2.0));
+}
+
+#[tokio::test]
+async fn the_author_or_an_admin_deletes_and_the_pair_is_free_again() {
+    let product = shared::ids::new_id();
+    let service = Service::with_product(&product);
+    let (_, author) = caller(Role::Customer);
+    let (_, stranger) = caller(Role::Customer);
+    let (_, admin) = caller(Role::Admin);
+    let review = service
+        .create(&author, &product, 5)
+        .await
+        .expect(201)
+        .clone();
+    let id = review["id"].as_str().unwrap();
+    service.moderate(id, &admin, "approve").await.expect(200);
+    service.delete(id, &stranger).await.expect(403);
+    service.delete(id, &author).await.expect(204);
+    assert_eq!(service.counted(&review), None);
+    service.delete(id, &author).await.expect(404);
+    let second = id_of(service.create(&author, &product, 3).await);
+    service.delete(&second, &admin).await.expect(204);
+}
+
+fn id_of(reply: Reply) -> String {
+    reply.expect(201)["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn listings_page_by_cursor_and_summarize_approved_ratings() {
+    let product = shared::ids::new_id();
+    let service = Service::with_product(&product);
+    let (_, admin) = caller(Role::Admin);
+    let mut ids = Vec::new();
+    for rating in [5, 4, 4, 1, 3] {
+        let (_, author) = caller(Role::Customer);
+        let review = id_of(service.create(&author, &product, rating).await);
+        if rating != 1 {
+            service
+                .moderate(&review, &admin, "approve")
+                .await
+                .expect(200);
+        }
+        ids.push(review);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut query = vec![("product_id", product.as_str()), ("limit", "3")];
+        if let Some(cursor) = &cursor {
+            query.push(("cursor", cursor));
+        }
+        let page = service.list(&query, None).await;
+        let page = page.expect(200);
+        assert_eq!(page["summary"], json!({"count": 4, "average_rating": 4.0}));
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["rating"].as_i64().unwrap()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, vec![3, 4, 4, 5]);
+    // A cursor belongs to its listing.
+    let first = service
+        .list(&[("product_id", &product), ("limit", "1")], None)
+        .await;
+    let cursor = first.expect(200)["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let queue = service
+        .list(&[("status", "approved"), ("cursor", &cursor)], Some(&admin))
+        .await;
+    queue.expect(400);
+}
+
+#[tokio::test]
+async fn listings_are_filtered_by_exactly_one_thing_their_caller_may_see() {
+    let service = Service::default();
+    let (customer, token) = caller(Role::Customer);
+    let (_, other) = caller(Role::Customer);
+    let (_, admin) = caller(Role::Admin);
+    service.list(&[], None).await.expect(422);
+    let product = shared::ids::new_id();
+    let two = [
+        ("product_id", product.as_str()),
+        ("customer_id", customer.as_str()),
+    ];
+    service.list(&two, Some(&token)).await.expect(422);
+    service
+        .list(&[("customer_id", &customer)], None)
+        .await
+        .expect(401);
+    service
+        .list(&[("customer_id", &customer)], Some(&other))
+        .await
+        .expect(403);
+    service
+        .list(&[("customer_id", &customer)], Some(&admin))
+        .await
+        .expect(200);
+    service
+        .list(&[("status", "pending")], Some(&token))
+        .await
+        .expect(403);
+    service
+        .list(&[("status", "lost")], Some(&admin))
+        .await
+        .expect(422);
+    service
+        .list(&[("product_id", "nope")], None)
+        .await
+        .expect(422);
+}
