@@ -61,7 +61,7 @@ pub mod inventory {
         pub sale_id: String,
         #[validate(length(min = 1, max = 64))]
         pub product_id: String,
-        #[validate(range(min = 1, max = 100))]
+        #[validate(range(min = 1, max = crate::limits::MAX_QUANTITY))]
         #[serde(deserialize_with = "crate::json::integer")]
         pub quantity: i64,
     }
@@ -150,8 +150,8 @@ pub mod customers {
         pub sale_id: String,
         #[validate(range(
             min = 0,
-            max = 10_000_000_000_i64,
-            message = "must be between 0 and 10000000000"
+            max = crate::limits::MAX_SALE_TOTAL_CENTS,
+            message = "must be between 0 and the largest sale total"
         ))]
         #[serde(deserialize_with = "crate::json::integer")]
         pub amount_cents: i64,

@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod json;
 pub mod ledger;
+pub mod limits;
 pub mod money;
 pub mod password;
 pub mod runtime;

@@ -268,3 +268,60 @@ fn build_profiles_survive_code_generation() {
         );
     }
 }
+
+/// `openapi.yaml` states the same bounds as `shared::limits`, which the request types
+/// validate against: wherever a property of these names has a bound, it is this one.
+#[test]
+fn openapi_bounds_are_the_declared_limits() {
+    use shared::limits::*;
+    let expected: [(&str, &str, i64); 8] = [
+        ("quantity", "minimum", 1),
+        ("quantity", "maximum", MAX_QUANTITY),
+        ("rating", "minimum", MIN_RATING),
+        ("rating", "maximum", MAX_RATING),
+        ("price_cents", "maximum", MAX_PRICE_CENTS),
+        ("stock", "maximum", MAX_STOCK),
+        ("stock_delta", "maximum", MAX_STOCK),
+        ("stock_delta", "minimum", -MAX_STOCK),
+    ];
+    fn walk(node: &Yaml, found: &mut Vec<(String, String, i64)>) {
+        match node {
+            Yaml::Mapping(map) => {
+                for (key, value) in map {
+                    if let (Some(name), Yaml::Mapping(schema)) = (key.as_str(), value) {
+                        for bound in ["minimum", "maximum"] {
+                            if let Some(n) = schema.get(bound).and_then(Yaml::as_i64) {
+                                found.push((name.to_string(), bound.to_string(), n));
+                            }
+                        }
+                    }
+                    walk(value, found);
+                }
+            }
+            Yaml::Sequence(items) => items.iter().for_each(|item| walk(item, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(&yaml("openapi.yaml"), &mut found);
+    for (name, bound, value) in expected {
+        let stated: Vec<i64> = found
+            .iter()
+            .filter(|(n, b, _)| n == name && b == bound)
+            .map(|(_, _, v)| *v)
+            .collect();
+        assert!(
+            !stated.is_empty(),
+            "openapi.yaml states no {bound} of {name}"
+        );
+        assert!(
+            stated.iter().all(|v| *v == value),
+            "openapi.yaml: {name} {bound} {stated:?}, declared {value}"
+        );
+    }
+    let deposit = &yaml("openapi.yaml")["components"]["schemas"]["DepositRequest"];
+    assert_eq!(
+        deposit["properties"]["amount_cents"]["maximum"].as_i64(),
+        Some(MAX_DEPOSIT_CENTS)
+    );
+}

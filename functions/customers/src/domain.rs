@@ -5,10 +5,7 @@ use shared::auth::Role;
 use shared::text::single_line;
 use validator::{Validate, ValidationError};
 
-/// Largest single deposit: 1,000,000.00 USD.
-pub const MAX_DEPOSIT_CENTS: i64 = 100_000_000;
-/// Largest wallet balance: 1,000,000,000.00 USD.
-pub const MAX_BALANCE_CENTS: i64 = 100_000_000_000;
+pub use shared::limits::{MAX_BALANCE_CENTS, MAX_DEPOSIT_CENTS};
 
 pub use shared::contracts::customers::{AccountStatus, Charge, ChargeStatus, ChargeWallet};
 
@@ -195,7 +192,7 @@ impl ProfilePatch {
 pub struct DepositRequest {
     #[validate(range(
         min = 1,
-        max = 100_000_000,
+        max = MAX_DEPOSIT_CENTS,
         message = "must be between 1 and 100000000"
     ))]
     #[serde(deserialize_with = "shared::json::integer")]

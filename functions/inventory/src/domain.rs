@@ -4,8 +4,7 @@ use serde::{Deserialize, Serialize};
 use shared::text::{multi_line, single_line};
 use validator::{Validate, ValidationError};
 
-pub const MAX_PRICE_CENTS: i64 = 100_000_000;
-pub const MAX_STOCK: i64 = 1_000_000;
+pub use shared::limits::{MAX_PRICE_CENTS, MAX_STOCK};
 pub const CURRENCY: &str = "USD";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,10 +60,10 @@ pub struct NewProduct {
     pub description: String,
     #[validate(length(min = 1, max = 50), custom(function = single_line))]
     pub category: String,
-    #[validate(range(min = 0, max = 100_000_000))]
+    #[validate(range(min = 0, max = MAX_PRICE_CENTS))]
     #[serde(deserialize_with = "shared::json::integer")]
     pub price_cents: i64,
-    #[validate(range(min = 0, max = 1_000_000))]
+    #[validate(range(min = 0, max = MAX_STOCK))]
     #[serde(deserialize_with = "shared::json::integer")]
     pub stock: i64,
 }
@@ -78,15 +77,15 @@ pub struct ProductPatch {
     pub description: Option<String>,
     #[validate(length(min = 1, max = 50), custom(function = single_line))]
     pub category: Option<String>,
-    #[validate(range(min = 0, max = 100_000_000))]
+    #[validate(range(min = 0, max = MAX_PRICE_CENTS))]
     #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub price_cents: Option<i64>,
     /// Absolute stock.
-    #[validate(range(min = 0, max = 1_000_000))]
+    #[validate(range(min = 0, max = MAX_STOCK))]
     #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub stock: Option<i64>,
     /// Relative stock, e.g. +10 for a restock.
-    #[validate(range(min = -1_000_000, max = 1_000_000), custom(function = nonzero))]
+    #[validate(range(min = -MAX_STOCK, max = MAX_STOCK), custom(function = nonzero))]
     #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub stock_delta: Option<i64>,
 }

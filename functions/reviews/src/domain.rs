@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use shared::text::multi_line;
 use validator::Validate;
 
-pub const MAX_COMMENT_CHARS: usize = 2000;
+pub use shared::limits::{MAX_COMMENT_CHARS, MAX_COMMENT_INPUT_CHARS, MAX_RATING, MIN_RATING};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -98,20 +98,20 @@ impl ReviewView {
 pub struct NewReview {
     #[validate(length(min = 1, max = 64))]
     pub product_id: String,
-    #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
+    #[validate(range(min = MIN_RATING, max = MAX_RATING, message = "must be between 1 and 5"))]
     #[serde(deserialize_with = "shared::json::integer")]
     pub rating: i64,
-    #[validate(length(max = 20000), custom(function = multi_line))]
+    #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = multi_line))]
     pub comment: String,
 }
 
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewPatch {
-    #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
+    #[validate(range(min = MIN_RATING, max = MAX_RATING, message = "must be between 1 and 5"))]
     #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub rating: Option<i64>,
-    #[validate(length(max = 20000), custom(function = multi_line))]
+    #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = multi_line))]
     pub comment: Option<String>,
 }
 
@@ -123,15 +123,13 @@ pub struct ModerationRequest {
     pub reason: Option<String>,
 }
 
-/// The comment as stored: trimmed, 1..=2000 characters.
+/// The comment as stored: trimmed, 1..=[`MAX_COMMENT_CHARS`] characters.
 pub fn clean_comment(comment: &str) -> Result<String, shared::ApiError> {
     let trimmed = comment.trim();
     let chars = trimmed.chars().count();
     if chars == 0 || chars > MAX_COMMENT_CHARS {
-        return Err(shared::ApiError::validation(
-            "comment",
-            "must be 1 to 2000 characters after trimming",
-        ));
+        let message = format!("must be 1 to {MAX_COMMENT_CHARS} characters after trimming");
+        return Err(shared::ApiError::validation("comment", &message));
     }
     Ok(trimmed.to_string())
 }

@@ -105,7 +105,7 @@ impl From<Sale> for SaleView {
 pub struct PurchaseRequest {
     #[validate(length(min = 1, max = 64))]
     pub product_id: String,
-    #[validate(range(min = 1, max = 100))]
+    #[validate(range(min = 1, max = shared::limits::MAX_QUANTITY))]
     #[serde(deserialize_with = "shared::json::integer")]
     pub quantity: i64,
 }

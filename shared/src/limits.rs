@@ -1,0 +1,22 @@
+//! The bounds of the numbers the API takes, declared once: the request types validate
+//! against these, the domain checks them, and a test holds `openapi.yaml` to them.
+
+/// Units of one product in one purchase.
+pub const MAX_QUANTITY: i64 = 100;
+/// A product's price: 1,000,000.00.
+pub const MAX_PRICE_CENTS: i64 = 100_000_000;
+/// Units of one product in stock.
+pub const MAX_STOCK: i64 = 1_000_000;
+/// The largest total of one sale, hence of one wallet charge.
+pub const MAX_SALE_TOTAL_CENTS: i64 = MAX_QUANTITY * MAX_PRICE_CENTS;
+/// Largest single deposit: 1,000,000.00.
+pub const MAX_DEPOSIT_CENTS: i64 = 100_000_000;
+/// Largest wallet balance: 1,000,000,000.00.
+pub const MAX_BALANCE_CENTS: i64 = 100_000_000_000;
+/// A review's rating.
+pub const MIN_RATING: i64 = 1;
+pub const MAX_RATING: i64 = 5;
+/// A review's comment, in characters after trimming.
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+/// A comment as sent, surrounding whitespace included: past this it is refused unread.
+pub const MAX_COMMENT_INPUT_CHARS: u64 = 10 * MAX_COMMENT_CHARS as u64;
