@@ -7,6 +7,7 @@ pub mod config;
 pub mod contracts;
 pub mod cursor;
 pub mod db;
+pub mod domain;
 pub mod endpoints;
 pub mod error;
 pub mod health;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::auth::Role;
+use shared::domain::Email;
 use shared::text::single_line;
 use validator::{Validate, ValidationError};
 
@@ -13,7 +14,7 @@ pub use shared::contracts::customers::{AccountStatus, Charge, ChargeStatus, Char
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CustomerRecord {
     pub id: String,
-    pub email: String,
+    pub email: Email,
     pub full_name: String,
     #[serde(default)]
     pub username: Option<String>,
@@ -33,7 +34,7 @@ pub struct CustomerRecord {
 #[derive(Debug, Serialize)]
 pub struct CustomerView {
     pub id: String,
-    pub email: String,
+    pub email: Email,
     pub full_name: String,
     pub username: Option<String>,
     pub address: Option<String>,
@@ -59,11 +60,6 @@ impl From<CustomerRecord> for CustomerView {
             updated_at: c.updated_at,
         }
     }
-}
-
-/// Emails are unique regardless of case and surrounding spaces.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
 }
 
 fn message(code: &'static str, text: &'static str) -> ValidationError {
@@ -225,7 +221,6 @@ mod tests {
             r#"{"email":"Zoe@Example.com","password":"longenough","full_name":"Zoë Ångström","phone":"+1 (555) 010-2030","username":"zoe_a"}"#,
         );
         assert!(req.is_ok(), "{req:?}");
-        assert_eq!(normalize_email("  Zoë@Example.COM "), "zoë@example.com");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The HTTP side of each Customers endpoint: parse, authorize, call the store, answer.
 
 use crate::domain::{
-    clean, normalize_email, AccountStatus, ChargeWallet, CustomerRecord, CustomerView,
-    DepositRequest, LoginRequest, ProfilePatch, RegisterRequest,
+    clean, AccountStatus, ChargeWallet, CustomerRecord, CustomerView, DepositRequest, LoginRequest,
+    ProfilePatch, RegisterRequest,
 };
 use crate::store::{Changes, Charged, Created, Customers, Deposited};
 use crate::State;
@@ -11,6 +11,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use shared::auth::{Principal, Role};
 use shared::contracts::customers::CustomerStatus;
+use shared::domain::Email;
 use shared::http::{json, json_body, no_content, ok, path_param};
 use shared::password::{hash_password, verify_password};
 use shared::{idempotency, ids, time, ApiError};
@@ -28,7 +29,7 @@ pub async fn register<S: Customers>(
     let now = time::now_rfc3339();
     let customer = CustomerRecord {
         id: ids::new_id(),
-        email: normalize_email(&body.email),
+        email: Email::parse(&body.email).map_err(|e| e.of("email"))?,
         full_name: clean(&body.full_name),
         username: body.username.as_deref().map(clean),
         address: body.address.as_deref().map(clean),
@@ -71,7 +72,11 @@ pub async fn login<S: Customers>(
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let body: LoginRequest = json_body(&req)?;
-    let email = normalize_email(&body.email);
+    // An address no account can have is answered as an unknown one, in the same time.
+    let Ok(email) = Email::parse(&body.email) else {
+        verify_password(body.password, None).await;
+        return Err(ApiError::Unauthorized("invalid email or password"));
+    };
     let now = time::epoch_seconds();
     if let Some(failures) = state.store.login_failures(&email, now).await? {
         if failures.count >= MAX_LOGIN_FAILURES {

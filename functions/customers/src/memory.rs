@@ -6,6 +6,7 @@
 
 use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
 use crate::store::{Changes, Charged, Created, Customers, Deposited, LoginFailures};
+use shared::domain::Email;
 use shared::{idempotency, money, ApiError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -20,13 +21,13 @@ pub struct MemoryCustomers {
 struct Tables {
     customers: HashMap<String, CustomerRecord>,
     /// email → customer id
-    emails: HashMap<String, String>,
+    emails: HashMap<Email, String>,
     /// (customer, key) → (fingerprint, balance answered)
     deposits: HashMap<(String, String), (String, i64)>,
     /// sale id → its charge
     charges: HashMap<String, Charge>,
     /// email → (failures, window end)
-    logins: HashMap<String, (u32, u64)>,
+    logins: HashMap<Email, (u32, u64)>,
 }
 
 impl Tables {
@@ -95,7 +96,7 @@ impl Customers for MemoryCustomers {
         Ok(self.tables().customers.get(id).cloned())
     }
 
-    async fn find_by_email(&self, email: &str) -> Result<Option<CustomerRecord>, ApiError> {
+    async fn find_by_email(&self, email: &Email) -> Result<Option<CustomerRecord>, ApiError> {
         let mut tables = self.tables();
         let Some(id) = tables.emails.get(email).cloned() else {
             return Ok(None);
@@ -259,7 +260,7 @@ impl Customers for MemoryCustomers {
 
     async fn login_failures(
         &self,
-        email: &str,
+        email: &Email,
         now: u64,
     ) -> Result<Option<LoginFailures>, ApiError> {
         Ok(self
@@ -272,12 +273,12 @@ impl Customers for MemoryCustomers {
 
     async fn record_login_failure(
         &self,
-        email: &str,
+        email: &Email,
         now: u64,
         window_seconds: u64,
     ) -> Result<(), ApiError> {
         let mut tables = self.tables();
-        let entry = tables.logins.entry(email.into()).or_insert((0, 0));
+        let entry = tables.logins.entry(email.clone()).or_insert((0, 0));
         if entry.1 > now {
             entry.0 += 1;
         } else {
@@ -286,7 +287,7 @@ impl Customers for MemoryCustomers {
         Ok(())
     }
 
-    async fn clear_login_failures(&self, email: &str) -> Result<(), ApiError> {
+    async fn clear_login_failures(&self, email: &Email) -> Result<(), ApiError> {
         self.tables().logins.remove(email);
         Ok(())
     }

@@ -13,6 +13,7 @@ use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Updat
 use aws_sdk_dynamodb::Client;
 use shared::auth::Role;
 use shared::db::{is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr};
+use shared::domain::Email;
 use shared::idempotency::{self, NextAction};
 use shared::ledger::{Ledger, Take};
 use shared::{money, ApiError};
@@ -64,7 +65,7 @@ pub trait Customers: Sync {
     /// The active customer with this (normalized) email.
     fn find_by_email(
         &self,
-        email: &str,
+        email: &Email,
     ) -> impl Future<Output = Result<Option<CustomerRecord>, ApiError>> + Send;
     /// Applies a profile update to an active customer; `None` if there is none.
     fn update(
@@ -114,19 +115,19 @@ pub trait Customers: Sync {
     /// Recent failed logins for an email, if the window has not expired.
     fn login_failures(
         &self,
-        email: &str,
+        email: &Email,
         now: u64,
     ) -> impl Future<Output = Result<Option<LoginFailures>, ApiError>> + Send;
     /// Counts a failed login within the current window, or opens a new window.
     fn record_login_failure(
         &self,
-        email: &str,
+        email: &Email,
         now: u64,
         window_seconds: u64,
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
     fn clear_login_failures(
         &self,
-        email: &str,
+        email: &Email,
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
 }
 
@@ -145,11 +146,11 @@ pub struct LoginFailures {
     pub expires_at: u64,
 }
 
-fn guard_id(email: &str) -> String {
+fn guard_id(email: &Email) -> String {
     format!("email#{email}")
 }
 
-fn login_id(email: &str) -> String {
+fn login_id(email: &Email) -> String {
     format!("login#{email}")
 }
 
@@ -246,7 +247,7 @@ impl Customers for Store {
     }
 
     /// The active customer with this (normalized) email.
-    async fn find_by_email(&self, email: &str) -> Result<Option<CustomerRecord>, ApiError> {
+    async fn find_by_email(&self, email: &Email) -> Result<Option<CustomerRecord>, ApiError> {
         let guard = self
             .client
             .get_item()
@@ -542,7 +543,7 @@ impl Customers for Store {
     /// Recent failed logins for an email, if the window has not expired.
     async fn login_failures(
         &self,
-        email: &str,
+        email: &Email,
         now: u64,
     ) -> Result<Option<LoginFailures>, ApiError> {
         let output = self
@@ -571,7 +572,7 @@ impl Customers for Store {
     /// Counts a failed login within the current window, or opens a new window.
     async fn record_login_failure(
         &self,
-        email: &str,
+        email: &Email,
         now: u64,
         window_seconds: u64,
     ) -> Result<(), ApiError> {
@@ -604,7 +605,7 @@ impl Customers for Store {
         }
     }
 
-    async fn clear_login_failures(&self, email: &str) -> Result<(), ApiError> {
+    async fn clear_login_failures(&self, email: &Email) -> Result<(), ApiError> {
         self.client
             .delete_item()
             .table_name(&self.table)

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use shared::text::multi_line;
 use validator::Validate;
 
-pub use shared::limits::{MAX_COMMENT_CHARS, MAX_COMMENT_INPUT_CHARS, MAX_RATING, MIN_RATING};
+use shared::domain::{Comment, Rating};
+use shared::limits::{MAX_COMMENT_INPUT_CHARS, MAX_RATING, MIN_RATING};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -37,8 +38,8 @@ pub struct Review {
     pub id: String,
     pub product_id: String,
     pub customer_id: String,
-    pub rating: i64,
-    pub comment: String,
+    pub rating: Rating,
+    pub comment: Comment,
     pub status: ReviewStatus,
     pub verified_purchase: bool,
     pub created_at: String,
@@ -55,8 +56,8 @@ pub struct ReviewView {
     pub id: String,
     pub product_id: String,
     pub customer_id: String,
-    pub rating: i64,
-    pub comment: String,
+    pub rating: Rating,
+    pub comment: Comment,
     pub status: ReviewStatus,
     pub verified_purchase: bool,
     pub created_at: String,
@@ -123,32 +124,9 @@ pub struct ModerationRequest {
     pub reason: Option<String>,
 }
 
-/// The comment as stored: trimmed, 1..=[`MAX_COMMENT_CHARS`] characters.
-pub fn clean_comment(comment: &str) -> Result<String, shared::ApiError> {
-    let trimmed = comment.trim();
-    let chars = trimmed.chars().count();
-    if chars == 0 || chars > MAX_COMMENT_CHARS {
-        let message = format!("must be 1 to {MAX_COMMENT_CHARS} characters after trimming");
-        return Err(shared::ApiError::validation("comment", &message));
-    }
-    Ok(trimmed.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn comments_are_trimmed_and_bounded_in_characters() {
-        assert_eq!(clean_comment("  great  ").unwrap(), "great");
-        assert!(clean_comment("   ").is_err());
-        assert!(clean_comment(&"é".repeat(2000)).is_ok());
-        assert!(clean_comment(&"é".repeat(2001)).is_err());
-        assert_eq!(
-            clean_comment("<script>alert(1)</script>").unwrap(),
-            "<script>alert(1)</script>"
-        );
-    }
 
     #[test]
     fn ratings_are_1_to_5() {
@@ -177,8 +155,8 @@ mod tests {
             id: "r".into(),
             product_id: "p".into(),
             customer_id: "c".into(),
-            rating: 5,
-            comment: "ok".into(),
+            rating: Rating::parse(5).unwrap(),
+            comment: Comment::parse("ok").unwrap(),
             status: ReviewStatus::Pending,
             verified_purchase: false,
             created_at: "t".into(),

@@ -1,8 +1,7 @@
 //! The HTTP side of each Reviews endpoint.
 
 use crate::domain::{
-    clean_comment, Moderation, ModerationRequest, NewReview, Review, ReviewPatch, ReviewStatus,
-    ReviewView,
+    Moderation, ModerationRequest, NewReview, Review, ReviewPatch, ReviewStatus, ReviewView,
 };
 use crate::reco_store::{Interactions, StoredInteraction};
 use crate::store::{Listing, Reviews, Summary};
@@ -11,6 +10,7 @@ use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use shared::auth::{Principal, Role};
+use shared::domain::{Comment, Rating};
 use shared::http::{json, json_body, no_content, ok, page_limit, path_param, query_param};
 use shared::{ids, time, ApiError};
 
@@ -63,7 +63,8 @@ pub async fn create_review<S: Reviews, P: ReviewPeers>(
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
     let body: NewReview = json_body(&req)?;
-    let comment = clean_comment(&body.comment)?;
+    let comment = Comment::parse(&body.comment).map_err(|e| e.of("comment"))?;
+    let rating = Rating::parse(body.rating).map_err(|e| e.of("rating"))?;
     let product_id = ids::parse_id(&body.product_id, "product")?;
     if !state.services.product_exists(&product_id).await? {
         return Err(ApiError::NotFound("product"));
@@ -77,7 +78,7 @@ pub async fn create_review<S: Reviews, P: ReviewPeers>(
         id: ids::new_id(),
         product_id,
         customer_id: principal.subject.clone(),
-        rating: body.rating,
+        rating,
         comment,
         status: ReviewStatus::Pending,
         verified_purchase,
@@ -121,7 +122,7 @@ async fn sync_interaction(reco: &impl Interactions, review: &Review) -> Result<(
             customer_id: review.customer_id.clone(),
             product_id: review.product_id.clone(),
             time: time::epoch_seconds() as i64,
-            strength: review.rating as f32,
+            strength: review.rating.stars() as f32,
             source: "review".into(),
         })
         .await
@@ -148,11 +149,21 @@ pub async fn update_review<R: Reviews, I: Interactions>(
             "must contain rating or comment",
         ));
     }
-    let comment = patch.comment.as_deref().map(clean_comment).transpose()?;
+    let comment = patch
+        .comment
+        .as_deref()
+        .map(Comment::parse)
+        .transpose()
+        .map_err(|e| e.of("comment"))?;
+    let rating = patch
+        .rating
+        .map(Rating::parse)
+        .transpose()
+        .map_err(|e| e.of("rating"))?;
     match state
         .store
         .reviews
-        .edit(&review.id, patch.rating, comment, &time::now_rfc3339())
+        .edit(&review.id, rating, comment, &time::now_rfc3339())
         .await?
     {
         Some(updated) => {

@@ -10,6 +10,7 @@ use crate::store::{average, Listing, Reviews, Summary};
 use crate::ReviewPeers;
 use shared::cursor::Key;
 use shared::db::s;
+use shared::domain::{Comment, Rating};
 use shared::ApiError;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -40,8 +41,8 @@ impl Reviews for MemoryReviews {
     async fn edit(
         &self,
         id: &str,
-        rating: Option<i64>,
-        comment: Option<String>,
+        rating: Option<Rating>,
+        comment: Option<Comment>,
         now: &str,
     ) -> Result<Option<Review>, ApiError> {
         let mut reviews = self.reviews.lock().unwrap();
@@ -129,7 +130,7 @@ impl Reviews for MemoryReviews {
         let ratings: Vec<i64> = reviews
             .values()
             .filter(|r| r.status == ReviewStatus::Approved && r.product_id == product_id)
-            .map(|r| r.rating)
+            .map(|r| r.rating.stars())
             .collect();
         let count = ratings.len() as u64;
         Ok(Summary {

@@ -9,6 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
 use shared::db::{n, query_all, s, transact, update_returning, Item, UpdateExpr};
+use shared::domain::{Comment, Rating};
 use shared::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
@@ -42,8 +43,8 @@ pub trait Reviews: Sync {
     fn edit(
         &self,
         id: &str,
-        rating: Option<i64>,
-        comment: Option<String>,
+        rating: Option<Rating>,
+        comment: Option<Comment>,
         now: &str,
     ) -> impl Future<Output = Result<Option<Review>, ApiError>> + Send;
     /// An admin's decision, appended to the review's audit trail; `None` if it is gone.
@@ -157,8 +158,8 @@ impl Reviews for Store {
     async fn edit(
         &self,
         id: &str,
-        rating: Option<i64>,
-        comment: Option<String>,
+        rating: Option<Rating>,
+        comment: Option<Comment>,
         now: &str,
     ) -> Result<Option<Review>, ApiError> {
         let mut expr = UpdateExpr::default();
@@ -166,10 +167,10 @@ impl Reviews for Store {
             .set("updated_at", s(now))
             .remove("approved_product_id");
         if let Some(rating) = rating {
-            expr.set("rating", n(rating));
+            expr.set("rating", n(rating.stars()));
         }
         if let Some(comment) = comment {
-            expr.set("comment", s(comment));
+            expr.set("comment", s(comment.as_str()));
         }
         self.update(id, expr).await
     }

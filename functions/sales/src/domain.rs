@@ -1,6 +1,7 @@
 //! Sales and the bodies of the Sales routes.
 
 use serde::{Deserialize, Serialize};
+use shared::domain::Quantity;
 use shared::ApiError;
 use validator::Validate;
 
@@ -58,7 +59,7 @@ pub struct Sale {
     pub id: String,
     pub customer_id: String,
     pub product_id: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
     #[serde(default)]
     pub unit_price_cents: Option<i64>,
     #[serde(default)]
@@ -78,7 +79,7 @@ pub struct SaleView {
     pub id: String,
     pub customer_id: String,
     pub product_id: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub unit_price_cents: Option<i64>,
     pub total_cents: Option<i64>,
     pub status: SaleStatus,

@@ -8,6 +8,7 @@ use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::auth::{Principal, Role};
 use shared::contracts::sales::Purchased;
+use shared::domain::Quantity;
 use shared::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
 use shared::{idempotency, ids, ApiError};
 
@@ -43,7 +44,7 @@ pub async fn create_sale(
     let order = Order {
         customer_id: &principal.subject,
         product_id: &product_id,
-        quantity: body.quantity,
+        quantity: Quantity::parse(body.quantity).map_err(|e| e.of("quantity"))?,
         deadline_seconds: state.services.deadline_seconds,
     };
     answer(purchase(&state.store, &state.services, &order, key.as_deref()).await?)

@@ -55,7 +55,7 @@ impl Sales for MemorySales {
         unit_price_cents: i64,
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
-        let total = money::total(unit_price_cents, sale.quantity)
+        let total = money::total(unit_price_cents, sale.quantity.units())
             .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
         Ok(self.finish(&sale.id, |s| {
             s.status = SaleStatus::Completed;

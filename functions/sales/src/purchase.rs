@@ -6,6 +6,7 @@
 use crate::domain::{Sale, SaleStatus};
 use crate::saga;
 use crate::store::Sales;
+use shared::domain::Quantity;
 use shared::idempotency::{self, NextAction};
 use shared::{ids, time, ApiError};
 
@@ -13,7 +14,7 @@ use shared::{ids, time, ApiError};
 pub struct Order<'a> {
     pub customer_id: &'a str,
     pub product_id: &'a str,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub deadline_seconds: u64,
 }
 

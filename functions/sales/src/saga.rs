@@ -134,7 +134,7 @@ pub async fn report_purchase(peers: &impl Peers, sale: &Sale) -> Result<(), Stri
             customer_id: sale.customer_id.clone(),
             product_id: sale.product_id.clone(),
             time: i64::try_from(time).map_err(|e| e.to_string())?,
-            strength: sale.quantity as f32,
+            strength: sale.quantity.units() as f32,
             source: "purchase".into(),
         }],
     };
@@ -146,7 +146,7 @@ async fn reserve(peers: &impl Peers, sale: &Sale) -> Step<i64> {
     let request = ReserveStock {
         sale_id: sale.id.clone(),
         product_id: sale.product_id.clone(),
-        quantity: sale.quantity,
+        quantity: sale.quantity.units(),
     };
     step(peers.reserve(&request).await, |refusal| match refusal {
         problem::NOT_FOUND => Some(FailureReason::ProductNotFound),
@@ -192,7 +192,7 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<S
         }
     };
     // A total beyond any wallet's reach cannot be paid (validation keeps it in range).
-    let Some(total) = money::total(unit_price, sale.quantity) else {
+    let Some(total) = money::total(unit_price, sale.quantity.units()) else {
         return abort(store, peers, sale, FailureReason::InsufficientFunds, false).await;
     };
     match charge(peers, &sale, total).await {

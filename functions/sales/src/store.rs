@@ -185,7 +185,7 @@ impl Sales for Store {
         unit_price_cents: i64,
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
-        let total = money::total(unit_price_cents, sale.quantity)
+        let total = money::total(unit_price_cents, sale.quantity.units())
             .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
         let mut expr = UpdateExpr::default();
         expr.set("status", s("completed"))

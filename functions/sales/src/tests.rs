@@ -31,7 +31,7 @@ fn new_sale(quantity: i64, deadline: &str) -> Sale {
         id: ids::new_id(),
         customer_id: BUYER.into(),
         product_id: PRODUCT.into(),
-        quantity,
+        quantity: shared::domain::Quantity::parse(quantity).unwrap(),
         unit_price_cents: None,
         total_cents: None,
         status: SaleStatus::Pending,
@@ -57,7 +57,8 @@ fn assert_conserved(store: &MemorySales, peers: &MemoryPeers) {
         match sale.status {
             SaleStatus::Completed => {
                 assert_eq!(
-                    held_units, sale.quantity,
+                    held_units,
+                    sale.quantity.units(),
                     "completed sale {} without its stock",
                     sale.id
                 );
@@ -311,7 +312,7 @@ fn order(quantity: i64) -> Order<'static> {
     Order {
         customer_id: BUYER,
         product_id: PRODUCT,
-        quantity,
+        quantity: shared::domain::Quantity::parse(quantity).unwrap(),
         deadline_seconds: 60,
     }
 }

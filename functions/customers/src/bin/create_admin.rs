@@ -5,9 +5,10 @@
 //! Environment: `CUSTOMERS_TABLE`, `ADMIN_EMAIL`, `ADMIN_PASSWORD` (8..128 characters),
 //! optional `ADMIN_FULL_NAME`; AWS credentials as usual, `DYNAMODB_ENDPOINT` for local.
 
-use customers::domain::{normalize_email, AccountStatus, CustomerRecord};
+use customers::domain::{AccountStatus, CustomerRecord};
 use customers::store::{Changes, Created, Customers, Store};
 use shared::auth::Role;
+use shared::domain::Email;
 use shared::{config, ids, password, time};
 use std::process::ExitCode;
 
@@ -27,7 +28,8 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<String, String> {
     let table = config::required("CUSTOMERS_TABLE").map_err(|e| e.to_string())?;
-    let email = normalize_email(&config::required("ADMIN_EMAIL").map_err(|e| e.to_string())?);
+    let email = config::required("ADMIN_EMAIL").map_err(|e| e.to_string())?;
+    let email = Email::parse(&email).map_err(|e| format!("ADMIN_EMAIL {e}"))?;
     let password = config::required("ADMIN_PASSWORD").map_err(|e| e.to_string())?;
     if !(8..=128).contains(&password.chars().count()) {
         return Err("ADMIN_PASSWORD must be 8 to 128 characters".into());
