@@ -17,11 +17,14 @@ pub mod store;
 mod tests;
 
 use shared::config::ConfigError;
+use shared::contracts::customers::AccountStatus;
 use shared::contracts::{customers, inventory, sales};
 use shared::endpoints::{Endpoint, Table};
+use shared::error::problem;
 use shared::service::ServiceClient;
 use shared::state::{self, Part};
 use shared::ApiError;
+use std::collections::HashSet;
 use std::future::Future;
 
 /// What a Reviews function builds once per cold start (see `shared::state`): the
@@ -121,6 +124,21 @@ impl ReviewPeers for ReviewChecks {
     }
 }
 
+/// What `GET /recommendations/{customer_id}` asks other services:
+/// [`RecommendationChecks`] over HTTP, and a double for the tests.
+pub trait RecommendationPeers: Sync {
+    /// Whether the customer exists and is not deleted (Customers).
+    fn customer_exists(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    /// Which of `products` are still for sale (Inventory).
+    fn available(
+        &self,
+        products: &[String],
+    ) -> impl Future<Output = Result<HashSet<String>, ApiError>> + Send;
+}
+
 /// The services `GET /recommendations/{customer_id}` asks: whether the customer exists,
 /// and which products are still for sale.
 pub struct RecommendationChecks {
@@ -135,5 +153,29 @@ impl Part for RecommendationChecks {
             customers: customers::Client::from_env(&service)?,
             inventory: inventory::Client::from_env(&service)?,
         })
+    }
+}
+
+impl RecommendationPeers for RecommendationChecks {
+    async fn customer_exists(&self, customer_id: &str) -> Result<bool, ApiError> {
+        match self.customers.status(customer_id).await? {
+            Ok(customer) => Ok(customer.status == AccountStatus::Active),
+            Err(refusal) if refusal.is(problem::NOT_FOUND) => Ok(false),
+            Err(refusal) => Err(ApiError::Unavailable(format!(
+                "customers refused: {refusal}"
+            ))),
+        }
+    }
+
+    async fn available(&self, products: &[String]) -> Result<HashSet<String>, ApiError> {
+        if products.is_empty() {
+            return Ok(HashSet::new());
+        }
+        match self.inventory.availability(products).await? {
+            Ok(answer) => Ok(answer.available.into_iter().collect()),
+            Err(refusal) => Err(ApiError::Unavailable(format!(
+                "inventory refused: {refusal}"
+            ))),
+        }
     }
 }

@@ -1,13 +1,14 @@
-//! In-process doubles for the review handlers' tests: the reviews table
+//! In-process doubles for the Reviews handlers' tests: the reviews table
 //! ([`MemoryReviews`]: one review per customer and product, listings in the indexes'
-//! orders), the recommender's interactions ([`MemoryInteractions`]), and the other
-//! services' answers ([`MemoryPeers`]: which products are live, who bought what, and
-//! an outage on demand).
+//! orders), the recommender's table ([`MemoryReco`]: interactions, and a model fitted
+//! from them on demand), and the other services' answers ([`MemoryPeers`]: which
+//! products are live, which customers exist, who bought what, and an outage on demand).
 
 use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
-use crate::reco_store::{Interactions, StoredInteraction};
+use crate::reco_store::{ActiveModel, Interactions, Recommendations, StoredInteraction};
 use crate::store::{average, Listing, Reviews, Summary};
-use crate::ReviewPeers;
+use crate::{RecommendationPeers, ReviewPeers};
+use reco::{Event, Interaction, Model, Neighbour};
 use shared::cursor::Key;
 use shared::db::s;
 use shared::domain::{Comment, Rating};
@@ -140,28 +141,51 @@ impl Reviews for MemoryReviews {
     }
 }
 
-/// The recommender's interactions, by (customer, event).
+/// The recommender's table: interactions by (customer, event), and the model a refit
+/// made from them (the scheduled refresh's fit, in-process).
 #[derive(Clone, Default)]
-pub struct MemoryInteractions {
+pub struct MemoryReco {
     events: Arc<Mutex<HashMap<(String, String), StoredInteraction>>>,
+    model: Arc<Mutex<Option<(ActiveModel, Model)>>>,
 }
 
-impl MemoryInteractions {
+impl MemoryReco {
     /// The interaction recorded for an event, if any.
     pub fn event(&self, customer_id: &str, event_id: &str) -> Option<StoredInteraction> {
         let key = (customer_id.to_string(), event_id.to_string());
         self.events.lock().unwrap().get(&key).cloned()
     }
+
+    pub fn count(&self) -> usize {
+        self.events.lock().unwrap().len()
+    }
+
+    /// Fits a model on every interaction and makes it the active one.
+    pub fn refit(&self) {
+        let interactions: Vec<Interaction> = self
+            .events
+            .lock()
+            .unwrap()
+            .values()
+            .map(|e| Interaction {
+                customer: e.customer_id.clone(),
+                product: e.product_id.clone(),
+                time: e.time,
+                strength: e.strength,
+            })
+            .collect();
+        let model = reco::fit(&interactions, &reco::Params::default());
+        let active = ActiveModel {
+            version: shared::ids::new_id(),
+            generated_at: shared::time::now_rfc3339(),
+        };
+        *self.model.lock().unwrap() = Some((active, model));
+    }
 }
 
-impl Interactions for MemoryInteractions {
+impl Interactions for MemoryReco {
     async fn record(&self, interaction: &StoredInteraction) -> Result<(), ApiError> {
-        let key = (
-            interaction.customer_id.clone(),
-            interaction.event_id.clone(),
-        );
-        self.events.lock().unwrap().insert(key, interaction.clone());
-        Ok(())
+        self.record_all(std::slice::from_ref(interaction)).await
     }
 
     async fn forget(&self, customer_id: &str, event_id: &str) -> Result<(), ApiError> {
@@ -171,10 +195,67 @@ impl Interactions for MemoryInteractions {
     }
 }
 
-/// Inventory's and Sales's answers: live products, purchases, and an outage switch.
+impl Recommendations for MemoryReco {
+    async fn record_all(&self, interactions: &[StoredInteraction]) -> Result<(), ApiError> {
+        let mut events = self.events.lock().unwrap();
+        for interaction in interactions {
+            let key = (
+                interaction.customer_id.clone(),
+                interaction.event_id.clone(),
+            );
+            events.insert(key, interaction.clone());
+        }
+        Ok(())
+    }
+
+    async fn history(&self, customer_id: &str) -> Result<Vec<Event>, ApiError> {
+        let events = self.events.lock().unwrap();
+        Ok(events
+            .values()
+            .filter(|e| e.customer_id == customer_id)
+            .map(|e| Event {
+                product: e.product_id.clone(),
+                time: e.time,
+                strength: e.strength,
+            })
+            .collect())
+    }
+
+    async fn active_model(&self) -> Result<Option<ActiveModel>, ApiError> {
+        Ok(self.model.lock().unwrap().as_ref().map(|(a, _)| a.clone()))
+    }
+
+    async fn neighbours(
+        &self,
+        version: &str,
+        products: &[String],
+    ) -> Result<HashMap<String, Vec<Neighbour>>, ApiError> {
+        let model = self.model.lock().unwrap();
+        let Some((_, model)) = model.as_ref().filter(|(a, _)| a.version == version) else {
+            return Ok(HashMap::new());
+        };
+        Ok(products
+            .iter()
+            .filter_map(|p| Some((p.clone(), model.neighbours.get(p)?.clone())))
+            .collect())
+    }
+
+    async fn popular(&self, version: &str) -> Result<Vec<(String, f32)>, ApiError> {
+        let model = self.model.lock().unwrap();
+        Ok(model
+            .as_ref()
+            .filter(|(a, _)| a.version == version)
+            .map(|(_, m)| m.popular.clone())
+            .unwrap_or_default())
+    }
+}
+
+/// The other services' answers: live products, customers and purchases, and an
+/// outage switch.
 #[derive(Clone, Default)]
 pub struct MemoryPeers {
     pub live: HashSet<String>,
+    pub customers: HashSet<String>,
     /// (customer, product)
     pub purchases: HashSet<(String, String)>,
     pub down: bool,
@@ -183,7 +264,7 @@ pub struct MemoryPeers {
 impl MemoryPeers {
     fn answer<T>(&self, value: T) -> Result<T, ApiError> {
         if self.down {
-            return Err(ApiError::Unavailable("inventory did not answer".into()));
+            return Err(ApiError::Unavailable("a service did not answer".into()));
         }
         Ok(value)
     }
@@ -197,5 +278,16 @@ impl ReviewPeers for MemoryPeers {
     async fn purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
         let bought = (customer_id.to_string(), product_id.to_string());
         self.answer(self.purchases.contains(&bought))
+    }
+}
+
+impl RecommendationPeers for MemoryPeers {
+    async fn customer_exists(&self, customer_id: &str) -> Result<bool, ApiError> {
+        self.answer(self.customers.contains(customer_id))
+    }
+
+    async fn available(&self, products: &[String]) -> Result<HashSet<String>, ApiError> {
+        let live = products.iter().filter(|p| self.live.contains(*p)).cloned();
+        self.answer(live.collect())
     }
 }

@@ -71,6 +71,34 @@ pub trait Interactions: Sync {
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
 }
 
+/// What the recommendation routes need of the recommender's table: [`RecoStore`], and
+/// an in-process double for the tests (`crate::memory`).
+pub trait Recommendations: Sync {
+    /// Records many interactions; recording an event again changes nothing.
+    fn record_all(
+        &self,
+        interactions: &[StoredInteraction],
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// A customer's interactions, as the scorer sees them.
+    fn history(
+        &self,
+        customer_id: &str,
+    ) -> impl Future<Output = Result<Vec<Event>, ApiError>> + Send;
+    /// The model version readers use, if one was ever written.
+    fn active_model(&self) -> impl Future<Output = Result<Option<ActiveModel>, ApiError>> + Send;
+    /// The neighbour lists of `products` in a model version.
+    fn neighbours(
+        &self,
+        version: &str,
+        products: &[String],
+    ) -> impl Future<Output = Result<HashMap<String, Vec<Neighbour>>, ApiError>> + Send;
+    /// The popular products of a model version, most popular first.
+    fn popular(
+        &self,
+        version: &str,
+    ) -> impl Future<Output = Result<Vec<(String, f32)>, ApiError>> + Send;
+}
+
 fn key(pk: String, sk: String) -> Item {
     HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), s(sk))])
 }
@@ -85,6 +113,123 @@ fn model_pk(version: &str) -> String {
 
 /// Largest write batch DynamoDB takes.
 const WRITE_BATCH: usize = 25;
+
+impl Recommendations for RecoStore {
+    /// Records many interactions in batches.
+    async fn record_all(&self, interactions: &[StoredInteraction]) -> Result<(), ApiError> {
+        let mut requests = Vec::with_capacity(interactions.len());
+        // One batch may not hold the same item twice: the last report of an event wins.
+        let mut unique: HashMap<(&str, &str), &StoredInteraction> = HashMap::new();
+        for interaction in interactions {
+            unique.insert(
+                (&interaction.customer_id, &interaction.event_id),
+                interaction,
+            );
+        }
+        for interaction in unique.into_values() {
+            let mut item = shared::db::to_item(interaction)?;
+            item.extend(key(
+                customer_pk(&interaction.customer_id),
+                format!("event#{}", interaction.event_id),
+            ));
+            let put = PutRequest::builder()
+                .set_item(Some(item))
+                .build()
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            requests.push(WriteRequest::builder().put_request(put).build());
+        }
+        self.write_batches(requests).await
+    }
+
+    /// A customer's interactions, as the scorer sees them.
+    async fn history(&self, customer_id: &str) -> Result<Vec<Event>, ApiError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :events)")
+            .expression_attribute_values(":pk", s(customer_pk(customer_id)))
+            .expression_attribute_values(":events", s("event#"))
+            .consistent_read(true);
+        query_all(query)
+            .await?
+            .into_iter()
+            .map(|item| {
+                let stored: StoredInteraction = serde_dynamo::from_item(item)?;
+                Ok(Event {
+                    product: stored.product_id,
+                    time: stored.time,
+                    strength: stored.strength,
+                })
+            })
+            .collect()
+    }
+
+    async fn active_model(&self) -> Result<Option<ActiveModel>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key("model".into(), "active".into())))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let text = |item: &Item, name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        Ok(output.item.and_then(|item| {
+            Some(ActiveModel {
+                version: text(&item, "version")?,
+                generated_at: text(&item, "generated_at")?,
+            })
+        }))
+    }
+
+    /// The neighbour lists of `products` in a model version.
+    async fn neighbours(
+        &self,
+        version: &str,
+        products: &[String],
+    ) -> Result<HashMap<String, Vec<Neighbour>>, ApiError> {
+        let keys = products
+            .iter()
+            .map(|p| key(model_pk(version), format!("product#{p}")))
+            .collect();
+        let mut lists = HashMap::new();
+        for item in batch_get_all(&self.client, &self.table, keys, None).await? {
+            let product = item
+                .get("sk")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|sk| sk.strip_prefix("product#"))
+                .map(str::to_string)
+                .unwrap_or_default();
+            let list: StoredList = serde_dynamo::from_item(item)?;
+            let neighbours = list
+                .pairs()
+                .map(|(product, similarity)| Neighbour {
+                    product,
+                    similarity,
+                })
+                .collect();
+            lists.insert(product, neighbours);
+        }
+        Ok(lists)
+    }
+
+    async fn popular(&self, version: &str) -> Result<Vec<(String, f32)>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(model_pk(version), "popular".into())))
+            .send()
+            .await?;
+        Ok(match output.item {
+            Some(item) => serde_dynamo::from_item::<_, StoredList>(item)?
+                .pairs()
+                .collect(),
+            None => Vec::new(),
+        })
+    }
+}
 
 impl Interactions for RecoStore {
     /// Records an interaction; recording the same event again changes nothing.
@@ -122,56 +267,6 @@ impl RecoStore {
         Self { client, table }
     }
 
-    /// Records many interactions in batches.
-    pub async fn record_all(&self, interactions: &[StoredInteraction]) -> Result<(), ApiError> {
-        let mut requests = Vec::with_capacity(interactions.len());
-        // One batch may not hold the same item twice: the last report of an event wins.
-        let mut unique: HashMap<(&str, &str), &StoredInteraction> = HashMap::new();
-        for interaction in interactions {
-            unique.insert(
-                (&interaction.customer_id, &interaction.event_id),
-                interaction,
-            );
-        }
-        for interaction in unique.into_values() {
-            let mut item = shared::db::to_item(interaction)?;
-            item.extend(key(
-                customer_pk(&interaction.customer_id),
-                format!("event#{}", interaction.event_id),
-            ));
-            let put = PutRequest::builder()
-                .set_item(Some(item))
-                .build()
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            requests.push(WriteRequest::builder().put_request(put).build());
-        }
-        self.write_batches(requests).await
-    }
-
-    /// A customer's interactions, as the scorer sees them.
-    pub async fn history(&self, customer_id: &str) -> Result<Vec<Event>, ApiError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :events)")
-            .expression_attribute_values(":pk", s(customer_pk(customer_id)))
-            .expression_attribute_values(":events", s("event#"))
-            .consistent_read(true);
-        query_all(query)
-            .await?
-            .into_iter()
-            .map(|item| {
-                let stored: StoredInteraction = serde_dynamo::from_item(item)?;
-                Ok(Event {
-                    product: stored.product_id,
-                    time: stored.time,
-                    strength: stored.strength,
-                })
-            })
-            .collect()
-    }
-
     /// Every interaction (for a refresh), read in parallel segments.
     pub async fn all_interactions(&self) -> Result<Vec<Interaction>, ApiError> {
         const SEGMENTS: i32 = 4;
@@ -207,71 +302,6 @@ impl RecoStore {
             }
         }
         Ok(out)
-    }
-
-    pub async fn active_model(&self) -> Result<Option<ActiveModel>, ApiError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key("model".into(), "active".into())))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let text = |item: &Item, name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
-        Ok(output.item.and_then(|item| {
-            Some(ActiveModel {
-                version: text(&item, "version")?,
-                generated_at: text(&item, "generated_at")?,
-            })
-        }))
-    }
-
-    /// The neighbour lists of `products` in a model version.
-    pub async fn neighbours(
-        &self,
-        version: &str,
-        products: &[String],
-    ) -> Result<HashMap<String, Vec<Neighbour>>, ApiError> {
-        let keys = products
-            .iter()
-            .map(|p| key(model_pk(version), format!("product#{p}")))
-            .collect();
-        let mut lists = HashMap::new();
-        for item in batch_get_all(&self.client, &self.table, keys, None).await? {
-            let product = item
-                .get("sk")
-                .and_then(|v| v.as_s().ok())
-                .and_then(|sk| sk.strip_prefix("product#"))
-                .map(str::to_string)
-                .unwrap_or_default();
-            let list: StoredList = serde_dynamo::from_item(item)?;
-            let neighbours = list
-                .pairs()
-                .map(|(product, similarity)| Neighbour {
-                    product,
-                    similarity,
-                })
-                .collect();
-            lists.insert(product, neighbours);
-        }
-        Ok(lists)
-    }
-
-    pub async fn popular(&self, version: &str) -> Result<Vec<(String, f32)>, ApiError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(model_pk(version), "popular".into())))
-            .send()
-            .await?;
-        Ok(match output.item {
-            Some(item) => serde_dynamo::from_item::<_, StoredList>(item)?
-                .pairs()
-                .collect(),
-            None => Vec::new(),
-        })
     }
 
     /// Writes a whole model under a new version (not yet active).

@@ -1,13 +1,11 @@
 //! `GET /recommendations/{customer_id}` and the internal route that feeds interactions.
 
-use crate::reco_store::{RecoStore, StoredInteraction};
-use crate::{RecommendationChecks, State};
+use crate::reco_store::{Recommendations, StoredInteraction};
+use crate::{RecommendationPeers, State};
 use lambda_http::{Body, Request, Response};
 
 use serde::Serialize;
-use shared::contracts::customers::AccountStatus;
 use shared::contracts::reviews::{InteractionBatch, Recorded};
-use shared::error::problem;
 use shared::http::{json_body, ok, path_param, query_int};
 use shared::{ids, time, ApiError};
 use std::collections::HashSet;
@@ -29,39 +27,9 @@ struct RecommendationsView {
     generated_at: String,
 }
 
-/// Whether the customer exists (and is not deleted), asked of Customers.
-async fn customer_exists(
-    state: &State<RecoStore, RecommendationChecks>,
-    customer_id: &str,
-) -> Result<bool, ApiError> {
-    match state.services.customers.status(customer_id).await? {
-        Ok(customer) => Ok(customer.status == AccountStatus::Active),
-        Err(refusal) if refusal.is(problem::NOT_FOUND) => Ok(false),
-        Err(refusal) => Err(ApiError::Unavailable(format!(
-            "customers refused: {refusal}"
-        ))),
-    }
-}
-
-/// Which of `products` are still for sale, asked of Inventory.
-async fn available(
-    state: &State<RecoStore, RecommendationChecks>,
-    products: &[String],
-) -> Result<HashSet<String>, ApiError> {
-    if products.is_empty() {
-        return Ok(HashSet::new());
-    }
-    match state.services.inventory.availability(products).await? {
-        Ok(answer) => Ok(answer.available.into_iter().collect()),
-        Err(refusal) => Err(ApiError::Unavailable(format!(
-            "inventory refused: {refusal}"
-        ))),
-    }
-}
-
 /// `GET /recommendations/{customer_id}` (self or admin), `?limit=` 1..50 (default 10).
-pub async fn get_recommendations(
-    state: &State<RecoStore, RecommendationChecks>,
+pub async fn get_recommendations<S: Recommendations, P: RecommendationPeers>(
+    state: &State<S, P>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
@@ -69,7 +37,7 @@ pub async fn get_recommendations(
     principal.require_self_or_admin(raw_id)?;
     let customer_id = ids::parse_id(raw_id, "customer")?;
     let limit = query_int(&req, "limit", 1, 50)?.unwrap_or(10) as usize;
-    if !customer_exists(state, &customer_id).await? {
+    if !state.services.customer_exists(&customer_id).await? {
         return Err(ApiError::NotFound("customer"));
     }
     let mut history = state.store.history(&customer_id).await?;
@@ -101,7 +69,7 @@ pub async fn get_recommendations(
         |_| false,
     );
     let candidates: Vec<String> = recs.items.iter().map(|(p, _)| p.clone()).collect();
-    let for_sale = available(state, &candidates).await?;
+    let for_sale = state.services.available(&candidates).await?;
     let items = recs
         .items
         .into_iter()
@@ -122,8 +90,8 @@ pub async fn get_recommendations(
 
 /// `POST /internal/reviews/interactions` (service): Sales reports completed purchases.
 /// Recording one event twice changes nothing, so the sender may retry freely.
-pub async fn record_interaction(
-    state: &State<RecoStore>,
+pub async fn record_interaction<S: Recommendations>(
+    state: &State<S>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;

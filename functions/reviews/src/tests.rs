@@ -4,24 +4,32 @@
 //! summary, and an outage of the services a new review asks.
 
 use crate::handlers;
-use crate::memory::{MemoryInteractions, MemoryPeers, MemoryReviews};
+use crate::memory::{MemoryPeers, MemoryReco, MemoryReviews};
 use crate::{State, Tables};
 use lambda_http::http::Method;
 use serde_json::{json, Value};
-use shared::auth::{Role, TokenKeys, USER_AUDIENCE};
+use shared::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
 use shared::cursor::CursorCodec;
 use shared::state::Keys;
 use shared::testing::{Call, Reply};
 
 const USER_SECRET: &[u8] = b"reviews-test-user-secret-01234567890";
 const CURSOR_SECRET: &[u8] = b"reviews-test-cursor-secret-012345678";
+const SERVICE_SECRET: &[u8] = b"reviews-test-service-secret-01234567";
 
 fn keys() -> Keys {
     Keys::new(
         Some(TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)),
-        None,
+        Some(TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)),
         Some(CursorCodec::new(CURSOR_SECRET)),
     )
+}
+
+fn service_token(caller: &str) -> String {
+    TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)
+        .issue(caller, Role::Service)
+        .unwrap()
+        .token
 }
 
 /// A signed-in caller: (id, token).
@@ -38,7 +46,7 @@ fn caller(role: Role) -> (String, String) {
 #[derive(Default)]
 struct Service {
     reviews: MemoryReviews,
-    reco: MemoryInteractions,
+    reco: MemoryReco,
     peers: MemoryPeers,
 }
 
@@ -53,7 +61,7 @@ impl Service {
         State::assemble(name, self.reviews.clone(), (), keys())
     }
 
-    fn tables(&self, name: &str) -> State<Tables<MemoryReviews, MemoryInteractions>> {
+    fn tables(&self, name: &str) -> State<Tables<MemoryReviews, MemoryReco>> {
         let tables = Tables {
             reviews: self.reviews.clone(),
             reco: self.reco.clone(),
@@ -112,6 +120,35 @@ impl Service {
             request = request.bearer(token);
         }
         Reply::of(handlers::list_reviews(&self.state("list_reviews"), request.build()).await)
+    }
+
+    /// Sales reporting purchases: (customer, product) pairs, one event each.
+    async fn report(&self, caller: &str, purchases: &[(&str, &str)]) -> Reply {
+        let now = shared::time::epoch_seconds() as i64;
+        let interactions: Vec<Value> = purchases
+            .iter()
+            .map(|(customer, product)| {
+                json!({"event_id": format!("sale-{customer}-{product}"), "customer_id": customer,
+                       "product_id": product, "time": now, "strength": 1, "source": "purchase"})
+            })
+            .collect();
+        let request = Call::new(Method::POST)
+            .bearer(&service_token(caller))
+            .json(json!({ "interactions": interactions }))
+            .build();
+        let state = State::assemble("record_interaction", self.reco.clone(), (), keys());
+        Reply::of(crate::recommendations::record_interaction(&state, request).await)
+    }
+
+    async fn recommend(&self, customer: &str, token: &str) -> Reply {
+        let peers = self.peers.clone();
+        let state = State::assemble("get_recommendations", self.reco.clone(), peers, keys());
+        let request = Call::new(Method::GET)
+            .path("customer_id", customer)
+            .query("limit", "3")
+            .bearer(token)
+            .build();
+        Reply::of(crate::recommendations::get_recommendations(&state, request).await)
     }
 
     /// Whether the recommender counts this review as an interaction.
@@ -331,4 +368,86 @@ async fn listings_are_filtered_by_exactly_one_thing_their_caller_may_see() {
         .list(&[("product_id", "nope")], None)
         .await
         .expect(422);
+}
+
+/// The product ids of a recommendations answer, in order.
+fn recommended(reply: &Reply) -> Vec<String> {
+    reply.expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["product_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn customers_are_recommended_what_those_who_bought_alike_bought_and_is_for_sale() {
+    let [a, b, c, gone] = std::array::from_fn(|_| shared::ids::new_id());
+    let mut service = Service::default();
+    service.peers.live.extend([a.clone(), b.clone(), c.clone()]);
+    let (target, token) = caller(Role::Customer);
+    service.peers.customers.insert(target.clone());
+    // Before any model: the popular fallback, empty.
+    let cold = service.recommend(&target, &token).await;
+    assert_eq!(cold.expect(200)["source"], "popular");
+    assert!(recommended(&cold).is_empty());
+    let others: Vec<String> = (0..4).map(|_| shared::ids::new_id()).collect();
+    let mut purchases: Vec<(&str, &str)> = vec![(&target, &a)];
+    for other in &others {
+        purchases.extend([
+            (other.as_str(), a.as_str()),
+            (other, b.as_str()),
+            (other, gone.as_str()),
+        ]);
+    }
+    let loner = shared::ids::new_id();
+    purchases.push((&loner, &c));
+    assert_eq!(
+        service.report("sales", &purchases).await.expect(200)["recorded"],
+        14
+    );
+    // Reported again (a retry), nothing more is counted.
+    service.report("sales", &purchases).await.expect(200);
+    assert_eq!(service.reco.count(), 14);
+    service.reco.refit();
+    let warm = service.recommend(&target, &token).await;
+    assert_eq!(warm.expect(200)["source"], "personalized");
+    let items = recommended(&warm);
+    assert_eq!(items.first(), Some(&b), "{items:?}");
+    assert!(
+        !items.contains(&gone),
+        "a product no longer for sale: {items:?}"
+    );
+}
+
+#[tokio::test]
+async fn recommendations_are_their_customers_and_need_the_services_they_ask() {
+    let mut service = Service::default();
+    let (customer, token) = caller(Role::Customer);
+    let (_, stranger) = caller(Role::Customer);
+    let (_, admin) = caller(Role::Admin);
+    service.recommend(&customer, &stranger).await.expect(403);
+    service.recommend(&customer, &admin).await.expect(404);
+    service.peers.customers.insert(customer.clone());
+    service.recommend(&customer, &admin).await.expect(200);
+    service.recommend(&customer, &token).await.expect(200);
+    service.peers.down = true;
+    service.recommend(&customer, &token).await.expect(503);
+}
+
+#[tokio::test]
+async fn only_sales_reports_purchases_and_only_well_formed_ones() {
+    let service = Service::default();
+    let (customer, _) = caller(Role::Customer);
+    let product = shared::ids::new_id();
+    service
+        .report("reviews", &[(&customer, &product)])
+        .await
+        .expect(403);
+    service
+        .report("sales", &[("someone", &product)])
+        .await
+        .expect(422);
+    service.report("sales", &[]).await.expect(422);
+    assert_eq!(service.reco.count(), 0);
 }

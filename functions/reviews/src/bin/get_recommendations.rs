@@ -1,1 +1,6 @@
-shared::function!(reviews::recommendations::get_recommendations);
+shared::function!(
+    reviews::recommendations::get_recommendations::<
+        reviews::reco_store::RecoStore,
+        reviews::RecommendationChecks,
+    >
+);
