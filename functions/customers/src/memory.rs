@@ -5,9 +5,11 @@
 //! window. One lock over everything stands for the store's atomic writes.
 
 use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
-use crate::store::{Changes, Charged, Created, Customers, Deposited, LoginFailures};
+use crate::store::{
+    deposit_fingerprint, Changes, Charged, Created, Customers, Deposited, LoginFailures,
+};
 use shared::domain::Email;
-use shared::{idempotency, money, ApiError};
+use shared::{money, ApiError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -160,7 +162,7 @@ impl Customers for MemoryCustomers {
         amount: i64,
         now: &str,
     ) -> Result<Deposited, ApiError> {
-        let fingerprint = idempotency::fingerprint(&format!("deposit:{id}:{amount}"));
+        let fingerprint = deposit_fingerprint(id, amount);
         let mut tables = self.tables();
         let bound = (id.to_string(), key.to_string());
         if let Some((first, balance)) = tables.deposits.get(&bound) {
@@ -186,17 +188,7 @@ impl Customers for MemoryCustomers {
     ) -> Result<Charged, ApiError> {
         let mut tables = self.tables();
         if let Some(existing) = tables.charges.get(sale_id) {
-            return Ok(match existing.status {
-                ChargeStatus::Refunded => Charged::SaleIdConflict("this sale was already refunded"),
-                ChargeStatus::Charged
-                    if existing.customer_id == customer_id && existing.amount_cents == amount =>
-                {
-                    Charged::Yes(existing.clone())
-                }
-                ChargeStatus::Charged => {
-                    Charged::SaleIdConflict("this sale id already charged another amount")
-                }
-            });
+            return Ok(Charged::again(existing.clone(), customer_id, amount));
         }
         let Some(customer) = tables.active(customer_id) else {
             return Ok(Charged::CustomerNotFound);

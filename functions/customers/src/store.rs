@@ -138,6 +138,30 @@ pub enum Charged {
     SaleIdConflict(&'static str),
 }
 
+impl Charged {
+    /// The answer to a charge whose sale id is already in the ledger: the same charge
+    /// again (a retry), or a conflict.
+    pub fn again(existing: Charge, customer_id: &str, amount: i64) -> Self {
+        match existing.status {
+            ChargeStatus::Refunded => Self::SaleIdConflict("this sale was already refunded"),
+            ChargeStatus::Charged
+                if existing.customer_id == customer_id && existing.amount_cents == amount =>
+            {
+                Self::Yes(existing)
+            }
+            ChargeStatus::Charged => {
+                Self::SaleIdConflict("this sale id already charged another amount")
+            }
+        }
+    }
+}
+
+/// What an `Idempotency-Key` of a deposit is bound to: the same key for another wallet
+/// or amount is another request.
+pub fn deposit_fingerprint(customer_id: &str, amount: i64) -> String {
+    idempotency::fingerprint(&format!("deposit:{customer_id}:{amount}"))
+}
+
 /// Attempts of an optimistic read-then-write before giving up with 409.
 const MAX_ATTEMPTS: usize = 8;
 
@@ -393,7 +417,7 @@ impl Customers for Store {
         amount: i64,
         now: &str,
     ) -> Result<Deposited, ApiError> {
-        let fingerprint = idempotency::fingerprint(&format!("deposit:{id}:{amount}"));
+        let fingerprint = deposit_fingerprint(id, amount);
         for _attempt in 0..MAX_ATTEMPTS {
             let balance = |record: &Item| {
                 record
@@ -456,17 +480,7 @@ impl Customers for Store {
         amount: i64,
         now: &str,
     ) -> Result<Charged, ApiError> {
-        let existing = |existing: Charge| match existing.status {
-            ChargeStatus::Refunded => Charged::SaleIdConflict("this sale was already refunded"),
-            ChargeStatus::Charged
-                if existing.customer_id == customer_id && existing.amount_cents == amount =>
-            {
-                Charged::Yes(existing)
-            }
-            ChargeStatus::Charged => {
-                Charged::SaleIdConflict("this sale id already charged another amount")
-            }
-        };
+        let existing = |existing| Charged::again(existing, customer_id, amount);
         let plan = || async {
             let customer = match self.get(customer_id).await? {
                 Some(c) if c.status == AccountStatus::Active => c,

@@ -27,6 +27,25 @@ struct Tables {
     reservations: HashMap<String, Reservation>,
 }
 
+impl Tables {
+    /// A live product to change, at `expected_version` when given.
+    fn live_at(
+        &mut self,
+        id: &str,
+        expected_version: Option<i64>,
+    ) -> Result<&mut Product, Updated> {
+        let product = self
+            .products
+            .get_mut(id)
+            .filter(|p| p.deleted_at.is_none())
+            .ok_or(Updated::NotFound)?;
+        if expected_version.is_some_and(|v| v != product.version) {
+            return Err(Updated::StaleVersion);
+        }
+        Ok(product)
+    }
+}
+
 impl MemoryInventory {
     fn tables(&self) -> MutexGuard<'_, Tables> {
         self.tables.lock().unwrap()
@@ -130,16 +149,10 @@ impl Inventory for MemoryInventory {
         now: &str,
     ) -> Result<Updated, ApiError> {
         let mut tables = self.tables();
-        let Some(product) = tables
-            .products
-            .get_mut(id)
-            .filter(|p| p.deleted_at.is_none())
-        else {
-            return Ok(Updated::NotFound);
+        let product = match tables.live_at(id, expected_version) {
+            Ok(product) => product,
+            Err(refused) => return Ok(refused),
         };
-        if expected_version.is_some_and(|v| v != product.version) {
-            return Ok(Updated::StaleVersion);
-        }
         let stock = match (changes.stock, changes.stock_delta) {
             (_, Some(delta)) => product.stock + delta,
             (Some(stock), None) => stock,
@@ -173,16 +186,10 @@ impl Inventory for MemoryInventory {
         now: &str,
     ) -> Result<Updated, ApiError> {
         let mut tables = self.tables();
-        let Some(product) = tables
-            .products
-            .get_mut(id)
-            .filter(|p| p.deleted_at.is_none())
-        else {
-            return Ok(Updated::NotFound);
+        let product = match tables.live_at(id, expected_version) {
+            Ok(product) => product,
+            Err(refused) => return Ok(refused),
         };
-        if expected_version.is_some_and(|v| v != product.version) {
-            return Ok(Updated::StaleVersion);
-        }
         product.version += 1;
         product.updated_at = now.into();
         product.deleted_at = Some(now.into());
@@ -198,20 +205,7 @@ impl Inventory for MemoryInventory {
     ) -> Result<Reserved, ApiError> {
         let mut tables = self.tables();
         if let Some(existing) = tables.reservations.get(sale_id) {
-            return Ok(match existing.status {
-                ReservationStatus::Released => {
-                    Reserved::SaleIdConflict("this sale's stock was already released")
-                }
-                ReservationStatus::Reserved
-                    if existing.product_id.as_deref() == Some(product_id)
-                        && existing.quantity == quantity =>
-                {
-                    Reserved::Yes(existing.clone())
-                }
-                ReservationStatus::Reserved => Reserved::SaleIdConflict(
-                    "this sale id already reserved another product or quantity",
-                ),
-            });
+            return Ok(Reserved::again(existing.clone(), product_id, quantity));
         }
         let Some(product) = tables
             .products

@@ -107,6 +107,27 @@ pub trait Inventory: Sync {
     ) -> impl Future<Output = Result<Reservation, ApiError>> + Send;
 }
 
+impl Reserved {
+    /// The answer to a reservation whose sale id is already in the ledger: the same
+    /// reservation again (a retry), or a conflict.
+    pub fn again(existing: Reservation, product_id: &str, quantity: i64) -> Self {
+        match existing.status {
+            ReservationStatus::Released => {
+                Self::SaleIdConflict("this sale's stock was already released")
+            }
+            ReservationStatus::Reserved
+                if existing.product_id.as_deref() == Some(product_id)
+                    && existing.quantity == quantity =>
+            {
+                Self::Yes(existing)
+            }
+            ReservationStatus::Reserved => {
+                Self::SaleIdConflict("this sale id already reserved another product or quantity")
+            }
+        }
+    }
+}
+
 /// The start of every change to a live product: a new version (only from
 /// `expected_version`, when given) and a new `updated_at`.
 fn versioned_change(expected_version: Option<i64>, now: &str) -> UpdateExpr {
@@ -369,20 +390,7 @@ impl Inventory for Store {
         quantity: i64,
         now: &str,
     ) -> Result<Reserved, ApiError> {
-        let existing = |existing: Reservation| match existing.status {
-            ReservationStatus::Released => {
-                Reserved::SaleIdConflict("this sale's stock was already released")
-            }
-            ReservationStatus::Reserved
-                if existing.product_id.as_deref() == Some(product_id)
-                    && existing.quantity == quantity =>
-            {
-                Reserved::Yes(existing)
-            }
-            ReservationStatus::Reserved => Reserved::SaleIdConflict(
-                "this sale id already reserved another product or quantity",
-            ),
-        };
+        let existing = |existing| Reserved::again(existing, product_id, quantity);
         let plan = || async {
             let product = match self.get(product_id).await? {
                 Some(p) if p.deleted_at.is_none() => p,
