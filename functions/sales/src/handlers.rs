@@ -34,7 +34,7 @@ fn answer(sale: Sale) -> Result<Response<Body>, ApiError> {
 /// `POST /sales`: buy `quantity` units of a product at its current price, honoring
 /// `Idempotency-Key` (a retry returns the first sale; after a 503 it tries again).
 pub async fn create_sale(
-    state: &State<saga::Services>,
+    state: &State<crate::store::Store, saga::Services>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
@@ -57,7 +57,10 @@ fn visible_to(principal: &Principal, sale: &Sale) -> bool {
 }
 
 /// `GET /sales/{id}` (owner or admin)
-pub async fn get_sale(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn get_sale<S: Sales>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
     let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "sale")?;
     match state.store.get(&id).await? {
@@ -67,7 +70,10 @@ pub async fn get_sale(state: &State, req: Request) -> Result<Response<Body>, Api
 }
 
 /// `GET /sales/history/{customer_id}` (self or admin): completed sales, newest first.
-pub async fn sales_history(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn sales_history<S: Sales>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
     let raw_id = path_param(&req, "customer_id").unwrap_or_default();
     principal.require_self_or_admin(raw_id)?;
@@ -89,7 +95,10 @@ pub async fn sales_history(state: &State, req: Request) -> Result<Response<Body>
 
 /// `GET /internal/sales/purchases?customer_id=&product_id=` (service): whether the
 /// customer bought the product (Reviews marks verified purchases with it).
-pub async fn has_purchased(state: &State, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn has_purchased<S: Sales>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let id = |name: &'static str| {
         query_param(&req, name)

@@ -10,6 +10,8 @@ pub mod handlers;
 #[cfg(test)]
 mod memory;
 pub mod purchase;
+#[cfg(test)]
+mod read_tests;
 pub mod reconcile;
 pub mod saga;
 pub mod store;
@@ -22,7 +24,8 @@ use shared::state::{self, Part};
 
 /// What a Sales function builds once per cold start (see `shared::state`); the saga's
 /// functions (the purchase and the reconciler) also hold its `saga::Services`.
-pub type State<Services = ()> = state::State<store::Store, Services>;
+/// The read handlers are generic over the store, so tests run them on the double.
+pub type State<Store = store::Store, Services = ()> = state::State<Store, Services>;
 
 impl Part for store::Store {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {

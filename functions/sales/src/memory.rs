@@ -10,6 +10,7 @@ use crate::store::Sales;
 use shared::contracts::customers::{Charge, ChargeStatus, ChargeWallet};
 use shared::contracts::inventory::{Reservation, ReservationStatus, ReserveStock};
 use shared::contracts::reviews::{InteractionBatch, Recorded};
+use shared::cursor::Key;
 use shared::error::problem;
 use shared::idempotency::NextAction;
 use shared::service::{Answer, Refusal};
@@ -119,6 +120,48 @@ impl Sales for MemorySales {
                 NextAction::Proceed
             }
         })
+    }
+
+    async fn history(
+        &self,
+        customer_id: &str,
+        start: Option<Key>,
+        limit: i32,
+    ) -> Result<(Vec<Sale>, Option<Key>), ApiError> {
+        let sales = self.sales.lock().unwrap();
+        let mut completed: Vec<&Sale> = sales
+            .values()
+            .filter(|s| s.customer_id == customer_id && s.is(SaleStatus::Completed))
+            .collect();
+        // The index's order: newest first.
+        completed.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)));
+        let after = start.as_ref().and_then(|key| key.get("id")?.as_s().ok());
+        let skip = after.map_or(0, |id| {
+            completed
+                .iter()
+                .position(|s| s.id == *id)
+                .map_or(0, |i| i + 1)
+        });
+        let page: Vec<Sale> = completed
+            .into_iter()
+            .skip(skip)
+            .take(limit as usize)
+            .cloned()
+            .collect();
+        let next = (page.len() == limit as usize)
+            .then(|| page.last())
+            .flatten()
+            .map(|last| Key::from([("id".to_string(), shared::db::s(&last.id))]));
+        Ok((page, next))
+    }
+
+    async fn has_purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
+        let sales = self.sales.lock().unwrap();
+        Ok(sales.values().any(|s| {
+            s.customer_id == customer_id
+                && s.product_id == product_id
+                && s.is(SaleStatus::Completed)
+        }))
     }
 
     async fn rebind_key(

@@ -21,7 +21,9 @@ pub struct Report {
 }
 
 /// The scheduled function's job (`shared::scheduled!`).
-pub async fn scheduled(state: &crate::State<saga::Services>) -> Result<Report, ApiError> {
+pub async fn scheduled(
+    state: &crate::State<crate::store::Store, saga::Services>,
+) -> Result<Report, ApiError> {
     run(&state.store, &state.services).await
 }
 

@@ -52,6 +52,19 @@ pub trait Sales: Sync {
         sale_id: &str,
         fingerprint: &str,
     ) -> impl Future<Output = Result<NextAction<String>, ApiError>> + Send;
+    /// A customer's completed sales, newest first: a page, and the key to continue from.
+    fn history(
+        &self,
+        customer_id: &str,
+        start: Option<Key>,
+        limit: i32,
+    ) -> impl Future<Output = Result<(Vec<Sale>, Option<Key>), ApiError>> + Send;
+    /// Whether the customer completed a purchase of the product.
+    fn has_purchased(
+        &self,
+        customer_id: &str,
+        product_id: &str,
+    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
     /// Points a key at a new attempt, if it still points at `previous`.
     fn rebind_key(
         &self,
@@ -94,9 +107,11 @@ impl Store {
             .set_key(Some(key(id)));
         update_returning(request, expr).await
     }
+}
 
+impl Sales for Store {
     /// A customer's completed sales, newest first.
-    pub async fn history(
+    async fn history(
         &self,
         customer_id: &str,
         start: Option<Key>,
@@ -124,11 +139,7 @@ impl Store {
     }
 
     /// Whether the customer has a completed purchase of the product.
-    pub async fn has_purchased(
-        &self,
-        customer_id: &str,
-        product_id: &str,
-    ) -> Result<bool, ApiError> {
+    async fn has_purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
         let purchases = self
             .client
             .query()
@@ -140,9 +151,7 @@ impl Store {
             .expression_attribute_values(":product", s(product_id));
         any_item(purchases).await
     }
-}
 
-impl Sales for Store {
     async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
         let mut item = shared::db::to_item(&sale)?;
         item.insert("pending".into(), s("pending"));

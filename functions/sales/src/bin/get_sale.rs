@@ -1,1 +1,1 @@
-shared::function!(sales::handlers::get_sale);
+shared::function!(sales::handlers::get_sale::<sales::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(sales::handlers::has_purchased);
+shared::function!(sales::handlers::has_purchased::<sales::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(sales::handlers::sales_history);
+shared::function!(sales::handlers::sales_history::<sales::store::Store>);

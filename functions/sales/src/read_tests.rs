@@ -1,0 +1,151 @@
+//! The Sales read handlers in-process, on the sales table double: who sees a sale, the
+//! history paged by cursor, and the purchase check that only Reviews may ask.
+
+use crate::domain::{Sale, SaleStatus};
+use crate::memory::MemorySales;
+use crate::store::Sales;
+use crate::{handlers, State};
+use lambda_http::http::Method;
+use shared::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
+use shared::cursor::CursorCodec;
+use shared::domain::Quantity;
+use shared::state::Keys;
+use shared::testing::{Call, Reply};
+
+const USER_SECRET: &[u8] = b"sales-test-user-secret-0123456789ab";
+const SERVICE_SECRET: &[u8] = b"sales-test-service-secret-01234567";
+const CURSOR_SECRET: &[u8] = b"sales-test-cursor-secret-012345678";
+
+fn keys() -> Keys {
+    Keys::new(
+        Some(TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)),
+        Some(TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)),
+        Some(CursorCodec::new(CURSOR_SECRET)),
+    )
+}
+
+fn token(subject: &str, role: Role) -> String {
+    let (secret, audience) = match role {
+        Role::Service => (SERVICE_SECRET, SERVICE_AUDIENCE),
+        _ => (USER_SECRET, USER_AUDIENCE),
+    };
+    TokenKeys::new(secret, audience, 60)
+        .issue(subject, role)
+        .unwrap()
+        .token
+}
+
+/// A table with `completed` completed sales and one failed sale of one buyer, of one
+/// product: (state for `name`, buyer, product, the completed sales' ids).
+async fn table(name: &str, completed: usize) -> (State<MemorySales>, String, String, Vec<String>) {
+    let store = MemorySales::default();
+    let (buyer, product) = (shared::ids::new_id(), shared::ids::new_id());
+    let mut ids = Vec::new();
+    for n in 0..=completed {
+        let status = if n < completed {
+            SaleStatus::Completed
+        } else {
+            SaleStatus::Failed
+        };
+        let sale = Sale {
+            id: shared::ids::new_id(),
+            customer_id: buyer.clone(),
+            product_id: product.clone(),
+            quantity: Quantity::parse(1).unwrap(),
+            unit_price_cents: Some(100),
+            total_cents: Some(100),
+            status,
+            failure: None,
+            created_at: format!("2026-12-01T00:00:{n:02}Z"),
+            updated_at: "2026-12-01T00:01:00Z".into(),
+            deadline_at: "2026-12-01T00:01:00Z".into(),
+        };
+        if status == SaleStatus::Completed {
+            ids.push(sale.id.clone());
+        }
+        store.create(sale).await.unwrap();
+    }
+    (
+        State::assemble(name, store, (), keys()),
+        buyer,
+        product,
+        ids,
+    )
+}
+
+#[tokio::test]
+async fn a_sale_is_seen_by_its_buyer_and_admins_only() {
+    let (state, buyer, _, ids) = table("get_sale", 1).await;
+    let get = |token: String| {
+        Call::new(Method::GET)
+            .path("id", &ids[0])
+            .bearer(&token)
+            .build()
+    };
+    let reply = Reply::of(handlers::get_sale(&state, get(token(&buyer, Role::Customer))).await);
+    assert_eq!(reply.expect(200)["customer_id"], buyer.as_str());
+    let admin = token(&shared::ids::new_id(), Role::Admin);
+    Reply::of(handlers::get_sale(&state, get(admin)).await).expect(200);
+    // To anyone else it does not exist.
+    let stranger = token(&shared::ids::new_id(), Role::Customer);
+    Reply::of(handlers::get_sale(&state, get(stranger)).await).expect(404);
+}
+
+#[tokio::test]
+async fn the_history_pages_through_completed_sales_newest_first() {
+    let (state, buyer, _, ids) = table("sales_history", 5).await;
+    let own = token(&buyer, Role::Customer);
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut request = Call::new(Method::GET)
+            .path("customer_id", &buyer)
+            .query("limit", "2")
+            .bearer(&own);
+        if let Some(cursor) = &cursor {
+            request = request.query("cursor", cursor);
+        }
+        let page = Reply::of(handlers::sales_history(&state, request.build()).await);
+        let page = page.expect(200);
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["id"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(
+        seen, newest_first,
+        "every completed sale once, newest first; no failed one"
+    );
+    let stranger = token(&shared::ids::new_id(), Role::Customer);
+    let theirs = Call::new(Method::GET)
+        .path("customer_id", &buyer)
+        .bearer(&stranger);
+    Reply::of(handlers::sales_history(&state, theirs.build()).await).expect(403);
+}
+
+#[tokio::test]
+async fn only_reviews_asks_whether_a_customer_bought_a_product() {
+    let (state, buyer, product, _) = table("has_purchased", 1).await;
+    let ask = |caller: &str, customer: &str| {
+        Call::new(Method::GET)
+            .query("customer_id", customer)
+            .query("product_id", &product)
+            .bearer(&token(caller, Role::Service))
+            .build()
+    };
+    let bought = Reply::of(handlers::has_purchased(&state, ask("reviews", &buyer)).await);
+    assert_eq!(bought.expect(200)["purchased"], true);
+    let other = shared::ids::new_id();
+    let not = Reply::of(handlers::has_purchased(&state, ask("reviews", &other)).await);
+    assert_eq!(not.expect(200)["purchased"], false);
+    Reply::of(handlers::has_purchased(&state, ask("sales", &buyer)).await).expect(403);
+    Reply::of(handlers::has_purchased(&state, ask("reviews", "x")).await).expect(422);
+}
