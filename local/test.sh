@@ -34,9 +34,17 @@ step "setup"
 bash local/setup.sh bench
 bash local/lint.sh
 
-step "supply chain: licenses, duplicate bans and sources (cargo deny)"
+step "supply chain: advisories, licenses, duplicate bans and sources (cargo deny)"
 command -v cargo-deny >/dev/null || cargo install --locked --quiet cargo-deny
-cargo deny --log-level error check licenses bans sources
+# Advisories offline, from the RustSec snapshot beside the project (deny.toml's db-path);
+# a newer bundle replaces the copy.
+bundle=../shared/advisory-db/advisory-db.bundle
+advisory_db=.local/advisory-db/advisory-db-3157b0e258782691
+if [ ! -d "$advisory_db" ] || [ "$bundle" -nt "$advisory_db" ]; then
+  rm -rf "$advisory_db" && git -c init.defaultBranch=main clone -q "$bundle" "$advisory_db"
+fi
+echo "advisories as of $(git -C "$advisory_db" log -1 --format=%cs) (RustSec snapshot)"
+cargo deny --offline --log-level error check advisories licenses bans sources
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 
 if $coverage; then
