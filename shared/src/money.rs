@@ -17,9 +17,10 @@ pub fn deposit(balance: i64, amount: i64, ceiling: i64) -> Option<i64> {
     balance.checked_add(amount).filter(|new| *new <= ceiling)
 }
 
-/// The balance after paying `amount` (> 0), unless the balance does not cover it.
+/// The balance after paying `amount` (≥ 0: a free product costs nothing), unless the
+/// balance does not cover it.
 pub fn pay(balance: i64, amount: i64) -> Option<i64> {
-    if amount <= 0 || amount > balance {
+    if amount < 0 || amount > balance {
         return None;
     }
     Some(balance - amount)
@@ -70,8 +71,13 @@ mod tests {
                     prop_assert!(new >= 0);
                     prop_assert_eq!(new + amount, balance);
                 }
-                None => prop_assert!(amount <= 0 || amount > balance),
+                None => prop_assert!(amount < 0 || amount > balance),
             }
+        }
+
+        #[test]
+        fn nothing_is_paid_for_free(balance in 0..=CEILING) {
+            prop_assert_eq!(pay(balance, 0), Some(balance));
         }
 
         #[test]

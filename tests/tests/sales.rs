@@ -113,6 +113,24 @@ async fn failed_purchases_leave_no_trace() {
     .problem(401);
 }
 
+/// A product priced 0 is free, not unbuyable: the sale completes with total 0 from an
+/// empty wallet, and takes its stock.
+#[tokio::test]
+async fn a_free_product_can_be_bought_from_an_empty_wallet() {
+    let admin = admin_token().await;
+    let buyer = new_customer().await;
+    let product = create_product(&admin, "free", 0, 3).await;
+    let id = product["id"].as_str().unwrap();
+    let sale = buy(&buyer, id, 2, None).await;
+    let sale = sale.expect(201);
+    assert_eq!(
+        (sale["status"].as_str(), sale["total_cents"].as_i64()),
+        (Some("completed"), Some(0))
+    );
+    assert_eq!(stock(id).await, 1);
+    assert_eq!(wallet(&buyer).await, 0);
+}
+
 #[tokio::test]
 async fn retries_with_one_idempotency_key_buy_once() {
     let admin = admin_token().await;

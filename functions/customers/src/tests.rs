@@ -323,6 +323,21 @@ async fn a_sale_is_charged_once_and_refunded_once() {
 }
 
 #[tokio::test]
+async fn a_free_sale_is_charged_nothing_even_from_an_empty_wallet() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    let free = sale();
+    let charged = service.charge("sales", &id, &free, 0).await;
+    assert_eq!(charged.expect(200)["amount_cents"], 0);
+    service.charge("sales", &id, &sale(), -1).await.expect(422);
+    assert_eq!(
+        service.refund(&id, &free).await.expect(200)["status"],
+        "refunded"
+    );
+    assert_eq!(service.balance(&id, &token).await, 0);
+}
+
+#[tokio::test]
 async fn a_refund_that_overtakes_its_charge_leaves_a_tombstone() {
     let service = Service::default();
     let (id, token) = service.customer("dana@example.com").await;

@@ -432,10 +432,10 @@ impl Peers for MemoryPeers {
             let Some(balance) = world.wallets.get_mut(customer_id) else {
                 return refused(404, problem::NOT_FOUND);
             };
-            if *balance < request.amount_cents {
+            let Some(after) = money::pay(*balance, request.amount_cents) else {
                 return refused(402, problem::INSUFFICIENT_FUNDS);
-            }
-            *balance -= request.amount_cents;
+            };
+            *balance = after;
             let charge = Charge {
                 sale_id: request.sale_id.clone(),
                 customer_id: customer_id.into(),
