@@ -1,7 +1,10 @@
 //! Requests as the API gateway hands them to a function, and their answers read back,
-//! for in-process tests of handlers (with a store double in place of DynamoDB).
+//! for in-process tests of handlers (with a store double in place of DynamoDB); and the
+//! paging of a listing as the doubles do it.
 //! Unused by the functions themselves; the linker leaves it out of their binaries.
 
+use crate::cursor::Key;
+use crate::db::s;
 use crate::ApiError;
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -93,4 +96,33 @@ impl Reply {
         assert_eq!(self.status, status, "unexpected answer: {}", self.body);
         &self.body
     }
+}
+
+/// One page of `items` (already in the listing's order) as a store double answers it:
+/// the `limit` items after the one whose id `start` holds, and the key of the last one
+/// when the page is full (as DynamoDB answers a `Limit`, there may be no more).
+pub fn page_after<T: Clone>(
+    items: &[&T],
+    id_of: impl Fn(&T) -> &str,
+    start: Option<&Key>,
+    limit: usize,
+) -> (Vec<T>, Option<Key>) {
+    let after = start.and_then(|key| key.get("id")?.as_s().ok());
+    let skip = after.map_or(0, |id| {
+        items
+            .iter()
+            .position(|item| id_of(item) == id)
+            .map_or(0, |i| i + 1)
+    });
+    let page: Vec<T> = items
+        .iter()
+        .skip(skip)
+        .take(limit)
+        .map(|item| (*item).clone())
+        .collect();
+    let next = (page.len() == limit)
+        .then(|| page.last())
+        .flatten()
+        .map(|last| Key::from([("id".to_string(), s(id_of(last)))]));
+    (page, next)
 }

@@ -10,8 +10,8 @@ use crate::store::{average, Listing, Reviews, Summary};
 use crate::{RecommendationPeers, ReviewPeers};
 use reco::{Event, Interaction, Model, Neighbour};
 use shared::cursor::Key;
-use shared::db::s;
 use shared::domain::{Comment, Rating};
+use shared::testing::page_after;
 use shared::ApiError;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -106,24 +106,12 @@ impl Reviews for MemoryReviews {
         if !matches!(listing, Listing::ByStatus(_)) {
             matching.reverse();
         }
-        let after = start.as_ref().and_then(|key| key.get("id")?.as_s().ok());
-        let skip = after.map_or(0, |id| {
-            matching
-                .iter()
-                .position(|r| r.id == *id)
-                .map_or(0, |i| i + 1)
-        });
-        let page: Vec<Review> = matching
-            .into_iter()
-            .skip(skip)
-            .take(limit as usize)
-            .cloned()
-            .collect();
-        let next = (page.len() == limit as usize)
-            .then(|| page.last())
-            .flatten()
-            .map(|last| Key::from([("id".to_string(), s(&last.id))]));
-        Ok((page, next))
+        Ok(page_after(
+            &matching,
+            |r| &r.id,
+            start.as_ref(),
+            limit as usize,
+        ))
     }
 
     async fn summary(&self, product_id: &str) -> Result<Summary, ApiError> {

@@ -14,6 +14,7 @@ use shared::cursor::Key;
 use shared::error::problem;
 use shared::idempotency::NextAction;
 use shared::service::{Answer, Refusal};
+use shared::testing::page_after;
 use shared::{money, ApiError};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -135,24 +136,12 @@ impl Sales for MemorySales {
             .collect();
         // The index's order: newest first.
         completed.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)));
-        let after = start.as_ref().and_then(|key| key.get("id")?.as_s().ok());
-        let skip = after.map_or(0, |id| {
-            completed
-                .iter()
-                .position(|s| s.id == *id)
-                .map_or(0, |i| i + 1)
-        });
-        let page: Vec<Sale> = completed
-            .into_iter()
-            .skip(skip)
-            .take(limit as usize)
-            .cloned()
-            .collect();
-        let next = (page.len() == limit as usize)
-            .then(|| page.last())
-            .flatten()
-            .map(|last| Key::from([("id".to_string(), shared::db::s(&last.id))]));
-        Ok((page, next))
+        Ok(page_after(
+            &completed,
+            |s| &s.id,
+            start.as_ref(),
+            limit as usize,
+        ))
     }
 
     async fn has_purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
