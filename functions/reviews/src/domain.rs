@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::text::multi_line;
-use validator::Validate;
+use validator::{Validate, ValidationError};
 
 use shared::domain::{Comment, Rating};
 use shared::limits::{MAX_COMMENT_INPUT_CHARS, MAX_RATING, MIN_RATING};
@@ -94,6 +94,17 @@ impl ReviewView {
     }
 }
 
+/// A comment's rules as a validation, so that a 422 lists it beside every other invalid
+/// field: text without control characters but newlines and tabs, and a [`Comment`].
+fn comment_text(value: &str) -> Result<(), ValidationError> {
+    multi_line(value)?;
+    Comment::parse(value).map(|_| ()).map_err(|invalid| {
+        let mut err = ValidationError::new("comment");
+        err.message = Some(invalid.0.into());
+        err
+    })
+}
+
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewReview {
@@ -102,7 +113,7 @@ pub struct NewReview {
     #[validate(range(min = MIN_RATING, max = MAX_RATING, message = "must be between 1 and 5"))]
     #[serde(deserialize_with = "shared::json::integer")]
     pub rating: i64,
-    #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = multi_line))]
+    #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = comment_text))]
     pub comment: String,
 }
 
@@ -112,7 +123,7 @@ pub struct ReviewPatch {
     #[validate(range(min = MIN_RATING, max = MAX_RATING, message = "must be between 1 and 5"))]
     #[serde(default, deserialize_with = "shared::json::optional_integer")]
     pub rating: Option<i64>,
-    #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = multi_line))]
+    #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = comment_text))]
     pub comment: Option<String>,
 }
 

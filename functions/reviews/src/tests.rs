@@ -189,6 +189,30 @@ async fn one_review_per_customer_and_live_product() {
     assert_eq!(listed.expect(200)["items"].as_array().unwrap().len(), 2);
 }
 
+/// A 422 lists every invalid field at once: the rating and the comment.
+#[tokio::test]
+async fn every_invalid_field_of_a_review_is_reported_at_once() {
+    let product = shared::ids::new_id();
+    let service = Service::with_product(&product);
+    let (_, token) = caller(Role::Customer);
+    let body = json!({"product_id": product, "rating": 0, "comment": "   "});
+    let state = State::assemble(
+        "create_review",
+        service.reviews.clone(),
+        service.peers.clone(),
+        keys(),
+    );
+    let request = Call::new(Method::POST).bearer(&token).json(body).build();
+    let reply = Reply::of(handlers::create_review(&state, request).await);
+    let fields: Vec<&str> = reply.expect(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["comment", "rating"], "{}", reply.body);
+}
+
 #[tokio::test]
 async fn an_outage_of_the_services_asked_writes_nothing() {
     let product = shared::ids::new_id();
