@@ -79,6 +79,13 @@ impl Cancelled {
     pub fn conflicted(&self) -> bool {
         self.0.iter().any(|code| code == "TransactionConflict")
     }
+
+    /// A 409 saying `what` happened, for the client to retry; the engine's reasons go to
+    /// the log, never into the answer.
+    pub fn retry(self, what: &str) -> ApiError {
+        tracing::warn!(reasons = ?self.0, "transaction cancelled: {what}");
+        ApiError::Conflict(format!("{what}; retry"))
+    }
 }
 
 /// Runs a transaction. `Ok(Err(_))` means it was cancelled, with the reasons per item.
@@ -353,6 +360,18 @@ pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A cancelled transaction's 409 carries no engine wording (its reasons are logged).
+    #[test]
+    fn a_cancelled_transaction_answers_without_the_engines_reasons() {
+        let codes = vec!["None".to_string(), "TransactionConflict".to_string()];
+        let answer = Cancelled(codes).retry("the review changed meanwhile");
+        let body = format!("{answer} {answer:?}");
+        assert!(matches!(answer, ApiError::Conflict(_)));
+        for engine in ["TransactionConflict", "None", "Cancel", "Condition"] {
+            assert!(!body.contains(engine), "{body}");
+        }
+    }
 
     #[test]
     fn update_expressions_use_placeholders_only() {

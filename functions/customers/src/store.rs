@@ -363,10 +363,7 @@ impl Customers for Store {
         match transact(&self.client, items).await? {
             Ok(()) => Ok(true),
             Err(cancelled) if cancelled.condition_failed(0) => Ok(false),
-            Err(cancelled) => Err(ApiError::Conflict(format!(
-                "the account changed during deletion; retry ({})",
-                cancelled.0.join(",")
-            ))),
+            Err(cancelled) => Err(cancelled.retry("the account changed during deletion")),
         }
     }
 

@@ -226,10 +226,7 @@ impl Reviews for Store {
         match transact(&self.client, items).await? {
             Ok(()) => Ok(true),
             Err(cancelled) if cancelled.condition_failed(0) => Ok(false),
-            Err(cancelled) => Err(ApiError::Conflict(format!(
-                "the review changed meanwhile; retry ({})",
-                cancelled.0.join(",")
-            ))),
+            Err(cancelled) => Err(cancelled.retry("the review changed meanwhile")),
         }
     }
 
