@@ -9,7 +9,12 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT_DIR"
 
 bash "$LOCAL_DIR/setup.sh" bench
-BUILD_PROFILE=release bash "$LOCAL_DIR/build.sh"
+# The functions as they are deployed (local/package.sh builds the same packages): features
+# resolved over the function packages alone, not over the test crates too as the local
+# gateway's builds are.
+packages=()
+for dir in functions/*/; do packages+=(-p "$(basename "$dir")"); done
+cargo build --quiet --release "${packages[@]}" --bins
 
 if ! curl -s -o /dev/null "$API_URL/health/status"; then
   bash "$LOCAL_DIR/up.sh" --background
