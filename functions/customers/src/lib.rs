@@ -3,6 +3,7 @@
 //! `domain` holds the request and record types (valid by construction after parsing),
 //! `store` the table's operations (DynamoDB, and a double in `memory` for the tests), `handlers` the HTTP mapping of each endpoint.
 
+pub mod admin;
 pub mod domain;
 pub mod handlers;
 #[cfg(test)]

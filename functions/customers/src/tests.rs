@@ -400,3 +400,48 @@ async fn wallet_routes_admit_sales_only_and_never_users() {
     );
     assert_eq!(service.balance(&id, &token).await, 1_000);
 }
+
+fn new_admin(email: &str, promote_existing: bool) -> crate::admin::NewAdmin {
+    crate::admin::NewAdmin {
+        email: shared::domain::Email::parse(email).unwrap(),
+        password: "operator-password".into(),
+        full_name: "Ops".into(),
+        promote_existing,
+    }
+}
+
+/// The admin command never promotes whoever registered the admin's email first, unless
+/// the operator asks for exactly that.
+#[tokio::test]
+async fn the_admin_command_never_silently_promotes_an_existing_account() {
+    use crate::admin::create_admin;
+    let service = Service::default();
+    let (squatter, token) = service.customer("ops@example.com").await;
+    let now = "2026-12-02T00:00:00Z";
+    let refused = create_admin(&service.store, new_admin("ops@example.com", false), now).await;
+    assert!(refused.unwrap_err().contains("--promote-existing"));
+    assert_eq!(
+        service.profile(&squatter, &token).await.expect(200)["role"],
+        "customer"
+    );
+    service
+        .login("ops@example.com", "operator-password")
+        .await
+        .expect(401);
+
+    let promoted = create_admin(&service.store, new_admin("ops@example.com", true), now).await;
+    assert!(promoted.unwrap().contains("promoted the existing account"));
+    assert_eq!(
+        service.profile(&squatter, &token).await.expect(200)["role"],
+        "admin"
+    );
+    let again = create_admin(&service.store, new_admin("OPS@example.com", false), now).await;
+    assert!(again.unwrap().contains("already exists"));
+
+    let created = create_admin(&service.store, new_admin("root@example.com", false), now).await;
+    assert!(created
+        .unwrap()
+        .starts_with("created admin root@example.com"));
+    let login = service.login("root@example.com", "operator-password").await;
+    assert_eq!(login.expect(200)["role"], "admin");
+}

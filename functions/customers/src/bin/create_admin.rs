@@ -1,15 +1,15 @@
-//! Operator command, not a Lambda: creates the first admin (or promotes an existing
-//! account) by writing to the Customers table directly. Admins are never created
-//! through the public API.
+//! Operator command, not a Lambda: creates the first admin by writing to the Customers
+//! table directly (see `customers::admin`). Admins are never created through the public
+//! API. An account already registered under the email is refused, unless the command is
+//! given `--promote-existing`.
 //!
 //! Environment: `CUSTOMERS_TABLE`, `ADMIN_EMAIL`, `ADMIN_PASSWORD` (8..128 characters),
 //! optional `ADMIN_FULL_NAME`; AWS credentials as usual, `DYNAMODB_ENDPOINT` for local.
 
-use customers::domain::{AccountStatus, CustomerRecord};
-use customers::store::{Changes, Created, Customers, Store};
-use shared::auth::Role;
+use customers::admin::{create_admin, NewAdmin};
+use customers::store::Store;
 use shared::domain::Email;
-use shared::{config, ids, password, time};
+use shared::{config, time};
 use std::process::ExitCode;
 
 #[tokio::main(flavor = "current_thread")]
@@ -27,6 +27,17 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<String, String> {
+    let mut promote_existing = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--promote-existing" => promote_existing = true,
+            other => {
+                return Err(format!(
+                    "unknown argument {other} (usage: create_admin [--promote-existing])"
+                ))
+            }
+        }
+    }
     let table = config::required("CUSTOMERS_TABLE").map_err(|e| e.to_string())?;
     let email = config::required("ADMIN_EMAIL").map_err(|e| e.to_string())?;
     let email = Email::parse(&email).map_err(|e| format!("ADMIN_EMAIL {e}"))?;
@@ -36,46 +47,11 @@ async fn run() -> Result<String, String> {
     }
     let full_name = std::env::var("ADMIN_FULL_NAME").unwrap_or_else(|_| "Administrator".into());
     let store = Store::new(shared::db::client().await, table);
-    let now = time::now_rfc3339();
-
-    if let Some(existing) = store
-        .find_by_email(&email)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        if existing.role == Role::Admin {
-            return Ok(format!("admin {email} already exists (id {})", existing.id));
-        }
-        let promote = Changes {
-            role: Some(Role::Admin),
-            ..Changes::default()
-        };
-        store
-            .update(&existing.id, promote, &now)
-            .await
-            .map_err(|e| e.to_string())?;
-        return Ok(format!("promoted {email} to admin (id {})", existing.id));
-    }
-    let admin = CustomerRecord {
-        id: ids::new_id(),
-        email: email.clone(),
+    let admin = NewAdmin {
+        email,
+        password,
         full_name,
-        username: None,
-        address: None,
-        phone: None,
-        role: Role::Admin,
-        wallet_balance_cents: 0,
-        password_hash: password::hash_password(password)
-            .await
-            .map_err(|e| e.to_string())?,
-        status: AccountStatus::Active,
-        created_at: now.clone(),
-        updated_at: now,
+        promote_existing,
     };
-    match store.create(&admin).await.map_err(|e| e.to_string())? {
-        Created::Yes => Ok(format!("created admin {email} (id {})", admin.id)),
-        Created::EmailTaken => Err(format!(
-            "{email} was registered concurrently; run again to promote it"
-        )),
-    }
+    create_admin(&store, admin, &time::now_rfc3339()).await
 }
