@@ -4,6 +4,13 @@
 
 use validator::ValidationError;
 
+/// Invisible characters that make text read otherwise than it is: bidirectional
+/// overrides and isolates (`Eve\u{202E}gnp.exe` shows as "Eveexe.png") and zero-width
+/// spaces. The zero-width joiner stays: emoji sequences need it.
+pub fn is_spoofing(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}')
+}
+
 fn error(code: &'static str, message: &'static str) -> ValidationError {
     let mut err = ValidationError::new(code);
     err.message = Some(message.into());
@@ -18,7 +25,19 @@ pub fn single_line(value: &str) -> Result<(), ValidationError> {
             "must not contain control characters",
         ));
     }
+    visible(value)?;
     not_blank(value)
+}
+
+/// No character that hides or reorders what a reader sees ([`is_spoofing`]).
+fn visible(value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(is_spoofing) {
+        return Err(error(
+            "invisible_characters",
+            "must not contain invisible or direction-changing characters",
+        ));
+    }
+    Ok(())
 }
 
 /// Multi-line text: newlines and tabs allowed, other control characters not.
@@ -32,7 +51,7 @@ pub fn multi_line(value: &str) -> Result<(), ValidationError> {
             "must not contain control characters",
         ));
     }
-    Ok(())
+    visible(value)
 }
 
 pub fn not_blank(value: &str) -> Result<(), ValidationError> {
@@ -62,6 +81,22 @@ mod tests {
         assert!(multi_line("bell\u{0007}").is_err());
     }
 
+    #[test]
+    fn invisible_and_direction_changing_characters_are_rejected_but_emoji_sequences_kept() {
+        for spoof in [
+            "Eve\u{202E}gnp.exe",
+            "a\u{200B}b",
+            "\u{FEFF}x",
+            "x\u{2066}y\u{2069}",
+        ] {
+            assert!(single_line(spoof).is_err(), "{spoof:?}");
+            assert!(multi_line(spoof).is_err(), "{spoof:?}");
+        }
+        let family = "👨\u{200D}👩\u{200D}👧 🏳\u{FE0F}\u{200D}🌈";
+        assert!(single_line(family).is_ok());
+        assert!(multi_line(family).is_ok());
+    }
+
     mod properties {
         use super::*;
         use proptest::prelude::*;
@@ -69,13 +104,16 @@ mod tests {
         proptest! {
             #[test]
             fn single_line_accepts_exactly_visible_text(value in any::<String>()) {
-                let acceptable = !value.chars().any(char::is_control) && !value.trim().is_empty();
+                let acceptable = !value.chars().any(|c| c.is_control() || is_spoofing(c))
+                    && !value.trim().is_empty();
                 prop_assert_eq!(single_line(&value).is_ok(), acceptable);
             }
 
             #[test]
             fn multi_line_allows_only_line_breaks_and_tabs(value in any::<String>()) {
-                let acceptable = value.chars().all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'));
+                let acceptable = value.chars().all(|c| {
+                    (!c.is_control() || matches!(c, '\n' | '\r' | '\t')) && !is_spoofing(c)
+                });
                 prop_assert_eq!(multi_line(&value).is_ok(), acceptable);
             }
 

@@ -140,6 +140,25 @@ async fn one_account_per_email_whatever_its_case_until_it_is_closed() {
     call!(service, register, Call::new(Method::POST).json(again)).expect(201);
 }
 
+/// Names that would read otherwise than they are ("Eve\u{202E}gnp.exe" shows as
+/// "Eveexe.png") are refused; emoji sequences are names like any other.
+#[tokio::test]
+async fn names_with_invisible_or_direction_changing_characters_are_refused() {
+    let service = Service::default();
+    for (n, name) in ["Eve\u{202E}gnp.exe", "Ad\u{200B}min", "\u{2066}Dana"]
+        .iter()
+        .enumerate()
+    {
+        let body =
+            json!({"email": format!("s{n}@example.com"), "password": PASSWORD, "full_name": name});
+        let refused = call!(service, register, Call::new(Method::POST).json(body));
+        assert_eq!(refused.expect(422)["errors"][0]["field"], "full_name");
+    }
+    let family = json!({"email": "fam@example.com", "password": PASSWORD,
+                        "full_name": "Dana 👨\u{200D}👩\u{200D}👧"});
+    call!(service, register, Call::new(Method::POST).json(family)).expect(201);
+}
+
 #[tokio::test]
 async fn a_profile_is_its_owners_and_the_admins_only() {
     let service = Service::default();
