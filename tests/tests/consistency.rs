@@ -325,3 +325,27 @@ fn openapi_bounds_are_the_declared_limits() {
         Some(MAX_DEPOSIT_CENTS)
     );
 }
+
+/// Every table outlives its stack: kept when the stack is deleted or the table replaced,
+/// and protected from deletion.
+#[test]
+fn every_table_is_retained_and_protected() {
+    let template = yaml("template.yaml");
+    let tables: Vec<(&str, &Yaml)> = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::DynamoDB::Table"))
+        .map(|(name, r)| (name.as_str().unwrap(), r))
+        .collect();
+    assert_eq!(tables.len(), 6);
+    for (name, table) in tables {
+        assert_eq!(table["DeletionPolicy"].as_str(), Some("Retain"), "{name}");
+        assert_eq!(table["UpdateReplacePolicy"].as_str(), Some("Retain"), "{name}");
+        assert_eq!(
+            table["Properties"]["DeletionProtectionEnabled"].as_bool(),
+            Some(true),
+            "{name}"
+        );
+    }
+}
