@@ -341,7 +341,11 @@ fn every_table_is_retained_and_protected() {
     assert_eq!(tables.len(), 6);
     for (name, table) in tables {
         assert_eq!(table["DeletionPolicy"].as_str(), Some("Retain"), "{name}");
-        assert_eq!(table["UpdateReplacePolicy"].as_str(), Some("Retain"), "{name}");
+        assert_eq!(
+            table["UpdateReplacePolicy"].as_str(),
+            Some("Retain"),
+            "{name}"
+        );
         assert_eq!(
             table["Properties"]["DeletionProtectionEnabled"].as_bool(),
             Some(true),
