@@ -8,6 +8,7 @@
 
 use crate::limits::{MAX_COMMENT_CHARS, MAX_QUANTITY, MAX_RATING, MIN_RATING};
 use crate::{ApiError, FieldError};
+use icu_normalizer::ComposingNormalizerBorrowed;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use validator::ValidateEmail;
@@ -29,17 +30,26 @@ impl Invalid {
     }
 }
 
-/// An email address as accounts are keyed by: trimmed and lower-cased, so that one
-/// address in any case is one account.
+/// An email address as accounts are keyed by: one mailbox, one key. Trimmed, the local
+/// part in Unicode NFKC and lower case, the domain in IDNA ASCII (punycode), so that
+/// `a@ＥＸＡＭＰＬＥ.com`, `A@Example.COM`, `b@bücher.de` (composed or not) and
+/// `b@xn--bcher-kva.de` are each one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let email = raw.trim().to_lowercase();
+        let invalid = Invalid("must be a valid email address");
+        let (local, domain) = raw.trim().rsplit_once('@').ok_or(invalid.clone())?;
+        let local = ComposingNormalizerBorrowed::new_nfkc()
+            .normalize(local)
+            .to_lowercase();
+        // UTS 46: maps full-width forms and case, composes, then punycode.
+        let domain = idna::domain_to_ascii(domain).map_err(|_| invalid.clone())?;
+        let email = format!("{local}@{domain}");
         if email.chars().count() > 254 || !email.validate_email() {
-            return Err(Invalid("must be a valid email address"));
+            return Err(invalid);
         }
         Ok(Self(email))
     }
@@ -154,6 +164,19 @@ mod tests {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
         assert!(Email::parse(&format!("{}@example.com", "a".repeat(250))).is_err());
+    }
+
+    #[test]
+    fn one_mailbox_is_one_key_whatever_its_spelling() {
+        let key = |raw: &str| Email::parse(raw).unwrap().as_str().to_string();
+        assert_eq!(key("a@ＥＸＡＭＰＬＥ.com"), "a@example.com");
+        assert_eq!(key("ａnn@example.com"), "ann@example.com");
+        assert_eq!(key("A@Example.COM"), "a@example.com");
+        let bucher = key("b@bücher.de");
+        assert_eq!(bucher, "b@xn--bcher-kva.de");
+        assert_eq!(key("b@xn--bcher-kva.de"), bucher);
+        assert_eq!(key("b@bu\u{0308}cher.de"), bucher, "decomposed ü");
+        assert_eq!(key("B@BÜCHER.DE"), bucher);
     }
 
     #[test]

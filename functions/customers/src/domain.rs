@@ -62,6 +62,13 @@ impl From<CustomerRecord> for CustomerView {
     }
 }
 
+/// An address is judged as the mailbox it names ([`Email`]: NFKC, lower case, IDNA).
+fn email_address(value: &str) -> Result<(), ValidationError> {
+    Email::parse(value)
+        .map(|_| ())
+        .map_err(|invalid| message("email", invalid.0))
+}
+
 fn message(code: &'static str, text: &'static str) -> ValidationError {
     let mut err = ValidationError::new(code);
     err.message = Some(text.into());
@@ -128,7 +135,7 @@ fn assignable_role(role: &Role) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    #[validate(email(message = "must be a valid email address"), length(max = 254))]
+    #[validate(length(max = 254), custom(function = email_address))]
     pub email: String,
     #[validate(length(min = 8, max = 128, message = "must be 8 to 128 characters"))]
     pub password: String,

@@ -159,6 +159,35 @@ async fn names_with_invisible_or_direction_changing_characters_are_refused() {
     call!(service, register, Call::new(Method::POST).json(family)).expect(201);
 }
 
+/// One mailbox is one account, however its address is spelled (API.md: NFKC, lower case,
+/// IDNA ASCII of the domain); the password works from any spelling.
+#[tokio::test]
+async fn one_mailbox_registers_once_whatever_its_spelling() {
+    let service = Service::default();
+    for (first, others) in [
+        (
+            "ann@example.com",
+            &[
+                "ann@ｅｘａｍｐｌｅ.com",
+                "ANN@Example.COM",
+                "ａｎｎ@example.com",
+            ][..],
+        ),
+        (
+            "b@bücher.de",
+            &["b@xn--bcher-kva.de", "b@bu\u{0308}cher.de", "B@BÜCHER.DE"][..],
+        ),
+    ] {
+        let body = |email: &str| json!({"email": email, "password": PASSWORD, "full_name": "Ann"});
+        call!(service, register, Call::new(Method::POST).json(body(first))).expect(201);
+        for other in others {
+            let again = call!(service, register, Call::new(Method::POST).json(body(other)));
+            assert_eq!(again.status, 409, "{other}: {}", again.body);
+            service.login(other, PASSWORD).await.expect(200);
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_profile_is_its_owners_and_the_admins_only() {
     let service = Service::default();
