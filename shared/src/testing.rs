@@ -3,13 +3,43 @@
 //! paging of a listing as the doubles do it.
 //! Unused by the functions themselves; the linker leaves it out of their binaries.
 
-use crate::cursor::Key;
+use crate::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
+use crate::cursor::{CursorCodec, Key};
 use crate::db::s;
+use crate::state::Keys;
 use crate::ApiError;
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde_json::Value;
 use std::collections::HashMap;
+
+const USER_SECRET: &[u8] = b"in-process-test-user-secret-0123456789";
+const SERVICE_SECRET: &[u8] = b"in-process-test-service-secret-012345";
+const CURSOR_SECRET: &[u8] = b"in-process-test-cursor-secret-0123456";
+
+/// Every key a function may declare, with test secrets: what [`token`] signs with.
+pub fn keys() -> Keys {
+    Keys::new(
+        Some(TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)),
+        Some(TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)),
+        Some(CursorCodec::new(CURSOR_SECRET)),
+    )
+}
+
+/// A token for `subject` as [`keys`] verify it: a user token for customers and admins, a
+/// service token (its subject the calling service's name) for [`Role::Service`].
+pub fn token(subject: &str, role: Role) -> String {
+    let keys = match role {
+        Role::Service => TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60),
+        _ => TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900),
+    };
+    keys.issue(subject, role).expect("a token").token
+}
+
+/// The token of `caller`, a service's name, on an internal route.
+pub fn service_token(caller: &str) -> String {
+    token(caller, Role::Service)
+}
 
 /// A request under construction: `Call::new(Method::POST).path("id", id).json(body)`.
 pub struct Call {

@@ -9,12 +9,9 @@ use crate::State;
 use futures::future::join_all;
 use lambda_http::http::Method;
 use serde_json::{json, Value};
-use shared::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
-use shared::state::Keys;
-use shared::testing::{Call, Reply};
+use shared::auth::Role;
+use shared::testing::{keys, service_token, token, Call, Reply};
 
-const USER_SECRET: &[u8] = b"customers-test-user-secret-0123456789";
-const SERVICE_SECRET: &[u8] = b"customers-test-service-secret-012345";
 const PASSWORD: &str = "correct-horse-battery";
 
 /// The service's functions over one shared table double.
@@ -30,22 +27,9 @@ macro_rules! call {
     };
 }
 
-fn user_keys() -> TokenKeys {
-    TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)
-}
-
-fn service_keys() -> TokenKeys {
-    TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)
-}
-
-fn service_token(caller: &str) -> String {
-    service_keys().issue(caller, Role::Service).unwrap().token
-}
-
 impl Service {
     fn state(&self, name: &str) -> State<MemoryCustomers> {
-        let keys = Keys::new(Some(user_keys()), Some(service_keys()), None);
-        State::assemble(name, self.store.clone(), (), keys)
+        State::assemble(name, self.store.clone(), (), keys())
     }
 
     /// Registers and logs in a customer: (id, token).
@@ -193,10 +177,7 @@ async fn a_profile_is_its_owners_and_the_admins_only() {
     let service = Service::default();
     let (dana, dana_token) = service.customer("dana@example.com").await;
     let (_, eve_token) = service.customer("eve@example.com").await;
-    let admin = user_keys()
-        .issue(&shared::ids::new_id(), Role::Admin)
-        .unwrap()
-        .token;
+    let admin = token(&shared::ids::new_id(), Role::Admin);
     service.profile(&dana, &dana_token).await.expect(200);
     service.profile(&dana, &admin).await.expect(200);
     service.profile(&dana, &eve_token).await.expect(403);

@@ -9,15 +9,9 @@ use crate::State;
 use futures::future::join_all;
 use lambda_http::http::Method;
 use serde_json::{json, Value};
-use shared::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
-use shared::cursor::CursorCodec;
-use shared::state::Keys;
-use shared::testing::{Call, Reply};
+use shared::auth::Role;
+use shared::testing::{keys, service_token, token, Call, Reply};
 use std::collections::BTreeSet;
-
-const USER_SECRET: &[u8] = b"inventory-test-user-secret-0123456789";
-const SERVICE_SECRET: &[u8] = b"inventory-test-service-secret-012345";
-const CURSOR_SECRET: &[u8] = b"inventory-test-cursor-secret-0123456";
 
 /// The service's functions over one shared pair of table doubles.
 #[derive(Default)]
@@ -37,17 +31,7 @@ fn admin() -> String {
 }
 
 fn user(role: Role) -> String {
-    TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)
-        .issue(&shared::ids::new_id(), role)
-        .unwrap()
-        .token
-}
-
-fn service_token(caller: &str) -> String {
-    TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)
-        .issue(caller, Role::Service)
-        .unwrap()
-        .token
+    token(&shared::ids::new_id(), role)
 }
 
 fn sale() -> String {
@@ -56,12 +40,7 @@ fn sale() -> String {
 
 impl Service {
     fn state(&self, name: &str) -> State<MemoryInventory> {
-        let keys = Keys::new(
-            Some(TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)),
-            Some(TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)),
-            Some(CursorCodec::new(CURSOR_SECRET)),
-        );
-        State::assemble(name, self.store.clone(), (), keys)
+        State::assemble(name, self.store.clone(), (), keys())
     }
 
     async fn create(&self, name: &str, category: &str, price: i64, stock: i64) -> String {

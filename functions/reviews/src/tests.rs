@@ -8,37 +8,13 @@ use crate::memory::{MemoryPeers, MemoryReco, MemoryReviews};
 use crate::{State, Tables};
 use lambda_http::http::Method;
 use serde_json::{json, Value};
-use shared::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
-use shared::cursor::CursorCodec;
-use shared::state::Keys;
-use shared::testing::{Call, Reply};
-
-const USER_SECRET: &[u8] = b"reviews-test-user-secret-01234567890";
-const CURSOR_SECRET: &[u8] = b"reviews-test-cursor-secret-012345678";
-const SERVICE_SECRET: &[u8] = b"reviews-test-service-secret-01234567";
-
-fn keys() -> Keys {
-    Keys::new(
-        Some(TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)),
-        Some(TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)),
-        Some(CursorCodec::new(CURSOR_SECRET)),
-    )
-}
-
-fn service_token(caller: &str) -> String {
-    TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)
-        .issue(caller, Role::Service)
-        .unwrap()
-        .token
-}
+use shared::auth::Role;
+use shared::testing::{keys, service_token, token, Call, Reply};
 
 /// A signed-in caller: (id, token).
 fn caller(role: Role) -> (String, String) {
     let id = shared::ids::new_id();
-    let token = TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)
-        .issue(&id, role)
-        .unwrap()
-        .token;
+    let token = token(&id, role);
     (id, token)
 }
 

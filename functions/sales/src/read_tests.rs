@@ -6,34 +6,9 @@ use crate::memory::MemorySales;
 use crate::store::Sales;
 use crate::{handlers, State};
 use lambda_http::http::Method;
-use shared::auth::{Role, TokenKeys, SERVICE_AUDIENCE, USER_AUDIENCE};
-use shared::cursor::CursorCodec;
+use shared::auth::Role;
 use shared::domain::Quantity;
-use shared::state::Keys;
-use shared::testing::{Call, Reply};
-
-const USER_SECRET: &[u8] = b"sales-test-user-secret-0123456789ab";
-const SERVICE_SECRET: &[u8] = b"sales-test-service-secret-01234567";
-const CURSOR_SECRET: &[u8] = b"sales-test-cursor-secret-012345678";
-
-fn keys() -> Keys {
-    Keys::new(
-        Some(TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)),
-        Some(TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)),
-        Some(CursorCodec::new(CURSOR_SECRET)),
-    )
-}
-
-fn token(subject: &str, role: Role) -> String {
-    let (secret, audience) = match role {
-        Role::Service => (SERVICE_SECRET, SERVICE_AUDIENCE),
-        _ => (USER_SECRET, USER_AUDIENCE),
-    };
-    TokenKeys::new(secret, audience, 60)
-        .issue(subject, role)
-        .unwrap()
-        .token
-}
+use shared::testing::{keys, token, Call, Reply};
 
 /// A table with `completed` completed sales and one failed sale of one buyer, of one
 /// product: (state for `name`, buyer, product, the completed sales' ids).
