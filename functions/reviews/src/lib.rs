@@ -104,16 +104,10 @@ impl Part for ReviewChecks {
 
 impl ReviewPeers for ReviewChecks {
     async fn product_exists(&self, product_id: &str) -> Result<bool, ApiError> {
-        match self
-            .inventory
-            .availability(&[product_id.to_string()])
+        let asked = [product_id.to_string()];
+        Ok(live_products(&self.inventory, &asked)
             .await?
-        {
-            Ok(answer) => Ok(answer.available.iter().any(|id| id == product_id)),
-            Err(refusal) => Err(ApiError::Unavailable(format!(
-                "inventory refused: {refusal}"
-            ))),
-        }
+            .contains(product_id))
     }
 
     async fn purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
@@ -168,14 +162,23 @@ impl RecommendationPeers for RecommendationChecks {
     }
 
     async fn available(&self, products: &[String]) -> Result<HashSet<String>, ApiError> {
-        if products.is_empty() {
-            return Ok(HashSet::new());
-        }
-        match self.inventory.availability(products).await? {
-            Ok(answer) => Ok(answer.available.into_iter().collect()),
-            Err(refusal) => Err(ApiError::Unavailable(format!(
-                "inventory refused: {refusal}"
-            ))),
-        }
+        live_products(&self.inventory, products).await
+    }
+}
+
+/// Which of `products` exist and are not deleted, asked of Inventory; a refusal of the
+/// question itself is an outage.
+async fn live_products(
+    inventory: &inventory::Client,
+    products: &[String],
+) -> Result<HashSet<String>, ApiError> {
+    if products.is_empty() {
+        return Ok(HashSet::new());
+    }
+    match inventory.availability(products).await? {
+        Ok(answer) => Ok(answer.available.into_iter().collect()),
+        Err(refusal) => Err(ApiError::Unavailable(format!(
+            "inventory refused: {refusal}"
+        ))),
     }
 }
