@@ -170,48 +170,34 @@ pub fn required_table(endpoint: &Endpoint, table: Table) -> Result<String, Confi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::SERVICE_AUDIENCE;
+    use crate::testing::{keys, service_token, Call};
+    use lambda_http::http::Method;
 
-    const SECRET: &[u8] = b"state-test-secret-0123456789abcdef";
-
-    fn with_token(token: &str) -> Request {
-        lambda_http::http::Request::builder()
-            .header("authorization", format!("Bearer {token}"))
-            .body(lambda_http::Body::Empty)
-            .unwrap()
+    fn as_service(caller: &str) -> Request {
+        Call::new(Method::POST)
+            .bearer(&service_token(caller))
+            .build()
     }
 
     #[test]
     fn internal_routes_admit_only_their_declared_callers() {
-        let services = TokenKeys::new(SECRET, SERVICE_AUDIENCE, 60);
-        let token = |caller: &str| services.issue(caller, Role::Service).unwrap().token;
-        let keys = || {
-            Keys::new(
-                None,
-                Some(TokenKeys::new(SECRET, SERVICE_AUDIENCE, 60)),
-                None,
-            )
-        };
         // Sales charges wallets; Reviews asks whether a customer bought a product.
         let charge = State::<(), ()>::assemble("charge_wallet", (), (), keys());
         let purchases = State::<(), ()>::assemble("has_purchased", (), (), keys());
-        assert!(charge.require_service(&with_token(&token("sales"))).is_ok());
-        assert!(purchases
-            .require_service(&with_token(&token("reviews")))
-            .is_ok());
+        assert!(charge.require_service(&as_service("sales")).is_ok());
+        assert!(purchases.require_service(&as_service("reviews")).is_ok());
         for (state, stranger) in [(&charge, "reviews"), (&purchases, "sales"), (&charge, "x")] {
             assert!(matches!(
-                state.require_service(&with_token(&token(stranger))),
+                state.require_service(&as_service(stranger)),
                 Err(ApiError::Forbidden(_))
             ));
         }
         // A public route admits no service.
         let products = State::<(), ()>::assemble("list_products", (), (), keys());
-        assert!(products
-            .require_service(&with_token(&token("sales")))
-            .is_err());
+        assert!(products.require_service(&as_service("sales")).is_err());
+        let garbage = Call::new(Method::POST).bearer("garbage").build();
         assert!(matches!(
-            charge.require_service(&with_token("garbage")),
+            charge.require_service(&garbage),
             Err(ApiError::Unauthorized(_))
         ));
     }
