@@ -104,6 +104,7 @@ impl Call {
 pub struct Reply {
     pub status: u16,
     pub body: Value,
+    pub headers: lambda_http::http::HeaderMap,
 }
 
 impl Reply {
@@ -117,7 +118,16 @@ impl Reply {
         Self {
             status: response.status().as_u16(),
             body,
+            headers: response.headers().clone(),
         }
+    }
+
+    /// A header's value as text ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
     }
 
     /// The body, after checking the status.
@@ -155,4 +165,84 @@ pub fn page_after<T: Clone>(
         .flatten()
         .map(|last| Key::from([("id".to_string(), s(id_of(last)))]));
     (page, next)
+}
+
+tokio::task_local! {
+    /// Which actor of a [`Turns`] script the running task is.
+    static ACTOR: usize;
+}
+
+/// Orders the steps of concurrent actors (tasks) as a script says, to run every
+/// interleaving of, say, a purchase and the reconciler deterministically. A double calls
+/// [`Turns::step`] before each operation; the step waits until the script's next entry
+/// names its actor. Entries of an actor that has finished are skipped; once the script is
+/// spent, steps run freely. Tasks outside [`Turns::act`] are never held.
+#[derive(Default)]
+pub struct Turns {
+    script: std::sync::Mutex<(std::collections::VecDeque<usize>, Vec<usize>)>,
+    moved: tokio::sync::Notify,
+}
+
+impl Turns {
+    pub fn new(script: impl IntoIterator<Item = usize>) -> Self {
+        Self {
+            script: std::sync::Mutex::new((script.into_iter().collect(), Vec::new())),
+            moved: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Runs `actor`'s part.
+    pub async fn act<F: std::future::Future>(&self, actor: usize, part: F) -> F::Output {
+        let output = ACTOR.scope(actor, part).await;
+        self.script.lock().unwrap().1.push(actor);
+        self.moved.notify_waiters();
+        output
+    }
+
+    /// Waits for the running actor's turn, and takes it.
+    pub async fn step(&self) {
+        let Ok(actor) = ACTOR.try_with(|actor| *actor) else {
+            return;
+        };
+        loop {
+            let moved = self.moved.notified();
+            {
+                let mut guard = self.script.lock().unwrap();
+                let (script, finished) = &mut *guard;
+                while script.front().is_some_and(|next| finished.contains(next)) {
+                    script.pop_front();
+                }
+                match script.front() {
+                    None => return,
+                    Some(&next) if next == actor => {
+                        script.pop_front();
+                        drop(guard);
+                        self.moved.notify_waiters();
+                        return;
+                    }
+                    Some(_) => {}
+                }
+            }
+            moved.await;
+        }
+    }
+
+    /// Every sequence of `a` turns of actor 0 and `b` turns of actor 1.
+    pub fn interleavings(a: usize, b: usize) -> Vec<Vec<usize>> {
+        match (a, b) {
+            (0, b) => vec![vec![1; b]],
+            (a, 0) => vec![vec![0; a]],
+            (a, b) => {
+                let starting = |first: usize, rest: Vec<Vec<usize>>| {
+                    rest.into_iter().map(move |mut tail| {
+                        tail.insert(0, first);
+                        tail
+                    })
+                };
+                starting(0, Self::interleavings(a - 1, b))
+                    .chain(starting(1, Self::interleavings(a, b - 1)))
+                    .collect()
+            }
+        }
+    }
 }

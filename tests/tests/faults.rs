@@ -137,6 +137,11 @@ async fn reconcile() -> serde_json::Value {
         .parse()
         .unwrap();
     tokio::time::sleep(Duration::from_secs(deadline + 1)).await;
+    run_reconciler()
+}
+
+/// Runs the reconciler once, now.
+fn run_reconciler() -> serde_json::Value {
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let output = Command::new(format!("{target}/debug/reconcile_sales"))
         .output()
@@ -271,6 +276,83 @@ async fn a_purchase_the_recommender_missed_is_delivered_by_the_reconciler() {
     assert_eq!(recs["source"], "personalized");
     assert_eq!(recommended(&recs).first(), Some(&products[1]));
     assert!(!recommended(&recs).contains(&products[0]));
+}
+
+/// Purchases cut short by an outage of Customers (stock reserved, charge and refund
+/// without an answer) are retried with their keys while the reconciler rolls them back,
+/// all at once: whichever claims a sale first decides it, and a sale ends completed with
+/// one charge and one stock decrement, or failed with none.
+#[tokio::test]
+async fn retries_racing_the_reconciler_take_stock_and_money_once() {
+    const SALES: usize = 4;
+    let _links = Links;
+    let f = fixture(10, 200, 2_000).await;
+    let keys: Vec<String> = (0..SALES)
+        .map(|n| format!("race-{n}-{}", unique()))
+        .collect();
+    link("customers", "refuse");
+    for key in &keys {
+        buy(&f.buyer, &f.product_id, 2, Some(key))
+            .await
+            .problem(503);
+    }
+    link("customers", "up");
+    assert_eq!(stock(&f.product_id).await, 10 - 2 * SALES as i64, "held");
+    let deadline: u64 = std::env::var("SALE_DEADLINE_SECONDS")
+        .unwrap_or("60".into())
+        .parse()
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(deadline + 1)).await;
+
+    let reconciler = tokio::task::spawn_blocking(run_reconciler);
+    let retries = join_all(
+        keys.iter()
+            .map(|key| buy(&f.buyer, &f.product_id, 2, Some(key))),
+    )
+    .await;
+    let report = reconciler.await.unwrap();
+    for reply in &retries {
+        match reply.status.as_u16() {
+            201 => {}
+            503 => {
+                reply.problem(503);
+            }
+            other => panic!("{other}: {}", reply.text),
+        }
+    }
+    // Whatever a retry left (it may have started a new attempt) is settled now.
+    let report_after = reconcile().await;
+    assert_eq!(report_after["still_pending"], 0, "{report} {report_after}");
+
+    let history = get(
+        &format!("/sales/history/{}?limit=100", f.buyer.id),
+        Some(&f.buyer.token),
+    )
+    .await;
+    let completed = history.expect(200)["items"].as_array().unwrap().clone();
+    let sold: i64 = completed
+        .iter()
+        .map(|s| s["quantity"].as_i64().unwrap())
+        .sum();
+    let spent: i64 = completed
+        .iter()
+        .map(|s| s["total_cents"].as_i64().unwrap())
+        .sum();
+    assert!(completed.len() <= SALES, "{completed:?}");
+    assert_eq!(stock(&f.product_id).await, 10 - sold, "stock: {report}");
+    assert_eq!(wallet(&f.buyer).await, 2_000 - spent, "money: {report}");
+    // Every retry that answered 201 names a completed sale, and replays it.
+    for (key, reply) in keys.iter().zip(&retries) {
+        if reply.status.as_u16() == 201 {
+            let id = &reply.body["id"];
+            assert!(
+                completed.iter().any(|s| &s["id"] == id),
+                "{id} not in history"
+            );
+            let again = buy(&f.buyer, &f.product_id, 2, Some(key)).await;
+            assert_eq!(&again.expect(201)["id"], id);
+        }
+    }
 }
 
 /// How many calls the database link has answered with ThrottlingException so far.

@@ -71,6 +71,10 @@ pub struct Sale {
     pub updated_at: String,
     /// Still pending after this instant, the sale is rolled back by the reconciler.
     pub deadline_at: String,
+    /// When the reconciler claimed the sale to roll it back; a claimed sale never
+    /// completes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_at: Option<String>,
 }
 
 /// A sale as the API shows it.

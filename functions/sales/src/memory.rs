@@ -14,7 +14,7 @@ use shared::cursor::Key;
 use shared::error::problem;
 use shared::idempotency::NextAction;
 use shared::service::{Answer, Refusal};
-use shared::testing::page_after;
+use shared::testing::{page_after, Turns};
 use shared::{money, ApiError};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -26,9 +26,18 @@ pub struct MemorySales {
     delivered: Mutex<HashSet<String>>,
     /// (customer, key) → (fingerprint, sale id)
     keys: Mutex<HashMap<(String, String), (String, String)>>,
+    turns: Arc<Turns>,
 }
 
 impl MemorySales {
+    /// Every operation takes its turn in `turns` first.
+    pub fn with_turns(turns: Arc<Turns>) -> Self {
+        Self {
+            turns,
+            ..Self::default()
+        }
+    }
+
     pub fn all(&self) -> Vec<Sale> {
         self.sales.lock().unwrap().values().cloned().collect()
     }
@@ -43,11 +52,13 @@ impl MemorySales {
 
 impl Sales for MemorySales {
     async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
+        self.turns.step().await;
         let mut sales = self.sales.lock().unwrap();
         Ok(sales.entry(sale.id.clone()).or_insert(sale).clone())
     }
 
     async fn get(&self, id: &str) -> Result<Option<Sale>, ApiError> {
+        self.turns.step().await;
         Ok(self.sales.lock().unwrap().get(id).cloned())
     }
 
@@ -57,14 +68,21 @@ impl Sales for MemorySales {
         unit_price_cents: i64,
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
+        self.turns.step().await;
         let total = money::total(unit_price_cents, sale.quantity.units())
             .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
-        Ok(self.finish(&sale.id, |s| {
-            s.status = SaleStatus::Completed;
-            s.unit_price_cents = Some(unit_price_cents);
-            s.total_cents = Some(total);
-            s.updated_at = now.to_string();
-        }))
+        let mut sales = self.sales.lock().unwrap();
+        let Some(s) = sales
+            .get_mut(&sale.id)
+            .filter(|s| s.is(SaleStatus::Pending) && s.claimed_at.is_none())
+        else {
+            return Ok(None);
+        };
+        s.status = SaleStatus::Completed;
+        s.unit_price_cents = Some(unit_price_cents);
+        s.total_cents = Some(total);
+        s.updated_at = now.to_string();
+        Ok(Some(s.clone()))
     }
 
     async fn fail(
@@ -73,6 +91,7 @@ impl Sales for MemorySales {
         reason: FailureReason,
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
+        self.turns.step().await;
         Ok(self.finish(&sale.id, |s| {
             s.status = SaleStatus::Failed;
             s.failure = Some(reason);
@@ -80,7 +99,21 @@ impl Sales for MemorySales {
         }))
     }
 
+    async fn claim(&self, id: &str, now: &str) -> Result<Option<Sale>, ApiError> {
+        self.turns.step().await;
+        let mut sales = self.sales.lock().unwrap();
+        let Some(sale) = sales
+            .get_mut(id)
+            .filter(|s| s.is(SaleStatus::Pending) && s.deadline_at.as_str() < now)
+        else {
+            return Ok(None);
+        };
+        sale.claimed_at.get_or_insert_with(|| now.to_string());
+        Ok(Some(sale.clone()))
+    }
+
     async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+        self.turns.step().await;
         let sales = self.sales.lock().unwrap();
         Ok(sales
             .values()
@@ -90,11 +123,13 @@ impl Sales for MemorySales {
     }
 
     async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
+        self.turns.step().await;
         self.delivered.lock().unwrap().insert(id.to_string());
         Ok(())
     }
 
     async fn undelivered(&self) -> Result<Vec<Sale>, ApiError> {
+        self.turns.step().await;
         let delivered = self.delivered.lock().unwrap();
         let sales = self.sales.lock().unwrap();
         Ok(sales
@@ -111,6 +146,7 @@ impl Sales for MemorySales {
         sale_id: &str,
         fingerprint: &str,
     ) -> Result<NextAction<String>, ApiError> {
+        self.turns.step().await;
         let mut keys = self.keys.lock().unwrap();
         let id = (customer_id.to_string(), idempotency_key.to_string());
         Ok(match keys.get(&id) {
@@ -129,6 +165,7 @@ impl Sales for MemorySales {
         start: Option<Key>,
         limit: i32,
     ) -> Result<(Vec<Sale>, Option<Key>), ApiError> {
+        self.turns.step().await;
         let sales = self.sales.lock().unwrap();
         let mut completed: Vec<&Sale> = sales
             .values()
@@ -145,6 +182,7 @@ impl Sales for MemorySales {
     }
 
     async fn has_purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
+        self.turns.step().await;
         let sales = self.sales.lock().unwrap();
         Ok(sales.values().any(|s| {
             s.customer_id == customer_id
@@ -160,6 +198,7 @@ impl Sales for MemorySales {
         previous: &str,
         sale_id: &str,
     ) -> Result<bool, ApiError> {
+        self.turns.step().await;
         let mut keys = self.keys.lock().unwrap();
         match keys.get_mut(&(customer_id.to_string(), idempotency_key.to_string())) {
             Some((_, bound)) if bound == previous => {
@@ -229,6 +268,7 @@ pub struct MemoryPeers {
     world: Mutex<World>,
     faults: Mutex<HashMap<Route, VecDeque<Fault>>>,
     calls: Mutex<HashMap<Route, usize>>,
+    turns: Arc<Turns>,
 }
 
 const NOW: &str = "2026-12-01T00:00:00Z";
@@ -242,6 +282,11 @@ fn refused<T>(status: u16, problem: &str) -> Answer<T> {
 }
 
 impl MemoryPeers {
+    /// Every call takes its turn in `turns` first.
+    pub fn with_turns(self, turns: Arc<Turns>) -> Self {
+        Self { turns, ..self }
+    }
+
     pub fn with_product(self, id: &str, price_cents: i64, stock: i64) -> Self {
         let mut world = self.world.lock().unwrap();
         world.prices.insert(id.into(), price_cents);
@@ -307,6 +352,7 @@ impl MemoryPeers {
         route: Route,
         effect: impl FnOnce(&mut World) -> Answer<T>,
     ) -> Answer<T> {
+        self.turns.step().await;
         *self.calls.lock().unwrap().entry(route).or_default() += 1;
         let fault = self
             .faults

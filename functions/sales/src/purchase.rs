@@ -39,6 +39,7 @@ pub async fn purchase(
         created_at: now.clone(),
         updated_at: now,
         deadline_at: time::rfc3339_in(order.deadline_seconds),
+        claimed_at: None,
     };
     let Some(key) = key else {
         let sale = store.create(candidate).await?;

@@ -34,6 +34,7 @@ async fn table(name: &str, completed: usize) -> (State<MemorySales>, String, Str
             created_at: format!("2026-12-01T00:00:{n:02}Z"),
             updated_at: "2026-12-01T00:01:00Z".into(),
             deadline_at: "2026-12-01T00:01:00Z".into(),
+            claimed_at: None,
         };
         if status == SaleStatus::Completed {
             ids.push(sale.id.clone());

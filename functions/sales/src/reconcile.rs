@@ -12,6 +12,8 @@ use shared::{time, ApiError};
 pub struct Report {
     pub examined: usize,
     pub rolled_back: usize,
+    /// Listed, but completed or failed by their own saga before the reconciler claimed them.
+    pub finished_meanwhile: usize,
     /// Still pending: a service did not answer; the next run tries again.
     pub still_pending: usize,
     /// Completed sales reported to the recommender now (their first report failed).
@@ -24,18 +26,20 @@ pub struct Report {
 pub async fn scheduled(
     state: &crate::State<crate::store::Store, saga::Services>,
 ) -> Result<Report, ApiError> {
-    run(&state.store, &state.services).await
+    run(&state.store, &state.services, &time::now_rfc3339()).await
 }
 
-pub async fn run(store: &impl Sales, peers: &impl Peers) -> Result<Report, ApiError> {
+/// One run of the reconciler at the instant `now`.
+pub async fn run(store: &impl Sales, peers: &impl Peers, now: &str) -> Result<Report, ApiError> {
     let mut report = Report::default();
-    for sale in store.pending_past(&time::now_rfc3339()).await? {
+    for sale in store.pending_past(now).await? {
         report.examined += 1;
-        let id = sale.id.clone();
-        match saga::roll_back(store, peers, sale).await {
-            Ok(_) => report.rolled_back += 1,
+        match saga::roll_back(store, peers, &sale.id, now).await {
+            Ok(Some(_)) => report.rolled_back += 1,
+            // A retry completed or failed it since it was listed.
+            Ok(None) => report.finished_meanwhile += 1,
             Err(err) => {
-                tracing::warn!(sale_id = %id, error = %err, "could not roll back yet");
+                tracing::warn!(sale_id = %sale.id, error = %err, "could not roll back yet");
                 report.still_pending += 1;
             }
         }

@@ -183,6 +183,9 @@ async fn release(peers: &impl Peers, sale: &Sale) -> Result<(), String> {
 /// Runs (or resumes) the saga of a pending sale. Returns the sale in its final state,
 /// or `Unavailable` when it had to stay pending (the reconciler finishes it).
 pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<Sale, ApiError> {
+    if sale.claimed_at.is_some() {
+        return given_up(store, peers, sale).await;
+    }
     let unit_price = match reserve(peers, &sale).await {
         Step::Done(price) => price,
         Step::Refused(reason) => return abort(store, peers, sale, reason, false).await,
@@ -211,9 +214,19 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<S
             deliver(store, peers, &completed).await;
             Ok(completed)
         }
-        // Not pending any more: the reconciler rolled it back meanwhile.
-        None => current(store, &sale.id).await,
+        // Claimed by the reconciler, or rolled back by it already.
+        None => match current(store, &sale.id).await? {
+            claimed if claimed.is(SaleStatus::Pending) => given_up(store, peers, claimed).await,
+            done => Ok(done),
+        },
     }
+}
+
+/// A sale the reconciler claimed cannot complete any more: the saga stops, helps undo it
+/// (every undo is idempotent, so racing the reconciler's is harmless), and reports that.
+async fn given_up(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<Sale, ApiError> {
+    tracing::info!(sale_id = %sale.id, "claimed by the reconciler; rolling back");
+    abort(store, peers, sale, FailureReason::Abandoned, true).await
 }
 
 /// Undoes whatever the saga may have done, then records the failure. If an undo gets no
@@ -272,12 +285,19 @@ async fn current(store: &impl Sales, id: &str) -> Result<Sale, ApiError> {
         .ok_or_else(|| ApiError::Internal(format!("sale {id} vanished")))
 }
 
-/// Rolls back a sale left pending (both undo steps, since either may have happened).
+/// Rolls back a sale left pending past its deadline: claims it first, so that a live
+/// saga or a retry can no longer complete it, then undoes both steps (either may have
+/// happened). `None` when the sale was final before the claim.
 pub async fn roll_back(
     store: &impl Sales,
     peers: &impl Peers,
-    sale: Sale,
-) -> Result<Sale, ApiError> {
-    debug_assert!(sale.is(SaleStatus::Pending));
-    abort(store, peers, sale, FailureReason::Abandoned, true).await
+    sale_id: &str,
+    now: &str,
+) -> Result<Option<Sale>, ApiError> {
+    match store.claim(sale_id, now).await? {
+        Some(claimed) => abort(store, peers, claimed, FailureReason::Abandoned, true)
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
 }

@@ -24,7 +24,8 @@ pub trait Sales: Sync {
     /// (two retries with one idempotency key may race to record it).
     fn create(&self, sale: Sale) -> impl Future<Output = Result<Sale, ApiError>> + Send;
     fn get(&self, id: &str) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
-    /// Moves a pending sale to completed; `None` if it was no longer pending.
+    /// Moves a pending sale to completed; `None` if it was no longer pending, or was
+    /// claimed for a roll-back.
     fn complete(
         &self,
         sale: &Sale,
@@ -36,6 +37,13 @@ pub trait Sales: Sync {
         &self,
         sale: &Sale,
         reason: FailureReason,
+        now: &str,
+    ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    /// Claims a sale still pending past its deadline for a roll-back (again, if the
+    /// reconciler claimed it before and could not finish); `None` if it is final now.
+    fn claim(
+        &self,
+        id: &str,
         now: &str,
     ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
     /// Sales still pending past their deadline (`deadline_at` before `now`).
@@ -201,7 +209,8 @@ impl Sales for Store {
             .set("unit_price_cents", n(unit_price_cents))
             .set("total_cents", n(total))
             .set("history_customer_id", s(&sale.customer_id))
-            .set("interaction_pending", s("pending"));
+            .set("interaction_pending", s("pending"))
+            .condition("attribute_not_exists(claimed_at)");
         self.finish(&sale.id, expr, now).await
     }
 
@@ -215,6 +224,21 @@ impl Sales for Store {
         expr.set("status", s("failed"))
             .set("failure", serde_dynamo::to_attribute_value(reason)?);
         self.finish(&sale.id, expr, now).await
+    }
+
+    async fn claim(&self, id: &str, now: &str) -> Result<Option<Sale>, ApiError> {
+        let mut expr = UpdateExpr::default();
+        expr.set_clause("claimed_at = if_not_exists(claimed_at, :now)")
+            .name("status")
+            .value("now", s(now))
+            .value("pending_status", s("pending"))
+            .condition("#status = :pending_status AND deadline_at < :now");
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(id)));
+        update_returning(request, expr).await
     }
 
     async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {

@@ -9,7 +9,10 @@ use crate::memory::{Fault, Gate, MemoryPeers, MemorySales, Route};
 use crate::purchase::{purchase, Order};
 use crate::store::Sales;
 use crate::{reconcile, saga};
+use shared::testing::Turns;
 use shared::{ids, ApiError};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 const PRODUCT: &str = "01JD8ZR1A2B3C4D5E6F7G8H9JK";
 const BUYER: &str = "01JD8ZQ5V8Y3N2K4M6P7R9S0TB";
@@ -19,6 +22,8 @@ const PRICE: i64 = 250;
 /// A deadline already past: the reconciler may roll the sale back at once.
 const PAST: &str = "2000-01-01T00:00:00Z";
 const FUTURE: &str = "2999-01-01T00:00:00Z";
+/// When the reconciler runs in these tests: after `PAST`, before `FUTURE`.
+const NOW: &str = "2026-12-01T00:00:00Z";
 
 fn peers() -> MemoryPeers {
     MemoryPeers::default()
@@ -39,6 +44,7 @@ fn new_sale(quantity: i64, deadline: &str) -> Sale {
         created_at: "2026-12-01T00:00:00Z".into(),
         updated_at: "2026-12-01T00:00:00Z".into(),
         deadline_at: deadline.into(),
+        claimed_at: None,
     }
 }
 
@@ -183,7 +189,7 @@ async fn an_undo_without_an_answer_leaves_the_sale_to_the_reconciler() {
         assert_eq!(current(&store, &sale.id).await.status, SaleStatus::Pending);
         assert_conserved(&store, &peers);
 
-        let report = reconcile::run(&store, &peers).await.unwrap();
+        let report = reconcile::run(&store, &peers, NOW).await.unwrap();
         assert_eq!(
             (report.examined, report.rolled_back),
             (1, 1),
@@ -198,7 +204,7 @@ async fn an_undo_without_an_answer_leaves_the_sale_to_the_reconciler() {
             (STOCK, BALANCE)
         );
         // A second run finds nothing left to do.
-        let report = reconcile::run(&store, &peers).await.unwrap();
+        let report = reconcile::run(&store, &peers, NOW).await.unwrap();
         assert_eq!(report.examined, 0);
     }
 }
@@ -209,10 +215,10 @@ async fn the_reconciler_waits_for_the_deadline_and_retries_an_undo_without_an_an
     let live = pending(&store, 1, FUTURE).await;
     let stuck = pending(&store, 1, PAST).await;
     peers.fail_next(Route::Refund, Fault::Unavailable);
-    let report = reconcile::run(&store, &peers).await.unwrap();
+    let report = reconcile::run(&store, &peers, NOW).await.unwrap();
     assert_eq!((report.examined, report.still_pending), (1, 1));
     assert_eq!(current(&store, &stuck.id).await.status, SaleStatus::Pending);
-    let report = reconcile::run(&store, &peers).await.unwrap();
+    let report = reconcile::run(&store, &peers, NOW).await.unwrap();
     assert_eq!(report.rolled_back, 1);
     assert_eq!(current(&store, &live.id).await.status, SaleStatus::Pending);
     assert_conserved(&store, &peers);
@@ -231,7 +237,7 @@ async fn a_purchase_the_recommender_did_not_hear_of_is_delivered_by_the_reconcil
         SaleStatus::Completed
     );
     assert_eq!(store.undelivered().await.unwrap().len(), 1);
-    let report = reconcile::run(&store, &peers).await.unwrap();
+    let report = reconcile::run(&store, &peers, NOW).await.unwrap();
     assert_eq!((report.delivered, report.undelivered), (1, 0));
     assert!(peers.recorded(&format!("sale-{}", sale.id)));
     assert!(store.undelivered().await.unwrap().is_empty());
@@ -247,7 +253,7 @@ async fn stalled_live_saga_meets_the_reconciler(route: Route) {
     let sale = pending(&store, 4, PAST).await;
     let (live, ()) = tokio::join!(saga::run(&store, &peers, sale.clone()), async {
         gate.arrived().await;
-        let report = reconcile::run(&store, &peers).await.unwrap();
+        let report = reconcile::run(&store, &peers, NOW).await.unwrap();
         assert_eq!(report.rolled_back, 1, "{route:?}");
         gate.open();
     });
@@ -289,7 +295,7 @@ async fn a_saga_and_the_reconciler_undoing_the_same_sale_undo_it_once() {
     let reconciler = async {
         charge_gate.arrived().await;
         peers.fail_next(Route::Release, Fault::Stall(release_gate.clone()));
-        let reconciled = reconcile::run(&store, &peers);
+        let reconciled = reconcile::run(&store, &peers, NOW);
         let opener = async {
             release_gate.arrived().await;
             charge_gate.open();
@@ -387,4 +393,115 @@ async fn a_key_retries_after_a_transient_failure_and_keeps_a_final_one() {
         "a final failure is replayed, not retried"
     );
     assert_conserved(&store, &peers);
+}
+
+/// Where a purchase with key "k" was cut short, as its retry finds it after the deadline.
+#[derive(Clone, Copy, Debug)]
+enum LeftBehind {
+    /// No attempt yet: the purchase is live.
+    Nothing,
+    /// The reservation's answer was lost, and so was its release.
+    Reserved,
+    /// The reservation failed before its effect, and its release got no answer.
+    Unreserved,
+    /// Charged, the answer lost, and the refund got no answer.
+    Charged,
+    /// The charge failed before its effect, and the refund got no answer.
+    Uncharged,
+}
+
+/// A store and peers sharing `turns`, after a first attempt left `left` behind.
+async fn cut_short(left: LeftBehind, turns: &Arc<Turns>) -> (MemorySales, MemoryPeers) {
+    let store = MemorySales::with_turns(turns.clone());
+    let peers = peers().with_turns(turns.clone());
+    let faults = match left {
+        LeftBehind::Nothing => return (store, peers),
+        LeftBehind::Reserved => [
+            (Route::Reserve, Fault::AnswerLost),
+            (Route::Release, Fault::Unavailable),
+        ],
+        LeftBehind::Unreserved => [
+            (Route::Reserve, Fault::Unavailable),
+            (Route::Release, Fault::Unavailable),
+        ],
+        LeftBehind::Charged => [
+            (Route::Charge, Fault::AnswerLost),
+            (Route::Refund, Fault::Unavailable),
+        ],
+        LeftBehind::Uncharged => [
+            (Route::Charge, Fault::Unavailable),
+            (Route::Refund, Fault::Unavailable),
+        ],
+    };
+    for (route, fault) in faults {
+        peers.fail_next(route, fault);
+    }
+    let first = purchase(&store, &peers, &order_due_now(2), Some("k")).await;
+    assert!(
+        matches!(first, Err(ApiError::Unavailable(_))),
+        "{left:?}: {first:?}"
+    );
+    assert_eq!(store.all()[0].status, SaleStatus::Pending);
+    (store, peers)
+}
+
+/// An order whose sale is due at once: the reconciler, running at `LATER`, may take it.
+fn order_due_now(quantity: i64) -> Order<'static> {
+    Order {
+        deadline_seconds: 0,
+        ..order(quantity)
+    }
+}
+
+const LATER: &str = "3000-01-01T00:00:00Z";
+
+/// Every interleaving of a purchase (live, or the retry of one cut short anywhere) with
+/// the reconciler, step by step over both stores: the reconciler claims a sale before
+/// undoing it, and a claimed sale cannot complete, so a completed sale always holds its
+/// stock and money exactly once and a failed one holds nothing; the buyer's answer agrees
+/// with the sale as stored.
+#[tokio::test]
+async fn every_interleaving_of_a_purchase_and_the_reconciler_conserves_money_and_stock() {
+    const RECONCILER: usize = 0;
+    const BUYER_RETRY: usize = 1;
+    let mut outcomes = HashMap::<&str, usize>::new();
+    for left in [
+        LeftBehind::Nothing,
+        LeftBehind::Reserved,
+        LeftBehind::Unreserved,
+        LeftBehind::Charged,
+        LeftBehind::Uncharged,
+    ] {
+        // The reconciler takes up to 6 steps (list, claim, refund, release, fail, list
+        // undelivered) and the purchase up to 9 (key, get or create, reserve, charge,
+        // complete, get, refund, release, fail); later steps run freely.
+        for script in Turns::interleavings(6, 9) {
+            // The first attempt runs outside any actor: its steps are not held.
+            let turns = Arc::new(Turns::new(script.clone()));
+            let (store, peers) = cut_short(left, &turns).await;
+            let retry = order_due_now(2);
+            let (report, answer) = tokio::join!(
+                turns.act(RECONCILER, reconcile::run(&store, &peers, LATER)),
+                turns.act(BUYER_RETRY, purchase(&store, &peers, &retry, Some("k"))),
+            );
+            report.unwrap();
+            let why = format!("{left:?}, turns {script:?}");
+            for sale in store.all() {
+                assert_ne!(sale.status, SaleStatus::Pending, "{why}: {sale:?}");
+            }
+            let answer = answer.unwrap_or_else(|e| panic!("{why}: {e:?}"));
+            let stored = current(&store, &answer.id).await;
+            assert_eq!(answer.status, stored.status, "{why}");
+            *outcomes
+                .entry(if stored.is(SaleStatus::Completed) {
+                    "completed"
+                } else {
+                    "failed"
+                })
+                .or_default() += 1;
+            assert_conserved(&store, &peers);
+        }
+    }
+    // Both outcomes happen: the interleavings reach the race.
+    assert!(outcomes.len() == 2, "{outcomes:?}");
 }
