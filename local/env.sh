@@ -25,6 +25,12 @@ export DYNAMODB_IN_MEMORY="${DYNAMODB_IN_MEMORY:-false}"
 export DYNAMODB_JAVA_OPTS="${DYNAMODB_JAVA_OPTS:--Xmx2g -XX:+UseSerialGC}"
 # The functions reach the engine through a link that tests can make throttle (local/dblink.py).
 export DYNAMODB_LINK_PORT="${DYNAMODB_LINK_PORT:-$((DYNAMODB_PORT + 1))}"
+# The gateway (local/gateway.py) serves the public API on API_PORT and the internal
+# routes apart, on INTERNAL_PORT; the functions run in the Lambda emulator (cargo lambda
+# watch) on LAMBDA_PORT, which only the gateway calls.
+export INTERNAL_PORT="${INTERNAL_PORT:-$((API_PORT + 4))}"
+export LAMBDA_PORT="${LAMBDA_PORT:-$((API_PORT + 5))}"
+export INTERNAL_URL="${INTERNAL_URL:-http://127.0.0.1:$INTERNAL_PORT}"
 # Service-to-service calls go through links that fault-injection tests can cut
 # (local/faultproxy.py); their state files live in $STATE_DIR/links.
 export INVENTORY_LINK_PORT="${INVENTORY_LINK_PORT:-$((API_PORT + 1))}"
@@ -32,7 +38,7 @@ export CUSTOMERS_LINK_PORT="${CUSTOMERS_LINK_PORT:-$((API_PORT + 2))}"
 export REVIEWS_LINK_PORT="${REVIEWS_LINK_PORT:-$((API_PORT + 3))}"
 export INVENTORY_URL="${INVENTORY_URL:-http://127.0.0.1:$INVENTORY_LINK_PORT}"
 export CUSTOMERS_URL="${CUSTOMERS_URL:-http://127.0.0.1:$CUSTOMERS_LINK_PORT}"
-export SALES_URL="${SALES_URL:-$API_URL}"
+export SALES_URL="${SALES_URL:-$INTERNAL_URL}"
 export REVIEWS_URL="${REVIEWS_URL:-http://127.0.0.1:$REVIEWS_LINK_PORT}"
 # A sale still pending this long after it started is rolled back by the reconciler.
 export SALE_DEADLINE_SECONDS="${SALE_DEADLINE_SECONDS:-60}"

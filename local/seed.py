@@ -112,12 +112,14 @@ def main():
         status, body = call_retrying("POST", "/reviews",
                                      {"product_id": products[name], "rating": rating, "comment": comment}, token)
         if status == 201:
-            reviews.append(body["id"])
+            reviews.append(body)
         elif status != 409:
             sys.exit(f"seed: review of {name} by {email} failed with {status}: {body}")
     # The first review is approved; the others wait in the moderation queue.
     if reviews:
-        call("POST", f"/reviews/{reviews[0]}/moderate", {"action": "approve", "reason": "demo data"}, admin_token)
+        first = reviews[0]
+        call("POST", f"/reviews/{first['id']}/moderate", {"action": "approve", "reason": "demo data"}, admin_token,
+             {"if-match": f'"{first["version"]}"'})
     print(f"seed: demo purchases in place; {len(reviews)} new reviews (all but the first pending moderation)")
 
 

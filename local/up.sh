@@ -37,13 +37,13 @@ wait_for() { # url, what, seconds
 bash "$LOCAL_DIR/setup.sh"
 mkdir -p "$STATE_DIR/pids" "$STATE_DIR/logs"
 
-if running gateway || running dynamodb; then
+if running gateway || running functions || running dynamodb; then
   echo "up: already running (local/down.sh stops it)"
   exit 1
 fi
 # Another stack (or anything else) on these ports would answer in this one's place.
-for port in "$API_PORT" "$DYNAMODB_PORT" "$DYNAMODB_LINK_PORT" "$INVENTORY_LINK_PORT" "$CUSTOMERS_LINK_PORT" \
-  "$REVIEWS_LINK_PORT"; do
+for port in "$API_PORT" "$INTERNAL_PORT" "$LAMBDA_PORT" "$DYNAMODB_PORT" "$DYNAMODB_LINK_PORT" \
+  "$INVENTORY_LINK_PORT" "$CUSTOMERS_LINK_PORT" "$REVIEWS_LINK_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "up: port $port is already in use (another stack? set API_PORT and DYNAMODB_PORT)" >&2
     exit 1
@@ -80,7 +80,7 @@ mkdir -p "$STATE_DIR/links"
 for link in inventory:$INVENTORY_LINK_PORT customers:$CUSTOMERS_LINK_PORT reviews:$REVIEWS_LINK_PORT; do
   name=${link%%:*}; port=${link##*:}
   echo up >"$STATE_DIR/links/$name"
-  setsid "$VENV/bin/python" "$LOCAL_DIR/faultproxy.py" --listen "$port" --to "$API_PORT" \
+  setsid "$VENV/bin/python" "$LOCAL_DIR/faultproxy.py" --listen "$port" --to "$INTERNAL_PORT" \
     --control "$STATE_DIR/links/$name" >"$STATE_DIR/logs/link-$name.log" 2>&1 </dev/null &
   echo $! >"$STATE_DIR/pids/link-$name"
 done
@@ -88,11 +88,16 @@ done
 echo "up: building the functions"
 bash "$LOCAL_DIR/build.sh"
 
-echo "up: starting the API gateway on $API_URL"
+echo "up: starting the functions (Lambda emulator, private, on port $LAMBDA_PORT)"
 profile=()
 [ "$BUILD_PROFILE" = release ] && profile=(--release)
 DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_LINK_PORT" PATH="$VENV/bin:$PATH" setsid cargo lambda watch --ignore-changes --quiet "${profile[@]}" \
-  -A "$API_HOST" -P "$API_PORT" --concurrency "$GATEWAY_CONCURRENCY" \
+  -A 127.0.0.1 -P "$LAMBDA_PORT" --concurrency "$GATEWAY_CONCURRENCY" \
+  >"$STATE_DIR/logs/functions.log" 2>&1 </dev/null &
+echo $! >"$STATE_DIR/pids/functions"
+echo "up: starting the API gateway on $API_URL (internal routes on $INTERNAL_URL)"
+setsid "$VENV/bin/python" "$LOCAL_DIR/gateway.py" --host "$API_HOST" --public "$API_PORT" --internal "$INTERNAL_PORT" \
+  --lambda-url "http://127.0.0.1:$LAMBDA_PORT" --cargo-toml "$ROOT_DIR/Cargo.toml" \
   >"$STATE_DIR/logs/gateway.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/gateway"
 wait_for "$API_URL/health/status" "the API gateway" 120

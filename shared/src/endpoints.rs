@@ -65,6 +65,8 @@ pub enum Trigger {
     Http(Method, &'static str),
     /// An EventBridge schedule expression.
     Schedule(&'static str),
+    /// The HTTP API's `$default` route: every request that no route takes.
+    Unrouted,
 }
 
 /// Who may call a function.
@@ -233,7 +235,24 @@ impl Endpoint {
     pub fn route(&self) -> Option<(Method, &'static str)> {
         match self.trigger {
             Trigger::Http(method, path) => Some((method, path)),
-            Trigger::Schedule(_) => None,
+            Trigger::Schedule(_) | Trigger::Unrouted => None,
+        }
+    }
+}
+
+/// Whether a request path fits a route's path (`{name}` takes one non-empty segment).
+pub fn path_fits(route: &str, path: &str) -> bool {
+    let (mut route, mut path) = (route.split('/'), path.split('/'));
+    loop {
+        match (route.next(), path.next()) {
+            (None, None) => return true,
+            (Some(want), Some(got)) if want.starts_with('{') => {
+                if got.is_empty() {
+                    return false;
+                }
+            }
+            (Some(want), Some(got)) if want == got => {}
+            _ => return false,
         }
     }
 }
@@ -522,14 +541,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Edits one's review (back to pending)",
         access: Access::Customer,
         secrets: &[UserTokens],
-        grants: &[on(Table::Reviews, &["GetItem", "UpdateItem"]), on(Table::Reco, &["DeleteItem"])],
+        grants: &[on(Table::Reviews, &["GetItem", "UpdateItem"]), on(Table::Reco, &["PutItem"])],
         ..http("update_review", Service::Reviews, Patch, "/reviews/{id}")
     },
     Endpoint {
         summary: "Deletes one's review (or any, for an admin)",
         access: Access::Customer,
         secrets: &[UserTokens],
-        grants: &[on(Table::Reviews, &["GetItem", "DeleteItem"]), on(Table::Reco, &["DeleteItem"])],
+        grants: &[on(Table::Reviews, &["GetItem", "DeleteItem"]), on(Table::Reco, &["PutItem"])],
         ..http("delete_review", Service::Reviews, Delete, "/reviews/{id}")
     },
     Endpoint {
@@ -538,7 +557,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         secrets: &[UserTokens],
         grants: &[
             on(Table::Reviews, &["GetItem", "UpdateItem"]),
-            on(Table::Reco, &["PutItem", "DeleteItem"]),
+            on(Table::Reco, &["PutItem"]),
         ],
         ..http("moderate_review", Service::Reviews, Post, "/reviews/{id}/moderate")
     },
@@ -579,6 +598,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         summary: "The OpenAPI document of this API",
         ..http("openapi_document", Service::Platform, Get, "/openapi.yaml")
+    },
+    Endpoint {
+        summary: "Answers requests no route takes: 404, or 405 with the path's methods",
+        ..endpoint("unrouted", Service::Platform, Trigger::Unrouted)
     },
     liveness("health_status", Service::Platform, "/health/status"),
     readiness(

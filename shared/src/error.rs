@@ -35,6 +35,12 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The path exists, with other methods: the answer's `Allow` lists them.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    /// A change that must name the version it was read at came without `If-Match`.
+    #[error("precondition required: {0}")]
+    PreconditionRequired(&'static str),
     /// Not enough stock for what was asked (a 409 of its own type, so callers can tell it).
     #[error("out of stock: {0}")]
     OutOfStock(String),
@@ -63,6 +69,8 @@ pub mod problem {
     pub const FORBIDDEN: &str = "/problems/forbidden";
     pub const NOT_FOUND: &str = "/problems/not-found";
     pub const CONFLICT: &str = "/problems/conflict";
+    pub const METHOD_NOT_ALLOWED: &str = "/problems/method-not-allowed";
+    pub const PRECONDITION_REQUIRED: &str = "/problems/precondition-required";
     pub const OUT_OF_STOCK: &str = "/problems/out-of-stock";
     pub const INSUFFICIENT_FUNDS: &str = "/problems/insufficient-funds";
     pub const PAYLOAD_TOO_LARGE: &str = "/problems/payload-too-large";
@@ -97,6 +105,8 @@ impl ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::OutOfStock(_) => StatusCode::CONFLICT,
             Self::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -114,6 +124,10 @@ impl ApiError {
             Self::NotFound(_) => (problem::NOT_FOUND, "Not found"),
             Self::Conflict(_) => (problem::CONFLICT, "Conflict"),
             Self::OutOfStock(_) => (problem::OUT_OF_STOCK, "Out of stock"),
+            Self::MethodNotAllowed { .. } => (problem::METHOD_NOT_ALLOWED, "Method not allowed"),
+            Self::PreconditionRequired(_) => {
+                (problem::PRECONDITION_REQUIRED, "Precondition required")
+            }
             Self::PaymentRequired(_) => (problem::INSUFFICIENT_FUNDS, "Payment required"),
             Self::PayloadTooLarge { .. } => (problem::PAYLOAD_TOO_LARGE, "Payload too large"),
             Self::UnsupportedMediaType => {
@@ -133,8 +147,11 @@ impl ApiError {
             | Self::Conflict(detail)
             | Self::OutOfStock(detail)
             | Self::PaymentRequired(detail) => detail.clone(),
-            Self::Unauthorized(detail) | Self::Forbidden(detail) => (*detail).to_string(),
+            Self::Unauthorized(detail)
+            | Self::Forbidden(detail)
+            | Self::PreconditionRequired(detail) => (*detail).to_string(),
             Self::NotFound(what) => format!("{what} not found"),
+            Self::MethodNotAllowed { allow } => format!("this path answers {allow}"),
             Self::PayloadTooLarge { limit_bytes } => {
                 format!("request body exceeds {limit_bytes} bytes")
             }
@@ -176,8 +193,12 @@ impl ApiError {
         let mut builder = Response::builder()
             .status(status)
             .header(header::CONTENT_TYPE, "application/problem+json");
-        if let Self::TooManyRequests { retry_after_secs } = &self {
-            builder = builder.header(header::RETRY_AFTER, retry_after_secs.to_string());
+        match &self {
+            Self::TooManyRequests { retry_after_secs } => {
+                builder = builder.header(header::RETRY_AFTER, retry_after_secs.to_string());
+            }
+            Self::MethodNotAllowed { allow } => builder = builder.header(header::ALLOW, allow),
+            _ => {}
         }
         builder
             .body(Body::Text(body))

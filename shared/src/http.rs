@@ -143,6 +143,47 @@ pub fn header_str<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
+/// The client's address as the HTTP API saw it (`requestContext.http.sourceIp`: the TCP
+/// peer; the local gateway sets it the same way), or "unknown".
+pub fn client_address(req: &Request) -> &str {
+    match req.request_context_ref() {
+        Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => {
+            context.http.source_ip.as_deref().unwrap_or("unknown")
+        }
+        _ => "unknown",
+    }
+}
+
+/// The version an `If-Match` header names: `"3"`, `W/"3"` or `3`; `*` (any version) and
+/// no header are `None`.
+pub fn if_match(req: &Request) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = header_str(req, "if-match") else {
+        return Ok(None);
+    };
+    let raw = raw.trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| ApiError::BadRequest("If-Match must be an ETag returned by this API".into()))
+}
+
+/// The `ETag` of a record at `version`.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// `response` with the `ETag` of `version`.
+pub fn with_etag(mut response: Response<Body>, version: i64) -> Response<Body> {
+    if let Ok(value) = etag(version).parse() {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
 pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Result<Response<Body>, ApiError> {
     let body = serde_json::to_string(value)
         .map_err(|e| ApiError::Internal(format!("serializing response: {e}")))?;

@@ -48,6 +48,7 @@ pub struct Call {
     query: HashMap<String, String>,
     headers: Vec<(String, String)>,
     body: Body,
+    source_ip: String,
 }
 
 impl Call {
@@ -58,7 +59,14 @@ impl Call {
             query: HashMap::new(),
             headers: Vec::new(),
             body: Body::Empty,
+            source_ip: "127.0.0.1".into(),
         }
+    }
+
+    /// The client's address, as the HTTP API reports it (`requestContext.http.sourceIp`).
+    pub fn from_address(mut self, address: &str) -> Self {
+        self.source_ip = address.into();
+        self
     }
 
     pub fn path(mut self, name: &str, value: &str) -> Self {
@@ -90,11 +98,15 @@ impl Call {
         for (name, value) in &self.headers {
             builder = builder.header(name, value);
         }
+        let mut context =
+            lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext::default();
+        context.http.source_ip = Some(self.source_ip);
         builder
             .body(self.body)
             .expect("a valid request")
             .with_path_parameters(self.path)
             .with_query_string_parameters(self.query)
+            .with_request_context(lambda_http::request::RequestContext::ApiGatewayV2(context))
     }
 }
 

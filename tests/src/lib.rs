@@ -1,5 +1,6 @@
 //! Helpers of the end-to-end tests: real HTTP against a running local stack
-//! (`local/up.sh`), at `API_URL` (default `http://127.0.0.1:9000`).
+//! (`local/up.sh`), at `API_URL` (default `http://127.0.0.1:9000`), and its internal
+//! routes at `INTERNAL_URL`, where the local gateway serves them apart.
 
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
@@ -9,6 +10,20 @@ use std::time::Duration;
 
 pub fn base_url() -> String {
     std::env::var("API_URL").unwrap_or_else(|_| "http://127.0.0.1:9000".into())
+}
+
+/// Where the local gateway serves the internal (service-to-service) routes.
+pub fn internal_url() -> String {
+    std::env::var("INTERNAL_URL").unwrap_or_else(|_| "http://127.0.0.1:9004".into())
+}
+
+/// The URL of `path`: internal routes on their own port, the rest on the public API.
+pub fn url_of(path: &str) -> String {
+    if path.starts_with("/internal/") {
+        format!("{}{path}", internal_url())
+    } else {
+        format!("{}{path}", base_url())
+    }
 }
 
 pub fn client() -> &'static Client {
@@ -87,7 +102,7 @@ pub async fn send(request: RequestBuilder) -> Reply {
 }
 
 pub fn request(method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
-    let mut builder = client().request(method, format!("{}{path}", base_url()));
+    let mut builder = client().request(method, url_of(path));
     if let Some(token) = token {
         builder = builder.bearer_auth(token);
     }
@@ -138,6 +153,18 @@ pub async fn login(email: &str, password: &str) -> Reply {
         &json!({"email": email, "password": password}),
     )
     .await
+}
+
+/// Logs in from another client address: a loopback address such as 127.0.0.2, which
+/// the gateway reports to the function as the client's (`sourceIp`).
+pub async fn login_from(address: &str, email: &str, password: &str) -> Reply {
+    let client = Client::builder()
+        .local_address(Some(address.parse().expect("an IP address")))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("http client");
+    let body = json!({"email": email, "password": password});
+    send(client.post(url_of("/login")).json(&body)).await
 }
 
 /// A freshly registered, logged-in customer.
@@ -259,12 +286,28 @@ pub async fn review(customer: &Customer, product_id: &str, rating: i64, comment:
     .await
 }
 
-/// Moderates a review as admin.
+/// Moderates a review as admin, as it reads now.
 pub async fn moderate(admin: &str, review_id: &str, action: &str) -> Reply {
-    post(
-        &format!("/reviews/{review_id}/moderate"),
-        Some(admin),
+    moderate_with(
+        admin,
+        review_id,
         &json!({"action": action, "reason": "checked"}),
+    )
+    .await
+}
+
+/// Moderates a review as admin with `body`, naming the version read now (`If-Match`).
+pub async fn moderate_with(admin: &str, review_id: &str, body: &Value) -> Reply {
+    let read = get(&format!("/reviews/{review_id}"), Some(admin)).await;
+    let etag = read.header("etag").unwrap_or_default().to_string();
+    send(
+        request(
+            Method::POST,
+            &format!("/reviews/{review_id}/moderate"),
+            Some(admin),
+        )
+        .header("if-match", etag)
+        .json(body),
     )
     .await
 }

@@ -519,9 +519,9 @@ async fn nasty_text_in_every_free_text_field_is_stored_as_given_or_refused_clean
                     .expect(200)["comment"],
                 text
             );
-            let moderated = post(
-                &format!("/reviews/{review_id}/moderate"),
-                Some(&admin),
+            let moderated = moderate_with(
+                &admin,
+                &review_id,
                 &json!({"action": "reject", "reason": text}),
             )
             .await;

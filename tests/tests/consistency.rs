@@ -66,6 +66,11 @@ fn the_generated_template_routes_every_declared_function() {
                 assert!(events.contains(&format!("Method: {}", method.as_str())));
             }
             Trigger::Schedule(_) => assert!(events.contains("Type: Schedule"), "{}", endpoint.name),
+            Trigger::Unrouted => assert!(
+                events.contains("Type: HttpApi") && !events.contains("Path:"),
+                "{}: the $default route has no path",
+                endpoint.name
+            ),
         }
     }
 }
@@ -350,6 +355,38 @@ fn every_table_is_retained_and_protected() {
             table["Properties"]["DeletionProtectionEnabled"].as_bool(),
             Some(true),
             "{name}"
+        );
+    }
+}
+
+/// Every function's log group is the stack's, with a retention (Lambda would otherwise
+/// create one that keeps logs forever).
+#[test]
+fn every_function_has_a_log_group_with_a_retention() {
+    let text = read("template.yaml");
+    let template = yaml("template.yaml");
+    let resources = template["Resources"].as_mapping().unwrap();
+    for (name, resource) in resources {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let function = name.as_str().unwrap();
+        let logs = function.replace("Function", "Logs");
+        let group = &template["Resources"][logs.as_str()];
+        assert_eq!(
+            group["Type"].as_str(),
+            Some("AWS::Logs::LogGroup"),
+            "{function}"
+        );
+        assert!(
+            text.contains(&format!(
+                "LogGroupName: !Sub \"/aws/lambda/${{{function}}}\""
+            )),
+            "{function}: its log group is not named after it"
+        );
+        assert!(
+            !group["Properties"]["RetentionInDays"].is_null(),
+            "{function}"
         );
     }
 }

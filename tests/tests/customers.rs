@@ -99,6 +99,35 @@ async fn login_gives_one_answer_for_unknown_email_and_wrong_password() {
     );
 }
 
+/// Guesses from one client address spend that address's attempts at the account, never
+/// the account's owner's elsewhere; and parallel guesses get no more than the limit.
+#[tokio::test]
+async fn login_limits_are_per_account_and_client_address_and_atomic() {
+    let customer = new_customer().await;
+    let guesses = (0..20).map(|_| login_from("127.0.0.2", &customer.email, "wrong-password"));
+    let statuses: Vec<u16> = futures::future::join_all(guesses)
+        .await
+        .iter()
+        .map(|reply| reply.status.as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 401).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        15,
+        "{statuses:?}"
+    );
+    let locked = login_from("127.0.0.2", &customer.email, &customer.password).await;
+    locked.problem(429);
+    assert!(locked.header("retry-after").is_some());
+    login_from("127.0.0.3", &customer.email, &customer.password)
+        .await
+        .expect(200);
+}
+
 #[tokio::test]
 async fn repeated_login_failures_are_throttled_per_account() {
     let customer = new_customer().await;

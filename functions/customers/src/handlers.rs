@@ -5,20 +5,16 @@ use crate::domain::{
     ProfilePatch, RegisterRequest,
 };
 use crate::store::{Changes, Charged, Created, Customers, Deposited};
-use crate::State;
+use crate::{guesses, State};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use shared::auth::{Principal, Role};
 use shared::contracts::customers::CustomerStatus;
 use shared::domain::Email;
-use shared::http::{json, json_body, no_content, ok, path_param};
+use shared::http::{client_address, json, json_body, no_content, ok, path_param};
 use shared::password::{hash_password, verify_password};
 use shared::{idempotency, ids, time, ApiError};
-
-/// After this many failed logins for one account within the window, logins are refused.
-pub const MAX_LOGIN_FAILURES: u32 = 5;
-pub const LOGIN_WINDOW_SECONDS: u64 = 15 * 60;
 
 /// `POST /register`
 pub async fn register<S: Customers>(
@@ -77,14 +73,13 @@ pub async fn login<S: Customers>(
         verify_password(body.password, None).await;
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
-    let now = time::epoch_seconds();
-    if let Some(failures) = state.store.login_failures(&email, now).await? {
-        if failures.count >= MAX_LOGIN_FAILURES {
-            return Err(ApiError::TooManyRequests {
-                retry_after_secs: failures.expires_at.saturating_sub(now).max(1),
-            });
-        }
-    }
+    let guess = guesses::take(
+        &state.store,
+        &email,
+        client_address(&req),
+        time::epoch_seconds(),
+    )
+    .await?;
     let customer = state.store.find_by_email(&email).await?;
     // Verified against a dummy hash when the account does not exist: same time, same answer.
     let verified = verify_password(
@@ -93,13 +88,9 @@ pub async fn login<S: Customers>(
     )
     .await;
     let Some(customer) = customer.filter(|_| verified) else {
-        state
-            .store
-            .record_login_failure(&email, now, LOGIN_WINDOW_SECONDS)
-            .await?;
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
-    state.store.clear_login_failures(&email).await?;
+    guess.succeeded(&state.store).await?;
     let token = state.keys.users()?.issue(&customer.id, customer.role)?;
     ok(&LoginResponse {
         access_token: token.token,
@@ -173,9 +164,14 @@ pub async fn update_profile<S: Customers>(
     };
     match (patch.password, patch.current_password) {
         (Some(password), Some(current)) => {
+            // A wrong current password is a failed guess, as at login.
+            let address = client_address(&req);
+            let now = time::epoch_seconds();
+            let guess = guesses::take(&state.store, &customer.email, address, now).await?;
             if !verify_password(current, Some(customer.password_hash.clone())).await {
                 return Err(ApiError::Forbidden("current_password is incorrect"));
             }
+            guess.succeeded(&state.store).await?;
             changes.password_hash = Some(hash_password(password).await?);
         }
         (Some(_), None) => {

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod domain;
+pub mod guesses;
 pub mod handlers;
 #[cfg(test)]
 mod memory;

@@ -5,9 +5,7 @@
 //! window. One lock over everything stands for the store's atomic writes.
 
 use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
-use crate::store::{
-    deposit_fingerprint, Changes, Charged, Created, Customers, Deposited, LoginFailures,
-};
+use crate::store::{deposit_fingerprint, Changes, Charged, Created, Customers, Deposited};
 use shared::domain::Email;
 use shared::{money, ApiError};
 use std::collections::HashMap;
@@ -29,7 +27,8 @@ struct Tables {
     /// sale id → its charge
     charges: HashMap<String, Charge>,
     /// email → (failures, window end)
-    logins: HashMap<Email, (u32, u64)>,
+    /// Attempt counters: id → (attempts taken, end of the window).
+    attempts: HashMap<String, (u32, u64)>,
 }
 
 impl Tables {
@@ -250,37 +249,34 @@ impl Customers for MemoryCustomers {
         Ok(refunded)
     }
 
-    async fn login_failures(
+    async fn take_attempt(
         &self,
-        email: &Email,
-        now: u64,
-    ) -> Result<Option<LoginFailures>, ApiError> {
-        Ok(self
-            .tables()
-            .logins
-            .get(email)
-            .filter(|(_, expires_at)| *expires_at > now)
-            .map(|&(count, expires_at)| LoginFailures { count, expires_at }))
-    }
-
-    async fn record_login_failure(
-        &self,
-        email: &Email,
+        counter: &str,
+        limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Result<(), u64>, ApiError> {
         let mut tables = self.tables();
-        let entry = tables.logins.entry(email.clone()).or_insert((0, 0));
-        if entry.1 > now {
-            entry.0 += 1;
-        } else {
-            *entry = (1, now + window_seconds);
+        let (attempts, expires_at) = tables.attempts.entry(counter.into()).or_insert((0, 0));
+        if *expires_at <= now {
+            (*attempts, *expires_at) = (0, now + window_seconds);
         }
+        if *attempts >= limit {
+            return Ok(Err(*expires_at - now));
+        }
+        *attempts += 1;
+        Ok(Ok(()))
+    }
+
+    async fn clear_attempts(&self, counter: &str) -> Result<(), ApiError> {
+        self.tables().attempts.remove(counter);
         Ok(())
     }
 
-    async fn clear_login_failures(&self, email: &Email) -> Result<(), ApiError> {
-        self.tables().logins.remove(email);
+    async fn give_back_attempt(&self, counter: &str) -> Result<(), ApiError> {
+        if let Some((attempts, _)) = self.tables().attempts.get_mut(counter) {
+            *attempts = attempts.saturating_sub(1);
+        }
         Ok(())
     }
 }

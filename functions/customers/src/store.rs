@@ -112,23 +112,22 @@ pub trait Customers: Sync {
         sale_id: &str,
         now: &str,
     ) -> impl Future<Output = Result<Charge, ApiError>> + Send;
-    /// Recent failed logins for an email, if the window has not expired.
-    fn login_failures(
+    /// Takes one of the `limit` attempts that a counter (see [`Attempts`]) allows per
+    /// window, opening a window of `window_seconds` when none is open. Atomic: parallel
+    /// attempts never take more than `limit`. `Err(seconds)` when none is left: until the
+    /// window closes.
+    fn take_attempt(
         &self,
-        email: &Email,
-        now: u64,
-    ) -> impl Future<Output = Result<Option<LoginFailures>, ApiError>> + Send;
-    /// Counts a failed login within the current window, or opens a new window.
-    fn record_login_failure(
-        &self,
-        email: &Email,
+        counter: &str,
+        limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> impl Future<Output = Result<(), ApiError>> + Send;
-    fn clear_login_failures(
-        &self,
-        email: &Email,
-    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    ) -> impl Future<Output = Result<Result<(), u64>, ApiError>> + Send;
+    /// Gives a taken attempt back: an attempt that succeeded does not count.
+    fn give_back_attempt(&self, counter: &str)
+        -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Forgets a counter's attempts.
+    fn clear_attempts(&self, counter: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
 }
 
 pub enum Charged {
@@ -165,17 +164,8 @@ pub fn deposit_fingerprint(customer_id: &str, amount: i64) -> String {
 /// Attempts of an optimistic read-then-write before giving up with 409.
 const MAX_ATTEMPTS: usize = 8;
 
-pub struct LoginFailures {
-    pub count: u32,
-    pub expires_at: u64,
-}
-
 fn guard_id(email: &Email) -> String {
     format!("email#{email}")
-}
-
-fn login_id(email: &Email) -> String {
-    format!("login#{email}")
 }
 
 fn charge_id(sale_id: &str) -> String {
@@ -551,78 +541,97 @@ impl Customers for Store {
             .await
     }
 
-    /// Recent failed logins for an email, if the window has not expired.
-    async fn login_failures(
+    async fn take_attempt(
         &self,
-        email: &Email,
-        now: u64,
-    ) -> Result<Option<LoginFailures>, ApiError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("id", s(login_id(email)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let number = |item: &Item, name: &str| -> u64 {
-            item.get(name)
-                .and_then(|v| v.as_n().ok())
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0)
-        };
-        Ok(output.item.and_then(|item| {
-            let expires_at = number(&item, "expires_at");
-            (expires_at > now).then(|| LoginFailures {
-                count: number(&item, "failures") as u32,
-                expires_at,
-            })
-        }))
-    }
-
-    /// Counts a failed login within the current window, or opens a new window.
-    async fn record_login_failure(
-        &self,
-        email: &Email,
+        counter: &str,
+        limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> Result<(), ApiError> {
-        let counted = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("id", s(login_id(email)))
-            .update_expression("SET failures = failures + :one")
-            .condition_expression("expires_at > :now")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":now", n(now))
-            .send()
-            .await;
-        match counted {
-            Ok(_) => Ok(()),
-            Err(err) if is_condition_failure(&err) => {
-                self.client
-                    .put_item()
-                    .table_name(&self.table)
-                    .item("id", s(login_id(email)))
-                    .item("kind", s("login_failures"))
-                    .item("failures", n(1))
-                    .item("expires_at", n(now + window_seconds))
-                    .send()
-                    .await?;
-                Ok(())
+    ) -> Result<Result<(), u64>, ApiError> {
+        // Two writers may race to open a window: the loser counts in the winner's.
+        for _ in 0..MAX_ATTEMPTS {
+            let counted = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("id", s(counter))
+                .update_expression("SET attempts = attempts + :one")
+                .condition_expression("expires_at > :now AND attempts < :limit")
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":now", n(now))
+                .expression_attribute_values(":limit", n(limit))
+                .send()
+                .await;
+            match counted {
+                Ok(_) => return Ok(Ok(())),
+                Err(err) if !is_condition_failure(&err) => return Err(err.into()),
+                Err(_) => {}
             }
-            Err(err) => Err(err.into()),
+            let current = self
+                .client
+                .get_item()
+                .table_name(&self.table)
+                .key("id", s(counter))
+                .consistent_read(true)
+                .send()
+                .await?
+                .item;
+            let expires_at = current
+                .as_ref()
+                .and_then(|item| item.get("expires_at")?.as_n().ok()?.parse::<u64>().ok())
+                .unwrap_or(0);
+            if expires_at > now {
+                // The window is open and spent.
+                return Ok(Err(expires_at - now));
+            }
+            let opened = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .item("id", s(counter))
+                .item("kind", s("attempts"))
+                .item("attempts", n(1))
+                .item("expires_at", n(now + window_seconds))
+                .condition_expression("attribute_not_exists(id) OR expires_at <= :now")
+                .expression_attribute_values(":now", n(now))
+                .send()
+                .await;
+            match opened {
+                Ok(_) => return Ok(Ok(())),
+                Err(err) if !is_condition_failure(&err) => return Err(err.into()),
+                Err(_) => {}
+            }
         }
+        Err(ApiError::Conflict(
+            "too many attempts at once; retry".into(),
+        ))
     }
 
-    async fn clear_login_failures(&self, email: &Email) -> Result<(), ApiError> {
+    async fn clear_attempts(&self, counter: &str) -> Result<(), ApiError> {
         self.client
             .delete_item()
             .table_name(&self.table)
-            .key("id", s(login_id(email)))
+            .key("id", s(counter))
             .send()
             .await?;
         Ok(())
+    }
+
+    async fn give_back_attempt(&self, counter: &str) -> Result<(), ApiError> {
+        let given = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(counter))
+            .update_expression("SET attempts = attempts - :one")
+            .condition_expression("attempts > :zero")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match given {
+            Err(err) if !is_condition_failure(&err) => Err(err.into()),
+            _ => Ok(()),
+        }
     }
 }

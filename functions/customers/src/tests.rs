@@ -49,8 +49,16 @@ impl Service {
     }
 
     async fn login(&self, email: &str, password: &str) -> Reply {
+        self.login_from(email, password, "127.0.0.1").await
+    }
+
+    async fn login_from(&self, email: &str, password: &str, address: &str) -> Reply {
         let body = json!({"email": email, "password": password});
-        call!(self, login, Call::new(Method::POST).json(body))
+        call!(
+            self,
+            login,
+            Call::new(Method::POST).from_address(address).json(body)
+        )
     }
 
     async fn deposit(&self, id: &str, token: &str, cents: i64, key: Option<&str>) -> Reply {
@@ -250,7 +258,7 @@ async fn logins_answer_alike_for_unknown_emails_and_stop_after_repeated_failures
     let wrong = service.login("dana@example.com", "wrong-password").await;
     assert_eq!((unknown.status, wrong.status), (401, 401));
     assert_eq!(unknown.body["detail"], wrong.body["detail"]);
-    for _ in 1..handlers::MAX_LOGIN_FAILURES {
+    for _ in 1..crate::guesses::PER_ACCOUNT_AND_ADDRESS {
         service
             .login("dana@example.com", "wrong-password")
             .await
@@ -260,12 +268,100 @@ async fn logins_answer_alike_for_unknown_emails_and_stop_after_repeated_failures
     throttled.expect(429);
 }
 
+/// 40 guesses at once: exactly the limit gets its password checked, the rest a 429.
+#[tokio::test]
+async fn parallel_guesses_never_get_more_than_the_limit_checked() {
+    let service = Service::default();
+    service.customer("dana@example.com").await;
+    let guesses = (0..40).map(|_| service.login("dana@example.com", "wrong-password"));
+    let replies = futures::future::join_all(guesses).await;
+    let checked = replies.iter().filter(|r| r.status == 401).count();
+    let refused = replies.iter().filter(|r| r.status == 429).count();
+    assert_eq!(
+        (checked, refused),
+        (crate::guesses::PER_ACCOUNT_AND_ADDRESS as usize, 35)
+    );
+}
+
+/// Nobody can lock an account for others: the limit is per account and client address.
+#[tokio::test]
+async fn guesses_from_one_address_do_not_lock_the_account_for_another() {
+    let service = Service::default();
+    service.customer("dana@example.com").await;
+    for _ in 0..crate::guesses::PER_ACCOUNT_AND_ADDRESS {
+        service
+            .login_from("dana@example.com", "wrong-password", "127.0.0.2")
+            .await
+            .expect(401);
+    }
+    let locked = service
+        .login_from("dana@example.com", PASSWORD, "127.0.0.2")
+        .await;
+    assert_eq!(locked.expect(429)["type"], "/problems/too-many-requests");
+    let retry_after: u64 = locked.header("retry-after").parse().unwrap();
+    assert!((1..=crate::guesses::WINDOW_SECONDS).contains(&retry_after));
+    service
+        .login_from("dana@example.com", PASSWORD, "127.0.0.3")
+        .await
+        .expect(200);
+}
+
+/// One address guessing across many accounts meets the per-address limit.
+#[tokio::test]
+async fn one_address_guessing_many_accounts_is_limited_too() {
+    let service = Service::default();
+    for n in 0..crate::guesses::PER_ADDRESS {
+        let email = format!("user{n}@example.com");
+        service
+            .login_from(&email, "wrong-password", "127.0.0.9")
+            .await
+            .expect(401);
+    }
+    service
+        .login_from("another@example.com", "wrong-password", "127.0.0.9")
+        .await
+        .expect(429);
+    service
+        .login_from("another@example.com", "wrong-password", "127.0.0.10")
+        .await
+        .expect(401);
+}
+
+/// A wrong `current_password` on a password change is a failed guess like a login's.
+#[tokio::test]
+async fn wrong_current_passwords_count_as_failed_guesses() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    let change = |current: &'static str| {
+        let body = json!({"password": "a-new-password", "current_password": current});
+        let request = Call::new(Method::PATCH)
+            .path("id", &id)
+            .bearer(&token)
+            .from_address("127.0.0.4")
+            .json(body);
+        let state = service.state("update_profile");
+        async move { Reply::of(handlers::update_profile(&state, request.build()).await) }
+    };
+    for _ in 0..crate::guesses::PER_ACCOUNT_AND_ADDRESS {
+        change("not-my-password").await.expect(403);
+    }
+    change(PASSWORD).await.expect(429);
+    service
+        .login_from("dana@example.com", PASSWORD, "127.0.0.4")
+        .await
+        .expect(429);
+    service
+        .login("dana@example.com", PASSWORD)
+        .await
+        .expect(200);
+}
+
 #[tokio::test]
 async fn a_right_password_clears_earlier_failures() {
     let service = Service::default();
     service.customer("dana@example.com").await;
     for _ in 0..3 {
-        for _ in 1..handlers::MAX_LOGIN_FAILURES {
+        for _ in 1..crate::guesses::PER_ACCOUNT_AND_ADDRESS {
             service
                 .login("dana@example.com", "wrong-password")
                 .await

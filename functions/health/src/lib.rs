@@ -18,3 +18,57 @@ pub async fn openapi_document(_: &State<()>, _: Request) -> Result<Response<Body
         .body(Body::Text(OPENAPI.to_string()))
         .map_err(|e| ApiError::Internal(format!("building response: {e}")))
 }
+
+/// The HTTP API's `$default` route: a request that no route takes. A path with routes
+/// for other methods is a 405 naming them in `Allow`; any other path a 404. Internal
+/// routes are not the public API's: their paths are unknown here.
+pub async fn unrouted(_: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
+    let path = req.uri().path();
+    let mut allow: Vec<&str> = shared::endpoints::ENDPOINTS
+        .iter()
+        .filter_map(|endpoint| endpoint.route())
+        .filter(|(_, route)| !route.starts_with("/internal/"))
+        .filter(|(_, route)| shared::endpoints::path_fits(route, path))
+        .map(|(method, _)| method.as_str())
+        .collect();
+    if allow.is_empty() {
+        return Err(ApiError::NotFound("route"));
+    }
+    allow.sort_unstable();
+    allow.dedup();
+    Err(ApiError::MethodNotAllowed {
+        allow: allow.join(", "),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_http::http::Method;
+    use shared::testing::{Call, Reply};
+
+    async fn answer(method: Method, path: &str) -> Reply {
+        let state = State::assemble("unrouted", (), (), shared::testing::keys());
+        let mut request = Call::new(method).build();
+        *request.uri_mut() = path.parse().unwrap();
+        Reply::of(unrouted(&state, request).await)
+    }
+
+    #[tokio::test]
+    async fn unknown_paths_are_404_and_known_paths_405_with_their_methods() {
+        let missing = answer(Method::GET, "/no/such/thing").await;
+        assert_eq!(missing.expect(404)["type"], "/problems/not-found");
+        let wrong = answer(Method::PUT, "/products/01JD8ZR1A2B3C4D5E6F7G8H9JK").await;
+        assert_eq!(wrong.expect(405)["type"], "/problems/method-not-allowed");
+        assert_eq!(wrong.header("allow"), "DELETE, GET");
+        assert_eq!(
+            answer(Method::DELETE, "/login").await.header("allow"),
+            "POST"
+        );
+        // Internal routes do not exist on the public API; an empty segment fits no id.
+        answer(Method::GET, "/internal/customers/x")
+            .await
+            .expect(404);
+        answer(Method::GET, "/products//update").await.expect(404);
+    }
+}

@@ -24,13 +24,6 @@ pub struct Product {
     pub deleted_at: Option<String>,
 }
 
-impl Product {
-    /// The `ETag` of this version of the product.
-    pub fn etag(&self) -> String {
-        format!("\"{}\"", self.version)
-    }
-}
-
 /// Categories are compared case-insensitively: stored and queried in lower case.
 pub fn normalize_category(category: &str) -> String {
     category.trim().to_lowercase()

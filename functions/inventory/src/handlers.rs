@@ -10,36 +10,13 @@ use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::contracts::inventory::Availability;
 use shared::http::{
-    header_str, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
-    Page,
+    if_match, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
+    with_etag, Page,
 };
 use shared::{ids, time, ApiError};
 
-fn with_etag(mut response: Response<Body>, product: &Product) -> Response<Body> {
-    if let Ok(value) = product.etag().parse() {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
-}
-
 fn product_id(req: &Request) -> Result<String, ApiError> {
     ids::parse_id(path_param(req, "id").unwrap_or_default(), "product")
-}
-
-/// The version an `If-Match` header asks for: `"3"`, `W/"3"` or `3`; `*` means any.
-fn expected_version(req: &Request) -> Result<Option<i64>, ApiError> {
-    let Some(raw) = header_str(req, "if-match") else {
-        return Ok(None);
-    };
-    let raw = raw.trim();
-    if raw == "*" {
-        return Ok(None);
-    }
-    raw.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| ApiError::BadRequest("If-Match must be an ETag returned by this API".into()))
 }
 
 /// `GET /products`
@@ -142,7 +119,7 @@ pub async fn create_product<S: Inventory>(
         deleted_at: None,
     };
     state.store.create(&product).await?;
-    let mut response = with_etag(json(StatusCode::CREATED, &product)?, &product);
+    let mut response = with_etag(json(StatusCode::CREATED, &product)?, product.version);
     if let Ok(location) = format!("/products/{}", product.id).parse() {
         response.headers_mut().insert(header::LOCATION, location);
     }
@@ -160,7 +137,7 @@ pub async fn get_product<S: Inventory>(
         .get(&id)
         .await?
         .ok_or(ApiError::NotFound("product"))?;
-    Ok(with_etag(ok(&product)?, &product))
+    Ok(with_etag(ok(&product)?, product.version))
 }
 
 fn updated(outcome: Updated) -> Result<Product, ApiError> {
@@ -183,7 +160,7 @@ pub async fn update_product<S: Inventory>(
 ) -> Result<Response<Body>, ApiError> {
     state.authenticate(&req)?.require_admin()?;
     let id = product_id(&req)?;
-    let expected = expected_version(&req)?;
+    let expected = if_match(&req)?;
     let patch: ProductPatch = json_body(&req)?;
     if patch.is_empty() {
         return Err(ApiError::validation(
@@ -212,7 +189,7 @@ pub async fn update_product<S: Inventory>(
             .update(&id, changes, expected, &time::now_rfc3339())
             .await?,
     )?;
-    Ok(with_etag(ok(&product)?, &product))
+    Ok(with_etag(ok(&product)?, product.version))
 }
 
 /// `DELETE /products/{id}` (admin): a soft delete, honoring `If-Match`.
@@ -222,7 +199,7 @@ pub async fn delete_product<S: Inventory>(
 ) -> Result<Response<Body>, ApiError> {
     state.authenticate(&req)?.require_admin()?;
     let id = product_id(&req)?;
-    let expected = expected_version(&req)?;
+    let expected = if_match(&req)?;
     updated(
         state
             .store

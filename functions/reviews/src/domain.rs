@@ -48,6 +48,16 @@ pub struct Review {
     /// unless the review was edited since.
     #[serde(default)]
     pub moderation_history: Vec<Moderation>,
+    /// Moves on every edit and decision; moderation names the version it was read at.
+    /// Reviews written before versions existed read as version 1.
+    #[serde(default = "first_version")]
+    pub version: i64,
+}
+
+pub const FIRST_VERSION: i64 = 1;
+
+fn first_version() -> i64 {
+    FIRST_VERSION
 }
 
 /// A review as the API shows it. The moderation history is for admins only.
@@ -62,6 +72,8 @@ pub struct ReviewView {
     pub verified_purchase: bool,
     pub created_at: String,
     pub updated_at: String,
+    pub version: i64,
+    /// Which admin decided: shown to admins only.
     pub moderated_by: Option<String>,
     pub moderated_at: Option<String>,
     pub moderation_reason: Option<String>,
@@ -86,7 +98,11 @@ impl ReviewView {
             verified_purchase: review.verified_purchase,
             created_at: review.created_at,
             updated_at: review.updated_at,
-            moderated_by: current.as_ref().map(|m| m.moderated_by.clone()),
+            version: review.version,
+            moderated_by: current
+                .as_ref()
+                .filter(|_| for_admin)
+                .map(|m| m.moderated_by.clone()),
             moderated_at: current.as_ref().map(|m| m.moderated_at.clone()),
             moderation_reason: current.and_then(|m| m.reason),
             moderation_history: for_admin.then_some(review.moderation_history),
@@ -178,6 +194,7 @@ mod tests {
                 moderated_at: "t".into(),
                 reason: None,
             }],
+            version: 2,
         };
         let public = ReviewView::new(review.clone(), false);
         assert!(
@@ -189,6 +206,9 @@ mod tests {
             status: ReviewStatus::Approved,
             ..review
         };
+        let public = ReviewView::new(approved.clone(), false);
+        assert!(public.moderated_at.is_some());
+        assert!(public.moderated_by.is_none(), "who moderated: admins only");
         let admin = ReviewView::new(approved, true);
         assert_eq!(admin.moderated_by.as_deref(), Some("admin"));
         assert_eq!(admin.moderation_history.unwrap().len(), 1);

@@ -2,16 +2,19 @@
 
 use crate::domain::{
     Moderation, ModerationRequest, NewReview, Review, ReviewPatch, ReviewStatus, ReviewView,
+    FIRST_VERSION,
 };
 use crate::reco_store::{Interactions, StoredInteraction};
-use crate::store::{Listing, Reviews, Summary};
+use crate::store::{Listing, Moderated, Reviews, Summary};
 use crate::{ReviewPeers, State, Tables};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use shared::auth::{Principal, Role};
 use shared::domain::{Comment, Rating};
-use shared::http::{json, json_body, no_content, ok, page_limit, path_param, query_param};
+use shared::http::{
+    if_match, json, json_body, no_content, ok, page_limit, path_param, query_param, with_etag,
+};
 use shared::{ids, time, ApiError};
 
 fn is_admin(principal: Option<&Principal>) -> bool {
@@ -56,6 +59,16 @@ fn view(review: Review, principal: Option<&Principal>) -> ReviewView {
     ReviewView::new(review, is_admin(principal))
 }
 
+/// One review as `principal` may see it, with its version as `ETag`.
+fn one(
+    status: StatusCode,
+    review: Review,
+    principal: Option<&Principal>,
+) -> Result<Response<Body>, ApiError> {
+    let version = review.version;
+    Ok(with_etag(json(status, &view(review, principal))?, version))
+}
+
 /// `POST /reviews` (customer): one review per customer and product, pending moderation.
 pub async fn create_review<S: Reviews, P: ReviewPeers>(
     state: &State<S, P>,
@@ -85,6 +98,7 @@ pub async fn create_review<S: Reviews, P: ReviewPeers>(
         created_at: now.clone(),
         updated_at: now,
         moderation_history: Vec::new(),
+        version: FIRST_VERSION,
     };
     if !state.store.create(&review).await? {
         return Err(ApiError::Conflict(
@@ -92,7 +106,7 @@ pub async fn create_review<S: Reviews, P: ReviewPeers>(
         ));
     }
     let location = format!("/reviews/{}", review.id);
-    let mut response = json(StatusCode::CREATED, &view(review, Some(&principal)))?;
+    let mut response = one(StatusCode::CREATED, review, Some(&principal))?;
     if let Ok(value) = location.parse() {
         response.headers_mut().insert(header::LOCATION, value);
     }
@@ -106,7 +120,7 @@ pub async fn get_review<S: Reviews>(
 ) -> Result<Response<Body>, ApiError> {
     let principal = optional_principal(state, &req)?;
     let review = visible_review(&state.store, &req, principal.as_ref()).await?;
-    ok(&view(review, principal.as_ref()))
+    one(StatusCode::OK, review, principal.as_ref())
 }
 
 /// The interaction an approved review counts as (its rating as strength).
@@ -116,20 +130,21 @@ fn interaction_id(review_id: &str) -> String {
 
 /// Keeps the recommender's view of a review in step: approved reviews are interactions.
 async fn sync_interaction(reco: &impl Interactions, review: &Review) -> Result<(), ApiError> {
-    if review.status == ReviewStatus::Approved {
-        reco.record(&StoredInteraction {
-            event_id: interaction_id(&review.id),
-            customer_id: review.customer_id.clone(),
-            product_id: review.product_id.clone(),
-            time: time::epoch_seconds() as i64,
-            strength: review.rating.stars() as f32,
-            source: "review".into(),
-        })
-        .await
-    } else {
-        reco.forget(&review.customer_id, &interaction_id(&review.id))
-            .await
-    }
+    let interaction = (review.status == ReviewStatus::Approved).then(|| StoredInteraction {
+        event_id: interaction_id(&review.id),
+        customer_id: review.customer_id.clone(),
+        product_id: review.product_id.clone(),
+        time: time::epoch_seconds() as i64,
+        strength: review.rating.stars() as f32,
+        source: "review".into(),
+    });
+    reco.follow_review(
+        &review.customer_id,
+        &interaction_id(&review.id),
+        review.version,
+        interaction.as_ref(),
+    )
+    .await
 }
 
 /// `PATCH /reviews/{id}` (author): the review goes back to pending.
@@ -168,7 +183,7 @@ pub async fn update_review<R: Reviews, I: Interactions>(
     {
         Some(updated) => {
             sync_interaction(&state.store.reco, &updated).await?;
-            ok(&view(updated, Some(&principal)))
+            one(StatusCode::OK, updated, Some(&principal))
         }
         None => Err(ApiError::NotFound("review")),
     }
@@ -187,10 +202,16 @@ pub async fn delete_review<R: Reviews, I: Interactions>(
         ));
     }
     if state.store.reviews.delete(&review).await? {
+        // A deleted review never counts again, whatever arrives late.
         state
             .store
             .reco
-            .forget(&review.customer_id, &interaction_id(&review.id))
+            .follow_review(
+                &review.customer_id,
+                &interaction_id(&review.id),
+                i64::MAX,
+                None,
+            )
             .await?;
         no_content()
     } else {
@@ -198,15 +219,24 @@ pub async fn delete_review<R: Reviews, I: Interactions>(
     }
 }
 
-/// `POST /reviews/{id}/moderate` (admin): approve or reject, with an audit trail.
+/// `POST /reviews/{id}/moderate` (admin): approve or reject the review as it was read
+/// (`If-Match` its version), with an audit trail; never one's own review.
 pub async fn moderate_review<R: Reviews, I: Interactions>(
     state: &State<Tables<R, I>>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
     principal.require_admin()?;
-    let review = visible_review(&state.store.reviews, &req, Some(&principal)).await?;
     let body: ModerationRequest = json_body(&req)?;
+    let version = if_match(&req)?.ok_or(ApiError::PreconditionRequired(
+        "moderation needs If-Match: the ETag of the review as read",
+    ))?;
+    let review = visible_review(&state.store.reviews, &req, Some(&principal)).await?;
+    if review.customer_id == principal.subject {
+        return Err(ApiError::Forbidden(
+            "an admin cannot moderate their own review",
+        ));
+    }
     let now = time::now_rfc3339();
     let moderation = Moderation {
         action: body.action,
@@ -220,14 +250,17 @@ pub async fn moderate_review<R: Reviews, I: Interactions>(
     match state
         .store
         .reviews
-        .moderate(&review, moderation, &now)
+        .moderate(&review, version, moderation, &now)
         .await?
     {
-        Some(moderated) => {
+        Moderated::Done(moderated) => {
             sync_interaction(&state.store.reco, &moderated).await?;
-            ok(&view(moderated, Some(&principal)))
+            one(StatusCode::OK, moderated, Some(&principal))
         }
-        None => Err(ApiError::NotFound("review")),
+        Moderated::Stale => Err(ApiError::Conflict(
+            "the review changed since it was read (If-Match is stale); read it again".into(),
+        )),
+        Moderated::Gone => Err(ApiError::NotFound("review")),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
 use crate::reco_store::{ActiveModel, Interactions, Recommendations, StoredInteraction};
-use crate::store::{average, Listing, Reviews, Summary};
+use crate::store::{average, Listing, Moderated, Reviews, Summary};
 use crate::{RecommendationPeers, ReviewPeers};
 use reco::{Event, Interaction, Model, Neighbour};
 use shared::cursor::Key;
@@ -52,6 +52,7 @@ impl Reviews for MemoryReviews {
         };
         review.status = ReviewStatus::Pending;
         review.updated_at = now.into();
+        review.version += 1;
         if let Some(rating) = rating {
             review.rating = rating;
         }
@@ -64,20 +65,25 @@ impl Reviews for MemoryReviews {
     async fn moderate(
         &self,
         review: &Review,
+        version: i64,
         moderation: Moderation,
         now: &str,
-    ) -> Result<Option<Review>, ApiError> {
+    ) -> Result<Moderated, ApiError> {
         let mut reviews = self.reviews.lock().unwrap();
         let Some(review) = reviews.get_mut(&review.id) else {
-            return Ok(None);
+            return Ok(Moderated::Gone);
         };
+        if review.version != version {
+            return Ok(Moderated::Stale);
+        }
+        review.version += 1;
         review.status = match moderation.action {
             ModerationAction::Approve => ReviewStatus::Approved,
             ModerationAction::Reject => ReviewStatus::Rejected,
         };
         review.updated_at = now.into();
         review.moderation_history.push(moderation);
-        Ok(Some(review.clone()))
+        Ok(Moderated::Done(review.clone()))
     }
 
     async fn delete(&self, review: &Review) -> Result<bool, ApiError> {
@@ -134,6 +140,8 @@ impl Reviews for MemoryReviews {
 #[derive(Clone, Default)]
 pub struct MemoryReco {
     events: Arc<Mutex<HashMap<(String, String), StoredInteraction>>>,
+    /// The review version each review's event follows (tombstones included).
+    review_versions: Arc<Mutex<HashMap<(String, String), i64>>>,
     model: Arc<Mutex<Option<(ActiveModel, Model)>>>,
 }
 
@@ -172,13 +180,24 @@ impl MemoryReco {
 }
 
 impl Interactions for MemoryReco {
-    async fn record(&self, interaction: &StoredInteraction) -> Result<(), ApiError> {
-        self.record_all(std::slice::from_ref(interaction)).await
-    }
-
-    async fn forget(&self, customer_id: &str, event_id: &str) -> Result<(), ApiError> {
+    async fn follow_review(
+        &self,
+        customer_id: &str,
+        event_id: &str,
+        version: i64,
+        interaction: Option<&StoredInteraction>,
+    ) -> Result<(), ApiError> {
         let key = (customer_id.to_string(), event_id.to_string());
-        self.events.lock().unwrap().remove(&key);
+        let mut versions = self.review_versions.lock().unwrap();
+        if versions.get(&key).is_some_and(|&newer| newer >= version) {
+            return Ok(());
+        }
+        versions.insert(key.clone(), version);
+        let mut events = self.events.lock().unwrap();
+        match interaction {
+            Some(interaction) => events.insert(key, interaction.clone()),
+            None => events.remove(&key),
+        };
         Ok(())
     }
 }

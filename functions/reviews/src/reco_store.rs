@@ -3,6 +3,7 @@
 //! | pk                  | sk                  | what                                        |
 //! |---------------------|---------------------|---------------------------------------------|
 //! | `customer#<id>`     | `event#<event id>`  | an interaction (purchase, approved review)  |
+//! |                     |                     | or a review's tombstone (`forgotten`)       |
 //! | `model#<version>`   | `product#<id>`      | that product's neighbour list               |
 //! | `model#<version>`   | `popular`           | the popular products                        |
 //! | `model`             | `active`            | which version readers use (switched last)   |
@@ -11,11 +12,11 @@
 //! A refresh writes a whole new version, then switches `active` to it, so readers never
 //! see a half-written model; two refreshes at once write two versions and the newer wins.
 
-use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
 use reco::{Event, Interaction, Model, Neighbour};
 use serde::{Deserialize, Serialize};
-use shared::db::{batch_get_all, is_condition_failure, query_all, s, Item, Pages};
+use shared::db::{batch_get_all, is_condition_failure, n, query_all, s, Item, Pages};
 use shared::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
@@ -59,15 +60,15 @@ impl StoredList {
 /// What the review handlers need of the recommender's table: keeping a review's
 /// interaction in step with its status ([`RecoStore`], and a double for the tests).
 pub trait Interactions: Sync {
-    /// Records an interaction; recording the same event again changes nothing.
-    fn record(
-        &self,
-        interaction: &StoredInteraction,
-    ) -> impl Future<Output = Result<(), ApiError>> + Send;
-    fn forget(
+    /// Makes a review count as its `version` says: as `interaction` (approved) or not at
+    /// all. Versions only move forward: a write for an older version arriving late (an
+    /// edit racing a moderation) changes nothing.
+    fn follow_review(
         &self,
         customer_id: &str,
         event_id: &str,
+        version: i64,
+        interaction: Option<&StoredInteraction>,
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
 }
 
@@ -150,6 +151,7 @@ impl Recommendations for RecoStore {
             .key_condition_expression("pk = :pk AND begins_with(sk, :events)")
             .expression_attribute_values(":pk", s(customer_pk(customer_id)))
             .expression_attribute_values(":events", s("event#"))
+            .filter_expression("attribute_not_exists(forgotten)")
             .consistent_read(true);
         query_all(query)
             .await?
@@ -233,32 +235,37 @@ impl Recommendations for RecoStore {
 
 impl Interactions for RecoStore {
     /// Records an interaction; recording the same event again changes nothing.
-    async fn record(&self, interaction: &StoredInteraction) -> Result<(), ApiError> {
-        let mut item = shared::db::to_item(interaction)?;
-        item.extend(key(
-            customer_pk(&interaction.customer_id),
-            format!("event#{}", interaction.event_id),
-        ));
-        self.client
+    async fn follow_review(
+        &self,
+        customer_id: &str,
+        event_id: &str,
+        version: i64,
+        interaction: Option<&StoredInteraction>,
+    ) -> Result<(), ApiError> {
+        // A review that no longer counts leaves a tombstone (`forgotten`) holding its
+        // version, which readers skip and older writes cannot pass.
+        let mut item = match interaction {
+            Some(interaction) => shared::db::to_item(interaction)?,
+            None => Item::from([("forgotten".to_string(), AttributeValue::Bool(true))]),
+        };
+        item.extend(key(customer_pk(customer_id), format!("event#{event_id}")));
+        item.insert("review_version".into(), n(version));
+        let written = self
+            .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
+            .condition_expression(
+                "attribute_not_exists(review_version) OR review_version < :version",
+            )
+            .expression_attribute_values(":version", n(version))
             .send()
-            .await?;
-        Ok(())
-    }
-
-    async fn forget(&self, customer_id: &str, event_id: &str) -> Result<(), ApiError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(
-                customer_pk(customer_id),
-                format!("event#{event_id}"),
-            )))
-            .send()
-            .await?;
-        Ok(())
+            .await;
+        match written {
+            Err(err) if !is_condition_failure(&err) => Err(err.into()),
+            // A newer version is in already.
+            _ => Ok(()),
+        }
     }
 }
 
@@ -285,7 +292,7 @@ impl RecoStore {
             .table_name(&self.table)
             .segment(segment)
             .total_segments(total)
-            .filter_expression("begins_with(pk, :customer)")
+            .filter_expression("begins_with(pk, :customer) AND attribute_not_exists(forgotten)")
             .expression_attribute_values(":customer", s("customer#"));
         // Page by page: only the compact interactions are kept, not the raw items.
         let mut pages = Pages::new(scan);

@@ -4,7 +4,7 @@
 //! while approved), `by_customer` and `by_status`, each ordered by `created_at`.
 //! `guard#<customer>#<product>` items make a customer's review of a product unique.
 
-use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
+use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus, FIRST_VERSION};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
@@ -24,6 +24,14 @@ pub enum Listing<'a> {
     ApprovedForProduct(&'a str),
     ByCustomer(&'a str),
     ByStatus(ReviewStatus),
+}
+
+/// How a moderation went.
+pub enum Moderated {
+    Done(Review),
+    /// The review changed since the version the admin read: nothing was changed.
+    Stale,
+    Gone,
 }
 
 pub struct Summary {
@@ -47,13 +55,15 @@ pub trait Reviews: Sync {
         comment: Option<Comment>,
         now: &str,
     ) -> impl Future<Output = Result<Option<Review>, ApiError>> + Send;
-    /// An admin's decision, appended to the review's audit trail; `None` if it is gone.
+    /// An admin's decision on the review as it was at `version`, appended to its audit
+    /// trail.
     fn moderate(
         &self,
         review: &Review,
+        version: i64,
         moderation: Moderation,
         now: &str,
-    ) -> impl Future<Output = Result<Option<Review>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Moderated, ApiError>> + Send;
     /// Deletes the review and frees its pair; false if it was already gone.
     fn delete(&self, review: &Review) -> impl Future<Output = Result<bool, ApiError>> + Send;
     /// One page of a listing, newest first (the moderation queue oldest first), and the
@@ -83,6 +93,14 @@ fn guard_id(customer_id: &str, product_id: &str) -> String {
 
 fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ApiError> {
     result.map_err(|e| ApiError::Internal(format!("building request: {e}")))
+}
+
+/// `SET #version = #version + 1` (a review from before versions counts as the first).
+fn next_version(expr: &mut UpdateExpr) {
+    expr.set_clause("#version = if_not_exists(#version, :first) + :one")
+        .name("version")
+        .value("first", n(FIRST_VERSION))
+        .value("one", n(1));
 }
 
 fn status_value(status: ReviewStatus) -> Result<AttributeValue, ApiError> {
@@ -166,6 +184,7 @@ impl Reviews for Store {
         expr.set("status", status_value(ReviewStatus::Pending)?)
             .set("updated_at", s(now))
             .remove("approved_product_id");
+        next_version(&mut expr);
         if let Some(rating) = rating {
             expr.set("rating", n(rating.stars()));
         }
@@ -175,13 +194,15 @@ impl Reviews for Store {
         self.update(id, expr).await
     }
 
-    /// An admin's decision, appended to the review's audit trail.
+    /// An admin's decision, appended to the review's audit trail, if the review is still
+    /// at `version`.
     async fn moderate(
         &self,
         review: &Review,
+        version: i64,
         moderation: Moderation,
         now: &str,
-    ) -> Result<Option<Review>, ApiError> {
+    ) -> Result<Moderated, ApiError> {
         let status = match moderation.action {
             ModerationAction::Approve => ReviewStatus::Approved,
             ModerationAction::Reject => ReviewStatus::Rejected,
@@ -192,13 +213,25 @@ impl Reviews for Store {
             .set_clause("#moderation_history = list_append(if_not_exists(#moderation_history, :empty), :decision)")
             .name("moderation_history")
             .value("empty", AttributeValue::L(vec![]))
-            .value("decision", AttributeValue::L(vec![serde_dynamo::to_attribute_value(&moderation)?]));
+            .value("decision", AttributeValue::L(vec![serde_dynamo::to_attribute_value(&moderation)?]))
+            .value("expected", n(version));
+        next_version(&mut expr);
+        // A review from before versions has none, and reads as the first.
+        expr.condition(if version == FIRST_VERSION {
+            "(#version = :expected OR attribute_not_exists(#version))"
+        } else {
+            "#version = :expected"
+        });
         if status == ReviewStatus::Approved {
             expr.set("approved_product_id", s(&review.product_id));
         } else {
             expr.remove("approved_product_id");
         }
-        self.update(&review.id, expr).await
+        match self.update(&review.id, expr).await? {
+            Some(moderated) => Ok(Moderated::Done(moderated)),
+            None if self.get(&review.id).await?.is_some() => Ok(Moderated::Stale),
+            None => Ok(Moderated::Gone),
+        }
     }
 
     /// Deletes the review and frees its guard; false if it was already gone.

@@ -61,13 +61,28 @@ impl Service {
         Reply::of(handlers::get_review(&self.state("get_review"), request.build()).await)
     }
 
+    /// Moderates the review as it is now (its current version as `If-Match`).
     async fn moderate(&self, id: &str, token: &str, action: &str) -> Reply {
-        let request = Call::new(Method::POST)
+        let read = self.get(id, Some(&caller(Role::Admin).1)).await;
+        let etag = read.header("etag").to_string();
+        self.moderate_at(id, token, action, Some(&etag)).await
+    }
+
+    async fn moderate_at(
+        &self,
+        id: &str,
+        token: &str,
+        action: &str,
+        if_match: Option<&str>,
+    ) -> Reply {
+        let mut request = Call::new(Method::POST)
             .path("id", id)
             .bearer(token)
-            .json(json!({"action": action, "reason": "  "}))
-            .build();
-        Reply::of(handlers::moderate_review(&self.tables("moderate_review"), request).await)
+            .json(json!({"action": action, "reason": "  "}));
+        if let Some(etag) = if_match {
+            request = request.header("if-match", etag);
+        }
+        Reply::of(handlers::moderate_review(&self.tables("moderate_review"), request.build()).await)
     }
 
     async fn edit(&self, id: &str, token: &str, body: Value) -> Reply {
@@ -270,6 +285,108 @@ async fn the_author_or_an_admin_deletes_and_the_pair_is_free_again() {
     service.delete(id, &author).await.expect(404);
     let second = id_of(service.create(&author, &product, 3).await);
     service.delete(&second, &admin).await.expect(204);
+}
+
+/// An admin approves what they read: an edit made since is never published unseen.
+#[tokio::test]
+async fn moderation_names_the_version_read_and_an_edit_since_is_never_approved_unseen() {
+    let product = shared::ids::new_id();
+    let service = Service::with_product(&product);
+    let (_, author) = caller(Role::Customer);
+    let (_, admin) = caller(Role::Admin);
+    let created = service.create(&author, &product, 4).await;
+    assert_eq!(created.header("etag"), "\"1\"");
+    let review = id_of(created);
+    let read = service.get(&review, Some(&admin)).await;
+    let (etag, body) = (read.header("etag").to_string(), read.expect(200).clone());
+    assert_eq!((etag.as_str(), &body["version"]), ("\"1\"", &json!(1)));
+    // The author rewrites the review after the admin read it.
+    let edited = service
+        .edit(&review, &author, json!({"comment": "Now spam"}))
+        .await;
+    assert_eq!(edited.header("etag"), "\"2\"");
+    let stale = service
+        .moderate_at(&review, &admin, "approve", Some(&etag))
+        .await;
+    stale.expect(409);
+    let now = service.get(&review, Some(&admin)).await;
+    assert_eq!(now.expect(200)["status"], "pending", "nothing changed");
+    assert_eq!(now.body["moderation_history"], json!([]));
+    assert_eq!(service.counted(&body), None);
+    // Without If-Match: 428; with something that is no ETag of ours: 400.
+    let bare = service.moderate_at(&review, &admin, "approve", None).await;
+    assert_eq!(bare.expect(428)["type"], "/problems/precondition-required");
+    service
+        .moderate_at(&review, &admin, "approve", Some("yesterday"))
+        .await
+        .expect(400);
+    // Read again, then approve: the decision and the version move on together.
+    let approved = service
+        .moderate_at(&review, &admin, "approve", Some("\"2\""))
+        .await;
+    assert_eq!(approved.header("etag"), "\"3\"");
+    assert_eq!(approved.expect(200)["comment"], "Now spam");
+    assert_eq!(service.counted(&body), Some(4.0));
+}
+
+#[tokio::test]
+async fn an_admin_cannot_moderate_their_own_review_and_only_admins_see_who_moderated() {
+    let product = shared::ids::new_id();
+    let service = Service::with_product(&product);
+    let (_, admin) = caller(Role::Admin);
+    let (_, other_admin) = caller(Role::Admin);
+    let (_, author) = caller(Role::Customer);
+    let own = id_of(service.create(&admin, &product, 5).await);
+    let refused = service.moderate(&own, &admin, "approve").await;
+    refused.expect(403);
+    service
+        .moderate(&own, &other_admin, "approve")
+        .await
+        .expect(200);
+    // Anyone sees that and when it was moderated; only admins see by whom.
+    let public = service.get(&own, None).await;
+    assert!(public.expect(200)["moderated_at"].is_string());
+    assert!(public.body["moderated_by"].is_null(), "{}", public.body);
+    let by_author = service.get(&own, Some(&author)).await;
+    assert!(by_author.expect(200)["moderated_by"].is_null());
+    let by_admin = service.get(&own, Some(&admin)).await;
+    assert!(by_admin.expect(200)["moderated_by"].is_string());
+    let listed = service.list(&[("product_id", &product)], None).await;
+    assert!(listed.expect(200)["items"][0]["moderated_by"].is_null());
+}
+
+/// An edit and a moderation racing: each write of the recommender's copy names the
+/// review version it follows, so whichever lands last, the copy follows the final state.
+#[tokio::test]
+async fn the_recommenders_copy_of_a_review_follows_its_latest_version_whatever_lands_last() {
+    use crate::reco_store::{Interactions, StoredInteraction};
+    let reco = MemoryReco::default();
+    let approved = StoredInteraction {
+        event_id: "review-r".into(),
+        customer_id: "c".into(),
+        product_id: "p".into(),
+        time: 0,
+        strength: 4.0,
+        source: "review".into(),
+    };
+    // The edit (version 3: pending) lands before the approval it raced (version 2).
+    reco.follow_review("c", "review-r", 3, None).await.unwrap();
+    reco.follow_review("c", "review-r", 2, Some(&approved))
+        .await
+        .unwrap();
+    assert_eq!(reco.event("c", "review-r"), None);
+    // The next approval (version 4) counts; a deletion wins over anything late.
+    reco.follow_review("c", "review-r", 4, Some(&approved))
+        .await
+        .unwrap();
+    assert_eq!(reco.event("c", "review-r"), Some(approved.clone()));
+    reco.follow_review("c", "review-r", i64::MAX, None)
+        .await
+        .unwrap();
+    reco.follow_review("c", "review-r", 5, Some(&approved))
+        .await
+        .unwrap();
+    assert_eq!(reco.event("c", "review-r"), None);
 }
 
 fn id_of(reply: Reply) -> String {

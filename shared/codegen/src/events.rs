@@ -24,8 +24,16 @@ pub fn render(endpoint: &Endpoint, current: Option<&str>) -> Result<String, Erro
         None => Value::Null,
     };
     match endpoint.trigger {
-        Trigger::Http(method, path) => http(endpoint, method, path, &current),
+        Trigger::Http(method, path) => {
+            let route_key = format!("{} {path}", method.as_str());
+            http(endpoint, method, path, &route_key, &current)
+        }
         Trigger::Schedule(_) => Ok(scheduled(endpoint)),
+        // A request no route takes: its path is its own.
+        Trigger::Unrouted => {
+            let path = current["rawPath"].as_str().unwrap_or("/no/such/route");
+            http(endpoint, Method::Get, path, "$default", &current)
+        }
     }
 }
 
@@ -33,6 +41,7 @@ fn http(
     endpoint: &Endpoint,
     method: Method,
     route: &str,
+    route_key: &str,
     current: &Value,
 ) -> Result<String, Error> {
     let name = endpoint.name;
@@ -95,10 +104,9 @@ fn http(
             .collect();
         format!("{{\n{}\n{indent}}}", lines.join(",\n"))
     };
-    let route_key = format!("{method} {route}");
     let mut out = String::from("{\n");
     out += "  \"version\": \"2.0\",\n";
-    out += &format!("  \"routeKey\": {},\n", q(&route_key));
+    out += &format!("  \"routeKey\": {},\n", q(route_key));
     out += &format!("  \"rawPath\": {},\n", q(&raw_path));
     out += &format!("  \"rawQueryString\": {},\n", q(query));
     out += &format!("  \"headers\": {},\n", object(&headers, "  "));
@@ -135,7 +143,7 @@ fn http(
         q(method),
         q(&raw_path),
         q(&format!("sample-{name}")),
-        q(&route_key),
+        q(route_key),
     );
     if !parameters.is_empty() {
         out += &format!("  \"pathParameters\": {},\n", object(&parameters, "  "));

@@ -28,7 +28,23 @@ pub fn render(template: &str, packaged: bool) -> Result<String, Error> {
     Ok(rendered.replacen(global_code, "", 1))
 }
 
+/// The function's log group, created with it so that it has a retention (Lambda would
+/// create one that keeps everything forever).
+fn log_group(out: &mut String, endpoint: &Endpoint) {
+    let name = camel(endpoint.name);
+    let _ = writeln!(out, "  {name}Logs:");
+    let _ = writeln!(out, "    Type: AWS::Logs::LogGroup");
+    let _ = writeln!(out, "    Properties:");
+    let _ = writeln!(
+        out,
+        "      LogGroupName: !Sub \"/aws/lambda/${{{name}Function}}\""
+    );
+    let _ = writeln!(out, "      RetentionInDays: !Ref LogRetentionDays");
+    out.push('\n');
+}
+
 fn function(out: &mut String, endpoint: &Endpoint, packaged: bool) {
+    log_group(out, endpoint);
     let name = endpoint.name;
     let _ = writeln!(out, "  {}Function:", camel(name));
     let _ = writeln!(out, "    Type: AWS::Serverless::Function");
@@ -63,6 +79,12 @@ fn function(out: &mut String, endpoint: &Endpoint, packaged: bool) {
                 "        Schedule: {{ Type: Schedule, Properties: {{ Schedule: {} }} }}",
                 quoted(expression)
             );
+        } // No path and no method: SAM makes this the API's `$default` route.
+        Trigger::Unrouted => {
+            let _ = writeln!(
+                out,
+                "        Api: {{ Type: HttpApi, Properties: {{ ApiId: !Ref HttpApi }} }}"
+            );
         }
     }
     out.push('\n');
@@ -82,6 +104,7 @@ fn description(endpoint: &Endpoint) -> String {
     let trigger = match endpoint.trigger {
         Trigger::Http(method, path) => format!("{} {path}", method.as_str()),
         Trigger::Schedule(expression) => expression.to_string(),
+        Trigger::Unrouted => "$default".to_string(),
     };
     format!(
         "{} ({}, {access}): {trigger}",

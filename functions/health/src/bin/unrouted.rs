@@ -1,0 +1,1 @@
+shared::function!(health::unrouted);

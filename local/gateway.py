@@ -1,0 +1,196 @@
+"""The local stand-in for the HTTP API (API Gateway, payload format 2.0).
+
+It stands in front of the Lambda emulator (`cargo lambda watch`, which listens privately
+and is never exposed) and sends each function the event API Gateway would:
+
+  public port    every route of the declaration except the internal ones
+  internal port  only the `/internal/...` routes, for the service-to-service calls
+                 (in AWS those need the caller's IAM identity; locally they listen apart)
+
+A request that matches no route of its port (an unknown path, or a known path with
+another method) goes to the `unrouted` function, as the HTTP API's `$default` route does
+in AWS, which answers 404 or 405 problem documents. The event carries the route key, the
+path parameters and, as `requestContext.http.sourceIp`, the client's address (the TCP
+peer), so that limits per client address work and can be tested from 127.0.0.2.
+
+The routes are read from the router that `cargo run -p codegen` generates in Cargo.toml
+from the declaration (shared/src/endpoints.rs).
+"""
+
+import argparse
+import asyncio
+import base64
+import json
+import re
+import time
+import tomllib
+import uuid
+from datetime import datetime, timezone
+
+from aiohttp import ClientSession, ClientTimeout, web
+
+# API Gateway's own limits: a 10 MB body and a 30 s integration timeout.
+MAX_BODY = 10 * 1024 * 1024
+TIMEOUT_SECONDS = 30
+UNROUTED = "unrouted"
+
+
+class Route:
+    def __init__(self, method, path, function):
+        self.method, self.path, self.function = method, path, function
+        pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
+        self.pattern = re.compile(f"^{pattern}$")
+        # API Gateway prefers the most specific route: more literal segments first.
+        self.literal_segments = sum(1 for part in path.split("/") if part and not part.startswith("{"))
+
+
+def load_routes(cargo_toml, internal):
+    with open(cargo_toml, "rb") as file:
+        router = tomllib.load(file)["workspace"]["metadata"]["lambda"]["watch"]["router"]
+    routes = [
+        Route(target["method"], path, target["function"])
+        for path, targets in router.items()
+        for target in targets
+        if path.startswith("/internal/") == internal
+    ]
+    return sorted(routes, key=lambda route: -route.literal_segments)
+
+
+def find(routes, method, path):
+    for route in routes:
+        found = route.pattern.match(path)
+        if found and route.method == method:
+            return route, found.groupdict()
+    return None, None
+
+
+def event_for(request, body, route, parameters):
+    """The HTTP API's payload 2.0 event of `request`."""
+    headers = {}
+    for name, value in request.headers.items():
+        name = name.lower()
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    cookies = headers.pop("cookie", None)
+    query = {}
+    for name, value in request.query.items():
+        query[name] = f"{query[name]},{value}" if name in query else value
+    route_key = f"{route.method} {route.path}" if route else "$default"
+    now = datetime.now(timezone.utc)
+    event = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": request.rel_url.raw_path,
+        "rawQueryString": request.rel_url.raw_query_string,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": request.host,
+            "domainPrefix": "local",
+            "http": {
+                "method": request.method,
+                "path": request.rel_url.raw_path,
+                "protocol": f"HTTP/{request.version.major}.{request.version.minor}",
+                "sourceIp": request.remote or "",
+                "userAgent": request.headers.get("user-agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(time.time() * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    if cookies:
+        event["cookies"] = cookies.split("; ")
+    if query:
+        event["queryStringParameters"] = query
+    if parameters:
+        event["pathParameters"] = parameters
+    if body:
+        try:
+            event["body"] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            event["body"] = base64.b64encode(body).decode()
+            event["isBase64Encoded"] = True
+    return event
+
+
+def problem(status, title, detail):
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    return web.Response(status=status, body=body, content_type="application/problem+json")
+
+
+def response_of(result):
+    """The HTTP response of a function's payload 2.0 answer."""
+    if not isinstance(result, dict) or "statusCode" not in result:
+        return problem(502, "Bad gateway", "the function's answer is not an HTTP response")
+    body = result.get("body") or ""
+    body = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+    response = web.Response(status=int(result["statusCode"]), body=body)
+    for name, value in (result.get("headers") or {}).items():
+        response.headers[name] = str(value)
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        response.headers.popall(name, None)
+        for value in values:
+            response.headers.add(name, str(value))
+    for cookie in result.get("cookies") or []:
+        response.headers.add("set-cookie", cookie)
+    return response
+
+
+def app_for(routes, lambda_url):
+    async def handle(request):
+        route, parameters = find(routes, request.method, request.rel_url.raw_path)
+        body = await request.read()
+        event = event_for(request, body, route, parameters)
+        function = route.function if route else UNROUTED
+        url = f"{lambda_url}/2015-03-31/functions/{function}/invocations"
+        try:
+            async with request.app["session"].post(url, json=event) as answer:
+                text = await answer.text()
+        except asyncio.TimeoutError:
+            return problem(504, "Gateway timeout", "the function did not answer in time")
+        except OSError:
+            return problem(503, "Service unavailable", "the function could not be reached")
+        if answer.status != 200:
+            return problem(502, "Bad gateway", "the function failed")
+        try:
+            return response_of(json.loads(text))
+        except (ValueError, TypeError):
+            return problem(502, "Bad gateway", "the function's answer is not JSON")
+
+    async def session(app):
+        app["session"] = ClientSession(timeout=ClientTimeout(total=TIMEOUT_SECONDS))
+        yield
+        await app["session"].close()
+
+    app = web.Application(client_max_size=MAX_BODY)
+    app.cleanup_ctx.append(session)
+    app.router.add_route("*", "/{tail:.*}", handle)
+    return app
+
+
+async def serve(args):
+    runners = []
+    for port, internal in ((args.public, False), (args.internal, True)):
+        runner = web.AppRunner(app_for(load_routes(args.cargo_toml, internal), args.lambda_url), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, args.host, port).start()
+        runners.append(runner)
+    await asyncio.Event().wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--public", type=int, required=True)
+    parser.add_argument("--internal", type=int, required=True)
+    parser.add_argument("--lambda-url", required=True, help="the Lambda emulator (cargo lambda watch)")
+    parser.add_argument("--cargo-toml", required=True)
+    asyncio.run(serve(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
