@@ -68,6 +68,9 @@ def event_for(request, body, route, parameters):
     """The HTTP API's payload 2.0 event of `request`."""
     headers = {}
     for name, value in request.headers.items():
+        # Bytes that are not UTF-8 arrive as surrogates; the event is JSON text, as API
+        # Gateway's is: they become U+FFFD.
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         name = name.lower()
         headers[name] = f"{headers[name]},{value}" if name in headers else value
     cookies = headers.pop("cookie", None)
