@@ -28,6 +28,10 @@ struct Claims {
     aud: String,
     iat: u64,
     exp: u64,
+    /// The customer's token generation when issued: a password or role change moves the
+    /// customer's on, and earlier tokens stop being current (tokens without one are 0).
+    #[serde(default)]
+    gen: u64,
 }
 
 /// Who is calling, as proven by a verified token.
@@ -35,6 +39,8 @@ struct Claims {
 pub struct Principal {
     pub subject: String,
     pub role: Role,
+    /// The token generation the token was issued at (see `Claims::gen`).
+    pub generation: u64,
 }
 
 impl Principal {
@@ -119,6 +125,16 @@ impl TokenKeys {
     }
 
     pub fn issue(&self, subject: &str, role: Role) -> Result<IssuedToken, ApiError> {
+        self.issue_at(subject, role, 0)
+    }
+
+    /// A token of a customer whose token generation is `generation`.
+    pub fn issue_at(
+        &self,
+        subject: &str,
+        role: Role,
+        generation: u64,
+    ) -> Result<IssuedToken, ApiError> {
         let iat = crate::time::epoch_seconds();
         let claims = Claims {
             sub: subject.to_string(),
@@ -127,6 +143,7 @@ impl TokenKeys {
             aud: self.audience.clone(),
             iat,
             exp: iat + self.ttl_seconds,
+            gen: generation,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| ApiError::Internal(format!("signing token: {e}")))?;
@@ -146,6 +163,7 @@ impl TokenKeys {
         Ok(Principal {
             subject: data.claims.sub,
             role: data.claims.role,
+            generation: data.claims.gen,
         })
     }
 
@@ -201,6 +219,7 @@ mod tests {
                 aud: USER_AUDIENCE.into(),
                 iat: 1,
                 exp: 2,
+                gen: 0,
             };
             encode(
                 &Header::new(Algorithm::HS256),
@@ -264,14 +283,17 @@ mod tests {
         let alice = Principal {
             subject: "A".into(),
             role: Role::Customer,
+            generation: 0,
         };
         let admin = Principal {
             subject: "Z".into(),
             role: Role::Admin,
+            generation: 0,
         };
         let service = Principal {
             subject: "A".into(),
             role: Role::Service,
+            generation: 0,
         };
         assert!(alice.require_self_or_admin("A").is_ok());
         assert!(alice.require_self_or_admin("B").is_err());

@@ -185,11 +185,14 @@ pub mod customers {
         Deleted,
     }
 
-    /// `GET /internal/customers/{id}`: whether a customer exists, and is active.
+    /// `GET /internal/customers/{id}`: whether a customer exists and is active, and
+    /// what makes their tokens current (`crate::session`).
     #[derive(Debug, Serialize, Deserialize)]
     pub struct CustomerStatus {
         pub id: String,
         pub status: AccountStatus,
+        pub role: crate::auth::Role,
+        pub token_generation: u64,
     }
 
     /// Where Customers's routes are.

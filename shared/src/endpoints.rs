@@ -324,10 +324,23 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("register", Service::Customers, Post, "/register")
     },
     Endpoint {
-        summary: "Exchanges email and password for an access token",
+        summary: "Exchanges email and password for an access and a refresh token",
         secrets: &[UserTokens],
         grants: &[on(Table::Customers, &["GetItem", "PutItem", "UpdateItem", "DeleteItem"])],
         ..http("login", Service::Customers, Post, "/login")
+    },
+    Endpoint {
+        summary: "Spends a refresh token for new tokens (a reused one ends its login)",
+        secrets: &[UserTokens],
+        grants: &[on(Table::Customers, &["GetItem", "PutItem", "UpdateItem"])],
+        ..http("token_refresh", Service::Customers, Post, "/token/refresh")
+    },
+    Endpoint {
+        summary: "Ends the login a refresh token belongs to",
+        access: Access::Customer,
+        secrets: &[UserTokens],
+        grants: &[on(Table::Customers, &["GetItem", "UpdateItem"])],
+        ..http("logout", Service::Customers, Post, "/logout")
     },
     Endpoint {
         summary: "A customer's profile and wallet balance",
@@ -377,8 +390,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         )
     },
     Endpoint {
-        summary: "Whether a customer exists and is active",
-        access: Access::Services(&[Service::Reviews]),
+        summary: "Whether a customer exists and is active, and their tokens' generation and role",
+        access: Access::Services(&[Service::Reviews, Service::Inventory, Service::Sales]),
         secrets: &[ServiceTokens],
         grants: &[on(Table::Customers, &["GetItem"])],
         ..http("customer_status", Service::Customers, Get, "/internal/customers/{id}")
@@ -403,7 +416,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         summary: "Creates a product",
         access: Access::Admin,
-        secrets: &[UserTokens],
+        secrets: &[UserTokens, ServiceTokens],
+        calls: &[Service::Customers],
         grants: &[on(Table::Products, &["PutItem"])],
         ..http("create_product", Service::Inventory, Post, "/products")
     },
@@ -415,14 +429,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         summary: "Changes a product or its stock (If-Match)",
         access: Access::Admin,
-        secrets: &[UserTokens],
+        secrets: &[UserTokens, ServiceTokens],
+        calls: &[Service::Customers],
         grants: &[on(Table::Products, &["GetItem", "UpdateItem"])],
         ..http("update_product", Service::Inventory, Post, "/products/{id}/update")
     },
     Endpoint {
         summary: "Deletes a product (a tombstone: sales keep their record)",
         access: Access::Admin,
-        secrets: &[UserTokens],
+        secrets: &[UserTokens, ServiceTokens],
+        calls: &[Service::Customers],
         grants: &[on(Table::Products, &["GetItem", "UpdateItem"])],
         ..http("delete_product", Service::Inventory, Delete, "/products/{id}")
     },
@@ -478,7 +494,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         summary: "A sale",
         access: Access::Customer,
-        secrets: &[UserTokens],
+        secrets: &[UserTokens, ServiceTokens],
+        calls: &[Service::Customers],
         grants: &[on(Table::Sales, &["GetItem"])],
         ..http("get_sale", Service::Sales, Get, "/sales/{id}")
     },
@@ -486,6 +503,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "A customer's completed sales, newest first, a page at a time",
         access: Access::Customer,
         secrets: &[UserTokens, Cursors],
+        calls: &[Service::Customers],
         grants: &[query(Table::Sales, &["history"])],
         ..http("sales_history", Service::Sales, Get, "/sales/history/{customer_id}")
     },
@@ -522,12 +540,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         access: Access::Customer,
         secrets: &[UserTokens, ServiceTokens],
         grants: &[on(Table::Reviews, &["PutItem"])],
-        calls: &[Service::Inventory, Service::Sales],
+        calls: &[Service::Customers, Service::Inventory, Service::Sales],
         ..http("create_review", Service::Reviews, Post, "/reviews")
     },
     Endpoint {
         summary: "Reviews of a product, of a customer, or by status, a page at a time",
-        secrets: &[UserTokens, Cursors],
+        secrets: &[UserTokens, ServiceTokens, Cursors],
+        calls: &[Service::Customers],
         grants: &[query(Table::Reviews, &["approved_by_product", "by_customer", "by_status"])],
         ..http("list_reviews", Service::Reviews, Get, "/reviews")
     },
@@ -540,21 +559,24 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         summary: "Edits one's review (back to pending)",
         access: Access::Customer,
-        secrets: &[UserTokens],
+        secrets: &[UserTokens, ServiceTokens],
+        calls: &[Service::Customers],
         grants: &[on(Table::Reviews, &["GetItem", "UpdateItem"]), on(Table::Reco, &["PutItem"])],
         ..http("update_review", Service::Reviews, Patch, "/reviews/{id}")
     },
     Endpoint {
         summary: "Deletes one's review (or any, for an admin)",
         access: Access::Customer,
-        secrets: &[UserTokens],
+        secrets: &[UserTokens, ServiceTokens],
+        calls: &[Service::Customers],
         grants: &[on(Table::Reviews, &["GetItem", "DeleteItem"]), on(Table::Reco, &["PutItem"])],
         ..http("delete_review", Service::Reviews, Delete, "/reviews/{id}")
     },
     Endpoint {
         summary: "Approves or rejects a review (If-Match)",
         access: Access::Admin,
-        secrets: &[UserTokens],
+        secrets: &[UserTokens, ServiceTokens],
+        calls: &[Service::Customers],
         grants: &[
             on(Table::Reviews, &["GetItem", "UpdateItem"]),
             on(Table::Reco, &["PutItem"]),

@@ -21,6 +21,7 @@ pub mod money;
 pub mod password;
 pub mod runtime;
 pub mod service;
+pub mod session;
 pub mod state;
 pub mod testing;
 pub mod text;

@@ -258,3 +258,23 @@ impl Turns {
         }
     }
 }
+
+/// Accounts as Customers answers for their tokens (`crate::session::Sessions`): every
+/// token is current unless its subject was revoked here (a password or role change, a
+/// closed account).
+#[derive(Clone, Default)]
+pub struct Accounts {
+    revoked: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
+impl Accounts {
+    pub fn revoke(&self, subject: &str) {
+        self.revoked.lock().unwrap().insert(subject.to_string());
+    }
+}
+
+impl crate::session::Sessions for Accounts {
+    async fn is_current(&self, principal: &crate::auth::Principal) -> Result<bool, ApiError> {
+        Ok(!self.revoked.lock().unwrap().contains(&principal.subject))
+    }
+}

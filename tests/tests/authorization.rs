@@ -188,8 +188,8 @@ async fn customers_are_refused_on_admin_routes() {
     assert_eq!(snapshot(&owner).await, before);
 }
 
-/// Every internal route, a request to it, and the one service it admits.
-fn internal_routes(owner: &Owner) -> [(Method, String, Option<Value>, &'static str); 8] {
+/// Every internal route, a request to it, and the services it admits.
+fn internal_routes(owner: &Owner) -> [(Method, String, Option<Value>, &'static [&'static str]); 8] {
     let id = &owner.customer.id;
     let sale = &owner.sale;
     [
@@ -197,19 +197,19 @@ fn internal_routes(owner: &Owner) -> [(Method, String, Option<Value>, &'static s
             Method::POST,
             format!("/internal/customers/{id}/wallet/charges"),
             Some(json!({"sale_id": ulid::Ulid::new().to_string(), "amount_cents": 1})),
-            "sales",
+            &["sales"],
         ),
         (
             Method::POST,
             format!("/internal/customers/{id}/wallet/charges/{sale}/refund"),
             None,
-            "sales",
+            &["sales"],
         ),
         (
             Method::GET,
             format!("/internal/customers/{id}"),
             None,
-            "reviews",
+            &["reviews", "inventory", "sales"],
         ),
         (
             Method::POST,
@@ -217,19 +217,19 @@ fn internal_routes(owner: &Owner) -> [(Method, String, Option<Value>, &'static s
             Some(
                 json!({"sale_id": ulid::Ulid::new().to_string(), "product_id": owner.product, "quantity": 1}),
             ),
-            "sales",
+            &["sales"],
         ),
         (
             Method::POST,
             format!("/internal/inventory/reservations/{sale}/release"),
             Some(json!({})),
-            "sales",
+            &["sales"],
         ),
         (
             Method::POST,
             "/internal/inventory/availability".into(),
             Some(json!({"product_ids": [owner.product]})),
-            "reviews",
+            &["reviews"],
         ),
         (
             Method::GET,
@@ -238,13 +238,13 @@ fn internal_routes(owner: &Owner) -> [(Method, String, Option<Value>, &'static s
                 owner.product
             ),
             None,
-            "reviews",
+            &["reviews"],
         ),
         (
             Method::POST,
             "/internal/reviews/interactions".into(),
             Some(json!({"interactions": []})),
-            "sales",
+            &["sales"],
         ),
     ]
 }
@@ -271,14 +271,14 @@ async fn internal_routes_refuse_user_tokens() {
 }
 
 /// A valid service token opens only the internal routes its service is declared to call:
-/// Reviews cannot charge a wallet, Sales cannot read a customer's status.
+/// Reviews cannot charge a wallet, Customers cannot read a customer's status.
 #[tokio::test]
 async fn internal_routes_refuse_services_that_do_not_call_them() {
     let owner = owner_with_history().await;
     let before = snapshot(&owner).await;
     for (method, path, body, caller) in internal_routes(&owner) {
         for stranger in ["customers", "inventory", "sales", "reviews", "platform"] {
-            if stranger == caller {
+            if caller.contains(&stranger) {
                 continue;
             }
             let token = service_token(stranger);

@@ -66,6 +66,7 @@ pub async fn create_admin(
         status: AccountStatus::Active,
         created_at: now.into(),
         updated_at: now.into(),
+        token_generation: 0,
     };
     match store.create(&record).await.map_err(failed)? {
         Created::Yes => Ok(format!("created admin {email} (id {})", record.id)),

@@ -28,6 +28,9 @@ pub struct CustomerRecord {
     pub status: AccountStatus,
     pub created_at: String,
     pub updated_at: String,
+    /// Moves on with every password or role change: tokens issued before are not current.
+    #[serde(default)]
+    pub token_generation: u64,
 }
 
 /// A customer as the API shows it: no password hash, no internal status.
@@ -156,6 +159,14 @@ pub struct LoginRequest {
     pub email: String,
     #[validate(length(min = 1, max = 128))]
     pub password: String,
+}
+
+/// `POST /token/refresh` and `POST /logout`.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 200))]
+    pub refresh_token: String,
 }
 
 /// `PATCH /profile/{id}`: only the fields present change; `""` clears an optional one.

@@ -2,8 +2,9 @@
 
 use crate::domain::{
     clean, AccountStatus, ChargeWallet, CustomerRecord, CustomerView, DepositRequest, LoginRequest,
-    ProfilePatch, RegisterRequest,
+    ProfilePatch, RefreshRequest, RegisterRequest,
 };
+use crate::sessions::{self, Rotated};
 use crate::store::{Changes, Charged, Created, Customers, Deposited};
 use crate::{guesses, State};
 use lambda_http::http::{header, StatusCode};
@@ -36,6 +37,7 @@ pub async fn register<S: Customers>(
         status: AccountStatus::Active,
         created_at: now.clone(),
         updated_at: now,
+        token_generation: 0,
     };
     match state.store.create(&customer).await? {
         Created::Yes => {
@@ -58,8 +60,33 @@ struct LoginResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: u64,
+    refresh_token: String,
+    refresh_expires_in: u64,
     customer_id: String,
     role: Role,
+}
+
+/// The answer to a login or a refresh: an access token at the customer's current token
+/// generation, and the refresh token that continues the login.
+fn signed_in<S>(
+    state: &State<S>,
+    customer: CustomerRecord,
+    refresh_token: String,
+) -> Result<Response<Body>, ApiError> {
+    let access =
+        state
+            .keys
+            .users()?
+            .issue_at(&customer.id, customer.role, customer.token_generation)?;
+    ok(&LoginResponse {
+        access_token: access.token,
+        token_type: "Bearer",
+        expires_in: access.expires_in,
+        refresh_token,
+        refresh_expires_in: sessions::REFRESH_TTL_SECONDS,
+        customer_id: customer.id,
+        role: customer.role,
+    })
 }
 
 /// `POST /login`: one answer for unknown email and wrong password; 429 when throttled.
@@ -91,14 +118,101 @@ pub async fn login<S: Customers>(
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
     guess.succeeded(&state.store).await?;
-    let token = state.keys.users()?.issue(&customer.id, customer.role)?;
-    ok(&LoginResponse {
-        access_token: token.token,
-        token_type: "Bearer",
-        expires_in: token.expires_in,
-        customer_id: customer.id,
-        role: customer.role,
-    })
+    let family = ids::new_id();
+    let (refresh_token, record) = sessions::issue(
+        &family,
+        &customer.id,
+        customer.token_generation,
+        time::epoch_seconds(),
+    )?;
+    state.store.start_family(&record).await?;
+    signed_in(state, customer, refresh_token)
+}
+
+/// `POST /token/refresh`: spends a refresh token for new tokens. A spent token presented
+/// again was copied: its whole login is revoked.
+pub async fn token_refresh<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let body: RefreshRequest = json_body(&req)?;
+    let refused = || ApiError::Unauthorized("invalid, expired or revoked refresh token");
+    let now = time::epoch_seconds();
+    let hash = sessions::hash(&body.refresh_token);
+    let Some(old) = state.store.refresh_token(&hash).await? else {
+        return Err(refused());
+    };
+    if old.expires_at <= now {
+        return Err(refused());
+    }
+    if old.spent {
+        state.store.revoke_family(&old.family).await?;
+        return Err(refused());
+    }
+    // A password or role change since, or a closed account: the login is over.
+    let customer = state
+        .store
+        .get(&old.customer_id)
+        .await?
+        .filter(|c| c.status == AccountStatus::Active && c.token_generation == old.generation);
+    let Some(customer) = customer else {
+        state.store.revoke_family(&old.family).await?;
+        return Err(refused());
+    };
+    let (refresh_token, next) =
+        sessions::issue(&old.family, &customer.id, customer.token_generation, now)?;
+    match state.store.rotate(&old, &next).await? {
+        Rotated::Done => signed_in(state, customer, refresh_token),
+        Rotated::AlreadySpent => {
+            state.store.revoke_family(&old.family).await?;
+            Err(refused())
+        }
+        Rotated::Revoked => Err(refused()),
+    }
+}
+
+/// `POST /logout`: the login the refresh token belongs to ends (its refresh tokens stop
+/// working). Someone else's or an unknown token changes nothing, and is answered alike.
+pub async fn logout<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let principal = state.authenticate(&req)?;
+    let body: RefreshRequest = json_body(&req)?;
+    let hash = sessions::hash(&body.refresh_token);
+    if let Some(token) = state.store.refresh_token(&hash).await? {
+        if token.customer_id == principal.subject {
+            state.store.revoke_family(&token.family).await?;
+        }
+    }
+    no_content()
+}
+
+/// The caller's token must be current: issued at the caller's present token generation
+/// and role, to an open account (a password or role change, or closing the account,
+/// ends every token issued before).
+async fn require_current<S: Customers>(
+    state: &State<S>,
+    principal: &Principal,
+    target: &CustomerRecord,
+) -> Result<(), ApiError> {
+    let caller = if principal.subject == target.id {
+        Some(target.clone())
+    } else {
+        state.store.get(&principal.subject).await?
+    };
+    match caller {
+        Some(caller)
+            if caller.status == AccountStatus::Active
+                && caller.token_generation == principal.generation
+                && caller.role == principal.role =>
+        {
+            Ok(())
+        }
+        _ => Err(ApiError::Unauthorized(
+            "this token is no longer valid; log in again",
+        )),
+    }
 }
 
 /// The `{id}` of a profile route, after checking the caller may act on it.
@@ -117,7 +231,10 @@ async fn authorized_customer<S: Customers>(
     })?;
     principal.require_self_or_admin(&id)?;
     match state.store.get(&id).await? {
-        Some(customer) if customer.status == AccountStatus::Active => Ok((principal, customer)),
+        Some(customer) if customer.status == AccountStatus::Active => {
+            require_current(state, &principal, &customer).await?;
+            Ok((principal, customer))
+        }
         _ => Err(ApiError::NotFound("customer")),
     }
 }
@@ -307,6 +424,8 @@ pub async fn customer_status<S: Customers>(
         Some(customer) => ok(&CustomerStatus {
             id: customer.id,
             status: customer.status,
+            role: customer.role,
+            token_generation: customer.token_generation,
         }),
         None => Err(ApiError::NotFound("customer")),
     }

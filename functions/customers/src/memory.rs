@@ -5,6 +5,7 @@
 //! window. One lock over everything stands for the store's atomic writes.
 
 use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
+use crate::sessions::{RefreshRecord, Rotated};
 use crate::store::{deposit_fingerprint, Changes, Charged, Created, Customers, Deposited};
 use shared::domain::Email;
 use shared::{money, ApiError};
@@ -29,6 +30,9 @@ struct Tables {
     /// email → (failures, window end)
     /// Attempt counters: id → (attempts taken, end of the window).
     attempts: HashMap<String, (u32, u64)>,
+    /// Refresh tokens by hash, and whether each family is revoked.
+    refresh_tokens: HashMap<String, RefreshRecord>,
+    families: HashMap<String, bool>,
 }
 
 impl Tables {
@@ -126,6 +130,9 @@ impl Customers for MemoryCustomers {
             if let Some(value) = value {
                 *field = value;
             }
+        }
+        if changes.role.is_some() || changes.password_hash.is_some() {
+            customer.token_generation += 1;
         }
         if let Some(role) = changes.role {
             customer.role = role;
@@ -266,6 +273,43 @@ impl Customers for MemoryCustomers {
         }
         *attempts += 1;
         Ok(Ok(()))
+    }
+
+    async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
+        let mut tables = self.tables();
+        tables.families.insert(first.family.clone(), false);
+        tables
+            .refresh_tokens
+            .insert(first.hash.clone(), first.clone());
+        Ok(())
+    }
+
+    async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>, ApiError> {
+        Ok(self.tables().refresh_tokens.get(hash).cloned())
+    }
+
+    async fn rotate(&self, old: &RefreshRecord, next: &RefreshRecord) -> Result<Rotated, ApiError> {
+        let mut tables = self.tables();
+        if tables.refresh_tokens.get(&old.hash).is_none_or(|t| t.spent) {
+            return Ok(Rotated::AlreadySpent);
+        }
+        if tables.families.get(&old.family) != Some(&false) {
+            return Ok(Rotated::Revoked);
+        }
+        if let Some(token) = tables.refresh_tokens.get_mut(&old.hash) {
+            token.spent = true;
+        }
+        tables
+            .refresh_tokens
+            .insert(next.hash.clone(), next.clone());
+        Ok(Rotated::Done)
+    }
+
+    async fn revoke_family(&self, family: &str) -> Result<(), ApiError> {
+        if let Some(revoked) = self.tables().families.get_mut(family) {
+            *revoked = true;
+        }
+        Ok(())
     }
 
     async fn clear_attempts(&self, counter: &str) -> Result<(), ApiError> {

@@ -9,7 +9,10 @@
 //! - the charges of sales (`charge#<sale id>`), a ledger entry each (`shared::ledger`).
 
 use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
-use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
+use crate::sessions::{RefreshRecord, Rotated};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update,
+};
 use aws_sdk_dynamodb::Client;
 use shared::auth::Role;
 use shared::db::{is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr};
@@ -128,6 +131,25 @@ pub trait Customers: Sync {
         -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Forgets a counter's attempts.
     fn clear_attempts(&self, counter: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Starts a login's family of refresh tokens with its first one.
+    fn start_family(
+        &self,
+        first: &RefreshRecord,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The refresh token stored under a hash.
+    fn refresh_token(
+        &self,
+        hash: &str,
+    ) -> impl Future<Output = Result<Option<RefreshRecord>, ApiError>> + Send;
+    /// Spends `old` for `next` (one family), both or neither: only if `old` is unspent and
+    /// its family not revoked.
+    fn rotate(
+        &self,
+        old: &RefreshRecord,
+        next: &RefreshRecord,
+    ) -> impl Future<Output = Result<Rotated, ApiError>> + Send;
+    /// No token of the family refreshes any more.
+    fn revoke_family(&self, family: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
 }
 
 pub enum Charged {
@@ -163,6 +185,21 @@ pub fn deposit_fingerprint(customer_id: &str, amount: i64) -> String {
 
 /// Attempts of an optimistic read-then-write before giving up with 409.
 const MAX_ATTEMPTS: usize = 8;
+
+fn refresh_id(hash: &str) -> String {
+    format!("refresh#{hash}")
+}
+
+fn family_id(family: &str) -> String {
+    format!("family#{family}")
+}
+
+fn refresh_item(record: &RefreshRecord) -> Result<Item, ApiError> {
+    let mut item = shared::db::to_item(record)?;
+    item.insert("id".into(), s(refresh_id(&record.hash)));
+    item.insert("kind".into(), s("refresh_token"));
+    Ok(item)
+}
 
 fn guard_id(email: &Email) -> String {
     format!("email#{email}")
@@ -309,6 +346,13 @@ impl Customers for Store {
                 Some(None) => expr.remove(name),
                 None => &mut expr,
             };
+        }
+        // A new password or role: tokens issued before stop being current.
+        if changes.role.is_some() || changes.password_hash.is_some() {
+            expr.set_clause("#token_generation = if_not_exists(#token_generation, :zero) + :one")
+                .name("token_generation")
+                .value("zero", n(0))
+                .value("one", n(1));
         }
         if let Some(role) = changes.role {
             expr.set("role", serde_dynamo::to_attribute_value(role)?);
@@ -605,6 +649,102 @@ impl Customers for Store {
         Err(ApiError::Conflict(
             "too many attempts at once; retry".into(),
         ))
+    }
+
+    async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
+        let family = built(
+            Put::builder()
+                .table_name(&self.table)
+                .item("id", s(family_id(&first.family)))
+                .item("kind", s("refresh_family"))
+                .item("customer_id", s(&first.customer_id))
+                .item("revoked", AttributeValue::Bool(false))
+                .item("expires_at", n(first.expires_at))
+                .condition_expression("attribute_not_exists(id)")
+                .build(),
+        )?;
+        let token = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(refresh_item(first)?))
+                .build(),
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().put(family).build(),
+            TransactWriteItem::builder().put(token).build(),
+        ];
+        transact(&self.client, items)
+            .await?
+            .map_err(|cancelled| cancelled.retry("the login collided with another"))
+    }
+
+    async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>, ApiError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(refresh_id(hash)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+    }
+
+    async fn rotate(&self, old: &RefreshRecord, next: &RefreshRecord) -> Result<Rotated, ApiError> {
+        let spend = built(
+            Update::builder()
+                .table_name(&self.table)
+                .key("id", s(refresh_id(&old.hash)))
+                .update_expression("SET spent = :yes")
+                .condition_expression("spent = :no")
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                .expression_attribute_values(":no", AttributeValue::Bool(false))
+                .build(),
+        )?;
+        let live_family = built(
+            Update::builder()
+                .table_name(&self.table)
+                .key("id", s(family_id(&old.family)))
+                .update_expression("SET expires_at = :expires")
+                .condition_expression("revoked = :no")
+                .expression_attribute_values(":expires", n(next.expires_at))
+                .expression_attribute_values(":no", AttributeValue::Bool(false))
+                .build(),
+        )?;
+        let issue = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(refresh_item(next)?))
+                .build(),
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().update(spend).build(),
+            TransactWriteItem::builder().update(live_family).build(),
+            TransactWriteItem::builder().put(issue).build(),
+        ];
+        match transact(&self.client, items).await? {
+            Ok(()) => Ok(Rotated::Done),
+            Err(cancelled) if cancelled.condition_failed(0) => Ok(Rotated::AlreadySpent),
+            Err(cancelled) if cancelled.condition_failed(1) => Ok(Rotated::Revoked),
+            Err(cancelled) => Err(cancelled.retry("the token was refreshed at the same time")),
+        }
+    }
+
+    async fn revoke_family(&self, family: &str) -> Result<(), ApiError> {
+        let revoked = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(family_id(family)))
+            .update_expression("SET revoked = :yes")
+            .condition_expression("attribute_exists(id)")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .send()
+            .await;
+        match revoked {
+            Err(err) if !is_condition_failure(&err) => Err(err.into()),
+            _ => Ok(()),
+        }
     }
 
     async fn clear_attempts(&self, counter: &str) -> Result<(), ApiError> {

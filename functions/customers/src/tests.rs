@@ -5,12 +5,13 @@
 
 use crate::handlers;
 use crate::memory::MemoryCustomers;
+use crate::store::{Changes, Customers};
 use crate::State;
 use futures::future::join_all;
 use lambda_http::http::Method;
 use serde_json::{json, Value};
 use shared::auth::Role;
-use shared::testing::{keys, service_token, token, Call, Reply};
+use shared::testing::{keys, service_token, Call, Reply};
 
 const PASSWORD: &str = "correct-horse-battery";
 
@@ -45,6 +46,24 @@ impl Service {
                 .as_str()
                 .unwrap()
                 .into(),
+        )
+    }
+
+    /// An admin account, signed in: (id, token).
+    async fn admin(&self, email: &str) -> (String, String) {
+        let (id, _) = self.customer(email).await;
+        let promotion = Changes {
+            role: Some(Role::Admin),
+            ..Changes::default()
+        };
+        self.store
+            .update(&id, promotion, "2026-12-02T00:00:00Z")
+            .await
+            .unwrap();
+        let login = self.login(email, PASSWORD).await;
+        (
+            id,
+            login.expect(200)["access_token"].as_str().unwrap().into(),
         )
     }
 
@@ -185,7 +204,7 @@ async fn a_profile_is_its_owners_and_the_admins_only() {
     let service = Service::default();
     let (dana, dana_token) = service.customer("dana@example.com").await;
     let (_, eve_token) = service.customer("eve@example.com").await;
-    let admin = token(&shared::ids::new_id(), Role::Admin);
+    let (_, admin) = service.admin("root@example.com").await;
     service.profile(&dana, &dana_token).await.expect(200);
     service.profile(&dana, &admin).await.expect(200);
     service.profile(&dana, &eve_token).await.expect(403);
@@ -518,7 +537,7 @@ async fn wallet_routes_admit_sales_only_and_never_users() {
             .path("id", &id)
             .bearer(&service_token(caller))
     };
-    call!(service, customer_status, status("sales")).expect(403);
+    call!(service, customer_status, status("customers")).expect(403);
     assert_eq!(
         call!(service, customer_status, status("reviews")).expect(200)["status"],
         "active"
@@ -556,8 +575,15 @@ async fn the_admin_command_never_silently_promotes_an_existing_account() {
 
     let promoted = create_admin(&service.store, new_admin("ops@example.com", true), now).await;
     assert!(promoted.unwrap().contains("promoted the existing account"));
+    // A role change ends the tokens issued before it: the new role needs a new login.
+    service.profile(&squatter, &token).await.expect(401);
+    let fresh = service.login("ops@example.com", PASSWORD).await;
+    let fresh = fresh.expect(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(
-        service.profile(&squatter, &token).await.expect(200)["role"],
+        service.profile(&squatter, &fresh).await.expect(200)["role"],
         "admin"
     );
     let again = create_admin(&service.store, new_admin("OPS@example.com", false), now).await;
@@ -569,4 +595,127 @@ async fn the_admin_command_never_silently_promotes_an_existing_account() {
         .starts_with("created admin root@example.com"));
     let login = service.login("root@example.com", "operator-password").await;
     assert_eq!(login.expect(200)["role"], "admin");
+}
+
+impl Service {
+    async fn refresh(&self, refresh_token: &str) -> Reply {
+        let body = json!({ "refresh_token": refresh_token });
+        call!(self, token_refresh, Call::new(Method::POST).json(body))
+    }
+
+    async fn logout(&self, token: &str, refresh_token: &str) -> Reply {
+        let body = json!({ "refresh_token": refresh_token });
+        call!(
+            self,
+            logout,
+            Call::new(Method::POST).bearer(token).json(body)
+        )
+    }
+
+    /// Logs in: (access token, refresh token).
+    async fn session(&self, email: &str) -> (String, String) {
+        let login = self.login(email, PASSWORD).await;
+        let body = login.expect(200);
+        let field = |name: &str| body[name].as_str().unwrap().to_string();
+        (field("access_token"), field("refresh_token"))
+    }
+
+    async fn change_password(&self, id: &str, token: &str) -> Reply {
+        let body = json!({"password": "a-new-password", "current_password": PASSWORD});
+        let request = Call::new(Method::PATCH)
+            .path("id", id)
+            .bearer(token)
+            .json(body);
+        call!(self, update_profile, request)
+    }
+}
+
+fn field(reply: &Reply, name: &str) -> String {
+    reply.body[name].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_refresh_token_is_spent_once_and_a_copy_presented_again_ends_the_login() {
+    let service = Service::default();
+    let (dana, _) = service.customer("dana@example.com").await;
+    let (_, first) = service.session("dana@example.com").await;
+    let renewed = service.refresh(&first).await;
+    assert_eq!(renewed.expect(200)["customer_id"], dana.as_str());
+    let (access, second) = (
+        field(&renewed, "access_token"),
+        field(&renewed, "refresh_token"),
+    );
+    assert_ne!(second, first);
+    service.profile(&dana, &access).await.expect(200);
+    // The first token again: copied. The whole login ends, the thief's and the owner's.
+    service.refresh(&first).await.expect(401);
+    service.refresh(&second).await.expect(401);
+    // Another login is another family, untouched.
+    let (_, other) = service.session("dana@example.com").await;
+    service.refresh(&other).await.expect(200);
+    service.refresh("not-a-token").await.expect(401);
+    service.refresh("").await.expect(422);
+}
+
+#[tokio::test]
+async fn logout_ends_ones_own_login_only() {
+    let service = Service::default();
+    service.customer("dana@example.com").await;
+    service.customer("eve@example.com").await;
+    let (dana_access, dana_refresh) = service.session("dana@example.com").await;
+    let (eve_access, _) = service.session("eve@example.com").await;
+    // Eve cannot end Dana's login, and learns nothing from trying.
+    service.logout(&eve_access, &dana_refresh).await.expect(204);
+    let renewed = service.refresh(&dana_refresh).await;
+    let next = field(&renewed, "refresh_token");
+    service.logout(&dana_access, &next).await.expect(204);
+    service.refresh(&next).await.expect(401);
+    service.logout(&dana_access, &next).await.expect(204);
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_login_and_the_access_tokens_issued_before() {
+    let service = Service::default();
+    let (dana, _) = service.customer("dana@example.com").await;
+    let (access, refresh) = service.session("dana@example.com").await;
+    let (elsewhere, elsewhere_refresh) = service.session("dana@example.com").await;
+    service.change_password(&dana, &access).await.expect(200);
+    service.profile(&dana, &access).await.expect(401);
+    service.profile(&dana, &elsewhere).await.expect(401);
+    service
+        .deposit(&dana, &elsewhere, 100, None)
+        .await
+        .expect(401);
+    service.refresh(&refresh).await.expect(401);
+    service.refresh(&elsewhere_refresh).await.expect(401);
+    let login = service.login("dana@example.com", "a-new-password").await;
+    let fresh = field(&login, "access_token");
+    service.profile(&dana, &fresh).await.expect(200);
+}
+
+#[tokio::test]
+async fn a_demoted_admin_loses_admin_rights_at_once_and_a_closed_account_its_tokens() {
+    let service = Service::default();
+    let (dana, dana_token) = service.customer("dana@example.com").await;
+    let (ops, ops_token) = service.admin("ops@example.com").await;
+    let (_, root_token) = service.admin("root@example.com").await;
+    service.profile(&dana, &ops_token).await.expect(200);
+    let demote = Call::new(Method::PATCH)
+        .path("id", &ops)
+        .bearer(&root_token)
+        .json(json!({"role": "customer"}));
+    call!(service, update_profile, demote).expect(200);
+    service.profile(&dana, &ops_token).await.expect(401);
+    // Closing an account ends its tokens and its logins.
+    let (_, dana_refresh) = service.session("dana@example.com").await;
+    let close = Call::new(Method::DELETE)
+        .path("id", &dana)
+        .bearer(&dana_token);
+    call!(service, delete_profile, close).expect(204);
+    service.profile(&dana, &dana_token).await.expect(404);
+    service
+        .deposit(&dana, &dana_token, 100, None)
+        .await
+        .expect(404);
+    service.refresh(&dana_refresh).await.expect(401);
 }

@@ -13,6 +13,7 @@ use shared::http::{
     if_match, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
     with_etag, Page,
 };
+use shared::session::Sessions;
 use shared::{ids, time, ApiError};
 
 fn product_id(req: &Request) -> Result<String, ApiError> {
@@ -98,11 +99,11 @@ pub async fn list_products<S: Inventory>(
 }
 
 /// `POST /products` (admin)
-pub async fn create_product<S: Inventory>(
-    state: &State<S>,
+pub async fn create_product<S: Inventory, C: Sessions>(
+    state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    state.authenticate(&req)?.require_admin()?;
+    state.current_admin(&req).await?;
     let body: NewProduct = json_body(&req)?;
     let now = time::now_rfc3339();
     let product = Product {
@@ -154,11 +155,11 @@ fn updated(outcome: Updated) -> Result<Product, ApiError> {
 }
 
 /// `POST /products/{id}/update` (admin), honoring `If-Match`.
-pub async fn update_product<S: Inventory>(
-    state: &State<S>,
+pub async fn update_product<S: Inventory, C: Sessions>(
+    state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    state.authenticate(&req)?.require_admin()?;
+    state.current_admin(&req).await?;
     let id = product_id(&req)?;
     let expected = if_match(&req)?;
     let patch: ProductPatch = json_body(&req)?;
@@ -193,11 +194,11 @@ pub async fn update_product<S: Inventory>(
 }
 
 /// `DELETE /products/{id}` (admin): a soft delete, honoring `If-Match`.
-pub async fn delete_product<S: Inventory>(
-    state: &State<S>,
+pub async fn delete_product<S: Inventory, C: Sessions>(
+    state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    state.authenticate(&req)?.require_admin()?;
+    state.current_admin(&req).await?;
     let id = product_id(&req)?;
     let expected = if_match(&req)?;
     updated(

@@ -14,8 +14,9 @@ use shared::endpoints::{Endpoint, Table};
 use shared::state::{self, Part};
 
 /// What an Inventory function builds once per cold start (see `shared::state`): the
-/// handlers are generic over the store, so tests run them on an in-process double.
-pub type State<S = store::Store> = state::State<S>;
+/// handlers are generic over the store, so tests run them on an in-process double; the
+/// admin routes also over who confirms a token is current (`shared::session`).
+pub type State<S = store::Store, C = ()> = state::State<S, C>;
 
 impl Part for store::Store {
     /// The products table; the reservations table for the functions that declare it.

@@ -10,19 +10,33 @@ use futures::future::join_all;
 use lambda_http::http::Method;
 use serde_json::{json, Value};
 use shared::auth::Role;
-use shared::testing::{keys, service_token, token, Call, Reply};
+use shared::testing::{keys, service_token, token, Accounts, Call, Reply};
 use std::collections::BTreeSet;
 
 /// The service's functions over one shared pair of table doubles.
 #[derive(Default)]
 struct Service {
     store: MemoryInventory,
+    accounts: Accounts,
 }
 
 /// Runs one declared handler on the shared tables, as its function would.
 macro_rules! call {
     ($service:expr, $handler:ident, $request:expr) => {
         Reply::of(handlers::$handler(&$service.state(stringify!($handler)), $request.build()).await)
+    };
+}
+
+/// Runs an admin route, which also asks whether the admin's token is current.
+macro_rules! admin_call {
+    ($service:expr, $handler:ident, $request:expr) => {
+        Reply::of(
+            handlers::$handler(
+                &$service.admin_state(stringify!($handler)),
+                $request.build(),
+            )
+            .await,
+        )
     };
 }
 
@@ -43,10 +57,14 @@ impl Service {
         State::assemble(name, self.store.clone(), (), keys())
     }
 
+    fn admin_state(&self, name: &str) -> State<MemoryInventory, Accounts> {
+        State::assemble(name, self.store.clone(), self.accounts.clone(), keys())
+    }
+
     async fn create(&self, name: &str, category: &str, price: i64, stock: i64) -> String {
         let body =
             json!({"name": name, "category": category, "price_cents": price, "stock": stock});
-        let reply = call!(
+        let reply = admin_call!(
             self,
             create_product,
             Call::new(Method::POST).bearer(&admin()).json(body)
@@ -72,7 +90,7 @@ impl Service {
         if let Some(version) = if_match {
             request = request.header("if-match", version);
         }
-        call!(self, update_product, request)
+        admin_call!(self, update_product, request)
     }
 
     async fn reserve(&self, caller: &str, sale: &str, product: &str, quantity: i64) -> Reply {
@@ -126,15 +144,15 @@ async fn only_admins_change_the_catalogue() {
     let as_customer = Call::new(Method::POST)
         .bearer(&user(Role::Customer))
         .json(body.clone());
-    call!(service, create_product, as_customer).expect(403);
-    call!(service, create_product, Call::new(Method::POST).json(body)).expect(401);
+    admin_call!(service, create_product, as_customer).expect(403);
+    admin_call!(service, create_product, Call::new(Method::POST).json(body)).expect(401);
     let id = service.create("Lamp", "Home ", 100, 1).await;
     let product = service.product(&id).await;
     assert_eq!(product.expect(200)["category"], "home");
     let delete = Call::new(Method::DELETE)
         .path("id", &id)
         .bearer(&user(Role::Customer));
-    call!(service, delete_product, delete).expect(403);
+    admin_call!(service, delete_product, delete).expect(403);
     service.product(&sale()).await.expect(404);
     service.product("not-an-id").await.expect(404);
 }
@@ -194,11 +212,11 @@ async fn a_deleted_product_stays_readable_but_leaves_lists_and_is_frozen() {
         .path("id", &id)
         .bearer(&admin())
         .header("if-match", "\"7\"");
-    call!(service, delete_product, stale).expect(409);
+    admin_call!(service, delete_product, stale).expect(409);
     let delete = Call::new(Method::DELETE).path("id", &id).bearer(&admin());
-    call!(service, delete_product, delete).expect(204);
+    admin_call!(service, delete_product, delete).expect(204);
     let again = Call::new(Method::DELETE).path("id", &id).bearer(&admin());
-    call!(service, delete_product, again).expect(404);
+    admin_call!(service, delete_product, again).expect(404);
     assert!(service.product(&id).await.expect(200)["deleted_at"].is_string());
     service
         .update(&id, None, json!({"stock_delta": 1}))
@@ -304,7 +322,7 @@ async fn stock_routes_admit_sales_and_availability_admits_reviews() {
     let service = Service::default();
     let live = service.create("Lamp", "home", 250, 5).await;
     let gone = service.create("Old lamp", "home", 250, 5).await;
-    call!(
+    admin_call!(
         service,
         delete_product,
         Call::new(Method::DELETE).path("id", &gone).bearer(&admin())
@@ -327,4 +345,27 @@ async fn stock_routes_admit_sales_and_availability_admits_reviews() {
     let reply = call!(service, product_availability, availability("reviews"));
     assert_eq!(reply.expect(200)["available"], json!([live]));
     assert_eq!(service.stock(&live).await, 5);
+}
+
+/// A demoted admin (or one whose password changed) is refused at once, not when the
+/// token expires: the admin routes ask whether the token is still current.
+#[tokio::test]
+async fn admin_routes_refuse_an_admin_token_that_is_no_longer_current() {
+    let service = Service::default();
+    let ops = shared::ids::new_id();
+    let ops_token = token(&ops, Role::Admin);
+    let body = json!({"name": "Lamp", "category": "home", "price_cents": 100, "stock": 1});
+    let create = || {
+        Call::new(Method::POST)
+            .bearer(&ops_token)
+            .json(body.clone())
+    };
+    admin_call!(service, create_product, create()).expect(201);
+    service.accounts.revoke(&ops);
+    let refused = admin_call!(service, create_product, create());
+    assert_eq!(refused.expect(401)["type"], "/problems/unauthorized");
+    let customer = Call::new(Method::POST)
+        .bearer(&user(Role::Customer))
+        .json(body.clone());
+    admin_call!(service, create_product, customer).expect(403);
 }

@@ -15,6 +15,7 @@ use shared::domain::{Comment, Rating};
 use shared::http::{
     if_match, json, json_body, no_content, ok, page_limit, path_param, query_param, with_etag,
 };
+use shared::session::Sessions;
 use shared::{ids, time, ApiError};
 
 fn is_admin(principal: Option<&Principal>) -> bool {
@@ -70,11 +71,11 @@ fn one(
 }
 
 /// `POST /reviews` (customer): one review per customer and product, pending moderation.
-pub async fn create_review<S: Reviews, P: ReviewPeers>(
+pub async fn create_review<S: Reviews, P: ReviewPeers + Sessions>(
     state: &State<S, P>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.authenticate(&req)?;
+    let principal = state.current(&req).await?;
     let body: NewReview = json_body(&req)?;
     let comment = Comment::parse(&body.comment).map_err(|e| e.of("comment"))?;
     let rating = Rating::parse(body.rating).map_err(|e| e.of("rating"))?;
@@ -148,11 +149,11 @@ async fn sync_interaction(reco: &impl Interactions, review: &Review) -> Result<(
 }
 
 /// `PATCH /reviews/{id}` (author): the review goes back to pending.
-pub async fn update_review<R: Reviews, I: Interactions>(
-    state: &State<Tables<R, I>>,
+pub async fn update_review<R: Reviews, I: Interactions, C: Sessions>(
+    state: &State<Tables<R, I>, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.authenticate(&req)?;
+    let principal = state.current(&req).await?;
     let review = visible_review(&state.store.reviews, &req, Some(&principal)).await?;
     if !is_author(Some(&principal), &review) {
         return Err(ApiError::Forbidden("only the author can edit a review"));
@@ -190,11 +191,11 @@ pub async fn update_review<R: Reviews, I: Interactions>(
 }
 
 /// `DELETE /reviews/{id}` (author or admin)
-pub async fn delete_review<R: Reviews, I: Interactions>(
-    state: &State<Tables<R, I>>,
+pub async fn delete_review<R: Reviews, I: Interactions, C: Sessions>(
+    state: &State<Tables<R, I>, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.authenticate(&req)?;
+    let principal = state.current(&req).await?;
     let review = visible_review(&state.store.reviews, &req, Some(&principal)).await?;
     if !is_author(Some(&principal), &review) && !principal.is_admin() {
         return Err(ApiError::Forbidden(
@@ -221,12 +222,11 @@ pub async fn delete_review<R: Reviews, I: Interactions>(
 
 /// `POST /reviews/{id}/moderate` (admin): approve or reject the review as it was read
 /// (`If-Match` its version), with an audit trail; never one's own review.
-pub async fn moderate_review<R: Reviews, I: Interactions>(
-    state: &State<Tables<R, I>>,
+pub async fn moderate_review<R: Reviews, I: Interactions, C: Sessions>(
+    state: &State<Tables<R, I>, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.authenticate(&req)?;
-    principal.require_admin()?;
+    let principal = state.current_admin(&req).await?;
     let body: ModerationRequest = json_body(&req)?;
     let version = if_match(&req)?.ok_or(ApiError::PreconditionRequired(
         "moderation needs If-Match: the ETag of the review as read",
@@ -280,8 +280,8 @@ struct ReviewPage {
 
 /// `GET /reviews?product_id=` (approved, with a summary), `?customer_id=` (self or
 /// admin) or `?status=` (admin): exactly one of them.
-pub async fn list_reviews<S: Reviews>(
-    state: &State<S>,
+pub async fn list_reviews<S: Reviews, C: Sessions>(
+    state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = optional_principal(state, &req)?;
@@ -308,6 +308,9 @@ pub async fn list_reviews<S: Reviews>(
                 .as_ref()
                 .ok_or(ApiError::Unauthorized("missing bearer token"))?;
             principal.require_self_or_admin(value)?;
+            if principal.subject != *value {
+                state.confirm(principal.clone()).await?;
+            }
             Listing::ByCustomer(value)
         }
         _ => {
@@ -315,6 +318,7 @@ pub async fn list_reviews<S: Reviews>(
                 .as_ref()
                 .ok_or(ApiError::Unauthorized("missing bearer token"))?;
             principal.require_admin()?;
+            state.confirm(principal.clone()).await?;
             let status = serde_json::from_value(serde_json::Value::String(value.to_string()))
                 .map_err(|_| {
                     ApiError::validation("status", "must be pending, approved or rejected")

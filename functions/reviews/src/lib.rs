@@ -16,12 +16,14 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
+use shared::auth::Principal;
 use shared::config::ConfigError;
 use shared::contracts::customers::AccountStatus;
 use shared::contracts::{customers, inventory, sales};
 use shared::endpoints::{Endpoint, Table};
 use shared::error::problem;
 use shared::service::ServiceClient;
+use shared::session::Sessions;
 use shared::state::{self, Part};
 use shared::ApiError;
 use std::collections::HashSet;
@@ -85,9 +87,10 @@ pub trait ReviewPeers: Sync {
     ) -> impl Future<Output = Result<bool, ApiError>> + Send;
 }
 
-/// The services `POST /reviews` asks: Inventory (does the product exist) and Sales
-/// (did this customer buy it).
+/// The services `POST /reviews` asks: Customers (is the author's token current),
+/// Inventory (does the product exist) and Sales (did this customer buy it).
 pub struct ReviewChecks {
+    pub customers: customers::Client,
     pub inventory: inventory::Client,
     pub sales: sales::Client,
 }
@@ -96,9 +99,17 @@ impl Part for ReviewChecks {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let service = ServiceClient::for_endpoint(endpoint)?;
         Ok(Self {
+            customers: customers::Client::from_env(&service)?,
             inventory: inventory::Client::from_env(&service)?,
             sales: sales::Client::from_env(&service)?,
         })
+    }
+}
+
+/// A review is written for its author: their token must still be current.
+impl Sessions for ReviewChecks {
+    async fn is_current(&self, principal: &Principal) -> Result<bool, ApiError> {
+        self.customers.is_current(principal).await
     }
 }
 

@@ -9,9 +9,11 @@ use crate::reco_store::{ActiveModel, Interactions, Recommendations, StoredIntera
 use crate::store::{average, Listing, Moderated, Reviews, Summary};
 use crate::{RecommendationPeers, ReviewPeers};
 use reco::{Event, Interaction, Model, Neighbour};
+use shared::auth::Principal;
 use shared::cursor::Key;
 use shared::domain::{Comment, Rating};
-use shared::testing::page_after;
+use shared::session::Sessions;
+use shared::testing::{page_after, Accounts};
 use shared::ApiError;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -266,6 +268,14 @@ pub struct MemoryPeers {
     /// (customer, product)
     pub purchases: HashSet<(String, String)>,
     pub down: bool,
+    /// Whose tokens are still current (Customers' answer).
+    pub accounts: Accounts,
+}
+
+impl Sessions for MemoryPeers {
+    async fn is_current(&self, principal: &Principal) -> Result<bool, ApiError> {
+        self.accounts.is_current(principal).await
+    }
 }
 
 impl MemoryPeers {

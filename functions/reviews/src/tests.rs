@@ -9,7 +9,7 @@ use crate::{State, Tables};
 use lambda_http::http::Method;
 use serde_json::{json, Value};
 use shared::auth::Role;
-use shared::testing::{keys, service_token, token, Call, Reply};
+use shared::testing::{keys, service_token, token, Accounts, Call, Reply};
 
 /// A signed-in caller: (id, token).
 fn caller(role: Role) -> (String, String) {
@@ -37,12 +37,22 @@ impl Service {
         State::assemble(name, self.reviews.clone(), (), keys())
     }
 
-    fn tables(&self, name: &str) -> State<Tables<MemoryReviews, MemoryReco>> {
+    fn tables(&self, name: &str) -> State<Tables<MemoryReviews, MemoryReco>, Accounts> {
         let tables = Tables {
             reviews: self.reviews.clone(),
             reco: self.reco.clone(),
         };
-        State::assemble(name, tables, (), keys())
+        State::assemble(name, tables, self.peers.accounts.clone(), keys())
+    }
+
+    /// A route that asks whether an admin's token is still current.
+    fn checked(&self, name: &str) -> State<MemoryReviews, Accounts> {
+        State::assemble(
+            name,
+            self.reviews.clone(),
+            self.peers.accounts.clone(),
+            keys(),
+        )
     }
 
     async fn create(&self, token: &str, product: &str, rating: i64) -> Reply {
@@ -110,7 +120,7 @@ impl Service {
         if let Some(token) = token {
             request = request.bearer(token);
         }
-        Reply::of(handlers::list_reviews(&self.state("list_reviews"), request.build()).await)
+        Reply::of(handlers::list_reviews(&self.checked("list_reviews"), request.build()).await)
     }
 
     /// Sales reporting purchases: (customer, product) pairs, one event each.
@@ -567,4 +577,36 @@ async fn only_sales_reports_purchases_and_only_well_formed_ones() {
         .expect(422);
     service.report("sales", &[]).await.expect(422);
     assert_eq!(service.reco.count(), 0);
+}
+
+/// A token from before a password or role change, or of a closed account, writes no
+/// review and moderates none: Reviews asks Customers whether it is still current.
+#[tokio::test]
+async fn tokens_that_are_no_longer_current_write_and_moderate_nothing() {
+    let product = shared::ids::new_id();
+    let service = Service::with_product(&product);
+    let (author, author_token) = caller(Role::Customer);
+    let (ops, ops_token) = caller(Role::Admin);
+    let review = id_of(service.create(&author_token, &product, 4).await);
+    service.peers.accounts.revoke(&author);
+    service.create(&author_token, &product, 5).await.expect(401);
+    service
+        .edit(&review, &author_token, json!({"rating": 1}))
+        .await
+        .expect(401);
+    service.delete(&review, &author_token).await.expect(401);
+    service.peers.accounts.revoke(&ops);
+    service
+        .moderate(&review, &ops_token, "approve")
+        .await
+        .expect(401);
+    let queue = service
+        .list(&[("status", "pending")], Some(&ops_token))
+        .await;
+    queue.expect(401);
+    let (_, other_admin) = caller(Role::Admin);
+    let queue = service
+        .list(&[("status", "pending")], Some(&other_admin))
+        .await;
+    assert_eq!(queue.expect(200)["items"][0]["id"], review.as_str());
 }

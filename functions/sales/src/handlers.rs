@@ -10,6 +10,7 @@ use shared::auth::{Principal, Role};
 use shared::contracts::sales::Purchased;
 use shared::domain::Quantity;
 use shared::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
+use shared::session::Sessions;
 use shared::{idempotency, ids, ApiError};
 
 /// The answer to a purchase: 201 with the sale, or the error it failed with.
@@ -37,7 +38,7 @@ pub async fn create_sale(
     state: &State<crate::store::Store, saga::Services>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    let principal = state.authenticate(&req)?;
+    let principal = state.current(&req).await?;
     let body: PurchaseRequest = json_body(&req)?;
     let product_id = ids::parse_id(&body.product_id, "product")?;
     let key = idempotency::key(&req)?;
@@ -57,26 +58,35 @@ fn visible_to(principal: &Principal, sale: &Sale) -> bool {
 }
 
 /// `GET /sales/{id}` (owner or admin)
-pub async fn get_sale<S: Sales>(
-    state: &State<S>,
+pub async fn get_sale<S: Sales, C: Sessions>(
+    state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
     let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "sale")?;
     match state.store.get(&id).await? {
-        Some(sale) if visible_to(&principal, &sale) => ok(&SaleView::from(sale)),
+        Some(sale) if visible_to(&principal, &sale) => {
+            // Another's sale is an admin's to see, while they are one.
+            if principal.subject != sale.customer_id {
+                state.confirm(principal).await?;
+            }
+            ok(&SaleView::from(sale))
+        }
         _ => Err(ApiError::NotFound("sale")),
     }
 }
 
 /// `GET /sales/history/{customer_id}` (self or admin): completed sales, newest first.
-pub async fn sales_history<S: Sales>(
-    state: &State<S>,
+pub async fn sales_history<S: Sales, C: Sessions>(
+    state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.authenticate(&req)?;
     let raw_id = path_param(&req, "customer_id").unwrap_or_default();
     principal.require_self_or_admin(raw_id)?;
+    if principal.subject != raw_id {
+        state.confirm(principal).await?;
+    }
     let customer_id = ids::parse_id(raw_id, "customer")?;
     let limit = page_limit(&req)?;
     let scope = format!("sales-history|{customer_id}");

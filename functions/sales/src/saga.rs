@@ -99,6 +99,13 @@ impl Part for Services {
     }
 }
 
+/// A purchase acts for its buyer: their token must still be current (Customers says).
+impl shared::session::Sessions for Services {
+    async fn is_current(&self, principal: &shared::auth::Principal) -> Result<bool, ApiError> {
+        self.customers.is_current(principal).await
+    }
+}
+
 impl Peers for Services {
     async fn reserve(&self, request: &ReserveStock) -> Answer<Reservation> {
         self.inventory.reserve(request).await

@@ -1,1 +1,6 @@
-shared::function!(inventory::handlers::delete_product::<inventory::store::Store>);
+shared::function!(
+    inventory::handlers::delete_product::<
+        inventory::store::Store,
+        shared::contracts::customers::Client,
+    >
+);

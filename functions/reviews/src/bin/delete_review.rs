@@ -1,3 +1,7 @@
 shared::function!(
-    reviews::handlers::delete_review::<reviews::store::Store, reviews::reco_store::RecoStore>
+    reviews::handlers::delete_review::<
+        reviews::store::Store,
+        reviews::reco_store::RecoStore,
+        shared::contracts::customers::Client,
+    >
 );

@@ -1,1 +1,3 @@
-shared::function!(reviews::handlers::list_reviews::<reviews::store::Store>);
+shared::function!(
+    reviews::handlers::list_reviews::<reviews::store::Store, shared::contracts::customers::Client>
+);

@@ -1,3 +1,7 @@
 shared::function!(
-    reviews::handlers::update_review::<reviews::store::Store, reviews::reco_store::RecoStore>
+    reviews::handlers::update_review::<
+        reviews::store::Store,
+        reviews::reco_store::RecoStore,
+        shared::contracts::customers::Client,
+    >
 );

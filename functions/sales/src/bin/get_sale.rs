@@ -1,1 +1,3 @@
-shared::function!(sales::handlers::get_sale::<sales::store::Store>);
+shared::function!(
+    sales::handlers::get_sale::<sales::store::Store, shared::contracts::customers::Client>
+);

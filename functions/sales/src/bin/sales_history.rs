@@ -1,1 +1,3 @@
-shared::function!(sales::handlers::sales_history::<sales::store::Store>);
+shared::function!(
+    sales::handlers::sales_history::<sales::store::Store, shared::contracts::customers::Client>
+);

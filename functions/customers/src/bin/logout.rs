@@ -1,0 +1,1 @@
+shared::function!(customers::handlers::logout::<customers::store::Store>);

@@ -1,0 +1,1 @@
+shared::function!(customers::handlers::token_refresh::<customers::store::Store>);
