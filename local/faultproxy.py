@@ -4,10 +4,15 @@ Sales reaches Inventory and Customers through one of these each, so the end-to-e
 fault tests can take a dependency down mid-saga without touching the others. The link's
 state is read from a control file on every connection and every chunk:
 
-  up      forward (also when the file is missing)
-  refuse  close connections at once: the service is down
-  hang    hold connections without an answer: the service is stuck
+  up           forward (also when the file is missing)
+  refuse       close connections at once: the service is down
+  hang         hold connections without an answer: the service is stuck
+  hang-writes  hold POST requests without an answer, forward the others (reads such as
+               the session check pass, a charge gets stuck)
+  refuse-writes  close connections of POST requests at once, forward the others
 """
+
+WRITES_ONLY = ("hang-writes", "refuse-writes")
 
 import argparse
 import asyncio
@@ -31,11 +36,19 @@ def main() -> None:
         while mode() == "hang":
             await asyncio.sleep(0.1)
 
+    async def hold_write() -> None:
+        while mode() == "hang-writes":
+            await asyncio.sleep(0.1)
+
     async def pipe(src, dst, cut_on_fault) -> None:
         try:
             while data := await src.read(65536):
-                if cut_on_fault and mode() != "up":
+                if cut_on_fault and mode() not in ("up", *WRITES_ONLY):
                     await hold_while_hanging()
+                    break
+                # A write on a kept-alive connection is held or refused too.
+                if cut_on_fault and mode() in WRITES_ONLY and data.startswith(b"POST"):
+                    await hold_write()
                     break
                 dst.write(data)
                 await dst.drain()
@@ -45,7 +58,14 @@ def main() -> None:
             dst.close()
 
     async def handle(reader, writer) -> None:
-        if mode() != "up":
+        first = b""
+        if mode() in WRITES_ONLY:
+            first = await reader.read(65536)
+            if first.startswith(b"POST"):
+                await hold_write()
+                writer.close()
+                return
+        elif mode() != "up":
             await hold_while_hanging()
             writer.close()
             return
@@ -54,6 +74,7 @@ def main() -> None:
         except OSError:
             writer.close()
             return
+        up_writer.write(first)
         await asyncio.gather(pipe(reader, up_writer, True), pipe(up_reader, writer, False))
 
     async def serve() -> None:

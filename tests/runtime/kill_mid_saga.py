@@ -81,7 +81,8 @@ def main():
     check(status == 200, f"deposit: {status}")
 
     runtime, process = start_instance()
-    link("customers", "hang")
+    # The buyer's session check (a read) passes; the charge (a write) gets stuck.
+    link("customers", "hang-writes")
     try:
         key = str(uuid.uuid4())
         runtime.events.put((str(uuid.uuid4()), json.dumps(sale_event(token, product["id"], key)).encode()))

@@ -111,7 +111,9 @@ async fn a_frozen_database_gives_clean_503s_and_recovery() {
     login(&customer.email, &customer.password).await.expect(200);
 }
 
-/// Sets a service link (see local/faultproxy.py) to `up`, `refuse` or `hang`, or the
+/// Sets a service link (see local/faultproxy.py) to `up`, `refuse` or `hang` (or only its
+/// writes: `refuse-writes`, `hang-writes`, so that a buyer's session check, a read, still
+/// passes while the charge fails), or the
 /// database link (local/dblink.py) to `up`, `throttle` or `throttle-all`.
 fn link(name: &str, mode: &str) {
     let state = std::env::var("STATE_DIR").expect("STATE_DIR of the running stack");
@@ -197,7 +199,7 @@ async fn inventory_down_before_the_reservation_moves_nothing() {
 async fn customers_down_at_the_charge_is_compensated_by_the_reconciler() {
     let _links = Links;
     let f = fixture(5, 200, 1_000).await;
-    link("customers", "refuse");
+    link("customers", "refuse-writes");
     // Stock was reserved, the charge got no answer, and the refund cannot be sent either:
     // the sale stays pending, with its stock held.
     buy(&f.buyer, &f.product_id, 2, None).await.problem(503);
@@ -222,7 +224,7 @@ async fn inventory_down_during_compensation_is_finished_by_the_reconciler() {
     let f = fixture(5, 200, 1_000).await;
     // The charge hangs, so the saga times out on it; meanwhile Inventory goes down, so
     // neither the refund's nor the release's answer can be had.
-    link("customers", "hang");
+    link("customers", "hang-writes");
     let pending = tokio::spawn({
         let (token, product_id) = (f.buyer.token.clone(), f.product_id.clone());
         async move {
@@ -235,7 +237,7 @@ async fn inventory_down_during_compensation_is_finished_by_the_reconciler() {
     });
     tokio::time::sleep(Duration::from_secs(2)).await;
     link("inventory", "refuse");
-    link("customers", "refuse");
+    link("customers", "refuse-writes");
     pending.await.unwrap().problem(503);
     assert_eq!(
         stock(&f.product_id).await,
@@ -290,7 +292,7 @@ async fn retries_racing_the_reconciler_take_stock_and_money_once() {
     let keys: Vec<String> = (0..SALES)
         .map(|n| format!("race-{n}-{}", unique()))
         .collect();
-    link("customers", "refuse");
+    link("customers", "refuse-writes");
     for key in &keys {
         buy(&f.buyer, &f.product_id, 2, Some(key))
             .await
