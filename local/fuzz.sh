@@ -1,26 +1,57 @@
 #!/usr/bin/env bash
 # Fuzzes every route of openapi.yaml with schemathesis against a running local stack
-# (local/up.sh), as an anonymous caller and as a logged-in customer: every check, no 5xx,
-# every response as the document describes it. Extra arguments go to schemathesis
-# (e.g. --max-examples 200). Exits non-zero on any failure.
-# The internal routes are not on the public API (the gateway serves them apart), so they
-# are left out here; their callers and refusals are tested end to end.
+# (local/up.sh): the public API as a logged-in customer and as an admin, and the internal
+# routes (where the gateway serves them apart) as each service that calls them. Every
+# check, no 5xx, every response as the document describes it. Extra arguments go to
+# schemathesis (e.g. --max-examples 200). Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT_DIR"
 bash "$LOCAL_DIR/setup.sh" bench
 
-# A customer of its own, with a little money, so that authenticated routes go deep.
-email="fuzz-$(date +%s%N)@example.com"
-curl -sf -o /dev/null -X POST "$API_URL/register" -H 'content-type: application/json' \
-  -d "{\"email\":\"$email\",\"password\":\"fuzz-password\",\"full_name\":\"Fuzz\"}"
-token=$(curl -sf -X POST "$API_URL/login" -H 'content-type: application/json' \
-  -d "{\"email\":\"$email\",\"password\":\"fuzz-password\"}" |
-  "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+json_field() { "$VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
+post() { curl -sf -X POST "$API_URL$1" -H 'content-type: application/json' "${@:3}" -d "$2"; }
 
-SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH="$LOCAL_DIR/bench" \
+# A customer of its own, so that authenticated routes go deep.
+email="fuzz-$(date +%s%N)@example.com"
+post /register "{\"email\":\"$email\",\"password\":\"fuzz-password\",\"full_name\":\"Fuzz\"}" >/dev/null
+customer=$(post /login "{\"email\":\"$email\",\"password\":\"fuzz-password\"}" | json_field access_token)
+
+# An admin of its own (the demo admin promotes it), so that whatever the fuzzer does to
+# its account (a demotion, say) leaves the other tests' admin alone.
+admin_email="fuzz-admin-$(date +%s%N)@example.com"
+admin_id=$(post /register "{\"email\":\"$admin_email\",\"password\":\"fuzz-password\",\"full_name\":\"Fuzz Admin\"}" | json_field id)
+root=$(post /login "{\"email\":\"$DEMO_ADMIN_EMAIL\",\"password\":\"$DEMO_ADMIN_PASSWORD\"}" | json_field access_token)
+curl -sf -o /dev/null -X PATCH "$API_URL/profile/$admin_id" -H 'content-type: application/json' \
+  -H "Authorization: Bearer $root" -d '{"role":"admin"}'
+admin=$(post /login "{\"email\":\"$admin_email\",\"password\":\"fuzz-password\"}" | json_field access_token)
+
+# A service token as the service's own functions mint them (local key, one minute).
+service_token() {
+  "$VENV/bin/python" - "$1" <<'PY'
+import base64, hashlib, hmac, json, os, sys, time
+b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+now = int(time.time())
+claims = {"sub": sys.argv[1], "role": "service", "iss": "shop-platform", "aud": "shop-internal",
+          "iat": now, "exp": now + 600}
+signing_input = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + b64(json.dumps(claims).encode())
+key = os.environ["SERVICE_TOKEN_SECRET"].encode()
+print(signing_input + "." + b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest()))
+PY
+}
+
+fuzz() { # base URL, token, then schemathesis arguments
   "$BENCH_VENV/bin/schemathesis" --config-file "$LOCAL_DIR/bench/schemathesis.toml" \
-  run openapi.yaml --url "$API_URL" \
-  --exclude-path-regex '^/internal/' --checks all --workers 2 --max-examples "${FUZZ_MAX_EXAMPLES:-25}" \
-  --request-timeout 15 --suppress-health-check all --seed "${FUZZ_SEED:-1}" \
-  -H "Authorization: Bearer $token" "$@"
+    run openapi.yaml --url "$1" --checks all --workers 2 --max-examples "${FUZZ_MAX_EXAMPLES:-25}" \
+    --request-timeout 15 --suppress-health-check all --seed "${FUZZ_SEED:-1}" \
+    -H "Authorization: Bearer $2" "${@:3}"
+}
+
+echo "fuzz: the public API as a customer"
+fuzz "$API_URL" "$customer" --exclude-path-regex '^/internal/' "$@"
+echo "fuzz: the public API as an admin"
+fuzz "$API_URL" "$admin" --exclude-path-regex '^/internal/' "$@"
+for caller in sales reviews inventory; do
+  echo "fuzz: the internal routes as $caller"
+  fuzz "$INTERNAL_URL" "$(service_token "$caller")" --include-path-regex '^/internal/' "$@"
+done

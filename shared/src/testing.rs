@@ -278,3 +278,46 @@ impl crate::session::Sessions for Accounts {
         Ok(!self.revoked.lock().unwrap().contains(&principal.subject))
     }
 }
+
+/// The rule that a 422 lists every invalid field, checked for one request type: `valid`
+/// is accepted, and for every subset of `invalid` (a field, and a value of the right JSON
+/// type that breaks one of its rules) the body with those fields replaced is refused with
+/// exactly those fields, none missing and none extra.
+#[track_caller]
+pub fn reports_every_invalid_field<T>(valid: Value, invalid: &[(&str, Value)])
+where
+    T: serde::de::DeserializeOwned + validator::Validate,
+{
+    let parse = |body: Value| {
+        let request = Call::new(Method::POST).json(body).build();
+        crate::http::json_body::<T>(&request).map(|_| ())
+    };
+    assert!(
+        parse(valid.clone()).is_ok(),
+        "the valid body is refused: {valid}"
+    );
+    assert!(
+        invalid.len() <= 10,
+        "2^{} subsets is too many",
+        invalid.len()
+    );
+    for subset in 1..(1u32 << invalid.len()) {
+        let mut body = valid.clone();
+        let mut expected: Vec<&str> = Vec::new();
+        for (bit, (field, value)) in invalid.iter().enumerate() {
+            if subset & (1 << bit) != 0 {
+                body[*field] = value.clone();
+                expected.push(field);
+            }
+        }
+        expected.sort_unstable();
+        match parse(body.clone()) {
+            Err(ApiError::Validation(errors)) => {
+                let mut reported: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                reported.sort_unstable();
+                assert_eq!(reported, expected, "{body}");
+            }
+            other => panic!("{body}: expected a 422 naming {expected:?}, got {other:?}"),
+        }
+    }
+}

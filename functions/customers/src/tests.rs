@@ -719,3 +719,49 @@ async fn a_demoted_admin_loses_admin_rights_at_once_and_a_closed_account_its_tok
         .expect(404);
     service.refresh(&dana_refresh).await.expect(401);
 }
+
+/// Every request type of Customers reports all its invalid fields in one 422.
+#[test]
+fn every_request_type_reports_all_its_invalid_fields_at_once() {
+    use crate::domain::{
+        DepositRequest, LoginRequest, ProfilePatch, RefreshRequest, RegisterRequest,
+    };
+    use shared::testing::reports_every_invalid_field;
+    reports_every_invalid_field::<RegisterRequest>(
+        json!({"email": "a@example.com", "password": "long-enough", "full_name": "Ann",
+               "username": "ann", "address": "1 Road", "phone": "+44 1234 5678"}),
+        &[
+            ("email", json!("not-an-email")),
+            ("password", json!("short")),
+            ("full_name", json!("Eve\u{202e}gnp.exe")),
+            ("username", json!("a b")),
+            ("address", json!("")),
+            ("phone", json!("12")),
+        ],
+    );
+    reports_every_invalid_field::<LoginRequest>(
+        json!({"email": "a@example.com", "password": "x"}),
+        &[("email", json!("")), ("password", json!(""))],
+    );
+    reports_every_invalid_field::<RefreshRequest>(
+        json!({"refresh_token": "x.y"}),
+        &[("refresh_token", json!(""))],
+    );
+    reports_every_invalid_field::<ProfilePatch>(
+        json!({"full_name": "Ann", "username": "ann", "address": "1 Road", "phone": "12345",
+               "password": "long-enough", "current_password": "x", "role": "customer"}),
+        &[
+            ("full_name", json!("")),
+            ("username", json!("a b")),
+            ("address", json!("x".repeat(201))),
+            ("phone", json!("12")),
+            ("password", json!("short")),
+            ("current_password", json!("")),
+            ("role", json!("service")),
+        ],
+    );
+    reports_every_invalid_field::<DepositRequest>(
+        json!({"amount_cents": 100}),
+        &[("amount_cents", json!(0))],
+    );
+}

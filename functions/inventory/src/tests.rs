@@ -369,3 +369,52 @@ async fn admin_routes_refuse_an_admin_token_that_is_no_longer_current() {
         .json(body.clone());
     admin_call!(service, create_product, customer).expect(403);
 }
+
+/// Every request type of Inventory (its internal routes' too) reports all its invalid
+/// fields in one 422.
+#[test]
+fn every_request_type_reports_all_its_invalid_fields_at_once() {
+    use crate::domain::{NewProduct, ProductPatch};
+    use shared::contracts::inventory::{AvailabilityQuery, ReserveStock};
+    use shared::testing::reports_every_invalid_field;
+    reports_every_invalid_field::<NewProduct>(
+        json!({"name": "Lamp", "description": "Warm", "category": "home", "price_cents": 100,
+               "stock": 5}),
+        &[
+            ("name", json!("")),
+            ("description", json!("x".repeat(5001))),
+            ("category", json!("a\u{200b}b")),
+            ("price_cents", json!(-1)),
+            ("stock", json!(-1)),
+        ],
+    );
+    let changes = |stock: (&str, Value)| {
+        let mut body = json!({"name": "Lamp", "description": "Warm", "category": "home",
+                              "price_cents": 100});
+        body[stock.0] = stock.1;
+        body
+    };
+    let invalid_text = [
+        ("name", json!("")),
+        ("description", json!("x".repeat(5001))),
+        ("category", json!("")),
+        ("price_cents", json!(-1)),
+    ];
+    for (stock, valid, invalid) in [("stock", 5, -1), ("stock_delta", 5, 0)] {
+        let mut fields = invalid_text.to_vec();
+        fields.push((stock, json!(invalid)));
+        reports_every_invalid_field::<ProductPatch>(changes((stock, json!(valid))), &fields);
+    }
+    reports_every_invalid_field::<ReserveStock>(
+        json!({"sale_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "product_id": "p", "quantity": 1}),
+        &[
+            ("sale_id", json!("short")),
+            ("product_id", json!("")),
+            ("quantity", json!(0)),
+        ],
+    );
+    reports_every_invalid_field::<AvailabilityQuery>(
+        json!({"product_ids": ["p"]}),
+        &[("product_ids", json!([]))],
+    );
+}

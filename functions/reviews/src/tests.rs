@@ -610,3 +610,40 @@ async fn tokens_that_are_no_longer_current_write_and_moderate_nothing() {
         .await;
     assert_eq!(queue.expect(200)["items"][0]["id"], review.as_str());
 }
+
+/// Every request type of Reviews reports all its invalid fields in one 422.
+#[test]
+fn every_request_type_reports_all_its_invalid_fields_at_once() {
+    use crate::domain::{ModerationRequest, NewReview, ReviewPatch};
+    use shared::contracts::reviews::Interaction;
+    use shared::testing::reports_every_invalid_field;
+    reports_every_invalid_field::<NewReview>(
+        json!({"product_id": "p", "rating": 4, "comment": "Fine"}),
+        &[
+            ("product_id", json!("")),
+            ("rating", json!(0)),
+            ("comment", json!("   ")),
+        ],
+    );
+    reports_every_invalid_field::<ReviewPatch>(
+        json!({"rating": 4, "comment": "Fine"}),
+        &[("rating", json!(6)), ("comment", json!("a\u{202e}b"))],
+    );
+    reports_every_invalid_field::<ModerationRequest>(
+        json!({"action": "approve", "reason": "ok"}),
+        &[("reason", json!("x".repeat(501)))],
+    );
+    reports_every_invalid_field::<Interaction>(
+        json!({"event_id": "e", "customer_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK",
+               "product_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "time": 0, "strength": 1.0,
+               "source": "purchase"}),
+        &[
+            ("event_id", json!("")),
+            ("customer_id", json!("x")),
+            ("product_id", json!("x")),
+            ("time", json!(-1)),
+            ("strength", json!(1001.0)),
+            ("source", json!("")),
+        ],
+    );
+}

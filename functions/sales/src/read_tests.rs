@@ -132,3 +132,21 @@ async fn only_reviews_asks_whether_a_customer_bought_a_product() {
     Reply::of(handlers::has_purchased(&state, ask("sales", &buyer)).await).expect(403);
     Reply::of(handlers::has_purchased(&state, ask("reviews", "x")).await).expect(422);
 }
+
+/// Every request type of Sales (and those it sends: a charge, an interaction report)
+/// reports all its invalid fields in one 422.
+#[test]
+fn every_request_type_reports_all_its_invalid_fields_at_once() {
+    use crate::domain::PurchaseRequest;
+    use serde_json::json;
+    use shared::contracts::customers::ChargeWallet;
+    use shared::testing::reports_every_invalid_field;
+    reports_every_invalid_field::<PurchaseRequest>(
+        json!({"product_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "quantity": 1}),
+        &[("product_id", json!("")), ("quantity", json!(101))],
+    );
+    reports_every_invalid_field::<ChargeWallet>(
+        json!({"sale_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "amount_cents": 100}),
+        &[("sale_id", json!("short")), ("amount_cents", json!(-1))],
+    );
+}
