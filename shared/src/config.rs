@@ -39,9 +39,9 @@ where
     }
 }
 
-/// A secret: required, and long enough to resist brute force.
+/// A secret (see [`crate::secrets`]): required, and long enough to resist brute force.
 pub fn secret(name: &'static str) -> Result<Vec<u8>, ConfigError> {
-    let value = required(name)?;
+    let value = crate::secrets::value(name).ok_or(ConfigError::Missing(name))?;
     if value.len() < 32 {
         return Err(ConfigError::Invalid {
             name,

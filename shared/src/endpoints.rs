@@ -104,8 +104,8 @@ impl Secret {
         }
     }
 
-    /// The template parameter it comes from.
-    pub const fn parameter(self) -> &'static str {
+    /// The template's Secrets Manager secret that holds it.
+    pub const fn resource(self) -> &'static str {
         match self {
             Secret::UserTokens => "JwtSecret",
             Secret::ServiceTokens => "ServiceTokenSecret",

@@ -20,6 +20,7 @@ pub mod limits;
 pub mod money;
 pub mod password;
 pub mod runtime;
+pub mod secrets;
 pub mod service;
 pub mod session;
 pub mod state;

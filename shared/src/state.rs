@@ -40,6 +40,7 @@ impl<Store: Part, Services: Part> State<Store, Services> {
             name: "the function name",
             reason: format!("{name} is not declared in shared::endpoints"),
         })?;
+        crate::secrets::load(endpoint.secrets).await?;
         Ok(Self {
             endpoint,
             keys: Keys::from_env(endpoint.secrets)?,

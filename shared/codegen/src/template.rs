@@ -121,10 +121,11 @@ fn environment(out: &mut String, endpoint: &Endpoint) {
             format!("!Ref {}", table.resource()),
         ));
     }
+    // The secrets' ARNs, never their values (shared::secrets).
     for secret in endpoint.secrets {
         variables.push((
-            secret.variable().into(),
-            format!("!Ref {}", secret.parameter()),
+            shared::secrets::arn_variable(*secret).into(),
+            format!("!Ref {}", secret.resource()),
         ));
     }
     for service in endpoint.calls {
@@ -143,13 +144,25 @@ fn environment(out: &mut String, endpoint: &Endpoint) {
 }
 
 fn policies(out: &mut String, endpoint: &Endpoint) {
-    if endpoint.grants.is_empty() {
+    if endpoint.grants.is_empty() && endpoint.secrets.is_empty() {
         return;
     }
     let _ = writeln!(
         out,
         "      Policies:\n        - Version: \"2012-10-17\"\n          Statement:"
     );
+    if !endpoint.secrets.is_empty() {
+        let secrets: Vec<String> = endpoint
+            .secrets
+            .iter()
+            .map(|secret| format!("!Ref {}", secret.resource()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "            - {{ Effect: Allow, Action: [secretsmanager:GetSecretValue], Resource: [{}] }}",
+            secrets.join(", ")
+        );
+    }
     for grant in endpoint.grants {
         let actions: Vec<String> = grant
             .actions
