@@ -4,8 +4,9 @@ It stands in front of the Lambda emulator (`cargo lambda watch`, which listens p
 and is never exposed) and sends each function the event API Gateway would:
 
   public port    every route of the declaration except the internal ones
-  internal port  only the `/internal/...` routes, for the service-to-service calls
-                 (in AWS those need the caller's IAM identity; locally they listen apart)
+  internal port  only the `/internal/...` routes, for the service-to-service calls; as in
+                 AWS (IAM authorization), a call must be signed (SigV4, service
+                 `execute-api`) with the stack's credentials (local/env.sh), or it is a 403
 
 A request that matches no route of its port (an unknown path, or a known path with
 another method) goes to the `unrouted` function, as the HTTP API's `$default` route does
@@ -20,6 +21,8 @@ from the declaration (shared/src/endpoints.rs).
 import argparse
 import asyncio
 import base64
+import hmac
+import os
 import json
 import re
 import time
@@ -28,6 +31,9 @@ import uuid
 from datetime import datetime, timezone
 
 from aiohttp import ClientSession, ClientTimeout, web
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 # API Gateway's own limits: a 10 MB body and a 30 s integration timeout.
 MAX_BODY = 10 * 1024 * 1024
@@ -120,6 +126,37 @@ def event_for(request, body, route, parameters):
     return event
 
 
+SIGNATURE = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/execute-api/aws4_request, "
+    r"SignedHeaders=(?P<signed>[a-z0-9;-]+), Signature=(?P<signature>[0-9a-f]{64})$")
+# API Gateway refuses a signature more than 15 minutes off.
+MAX_SKEW_SECONDS = 15 * 60
+
+
+def signed_by(request, body, credentials):
+    """Whether `request` carries a valid SigV4 signature by `credentials`, checked with
+    botocore's own signer over exactly the headers the caller signed."""
+    found = SIGNATURE.match(request.headers.get("authorization", ""))
+    if not found or found["key"] != credentials.access_key:
+        return False
+    amz_date = request.headers.get("x-amz-date", "")
+    try:
+        signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return False
+    if abs((datetime.now(timezone.utc) - signed_at).total_seconds()) > MAX_SKEW_SECONDS:
+        return False
+    names = found["signed"].split(";")
+    headers = {name: request.headers.get(name, "") for name in names if name != "host"}
+    url = f"http://{request.headers.get('host', '')}{request.rel_url.raw_path_qs}"
+    aws_request = AWSRequest(method=request.method, url=url, data=body, headers=headers)
+    aws_request.context["timestamp"] = amz_date
+    signer = SigV4Auth(credentials, "execute-api", found["region"])
+    string_to_sign = signer.string_to_sign(aws_request, signer.canonical_request(aws_request))
+    expected = signer.signature(string_to_sign, aws_request)
+    return hmac.compare_digest(expected, found["signature"])
+
+
 def problem(status, title, detail):
     body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
     return web.Response(status=status, body=body, content_type="application/problem+json")
@@ -143,10 +180,12 @@ def response_of(result):
     return response
 
 
-def app_for(routes, lambda_url):
+def app_for(routes, lambda_url, credentials=None):
     async def handle(request):
         route, parameters = find(routes, request.method, request.rel_url.raw_path)
         body = await request.read()
+        if credentials and not signed_by(request, body, credentials):
+            return problem(403, "Not allowed", "internal routes take calls signed by an allowed identity")
         event = event_for(request, body, route, parameters)
         function = route.function if route else UNROUTED
         url = f"{lambda_url}/2015-03-31/functions/{function}/invocations"
@@ -171,14 +210,19 @@ def app_for(routes, lambda_url):
 
     app = web.Application(client_max_size=MAX_BODY)
     app.cleanup_ctx.append(session)
-    app.router.add_route("*", "/{tail:.*}", handle)
+    # Any path at all, newlines (%0A) included: the router's own 404 never answers.
+    app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
     return app
 
 
 async def serve(args):
     runners = []
+    # The stack's own credentials: what its functions sign internal calls with.
+    credentials = Credentials(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"],
+                              os.environ.get("AWS_SESSION_TOKEN"))
     for port, internal in ((args.public, False), (args.internal, True)):
-        runner = web.AppRunner(app_for(load_routes(args.cargo_toml, internal), args.lambda_url), access_log=None)
+        app = app_for(load_routes(args.cargo_toml, internal), args.lambda_url, credentials if internal else None)
+        runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, args.host, port).start()
         runners.append(runner)

@@ -84,6 +84,9 @@ pub struct TokenKeys {
 }
 
 pub const DEFAULT_ISSUER: &str = "shop-platform";
+/// Where a call to an internal route carries its service token: `Authorization` holds
+/// the call's SigV4 signature (see `crate::sigv4`).
+pub const SERVICE_TOKEN_HEADER: &str = "x-service-token";
 pub const USER_AUDIENCE: &str = "shop-api";
 pub const SERVICE_AUDIENCE: &str = "shop-internal";
 
@@ -165,6 +168,17 @@ impl TokenKeys {
             role: data.claims.role,
             generation: data.claims.gen,
         })
+    }
+
+    /// The calling service of a request's `x-service-token` header.
+    pub fn authenticate_service(&self, req: &Request) -> Result<Principal, ApiError> {
+        let token = req
+            .headers()
+            .get(SERVICE_TOKEN_HEADER)
+            .ok_or(ApiError::Unauthorized("missing service token"))?
+            .to_str()
+            .map_err(|_| ApiError::Unauthorized("invalid or expired token"))?;
+        self.verify(token.trim())
     }
 
     /// The principal of a request's `Authorization: Bearer` header.

@@ -276,7 +276,8 @@ pub mod reviews {
         #[validate(length(equal = 26))]
         pub product_id: String,
         /// Unix seconds.
-        #[validate(range(min = 0))]
+        #[validate(range(min = 0, max = crate::limits::MAX_EVENT_TIME))]
+        #[serde(deserialize_with = "crate::json::integer")]
         pub time: i64,
         #[validate(range(min = 0.0, max = 1000.0))]
         pub strength: f32,

@@ -23,6 +23,7 @@ pub mod runtime;
 pub mod secrets;
 pub mod service;
 pub mod session;
+pub mod sigv4;
 pub mod state;
 pub mod testing;
 pub mod text;

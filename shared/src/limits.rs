@@ -14,6 +14,8 @@ pub const MAX_DEPOSIT_CENTS: i64 = 100_000_000;
 /// Largest wallet balance: 1,000,000,000.00.
 pub const MAX_BALANCE_CENTS: i64 = 100_000_000_000;
 /// A review's rating.
+/// The latest instant an interaction may carry (Unix seconds: 2100-01-01).
+pub const MAX_EVENT_TIME: i64 = 4_102_444_800;
 pub const MIN_RATING: i64 = 1;
 pub const MAX_RATING: i64 = 5;
 /// A review's comment, in characters after trimming.

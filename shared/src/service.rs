@@ -1,5 +1,6 @@
 //! Calls from one service to another's internal routes, authenticated with a
-//! short-lived service token. The routes' bodies and typed clients are in
+//! short-lived service token (`x-service-token`: which service calls) and signed with
+//! SigV4 (`crate::sigv4`: which AWS role calls, checked by API Gateway). The routes' bodies and typed clients are in
 //! [`crate::contracts`]; this is the transport under them.
 //!
 //! An answer is one of three things: the route's typed success body; a [`Refusal`] (a
@@ -7,9 +8,10 @@
 //! there was no usable answer (no connection, a timeout, a 5xx, a success body of
 //! another shape) — the step may or may not have happened.
 
-use crate::auth::{Role, TokenKeys};
+use crate::auth::{Role, TokenKeys, SERVICE_TOKEN_HEADER};
 use crate::config::{self, ConfigError};
 use crate::endpoints::Endpoint;
+use crate::sigv4::Signer;
 use crate::ApiError;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -23,6 +25,8 @@ pub struct ServiceClient(Arc<Inner>);
 struct Inner {
     http: reqwest::Client,
     keys: TokenKeys,
+    /// Signs each call (SigV4), when the environment holds credentials.
+    signer: Option<Signer>,
     /// The calling function; its service names the caller in the tokens.
     endpoint: &'static Endpoint,
 }
@@ -75,6 +79,7 @@ impl ServiceClient {
         Ok(Self(Arc::new(Inner {
             http,
             keys: TokenKeys::services_from_env()?,
+            signer: Signer::from_env(),
             endpoint,
         })))
     }
@@ -89,9 +94,17 @@ impl ServiceClient {
             .keys
             .issue(self.0.endpoint.service.name(), Role::Service)?
             .token;
-        let response = request
-            .bearer_auth(token)
-            .send()
+        let mut request = request
+            .header(SERVICE_TOKEN_HEADER, token)
+            .build()
+            .map_err(|e| ApiError::Internal(format!("building a service call: {e}")))?;
+        if let Some(signer) = &self.0.signer {
+            signer.sign(&mut request)?;
+        }
+        let response = self
+            .0
+            .http
+            .execute(request)
             .await
             .map_err(|e| ApiError::Unavailable(format!("service call failed: {e}")))?;
         let status = response.status();

@@ -72,7 +72,7 @@ impl<Store, Services> State<Store, Services> {
     /// The caller of an internal route: a service token (401 without a valid one) of a
     /// service this route's declaration admits (403 for any other service).
     pub fn require_service(&self, req: &Request) -> Result<Principal, ApiError> {
-        let principal = self.keys.services()?.authenticate(req)?;
+        let principal = self.keys.services()?.authenticate_service(req)?;
         if principal.role != Role::Service {
             return Err(ApiError::Forbidden("internal route"));
         }
@@ -176,7 +176,7 @@ mod tests {
 
     fn as_service(caller: &str) -> Request {
         Call::new(Method::POST)
-            .bearer(&service_token(caller))
+            .service(&service_token(caller))
             .build()
     }
 

@@ -88,6 +88,11 @@ impl Call {
         self.header("authorization", &format!("Bearer {token}"))
     }
 
+    /// A service token, where calls to internal routes carry it.
+    pub fn service(self, token: &str) -> Self {
+        self.header(crate::auth::SERVICE_TOKEN_HEADER, token)
+    }
+
     pub fn json(mut self, body: Value) -> Self {
         self.body = Body::Text(body.to_string());
         self.header("content-type", "application/json")

@@ -101,7 +101,10 @@ async fn a_functions_secrets_are_fetched_once_signed_and_all_at_once() {
         ("AWS_SECRET_ACCESS_KEY", "test"),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("CURSOR_SECRET_ARN", CURSOR_ARN),
-        ("JWT_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:gone"),
+        (
+            "JWT_SECRET_ARN",
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:gone",
+        ),
     ] {
         std::env::set_var(name, value);
     }
@@ -122,8 +125,14 @@ async fn a_functions_secrets_are_fetched_once_signed_and_all_at_once() {
     shared::secrets::load(&[Secret::UserTokens, Secret::Cursors])
         .await
         .unwrap();
-    println!("secrets read in {:?} (stand-in endpoint)", started.elapsed());
-    assert_eq!(shared::config::secret("JWT_SECRET").unwrap(), jwt.as_bytes());
+    println!(
+        "secrets read in {:?} (stand-in endpoint)",
+        started.elapsed()
+    );
+    assert_eq!(
+        shared::config::secret("JWT_SECRET").unwrap(),
+        jwt.as_bytes()
+    );
     assert_eq!(
         shared::config::secret("CURSOR_SECRET").unwrap(),
         cursor.as_bytes()

@@ -87,8 +87,23 @@ impl Reply {
     }
 }
 
+/// Sends a request; one to an internal route is signed (SigV4) with the stack's local
+/// credentials, as a function's call is: the gateway refuses unsigned ones.
 pub async fn send(request: RequestBuilder) -> Reply {
-    let response = request.send().await.expect("request failed");
+    let (client, request) = request.build_split();
+    let mut request = request.expect("a valid request");
+    if request.url().as_str().starts_with(&internal_url()) {
+        shared::sigv4::Signer::from_env()
+            .expect("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION of the stack")
+            .sign(&mut request)
+            .expect("signed");
+    }
+    send_unsigned(client, request).await
+}
+
+/// Sends a request as it is.
+pub async fn send_unsigned(client: Client, request: reqwest::Request) -> Reply {
+    let response = client.execute(request).await.expect("request failed");
     let status = response.status();
     let headers = response.headers().clone();
     let text = response.text().await.expect("response body");
@@ -101,10 +116,16 @@ pub async fn send(request: RequestBuilder) -> Reply {
     }
 }
 
+/// A request with `token` where the route reads it: a service token of an internal
+/// route in `x-service-token`, any other as the bearer token.
 pub fn request(method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
     let mut builder = client().request(method, url_of(path));
     if let Some(token) = token {
-        builder = builder.bearer_auth(token);
+        builder = if path.starts_with("/internal/") {
+            builder.header(shared::auth::SERVICE_TOKEN_HEADER, token)
+        } else {
+            builder.bearer_auth(token)
+        };
     }
     builder
 }

@@ -279,7 +279,8 @@ fn build_profiles_survive_code_generation() {
 #[test]
 fn openapi_bounds_are_the_declared_limits() {
     use shared::limits::*;
-    let expected: [(&str, &str, i64); 8] = [
+    let expected: [(&str, &str, i64); 9] = [
+        ("time", "maximum", MAX_EVENT_TIME),
         ("quantity", "minimum", 1),
         ("quantity", "maximum", MAX_QUANTITY),
         ("rating", "minimum", MIN_RATING),

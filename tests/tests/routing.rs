@@ -15,6 +15,7 @@ async fn an_unknown_path_is_a_404_problem() {
         "/products/x/y/z",
         "/",
         "/%2e%2e/etc/passwd",
+        "/a%0Ab",
     ] {
         let reply = get(path, None).await;
         assert_eq!(reply.problem(404)["type"], "/problems/not-found", "{path}");
@@ -82,4 +83,46 @@ async fn the_public_api_exposes_no_function_by_name() {
             assert!(!reply.text.contains(name), "{url} names {name}");
         }
     }
+}
+
+/// The internal routes take calls signed (SigV4) by the stack's credentials only, as IAM
+/// authorization does in AWS: unsigned, signed with another key, or altered after
+/// signing, a call is refused before any function runs; signed, it still needs the
+/// service token of a caller the route admits.
+#[tokio::test]
+async fn internal_routes_take_signed_calls_only() {
+    use shared::auth::SERVICE_TOKEN_HEADER;
+    use shared::sigv4::Signer;
+    let path = "/internal/inventory/availability";
+    let body = json!({"product_ids": ["01JD8ZR1A2B3C4D5E6F7G8H9JK"]});
+    let call = |token: &str| {
+        client()
+            .post(url_of(path))
+            .header(SERVICE_TOKEN_HEADER, token)
+            .json(&body)
+            .build()
+            .unwrap()
+    };
+    let reviews = service_token("reviews");
+    let unsigned = send_unsigned(client().clone(), call(&reviews)).await;
+    assert_eq!(unsigned.problem(403)["status"], 403);
+    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
+    let mut forged = call(&reviews);
+    Signer::new("local", "not-the-stack-key", None, &region)
+        .sign(&mut forged)
+        .unwrap();
+    send_unsigned(client().clone(), forged).await.problem(403);
+    let signer = Signer::from_env().expect("the stack's credentials");
+    let mut altered = call(&reviews);
+    signer.sign(&mut altered).unwrap();
+    *altered.body_mut() = Some(r#"{"product_ids": []}"#.into());
+    send_unsigned(client().clone(), altered).await.problem(403);
+    // Signed: the route itself then asks which service calls.
+    let mut signed = call("");
+    signed.headers_mut().remove(SERVICE_TOKEN_HEADER);
+    signer.sign(&mut signed).unwrap();
+    send_unsigned(client().clone(), signed).await.problem(401);
+    let mut signed = call(&reviews);
+    signer.sign(&mut signed).unwrap();
+    send_unsigned(client().clone(), signed).await.expect(200);
 }

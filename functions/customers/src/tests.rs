@@ -108,7 +108,7 @@ impl Service {
     async fn charge(&self, caller: &str, id: &str, sale: &str, cents: i64) -> Reply {
         let request = Call::new(Method::POST)
             .path("id", id)
-            .bearer(&service_token(caller))
+            .service(&service_token(caller))
             .json(json!({"sale_id": sale, "amount_cents": cents}));
         call!(self, charge_wallet, request)
     }
@@ -117,7 +117,7 @@ impl Service {
         let request = Call::new(Method::POST)
             .path("id", id)
             .path("sale_id", sale)
-            .bearer(&service_token("sales"));
+            .service(&service_token("sales"));
         call!(self, refund_charge, request)
     }
 }
@@ -535,7 +535,7 @@ async fn wallet_routes_admit_sales_only_and_never_users() {
     let status = |caller: &str| {
         Call::new(Method::GET)
             .path("id", &id)
-            .bearer(&service_token(caller))
+            .service(&service_token(caller))
     };
     call!(service, customer_status, status("customers")).expect(403);
     assert_eq!(

@@ -96,7 +96,7 @@ impl Service {
     async fn reserve(&self, caller: &str, sale: &str, product: &str, quantity: i64) -> Reply {
         let body = json!({"sale_id": sale, "product_id": product, "quantity": quantity});
         let request = Call::new(Method::POST)
-            .bearer(&service_token(caller))
+            .service(&service_token(caller))
             .json(body);
         call!(self, reserve_stock, request)
     }
@@ -104,7 +104,7 @@ impl Service {
     async fn release(&self, sale: &str) -> Reply {
         let request = Call::new(Method::POST)
             .path("sale_id", sale)
-            .bearer(&service_token("sales"));
+            .service(&service_token("sales"));
         call!(self, release_stock, request)
     }
 
@@ -338,7 +338,7 @@ async fn stock_routes_admit_sales_and_availability_admits_reviews() {
     call!(service, reserve_stock, as_admin).expect(401);
     let availability = |caller: &str| {
         Call::new(Method::POST)
-            .bearer(&service_token(caller))
+            .service(&service_token(caller))
             .json(json!({"product_ids": [live, gone, sale(), "not-an-id"]}))
     };
     call!(service, product_availability, availability("sales")).expect(403);

@@ -134,7 +134,7 @@ impl Service {
             })
             .collect();
         let request = Call::new(Method::POST)
-            .bearer(&service_token(caller))
+            .service(&service_token(caller))
             .json(json!({ "interactions": interactions }))
             .build();
         let state = State::assemble("record_interaction", self.reco.clone(), (), keys());

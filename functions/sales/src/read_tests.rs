@@ -121,7 +121,7 @@ async fn only_reviews_asks_whether_a_customer_bought_a_product() {
         Call::new(Method::GET)
             .query("customer_id", customer)
             .query("product_id", &product)
-            .bearer(&token(caller, Role::Service))
+            .service(&token(caller, Role::Service))
             .build()
     };
     let bought = Reply::of(handlers::has_purchased(&state, ask("reviews", &buyer)).await);

@@ -65,6 +65,15 @@ fn function(out: &mut String, endpoint: &Endpoint, packaged: bool) {
     policies(out, endpoint);
     let _ = writeln!(out, "      Events:");
     match endpoint.trigger {
+        // Internal routes take IAM authorization: only signed calls of allowed roles.
+        Trigger::Http(method, path) if is_internal(path) => {
+            let _ = writeln!(
+                out,
+                "        Api: {{ Type: HttpApi, Properties: {{ ApiId: !Ref HttpApi, Method: {}, Path: {}, Auth: {{ Authorizer: AWS_IAM }} }} }}",
+                method.as_str(),
+                quoted(path)
+            );
+        }
         Trigger::Http(method, path) => {
             let _ = writeln!(
                 out,
@@ -143,14 +152,51 @@ fn environment(out: &mut String, endpoint: &Endpoint) {
     }
 }
 
+fn is_internal(path: &str) -> bool {
+    path.starts_with("/internal/")
+}
+
+/// The internal routes `endpoint` may invoke: those of the services it calls that admit
+/// its service, as `execute-api` ARNs (a path parameter is any one segment).
+fn invocable(endpoint: &Endpoint) -> Vec<String> {
+    ENDPOINTS
+        .iter()
+        .filter(|callee| endpoint.calls.contains(&callee.service))
+        .filter(|callee| {
+            matches!(callee.access, Access::Services(callers) if callers.contains(&endpoint.service))
+        })
+        .filter_map(|callee| callee.route())
+        .filter(|(_, path)| is_internal(path))
+        .map(|(method, path)| {
+            let path: Vec<&str> = path
+                .split('/')
+                .map(|part| if part.starts_with('{') { "*" } else { part })
+                .collect();
+            format!(
+                "!Sub \"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{HttpApi}}/*/{}{}\"",
+                method.as_str(),
+                path.join("/")
+            )
+        })
+        .collect()
+}
+
 fn policies(out: &mut String, endpoint: &Endpoint) {
-    if endpoint.grants.is_empty() && endpoint.secrets.is_empty() {
+    let invoke = invocable(endpoint);
+    if endpoint.grants.is_empty() && endpoint.secrets.is_empty() && invoke.is_empty() {
         return;
     }
     let _ = writeln!(
         out,
         "      Policies:\n        - Version: \"2012-10-17\"\n          Statement:"
     );
+    if !invoke.is_empty() {
+        let _ = writeln!(
+            out,
+            "            - {{ Effect: Allow, Action: [execute-api:Invoke], Resource: [{}] }}",
+            invoke.join(", ")
+        );
+    }
     if !endpoint.secrets.is_empty() {
         let secrets: Vec<String> = endpoint
             .secrets
