@@ -26,19 +26,8 @@ curl -sf -o /dev/null -X PATCH "$API_URL/profile/$admin_id" -H 'content-type: ap
   -H "Authorization: Bearer $root" -d '{"role":"admin"}'
 admin=$(post /login "{\"email\":\"$admin_email\",\"password\":\"fuzz-password\"}" | json_field access_token)
 
-# A service token as the service's own functions mint them (local key, one minute).
-service_token() {
-  "$VENV/bin/python" - "$1" <<'PY'
-import base64, hashlib, hmac, json, os, sys, time
-b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-now = int(time.time())
-claims = {"sub": sys.argv[1], "role": "service", "iss": "shop-platform", "aud": "shop-internal",
-          "iat": now, "exp": now + 600}
-signing_input = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + b64(json.dumps(claims).encode())
-key = os.environ["SERVICE_TOKEN_SECRET"].encode()
-print(signing_input + "." + b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest()))
-PY
-}
+# A service token as the service's own functions mint them (local key).
+service_token() { PYTHONPATH="$LOCAL_DIR" "$VENV/bin/python" -c 'import sys; from api import service_token; print(service_token(sys.argv[1]))' "$1"; }
 
 fuzz() { # base URL, credentials (a header), then schemathesis arguments
   "$BENCH_VENV/bin/schemathesis" --config-file "$LOCAL_DIR/bench/schemathesis.toml" \

@@ -37,7 +37,8 @@ SAMPLE_IDS = {
 # Run last and only once warm: they consume what they act on.
 DESTRUCTIVE = ("delete_product", "delete_profile", "delete_review")
 # Their handlers call other services over HTTP; their handler time includes those calls.
-CALLS_SERVICES = {"create_sale", "create_review", "moderate_review", "get_recommendations", "health_status",
+CALLS_SERVICES = {"create_sale", "create_review", "moderate_review", "update_review", "delete_review",
+                  "create_product", "update_product", "delete_product", "get_recommendations", "health_status",
                   "health_database", "reconcile_sales"}
 
 
@@ -61,6 +62,7 @@ def make_data():
                                                     "full_name": f"Bench {who}"}), 201)
         login = expect(call("POST", "/login", {"email": email, "password": "correct-horse-battery"}), 200)
         data[f"{who}_id"], data[f"{who}_token"], data[f"{who}_email"] = customer["id"], login["access_token"], email
+        data[f"{who}_refresh"] = login["refresh_token"]
     expect(call("POST", f"/profile/{data['customer_id']}/wallet/deposit", {"amount_cents": 50_000_000},
                 data["customer_token"], {"idempotency-key": str(uuid.uuid4())}), 200)
     for key in ("product", "spare_product"):
@@ -101,6 +103,8 @@ def event_for(function, data):
     # An internal route admits only its declared callers: its event names the caller.
     for caller, token in data["services"].items():
         replacements[f"REPLACE-WITH-A-{caller.upper()}-SERVICE-TOKEN"] = token
+    # The first refresh spends the login's token; the next ones present it again (401).
+    replacements["01JD8ZS0AB12CD34EF56GH78JK.REPLACE-WITH-A-REFRESH-TOKEN-FROM-POST-LOGIN-xx"] = data["customer_refresh"]
     if function == "login":
         replacements["new.customer@example.com"] = data["customer_email"]
     if function == "register":
@@ -112,6 +116,9 @@ def event_for(function, data):
     if "idempotency-key" in headers:
         headers["idempotency-key"] = str(uuid.uuid4())
     headers.pop("if-match", None)
+    if function == "moderate_review":
+        # The bench's review as created; once moderated, later runs are stale (409).
+        headers["if-match"] = '"1"'
     if function == "create_sale":
         event["body"] = json.dumps({"product_id": data["product"], "quantity": 1})
     if function == "charge_wallet":

@@ -10,11 +10,12 @@ use shared::endpoints::{Access, Endpoint, Method, Trigger};
 /// A sample id for each path parameter of a skeleton.
 const SAMPLE_ID: &str = "01JD8ZQ5V8Y3N2K4M6P7R9S0TB";
 /// Headers the envelope sets; every other header of a sample is its own.
-const ENVELOPE_HEADERS: [&str; 5] = [
+const ENVELOPE_HEADERS: [&str; 6] = [
     "accept",
     "host",
     "user-agent",
     "authorization",
+    "x-service-token",
     "content-type",
 ];
 
@@ -77,10 +78,18 @@ fn http(
         Access::Public | Access::Scheduler => None,
     };
     if let Some(kind) = bearer {
-        headers.push((
-            "authorization".into(),
-            format!("Bearer REPLACE-WITH-A-{kind}-TOKEN"),
-        ));
+        // A service token travels in its own header (`authorization` is the SigV4
+        // signature's, which API Gateway checks before the function runs).
+        let header = match endpoint.access {
+            Access::Services(_) => shared::auth::SERVICE_TOKEN_HEADER.to_string(),
+            _ => "authorization".to_string(),
+        };
+        let prefix = if header == "authorization" {
+            "Bearer "
+        } else {
+            ""
+        };
+        headers.push((header, format!("{prefix}REPLACE-WITH-A-{kind}-TOKEN")));
     }
     if let Some(own) = current["headers"].as_object() {
         for (header, value) in own {
