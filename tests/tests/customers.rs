@@ -128,6 +128,16 @@ async fn login_limits_are_per_account_and_client_address_and_atomic() {
         .expect(200);
 }
 
+/// Parallel logins with the right password (one person, several tabs) all get in.
+#[tokio::test]
+async fn parallel_logins_with_the_right_password_all_succeed() {
+    let customer = new_customer().await;
+    let logins = (0..10).map(|_| login(&customer.email, &customer.password));
+    for reply in futures::future::join_all(logins).await {
+        reply.expect(200);
+    }
+}
+
 #[tokio::test]
 async fn repeated_login_failures_are_throttled_per_account() {
     let customer = new_customer().await;

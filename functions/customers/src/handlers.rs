@@ -115,6 +115,7 @@ pub async fn login<S: Customers>(
     )
     .await;
     let Some(customer) = customer.filter(|_| verified) else {
+        guess.failed(&state.store).await?;
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
     guess.succeeded(&state.store).await?;
@@ -286,6 +287,7 @@ pub async fn update_profile<S: Customers>(
             let now = time::epoch_seconds();
             let guess = guesses::take(&state.store, &customer.email, address, now).await?;
             if !verify_password(current, Some(customer.password_hash.clone())).await {
+                guess.failed(&state.store).await?;
                 return Err(ApiError::Forbidden("current_password is incorrect"));
             }
             guess.succeeded(&state.store).await?;

@@ -6,7 +6,7 @@
 
 use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
 use crate::sessions::{RefreshRecord, Rotated};
-use crate::store::{deposit_fingerprint, Changes, Charged, Created, Customers, Deposited};
+use crate::store::{deposit_fingerprint, Changes, Charged, Created, Customers, Deposited, Taken};
 use shared::domain::Email;
 use shared::{money, ApiError};
 use std::collections::HashMap;
@@ -16,6 +16,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 #[derive(Clone, Default)]
 pub struct MemoryCustomers {
     tables: Arc<Mutex<Tables>>,
+}
+
+/// A window of attempts: slots taken (in flight or failed), failures, and its end.
+#[derive(Default)]
+struct Attempts {
+    taken: u32,
+    failures: u32,
+    expires_at: u64,
 }
 
 #[derive(Default)]
@@ -28,8 +36,8 @@ struct Tables {
     /// sale id → its charge
     charges: HashMap<String, Charge>,
     /// email → (failures, window end)
-    /// Attempt counters: id → (attempts taken, end of the window).
-    attempts: HashMap<String, (u32, u64)>,
+    /// Attempt counters by id.
+    attempts: HashMap<String, Attempts>,
     /// Refresh tokens by hash, and whether each family is revoked.
     refresh_tokens: HashMap<String, RefreshRecord>,
     families: HashMap<String, bool>,
@@ -262,17 +270,25 @@ impl Customers for MemoryCustomers {
         limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> Result<Result<(), u64>, ApiError> {
+    ) -> Result<Taken, ApiError> {
         let mut tables = self.tables();
-        let (attempts, expires_at) = tables.attempts.entry(counter.into()).or_insert((0, 0));
-        if *expires_at <= now {
-            (*attempts, *expires_at) = (0, now + window_seconds);
+        let window = tables.attempts.entry(counter.into()).or_default();
+        if window.expires_at <= now {
+            *window = Attempts {
+                expires_at: now + window_seconds,
+                ..Attempts::default()
+            };
         }
-        if *attempts >= limit {
-            return Ok(Err(*expires_at - now));
+        if window.failures >= limit {
+            return Ok(Taken::Spent {
+                retry_after: window.expires_at - now,
+            });
         }
-        *attempts += 1;
-        Ok(Ok(()))
+        if window.taken >= limit {
+            return Ok(Taken::Busy);
+        }
+        window.taken += 1;
+        Ok(Taken::Yes)
     }
 
     async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
@@ -312,14 +328,16 @@ impl Customers for MemoryCustomers {
         Ok(())
     }
 
-    async fn clear_attempts(&self, counter: &str) -> Result<(), ApiError> {
-        self.tables().attempts.remove(counter);
+    async fn count_failure(&self, counter: &str) -> Result<(), ApiError> {
+        if let Some(window) = self.tables().attempts.get_mut(counter) {
+            window.failures += 1;
+        }
         Ok(())
     }
 
     async fn give_back_attempt(&self, counter: &str) -> Result<(), ApiError> {
-        if let Some((attempts, _)) = self.tables().attempts.get_mut(counter) {
-            *attempts = attempts.saturating_sub(1);
+        if let Some(window) = self.tables().attempts.get_mut(counter) {
+            window.taken = window.taken.saturating_sub(1);
         }
         Ok(())
     }

@@ -115,22 +115,21 @@ pub trait Customers: Sync {
         sale_id: &str,
         now: &str,
     ) -> impl Future<Output = Result<Charge, ApiError>> + Send;
-    /// Takes one of the `limit` attempts that a counter (see [`Attempts`]) allows per
+    /// Takes one of the `limit` attempts that a counter (see `crate::guesses`) allows per
     /// window, opening a window of `window_seconds` when none is open. Atomic: parallel
-    /// attempts never take more than `limit`. `Err(seconds)` when none is left: until the
-    /// window closes.
+    /// attempts never take more than `limit`.
     fn take_attempt(
         &self,
         counter: &str,
         limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> impl Future<Output = Result<Result<(), u64>, ApiError>> + Send;
-    /// Gives a taken attempt back: an attempt that succeeded does not count.
+    ) -> impl Future<Output = Result<Taken, ApiError>> + Send;
+    /// The attempt succeeded: its slot is free again.
     fn give_back_attempt(&self, counter: &str)
         -> impl Future<Output = Result<(), ApiError>> + Send;
-    /// Forgets a counter's attempts.
-    fn clear_attempts(&self, counter: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The attempt failed: its slot stays taken for the window, and counts as a failure.
+    fn count_failure(&self, counter: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Starts a login's family of refresh tokens with its first one.
     fn start_family(
         &self,
@@ -150,6 +149,19 @@ pub trait Customers: Sync {
     ) -> impl Future<Output = Result<Rotated, ApiError>> + Send;
     /// No token of the family refreshes any more.
     fn revoke_family(&self, family: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
+
+/// How taking an attempt went.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Taken {
+    Yes,
+    /// The window's failures reached the limit: no attempt until it closes, in `retry_after`
+    /// seconds.
+    Spent {
+        retry_after: u64,
+    },
+    /// Attempts still being checked fill the window; one may be free in a moment.
+    Busy,
 }
 
 pub enum Charged {
@@ -591,64 +603,104 @@ impl Customers for Store {
         limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> Result<Result<(), u64>, ApiError> {
-        // Two writers may race to open a window: the loser counts in the winner's.
-        for _ in 0..MAX_ATTEMPTS {
-            let counted = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .key("id", s(counter))
-                .update_expression("SET attempts = attempts + :one")
-                .condition_expression("expires_at > :now AND attempts < :limit")
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":now", n(now))
-                .expression_attribute_values(":limit", n(limit))
-                .send()
-                .await;
-            match counted {
-                Ok(_) => return Ok(Ok(())),
-                Err(err) if !is_condition_failure(&err) => return Err(err.into()),
-                Err(_) => {}
-            }
-            let current = self
-                .client
-                .get_item()
-                .table_name(&self.table)
-                .key("id", s(counter))
-                .consistent_read(true)
-                .send()
-                .await?
-                .item;
-            let expires_at = current
-                .as_ref()
-                .and_then(|item| item.get("expires_at")?.as_n().ok()?.parse::<u64>().ok())
-                .unwrap_or(0);
-            if expires_at > now {
-                // The window is open and spent.
-                return Ok(Err(expires_at - now));
-            }
-            let opened = self
-                .client
-                .put_item()
-                .table_name(&self.table)
-                .item("id", s(counter))
-                .item("kind", s("attempts"))
-                .item("attempts", n(1))
-                .item("expires_at", n(now + window_seconds))
-                .condition_expression("attribute_not_exists(id) OR expires_at <= :now")
-                .expression_attribute_values(":now", n(now))
-                .send()
-                .await;
-            match opened {
-                Ok(_) => return Ok(Ok(())),
-                Err(err) if !is_condition_failure(&err) => return Err(err.into()),
-                Err(_) => {}
-            }
+    ) -> Result<Taken, ApiError> {
+        let counted = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(counter))
+            .update_expression("SET attempts = attempts + :one")
+            .condition_expression("expires_at > :now AND attempts < :limit")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":limit", n(limit))
+            .send()
+            .await;
+        match counted {
+            Ok(_) => return Ok(Taken::Yes),
+            Err(err) if !is_condition_failure(&err) => return Err(err.into()),
+            Err(_) => {}
         }
-        Err(ApiError::Conflict(
-            "too many attempts at once; retry".into(),
-        ))
+        let current = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("id", s(counter))
+            .consistent_read(true)
+            .send()
+            .await?
+            .item;
+        let number = |name: &str| {
+            current
+                .as_ref()
+                .and_then(|item| item.get(name)?.as_n().ok()?.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let expires_at = number("expires_at");
+        if expires_at > now {
+            return Ok(if number("failures") >= u64::from(limit) {
+                Taken::Spent {
+                    retry_after: expires_at - now,
+                }
+            } else {
+                Taken::Busy
+            });
+        }
+        // No window open: open one with this attempt (a racing opener makes this one wait).
+        let opened = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("id", s(counter))
+            .item("kind", s("attempts"))
+            .item("attempts", n(1))
+            .item("failures", n(0))
+            .item("expires_at", n(now + window_seconds))
+            .condition_expression("attribute_not_exists(id) OR expires_at <= :now")
+            .expression_attribute_values(":now", n(now))
+            .send()
+            .await;
+        match opened {
+            Ok(_) => Ok(Taken::Yes),
+            Err(err) if is_condition_failure(&err) => Ok(Taken::Busy),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    async fn give_back_attempt(&self, counter: &str) -> Result<(), ApiError> {
+        let given = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(counter))
+            .update_expression("SET attempts = attempts - :one")
+            .condition_expression("attempts > :zero")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match given {
+            Err(err) if !is_condition_failure(&err) => Err(err.into()),
+            _ => Ok(()),
+        }
+    }
+
+    async fn count_failure(&self, counter: &str) -> Result<(), ApiError> {
+        let counted = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("id", s(counter))
+            .update_expression("SET failures = if_not_exists(failures, :zero) + :one")
+            .condition_expression("attribute_exists(id)")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match counted {
+            Err(err) if !is_condition_failure(&err) => Err(err.into()),
+            _ => Ok(()),
+        }
     }
 
     async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
@@ -742,34 +794,6 @@ impl Customers for Store {
             .send()
             .await;
         match revoked {
-            Err(err) if !is_condition_failure(&err) => Err(err.into()),
-            _ => Ok(()),
-        }
-    }
-
-    async fn clear_attempts(&self, counter: &str) -> Result<(), ApiError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .key("id", s(counter))
-            .send()
-            .await?;
-        Ok(())
-    }
-
-    async fn give_back_attempt(&self, counter: &str) -> Result<(), ApiError> {
-        let given = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("id", s(counter))
-            .update_expression("SET attempts = attempts - :one")
-            .condition_expression("attempts > :zero")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":zero", n(0))
-            .send()
-            .await;
-        match given {
             Err(err) if !is_condition_failure(&err) => Err(err.into()),
             _ => Ok(()),
         }
