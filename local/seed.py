@@ -67,32 +67,30 @@ def main():
             sys.exit(f"seed: deposit for {email} failed with {status}: {body}")
     print(f"seed: {len(CUSTOMERS)} demo customers with wallet money")
 
-    existing = set()
+    # Every live product by name, over every page (a used stack may hold many).
+    products = {}
     cursor = None
     while True:
         status, page = call("GET", "/products?limit=100" + (f"&cursor={cursor}" if cursor else ""))
         if status != 200:
             sys.exit(f"seed: listing products failed with {status}: {page}")
-        existing.update(p["name"] for p in page["items"])
+        products.update((p["name"], p["id"]) for p in page["items"])
         cursor = page["next_cursor"]
         if not cursor:
             break
     created = 0
     for name, description, category, price, stock in PRODUCTS:
-        if name in existing:
+        if name in products:
             continue
         status, body = call("POST", "/products", {"name": name, "description": description, "category": category,
                                                   "price_cents": price, "stock": stock}, admin_token)
         if status != 201:
             sys.exit(f"seed: creating {name} failed with {status}: {body}")
+        products[name] = body["id"]
         created += 1
-    print(f"seed: {created} products created, {len(existing)} already there")
+    print(f"seed: {created} products created, {len(PRODUCTS) - created} already there")
 
     # Purchases (one idempotency key each, so a second run buys nothing) and reviews.
-    products = {}
-    status, page = call("GET", "/products?limit=100")
-    for product in page["items"]:
-        products[product["name"]] = product["id"]
     purchases = [
         ("alice@shop.local", "Mechanical keyboard", 1, 5, "Crisp switches, solid case. Typing on it is a joy."),
         ("alice@shop.local", "The Rust Programming Language", 1, 4, "Clear and thorough; the ownership chapters are gold."),

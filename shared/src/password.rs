@@ -5,7 +5,8 @@
 //! allocator between requests, growing the resident set far past the function's memory.
 
 use crate::ApiError;
-use argon2::password_hash::{rand_core::OsRng, Output, PasswordHash, SaltString};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{Output, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::sync::Mutex;
 
@@ -82,6 +83,14 @@ fn matches(password: &[u8], phc: &str) -> bool {
         return false;
     }
     Output::new(&out).is_ok_and(|computed| computed == expected)
+}
+
+/// Fills `bytes` from the operating system's randomness, as the salts are (secrets such as
+/// refresh tokens).
+pub fn random(bytes: &mut [u8]) -> Result<(), ApiError> {
+    OsRng
+        .try_fill_bytes(bytes)
+        .map_err(|e| ApiError::Internal(format!("no randomness: {e}")))
 }
 
 pub async fn hash_password(password: String) -> Result<String, ApiError> {

@@ -61,8 +61,8 @@ pub fn issue(
     now: u64,
 ) -> Result<(String, RefreshRecord), ApiError> {
     let mut secret = [0u8; 32];
-    aws_lc_rs::rand::fill(&mut secret)
-        .map_err(|_| ApiError::Internal("no randomness for a refresh token".into()))?;
+    // The operating system's randomness: aws-lc's generator would keep its state resident.
+    shared::password::random(&mut secret)?;
     let token = format!("{family}.{}", URL_SAFE_NO_PAD.encode(secret));
     let record = RefreshRecord {
         hash: hash(&token),

@@ -704,30 +704,26 @@ impl Customers for Store {
     }
 
     async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
-        let family = built(
-            Put::builder()
-                .table_name(&self.table)
-                .item("id", s(family_id(&first.family)))
-                .item("kind", s("refresh_family"))
-                .item("customer_id", s(&first.customer_id))
-                .item("revoked", AttributeValue::Bool(false))
-                .item("expires_at", n(first.expires_at))
-                .condition_expression("attribute_not_exists(id)")
-                .build(),
-        )?;
-        let token = built(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(refresh_item(first)?))
-                .build(),
-        )?;
-        let items = vec![
-            TransactWriteItem::builder().put(family).build(),
-            TransactWriteItem::builder().put(token).build(),
-        ];
-        transact(&self.client, items)
-            .await?
-            .map_err(|cancelled| cancelled.retry("the login collided with another"))
+        // The family first: a token without its family could never be refreshed, a family
+        // without a token (a failure between the two writes) is only an unused record.
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("id", s(family_id(&first.family)))
+            .item("kind", s("refresh_family"))
+            .item("customer_id", s(&first.customer_id))
+            .item("revoked", AttributeValue::Bool(false))
+            .item("expires_at", n(first.expires_at))
+            .condition_expression("attribute_not_exists(id)")
+            .send()
+            .await?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(refresh_item(first)?))
+            .send()
+            .await?;
+        Ok(())
     }
 
     async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>, ApiError> {
