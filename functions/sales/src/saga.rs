@@ -261,6 +261,14 @@ pub async fn abort(
             sale.id
         )));
     }
+    // A step refused by the reconciler's undo (its tombstone) is the reconciler's roll-back,
+    // not a conflict of the buyer's: a retry with the key may try again.
+    let reason = match reason {
+        FailureReason::Conflict if current(store, &sale.id).await?.claimed_at.is_some() => {
+            FailureReason::Abandoned
+        }
+        other => other,
+    };
     match store.fail(&sale, reason, &time::now_rfc3339()).await? {
         Some(failed) => Ok(failed),
         None => current(store, &sale.id).await,

@@ -108,6 +108,12 @@ impl Store {
             .remove("pending")
             .condition("#status = :pending_status")
             .value("pending_status", s("pending"));
+        self.update(id, expr).await
+    }
+
+    /// Applies a conditional update to a sale; the sale as it is after, or `None` if the
+    /// condition did not hold.
+    async fn update(&self, id: &str, expr: UpdateExpr) -> Result<Option<Sale>, ApiError> {
         let request = self
             .client
             .update_item()
@@ -233,12 +239,7 @@ impl Sales for Store {
             .value("now", s(now))
             .value("pending_status", s("pending"))
             .condition("#status = :pending_status AND deadline_at < :now");
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(id)));
-        update_returning(request, expr).await
+        self.update(id, expr).await
     }
 
     async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {

@@ -304,7 +304,8 @@ async fn a_saga_and_the_reconciler_undoing_the_same_sale_undo_it_once() {
         report.unwrap()
     };
     let (live, report) = tokio::join!(live, reconciler);
-    assert_eq!(failure(&live.unwrap()), Some(FailureReason::Conflict));
+    // Its charge met the reconciler's tombstone: the reconciler's roll-back, so transient.
+    assert_eq!(failure(&live.unwrap()), Some(FailureReason::Abandoned));
     assert_eq!(report.examined, 1);
     assert_eq!(peers.calls(Route::Release), 2);
     assert_eq!(
@@ -492,6 +493,11 @@ async fn every_interleaving_of_a_purchase_and_the_reconciler_conserves_money_and
             let answer = answer.unwrap_or_else(|e| panic!("{why}: {e:?}"));
             let stored = current(&store, &answer.id).await;
             assert_eq!(answer.status, stored.status, "{why}");
+            // A sale the reconciler claimed failed for want of time, never as the buyer's
+            // conflict: a retry with the key may try again.
+            if stored.claimed_at.is_some() {
+                assert_eq!(stored.failure, Some(FailureReason::Abandoned), "{why}");
+            }
             *outcomes
                 .entry(if stored.is(SaleStatus::Completed) {
                     "completed"
