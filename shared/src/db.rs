@@ -4,6 +4,7 @@ use crate::ApiError;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
@@ -38,18 +39,25 @@ pub async fn batch_client() -> Client {
     client_with(Duration::from_secs(60), Duration::from_secs(180)).await
 }
 
+/// The environment's AWS configuration (region, credentials), loaded once per process and
+/// shared by every client the function builds.
+pub async fn sdk_config() -> &'static aws_config::SdkConfig {
+    static CONFIG: tokio::sync::OnceCell<aws_config::SdkConfig> =
+        tokio::sync::OnceCell::const_new();
+    CONFIG
+        .get_or_init(|| aws_config::defaults(BehaviorVersion::latest()).load())
+        .await
+}
+
 async fn client_with(attempt: Duration, operation: Duration) -> Client {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_millis(1_000))
         .operation_attempt_timeout(attempt)
         .operation_timeout(operation)
         .build();
-    let config = aws_config::defaults(BehaviorVersion::latest())
+    let mut builder = aws_sdk_dynamodb::config::Builder::from(sdk_config().await)
         .timeout_config(timeouts)
-        .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .load()
-        .await;
-    let mut builder = aws_sdk_dynamodb::config::Builder::from(&config);
+        .retry_config(RetryConfig::standard().with_max_attempts(3));
     if let Ok(endpoint) = std::env::var("DYNAMODB_ENDPOINT") {
         builder = builder.endpoint_url(endpoint);
     }
@@ -61,6 +69,18 @@ pub fn is_condition_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) ->
     err.as_service_error()
         .and_then(|e| e.code())
         .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
+
+/// Whether a conditional write was applied: `false` when its condition did not hold.
+pub fn applied<T, E>(result: Result<T, SdkError<E, HttpResponse>>) -> Result<bool, ApiError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) if is_condition_failure(&err) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Why each item of a cancelled transaction failed ("None" where it did not).

@@ -36,10 +36,7 @@ pub async fn load(secrets: &[Secret]) -> Result<(), ConfigError> {
     for secret in &wanted {
         arns.push(crate::config::required(arn_variable(*secret))?);
     }
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .load()
-        .await;
-    let client = aws_sdk_secretsmanager::Client::new(&config);
+    let client = aws_sdk_secretsmanager::Client::new(crate::db::sdk_config().await);
     let fetches = arns
         .iter()
         .map(|arn| client.get_secret_value().secret_id(arn).send());

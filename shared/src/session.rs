@@ -4,7 +4,7 @@
 //! asks Customers (`GET /internal/customers/{id}`), so that a password change, a demotion
 //! or closing the account takes effect at once there too, not when the token expires.
 
-use crate::auth::Principal;
+use crate::auth::{Principal, Role};
 use crate::config::ConfigError;
 use crate::contracts::customers::{self, AccountStatus};
 use crate::endpoints::Endpoint;
@@ -24,12 +24,21 @@ pub trait Sessions: Sync {
     ) -> impl Future<Output = Result<bool, ApiError>> + Send;
 }
 
+/// The rule itself: a token is current for an open account whose role and token
+/// generation are still the token's.
+pub fn admits(principal: &Principal, status: AccountStatus, role: Role, generation: u64) -> bool {
+    status == AccountStatus::Active && role == principal.role && generation == principal.generation
+}
+
 impl Sessions for customers::Client {
     async fn is_current(&self, principal: &Principal) -> Result<bool, ApiError> {
         match self.status(&principal.subject).await? {
-            Ok(account) => Ok(account.status == AccountStatus::Active
-                && account.role == principal.role
-                && account.token_generation == principal.generation),
+            Ok(account) => Ok(admits(
+                principal,
+                account.status,
+                account.role,
+                account.token_generation,
+            )),
             Err(refusal) if refusal.is(problem::NOT_FOUND) => Ok(false),
             Err(refusal) => Err(ApiError::Unavailable(format!(
                 "customers refused: {refusal}"

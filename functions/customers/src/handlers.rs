@@ -15,6 +15,7 @@ use shared::contracts::customers::CustomerStatus;
 use shared::domain::Email;
 use shared::http::{client_address, json, json_body, no_content, ok, path_param};
 use shared::password::{hash_password, verify_password};
+use shared::session;
 use shared::{idempotency, ids, time, ApiError};
 
 /// `POST /register`
@@ -203,16 +204,8 @@ async fn require_current<S: Customers>(
         state.store.get(&principal.subject).await?
     };
     match caller {
-        Some(caller)
-            if caller.status == AccountStatus::Active
-                && caller.token_generation == principal.generation
-                && caller.role == principal.role =>
-        {
-            Ok(())
-        }
-        _ => Err(ApiError::Unauthorized(
-            "this token is no longer valid; log in again",
-        )),
+        Some(c) if session::admits(principal, c.status, c.role, c.token_generation) => Ok(()),
+        _ => Err(session::revoked()),
     }
 }
 

@@ -15,7 +15,9 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 use shared::auth::Role;
-use shared::db::{is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr};
+use shared::db::{
+    applied, is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr,
+};
 use shared::domain::Email;
 use shared::idempotency::{self, NextAction};
 use shared::ledger::{Ledger, Take};
@@ -616,10 +618,8 @@ impl Customers for Store {
             .expression_attribute_values(":limit", n(limit))
             .send()
             .await;
-        match counted {
-            Ok(_) => return Ok(Taken::Yes),
-            Err(err) if !is_condition_failure(&err) => return Err(err.into()),
-            Err(_) => {}
+        if applied(counted)? {
+            return Ok(Taken::Yes);
         }
         let current = self
             .client
@@ -660,11 +660,11 @@ impl Customers for Store {
             .expression_attribute_values(":now", n(now))
             .send()
             .await;
-        match opened {
-            Ok(_) => Ok(Taken::Yes),
-            Err(err) if is_condition_failure(&err) => Ok(Taken::Busy),
-            Err(err) => Err(err.into()),
-        }
+        Ok(if applied(opened)? {
+            Taken::Yes
+        } else {
+            Taken::Busy
+        })
     }
 
     async fn give_back_attempt(&self, counter: &str) -> Result<(), ApiError> {
@@ -679,10 +679,8 @@ impl Customers for Store {
             .expression_attribute_values(":zero", n(0))
             .send()
             .await;
-        match given {
-            Err(err) if !is_condition_failure(&err) => Err(err.into()),
-            _ => Ok(()),
-        }
+        // Nothing to give back: the window closed meanwhile.
+        applied(given).map(drop)
     }
 
     async fn count_failure(&self, counter: &str) -> Result<(), ApiError> {
@@ -697,10 +695,7 @@ impl Customers for Store {
             .expression_attribute_values(":zero", n(0))
             .send()
             .await;
-        match counted {
-            Err(err) if !is_condition_failure(&err) => Err(err.into()),
-            _ => Ok(()),
-        }
+        applied(counted).map(drop)
     }
 
     async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
@@ -789,9 +784,6 @@ impl Customers for Store {
             .expression_attribute_values(":yes", AttributeValue::Bool(true))
             .send()
             .await;
-        match revoked {
-            Err(err) if !is_condition_failure(&err) => Err(err.into()),
-            _ => Ok(()),
-        }
+        applied(revoked).map(drop)
     }
 }

@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRe
 use aws_sdk_dynamodb::Client;
 use reco::{Event, Interaction, Model, Neighbour};
 use serde::{Deserialize, Serialize};
-use shared::db::{batch_get_all, is_condition_failure, n, query_all, s, Item, Pages};
+use shared::db::{applied, batch_get_all, n, query_all, s, Item, Pages};
 use shared::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
@@ -234,7 +234,6 @@ impl Recommendations for RecoStore {
 }
 
 impl Interactions for RecoStore {
-    /// Records an interaction; recording the same event again changes nothing.
     async fn follow_review(
         &self,
         customer_id: &str,
@@ -261,11 +260,8 @@ impl Interactions for RecoStore {
             .expression_attribute_values(":version", n(version))
             .send()
             .await;
-        match written {
-            Err(err) if !is_condition_failure(&err) => Err(err.into()),
-            // A newer version is in already.
-            _ => Ok(()),
-        }
+        // Not applied: a newer version is in already.
+        applied(written).map(drop)
     }
 }
 
@@ -394,11 +390,7 @@ impl RecoStore {
             .expression_attribute_values(":version", s(version))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(err.into()),
-        }
+        applied(result)
     }
 
     /// Deletes every model version but the newest `keep` (readers may still be using

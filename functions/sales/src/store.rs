@@ -10,7 +10,7 @@ use crate::domain::{FailureReason, Sale, SaleStatus};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
 use shared::db::{
-    any_item, is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr,
+    any_item, applied, is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr,
 };
 use shared::idempotency::{self, NextAction};
 use shared::{money, ApiError};
@@ -324,11 +324,7 @@ impl Sales for Store {
             .expression_attribute_values(":previous", s(previous))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(err.into()),
-        }
+        applied(result)
     }
 }
 
