@@ -120,6 +120,27 @@ def main():
              {"if-match": f'"{first["version"]}"'})
     print(f"seed: demo purchases in place; {len(reviews)} new reviews (all but the first pending moderation)")
 
+    # Orders of several products; the admin refunds one line of the first, back to stock.
+    carts = [
+        ("bob@shop.local", [("Mechanical keyboard", 1), ("USB-C hub", 2)]),
+        ("alice@shop.local", [("Pour-over coffee set", 1), ("The Rust Programming Language", 1)]),
+    ]
+    for n, (email, lines) in enumerate(carts):
+        token, customer_id = login(email, DEMO_PASSWORD)
+        items = [{"product_id": products[name], "quantity": quantity} for name, quantity in lines]
+        status, sale = call_retrying("POST", "/sales", {"items": items}, token,
+                                     {"idempotency-key": f"demo-cart-{n}-{customer_id}"})
+        if status != 201:
+            sys.exit(f"seed: the order of {email} failed with {status}: {sale}")
+        if n == 0:
+            refund = {"items": [{"product_id": products["USB-C hub"], "quantity": 1}],
+                      "reason": "One hub arrived broken", "restock": True}
+            status, body = call_retrying("POST", f"/sales/{sale['id']}/refunds", refund, admin_token,
+                                         {"idempotency-key": f"demo-refund-{sale['id']}"})
+            if status not in (201, 202):
+                sys.exit(f"seed: the refund failed with {status}: {body}")
+    print(f"seed: {len(carts)} orders of several products, one partly refunded")
+
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,9 @@
-"""Load scenario: shoppers browse, search, register, log in, deposit, buy, review and ask
-for recommendations while an admin moderates and restocks. After the run it checks the
-invariants over everything the run did: no product oversold, stock and money conserved,
-no 5xx. The process exits non-zero when one fails.
+"""Load scenario: shoppers browse, search, register, log in, deposit, buy (one product or a
+cart of several), review and ask for recommendations while an admin moderates and refunds
+units of their sales, restocking or not. After the run it checks the invariants over
+everything the run did: no product oversold, stock and money conserved across purchases
+and refunds, no refund past what was bought, no 5xx. The process exits non-zero when one
+fails.
 
     locust -f local/bench/locustfile.py --headless -u 20 -r 5 -t 60s --host http://127.0.0.1:9000
 
@@ -26,7 +28,7 @@ PRODUCTS = [("Load lamp", 1_250, 40), ("Load mug", 800, 25), ("Load kettle", 3_1
 CATEGORY = "loadtest"
 
 lock = threading.Lock()
-run = {"products": {}, "customers": [], "server_errors": 0, "admin_token": None}
+run = {"products": {}, "customers": [], "sales": [], "server_errors": 0, "admin_token": None}
 
 
 def bearer(token):
@@ -110,11 +112,22 @@ class Shopper(HttpUser):
     @task(3)
     def buy(self):
         product = random.choice(list(run["products"]))
-        with self.client.post("/sales", json={"product_id": product, "quantity": random.randint(1, 3)},
-                              headers={**bearer(self.token), "idempotency-key": str(uuid.uuid4())},
-                              name="/sales", catch_response=True) as response:
+        self.order({"product_id": product, "quantity": random.randint(1, 3)}, "/sales")
+
+    @task(2)
+    def buy_cart(self):
+        products = random.sample(list(run["products"]), random.randint(2, 3))
+        lines = [{"product_id": p, "quantity": random.randint(1, 2)} for p in products]
+        self.order({"items": lines}, "/sales [cart]")
+
+    def order(self, body, name):
+        with self.client.post("/sales", json=body, headers={**bearer(self.token), "idempotency-key": str(uuid.uuid4())},
+                              name=name, catch_response=True) as response:
             if response.status_code == 201:
-                self.bought.add(product)
+                sale = response.json()
+                self.bought.update(line["product_id"] for line in sale["items"])
+                with lock:
+                    run["sales"].append(sale["id"])
                 response.success()
             elif response.status_code in (402, 409):  # broke or sold out: expected under load
                 response.success()
@@ -168,6 +181,26 @@ class Admin(HttpUser):
                 if moderated.status_code in (200, 404, 409):  # a shopper may have edited or deleted it
                     moderated.success()
 
+    @task(2)
+    def refund(self):
+        """One unit of a line of a recent sale, restocked or not; several admins' refunds of
+        one sale may race, and a sale refunded whole answers 409."""
+        with lock:
+            if not run["sales"]:
+                return
+            sale_id = random.choice(run["sales"][-20:])
+        response = self.client.get(f"/sales/{sale_id}", headers=bearer(self.token), name="/sales/{id}")
+        if not response.ok:
+            return
+        line = random.choice(response.json()["items"])
+        body = {"items": [{"product_id": line["product_id"], "quantity": 1}], "reason": "returned under load",
+                "restock": random.random() < 0.5}
+        with self.client.post(f"/sales/{sale_id}/refunds", json=body, name="/sales/{id}/refunds",
+                              headers={**bearer(self.token), "idempotency-key": str(uuid.uuid4())},
+                              catch_response=True) as refunded:
+            if refunded.status_code in (201, 409):
+                refunded.success()
+
     @task(1)
     def health(self):
         self.client.get("/health/database", name="/health/database")
@@ -197,29 +230,46 @@ def check_invariants(environment, **_):
     token = admin_token(client)
     failures = []
     sold = {product: 0 for product in run["products"]}
+    restocked = {product: 0 for product in run["products"]}
+    refunds = 0
     for customer in run["customers"]:
         spent = 0
         for sale in pages(client, f"/sales/history/{customer['id']}", token):
-            if sale["status"] != "completed":
+            if sale["status"] not in ("completed", "partially_refunded", "refunded"):
                 failures.append(f"sale {sale['id']} is {sale['status']} after the run")
                 continue
-            spent += sale["total_cents"]
-            if sale["product_id"] in sold:
-                sold[sale["product_id"]] += sale["quantity"]
+            spent += sale["total_cents"] - sale["refunded_cents"]
+            for line in sale["items"]:
+                if line["refunded_quantity"] > line["quantity"]:
+                    failures.append(f"sale {sale['id']}: refunded past what was bought")
+                if line["product_id"] in sold:
+                    sold[line["product_id"]] += line["quantity"]
+            if sum(r["amount_cents"] for r in sale["refunds"]) != sale["refunded_cents"]:
+                failures.append(f"sale {sale['id']}: refunds do not add up to refunded_cents")
+            for refund in sale["refunds"]:
+                refunds += 1
+                if refund["status"] != "completed":
+                    failures.append(f"refund {refund['id']} is {refund['status']} after the run")
+                for line in refund["items"] if refund["restocked"] else []:
+                    if line["product_id"] in restocked:
+                        restocked[line["product_id"]] += line["quantity"]
         balance = client.get(f"/profile/{customer['id']}", headers=bearer(token),
                              name="[check] profile").json()["wallet_balance_cents"]
         if balance != customer["deposited"] - spent or balance < 0:
             failures.append(f"customer {customer['id']}: balance {balance}, deposited {customer['deposited']}, "
-                            f"spent {spent}")
+                            f"spent {spent} (after refunds)")
     for product, start in run["products"].items():
         stock = client.get(f"/products/{product}", name="[check] product").json()["stock"]
-        if stock < 0 or stock + sold[product] != start["stock"]:
-            failures.append(f"product {product}: started {start['stock']}, sold {sold[product]}, left {stock}")
+        if stock < 0 or stock + sold[product] - restocked[product] != start["stock"]:
+            failures.append(f"product {product}: started {start['stock']}, sold {sold[product]}, "
+                            f"restocked {restocked[product]}, left {stock}")
     if run["server_errors"]:
         failures.append(f"{run['server_errors']} responses were 5xx")
     report = {
         "customers": len(run["customers"]),
         "units_sold": sum(sold.values()),
+        "refunds": refunds,
+        "units_restocked": sum(restocked.values()),
         "units_started": sum(p["stock"] for p in run["products"].values()),
         "server_errors": run["server_errors"],
         "invariant_failures": failures,

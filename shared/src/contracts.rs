@@ -53,17 +53,44 @@ struct Empty {}
 pub mod inventory {
     use super::*;
 
-    /// `POST /internal/inventory/reservations`: take `quantity` units for a sale, once.
-    #[derive(Debug, Serialize, Deserialize, Validate)]
+    /// Units of one product: a line of a reservation or of a restock.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
-    pub struct ReserveStock {
-        #[validate(length(equal = 26, message = "must be a sale id"))]
-        pub sale_id: String,
+    pub struct StockLine {
         #[validate(length(min = 1, max = 64))]
         pub product_id: String,
         #[validate(range(min = 1, max = crate::limits::MAX_QUANTITY))]
         #[serde(deserialize_with = "crate::json::integer")]
         pub quantity: i64,
+    }
+
+    /// The lines naming a product an earlier line names: an order lists each product once.
+    pub fn repeated_products(lines: &[StockLine]) -> Vec<crate::error::FieldError> {
+        let mut seen = std::collections::HashSet::new();
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, line)| !seen.insert(line.product_id.as_str()))
+            .map(|(i, _)| {
+                crate::error::FieldError::new(
+                    format!("items[{i}].product_id"),
+                    "names a product of an earlier line",
+                )
+            })
+            .collect()
+    }
+
+    /// `POST /internal/inventory/reservations`: take every line's units for a sale, all or
+    /// none, once. A refusal (404 unknown or deleted products, 409 out of stock) names
+    /// every failing line in `errors` (`items[i].product_id`, `items[i].quantity`).
+    #[derive(Debug, Serialize, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct ReserveStock {
+        #[validate(length(equal = 26, message = "must be a sale id"))]
+        pub sale_id: String,
+        /// Distinct products.
+        #[validate(length(min = 1, max = crate::limits::MAX_ORDER_LINES), nested)]
+        pub items: Vec<StockLine>,
     }
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,22 +100,56 @@ pub mod inventory {
         Released,
     }
 
+    /// A line as reserved: its units at the product's price of the moment.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ReservedLine {
+        pub product_id: String,
+        pub quantity: i64,
+        pub unit_price_cents: i64,
+    }
+
     /// Stock taken for one sale, as stored and as answered by reserve and release.
     /// Keyed by the sale id, which makes reserving idempotent.
     #[derive(Debug, Clone, Serialize, Deserialize)]
     pub struct Reservation {
         pub sale_id: String,
-        /// Absent on a release that arrived before any reservation (a tombstone).
+        /// In the order asked; empty on a release that arrived before any reservation
+        /// (a tombstone).
         #[serde(default)]
-        pub product_id: Option<String>,
-        #[serde(default)]
-        pub quantity: i64,
-        #[serde(default)]
-        pub unit_price_cents: i64,
+        pub items: Vec<ReservedLine>,
         pub status: ReservationStatus,
         pub created_at: String,
         #[serde(default)]
         pub released_at: Option<String>,
+    }
+
+    impl Reservation {
+        /// Whether this is the reservation `request` asks for (a retry of it).
+        pub fn is_for(&self, request: &[StockLine]) -> bool {
+            self.items.len() == request.len()
+                && self.items.iter().zip(request).all(|(held, asked)| {
+                    held.product_id == asked.product_id && held.quantity == asked.quantity
+                })
+        }
+    }
+
+    /// `POST /internal/inventory/restocks`: put units of a refunded sale back in stock,
+    /// once per restock id (the refund's id), deleted products included.
+    #[derive(Debug, Serialize, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct RestockRequest {
+        #[validate(length(equal = 26, message = "must be a refund id"))]
+        pub restock_id: String,
+        #[validate(length(min = 1, max = crate::limits::MAX_ORDER_LINES), nested)]
+        pub items: Vec<StockLine>,
+    }
+
+    /// Units put back for one refund, as stored and answered.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Restock {
+        pub restock_id: String,
+        pub items: Vec<StockLine>,
+        pub created_at: String,
     }
 
     /// `POST /internal/inventory/availability`: which of these products are for sale.
@@ -126,6 +187,11 @@ pub mod inventory {
                 self.base
             );
             self.service.post(&url, &Empty {}).await
+        }
+
+        pub async fn restock(&self, request: &RestockRequest) -> Answer<Restock> {
+            let url = format!("{}/internal/inventory/restocks", self.base);
+            self.service.post(&url, request).await
         }
 
         pub async fn availability(&self, product_ids: &[String]) -> Answer<Availability> {
@@ -176,6 +242,38 @@ pub mod customers {
         pub created_at: String,
         #[serde(default)]
         pub refunded_at: Option<String>,
+        /// What refunds of the completed sale gave back so far (see [`CreditWallet`]).
+        #[serde(default)]
+        pub credited_cents: i64,
+    }
+
+    /// `POST /internal/customers/{id}/wallet/credits`: give part of a sale's charge back
+    /// (a refund), once per credit id (the refund's id). Never more, over all credits of
+    /// a sale, than its charge.
+    #[derive(Debug, Serialize, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    pub struct CreditWallet {
+        #[validate(length(equal = 26, message = "must be a refund id"))]
+        pub credit_id: String,
+        #[validate(length(equal = 26, message = "must be a sale id"))]
+        pub sale_id: String,
+        #[validate(range(
+            min = 1,
+            max = crate::limits::MAX_SALE_TOTAL_CENTS,
+            message = "must be between 1 and the largest sale total"
+        ))]
+        #[serde(deserialize_with = "crate::json::integer")]
+        pub amount_cents: i64,
+    }
+
+    /// Money given back to a wallet for one refund, as stored and answered.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Credit {
+        pub credit_id: String,
+        pub sale_id: String,
+        pub customer_id: String,
+        pub amount_cents: i64,
+        pub created_at: String,
     }
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,6 +317,14 @@ pub mod customers {
                 self.base
             );
             self.service.post(&url, &Empty {}).await
+        }
+
+        pub async fn credit(&self, customer_id: &str, request: &CreditWallet) -> Answer<Credit> {
+            let url = format!(
+                "{}/internal/customers/{customer_id}/wallet/credits",
+                self.base
+            );
+            self.service.post(&url, request).await
         }
 
         pub async fn status(&self, customer_id: &str) -> Answer<CustomerStatus> {

@@ -143,12 +143,32 @@ pub async fn batch_get_all(
     keys: Vec<Item>,
     projection: Option<&str>,
 ) -> Result<Vec<Item>, ApiError> {
+    batch_get(client, table, keys, projection, false).await
+}
+
+/// [`batch_get_all`] with strongly consistent reads: for a read that decides a write.
+pub async fn batch_get_consistent(
+    client: &Client,
+    table: &str,
+    keys: Vec<Item>,
+) -> Result<Vec<Item>, ApiError> {
+    batch_get(client, table, keys, None, true).await
+}
+
+async fn batch_get(
+    client: &Client,
+    table: &str,
+    keys: Vec<Item>,
+    projection: Option<&str>,
+    consistent: bool,
+) -> Result<Vec<Item>, ApiError> {
     let mut items = Vec::with_capacity(keys.len());
     for chunk in keys.chunks(100) {
         let mut request = Some(
             KeysAndAttributes::builder()
                 .set_keys(Some(chunk.to_vec()))
                 .set_projection_expression(projection.map(str::to_string))
+                .consistent_read(consistent)
                 .build()
                 .map_err(|e| ApiError::Internal(e.to_string()))?,
         );

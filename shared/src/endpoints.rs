@@ -390,6 +390,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         )
     },
     Endpoint {
+        summary: "Gives part of a sale's charge back for a refund, once per refund",
+        access: Access::Services(&[Service::Sales]),
+        secrets: &[ServiceTokens],
+        grants: &[on(Table::Customers, &["GetItem", "PutItem", "UpdateItem"])],
+        ..http("credit_wallet", Service::Customers, Post, "/internal/customers/{id}/wallet/credits")
+    },
+    Endpoint {
         summary: "Whether a customer exists and is active, and their tokens' generation and role",
         access: Access::Services(&[Service::Reviews, Service::Inventory, Service::Sales]),
         secrets: &[ServiceTokens],
@@ -443,14 +450,24 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("delete_product", Service::Inventory, Delete, "/products/{id}")
     },
     Endpoint {
-        summary: "Reserves stock for a sale, once per sale",
+        summary: "Reserves the stock of every line of a sale, all or none, once per sale",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
         grants: &[
-            on(Table::Products, &["GetItem", "UpdateItem"]),
+            on(Table::Products, &["BatchGetItem", "UpdateItem"]),
             on(Table::Reservations, &["GetItem", "PutItem"]),
         ],
         ..http("reserve_stock", Service::Inventory, Post, "/internal/inventory/reservations")
+    },
+    Endpoint {
+        summary: "Puts a refund's units back in stock, once per refund",
+        access: Access::Services(&[Service::Sales]),
+        secrets: &[ServiceTokens],
+        grants: &[
+            on(Table::Products, &["UpdateItem"]),
+            on(Table::Reservations, &["GetItem", "PutItem"]),
+        ],
+        ..http("restock", Service::Inventory, Post, "/internal/inventory/restocks")
     },
     Endpoint {
         summary: "Releases a sale's reservation, once",
@@ -483,7 +500,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     // Sales
     Endpoint {
-        summary: "Buys a product: the purchase saga, once per Idempotency-Key",
+        summary: "Buys one or several products in one order: the purchase saga, once per Idempotency-Key",
         access: Access::Customer,
         secrets: &[UserTokens, ServiceTokens],
         grants: &[on(Table::Sales, &["GetItem", "PutItem", "UpdateItem"])],
@@ -508,6 +525,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("sales_history", Service::Sales, Get, "/sales/history/{customer_id}")
     },
     Endpoint {
+        summary: "Refunds units of a sale's lines (money back, stock back if asked), once per Idempotency-Key",
+        access: Access::Admin,
+        secrets: &[UserTokens, ServiceTokens],
+        grants: &[on(Table::Sales, &["GetItem", "PutItem", "UpdateItem"])],
+        calls: &[Service::Customers, Service::Inventory, Service::Reviews],
+        settings: &[("SALE_DEADLINE_SECONDS", "60")],
+        ..http("refund_sale", Service::Sales, Post, "/sales/{id}/refunds")
+    },
+    Endpoint {
         summary: "Whether a customer bought a product",
         access: Access::Services(&[Service::Reviews]),
         secrets: &[ServiceTokens],
@@ -522,7 +548,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         &[on(Table::Sales, DESCRIBE)],
     ),
     Endpoint {
-        summary: "Rolls back sales left pending past their deadline; re-reports purchases to the recommender",
+        summary: "Rolls back sales left pending past their deadline, finishes interrupted refunds; re-reports purchases to the recommender",
         access: Access::Scheduler,
         secrets: &[ServiceTokens],
         grants: &[

@@ -5,9 +5,9 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -60,6 +60,10 @@ pub enum ApiError {
     /// A bug or an unexpected dependency answer; the string is for logs.
     #[error("internal error: {0}")]
     Internal(String),
+    /// An error, with the parts of the request it concerns listed in `errors` (say, each
+    /// line of an order that is short of stock).
+    #[error("{0}")]
+    Itemized(Box<ApiError>, Vec<FieldError>),
 }
 
 /// The problem `type` of each kind of error: what a caller matches, never the `detail`.
@@ -97,8 +101,33 @@ impl ApiError {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// This error naming the parts of the request it concerns (itself when there are none).
+    pub fn itemized(self, errors: Vec<FieldError>) -> Self {
+        match self {
+            _ if errors.is_empty() => self,
+            Self::Validation(mut own) => {
+                own.extend(errors);
+                Self::Validation(own)
+            }
+            Self::Itemized(error, mut own) => {
+                own.extend(errors);
+                Self::Itemized(error, own)
+            }
+            other => Self::Itemized(Box::new(other), errors),
+        }
+    }
+
+    /// The parts of the request the error concerns.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Validation(errors) | Self::Itemized(_, errors) => errors,
+            _ => &[],
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
+            Self::Itemized(error, _) => error.status(),
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -118,6 +147,7 @@ impl ApiError {
 
     fn kind_and_title(&self) -> (&'static str, &'static str) {
         match self {
+            Self::Itemized(error, _) => error.kind_and_title(),
             Self::BadRequest(_) => (problem::BAD_REQUEST, "Malformed request"),
             Self::Unauthorized(_) => (problem::UNAUTHORIZED, "Authentication required"),
             Self::Forbidden(_) => (problem::FORBIDDEN, "Not allowed"),
@@ -143,6 +173,7 @@ impl ApiError {
     /// What the client may read. Never includes the log-only context of 500 and 503.
     fn public_detail(&self) -> String {
         match self {
+            Self::Itemized(error, _) => error.public_detail(),
             Self::BadRequest(detail)
             | Self::Conflict(detail)
             | Self::OutOfStock(detail)
@@ -178,10 +209,7 @@ impl ApiError {
         }
         let status = self.status();
         let (kind, title) = self.kind_and_title();
-        let errors = match &self {
-            Self::Validation(errors) => Some(errors.as_slice()),
-            _ => None,
-        };
+        let errors = Some(self.field_errors()).filter(|errors| !errors.is_empty());
         let problem = Problem {
             kind,
             title,

@@ -65,22 +65,40 @@ fn is_json_content_type(req: &Request) -> bool {
 }
 
 /// Every invalid field with a readable message (the first rule it breaks), sorted by field.
+/// Fields of nested values are named by their path: `items[1].quantity`.
 pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
     let mut out = Vec::new();
+    collect_field_errors(errors, "", &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn collect_field_errors(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     for (field, kind) in errors.errors() {
-        if let ValidationErrorsKind::Field(list) = kind {
-            if let Some(err) = list.first() {
-                let message = err
-                    .message
-                    .as_ref()
-                    .map(|m| m.to_string())
-                    .unwrap_or_else(|| default_message(&err.code, &err.params));
-                out.push(FieldError::new(field.to_string(), message));
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                if let Some(err) = list.first() {
+                    let message = err
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| default_message(&err.code, &err.params));
+                    out.push(FieldError::new(path, message));
+                }
+            }
+            ValidationErrorsKind::Struct(nested) => collect_field_errors(nested, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, nested) in items {
+                    collect_field_errors(nested, &format!("{path}[{index}]"), out);
+                }
             }
         }
     }
-    out.sort_by(|a, b| a.field.cmp(&b.field));
-    out
 }
 
 fn default_message(

@@ -1,14 +1,18 @@
 //! A ledger entry per sale: something (units of stock, cents of a wallet) taken once for
 //! a sale id and given back once. Inventory's reservations and Customers' charges are
 //! both this, written here once:
-//! - taking writes the entry and changes the counter (stock, balance) in one
-//!   transaction, so neither exists without the other; taking again answers the entry;
+//! - taking writes the entry and changes the counters (stock of each line, balance) in
+//!   one transaction, so neither exists without the other; taking again answers the entry;
 //! - giving back marks the entry and restores the counter in one transaction; giving
 //!   back again answers the entry;
 //! - giving back first leaves a tombstone, an entry already given back, which a late
 //!   take cannot pass: a saga's undo may overtake its step.
 //!
-//! Every write is conditional; one that loses a race looks again, a few times.
+//! Every write is conditional; one that loses a race looks again, a few times, after a
+//! short random pause (orders of several lines contend on several items at once).
+//!
+//! Entries that are only ever taken (a refund's credit, a restock) use [`Ledger::take`]
+//! alone: any serializable entry will do.
 
 use crate::contracts::customers::{Charge, ChargeStatus};
 use crate::contracts::inventory::{Reservation, ReservationStatus};
@@ -23,7 +27,8 @@ use std::future::Future;
 /// How often a write that lost a race is tried again.
 const MAX_ATTEMPTS: usize = 8;
 
-/// A ledger entry as stored: its `status` attribute is `TAKEN` or `GIVEN_BACK`.
+/// A ledger entry that can be given back, as stored: its `status` attribute is `TAKEN`
+/// or `GIVEN_BACK`.
 pub trait Entry: Serialize + DeserializeOwned {
     const TAKEN: &'static str;
     const GIVEN_BACK: &'static str;
@@ -37,8 +42,8 @@ pub trait Entry: Serialize + DeserializeOwned {
 
 /// What a take does when the sale has no entry yet.
 pub enum Take<E, R> {
-    /// Write this entry together with this change of the counter; answer with it.
-    Write(E, Box<TransactWriteItem>),
+    /// Write this entry together with these changes of the counters; answer with it.
+    Write(E, Vec<TransactWriteItem>),
     /// Answer this and write nothing (a refusal: unknown, out of stock, no money).
     Answer(R),
 }
@@ -60,7 +65,7 @@ impl Ledger<'_> {
         Item::from([(self.key.0.to_string(), s(&self.key.1))])
     }
 
-    pub async fn read<E: Entry>(&self) -> Result<Option<E>, ApiError> {
+    pub async fn read<E: DeserializeOwned>(&self) -> Result<Option<E>, ApiError> {
         let output = self
             .client
             .get_item()
@@ -82,22 +87,24 @@ impl Ledger<'_> {
         taken: impl Fn(E) -> R,
     ) -> Result<R, ApiError>
     where
-        E: Entry,
+        E: Serialize + DeserializeOwned,
         Plan: Fn() -> Planned,
         Planned: Future<Output = Result<Take<E, R>, ApiError>>,
     {
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..MAX_ATTEMPTS {
             if let Some(entry) = self.read::<E>().await? {
                 return Ok(existing(entry));
             }
             match plan().await? {
                 Take::Answer(answer) => return Ok(answer),
-                Take::Write(entry, counter) => {
-                    let items = vec![self.put(&entry)?, *counter];
+                Take::Write(entry, counters) => {
+                    let mut items = vec![self.put(&entry)?];
+                    items.extend(counters);
                     if transact(self.client, items).await?.is_ok() {
                         return Ok(taken(entry));
                     }
-                    // The sale was taken meanwhile, or the counter moved: look again.
+                    // The sale was taken meanwhile, or a counter moved: look again.
+                    pause(attempt).await;
                 }
             }
         }
@@ -106,15 +113,15 @@ impl Ledger<'_> {
 
     /// Gives back once. `check` may refuse an entry (say, of another customer); a
     /// missing entry becomes `tombstone()`; a taken one is marked given back in one
-    /// transaction with `restore(&entry)`, the change that gives the counter back.
+    /// transaction with `restore(&entry)`, the changes that give the counters back.
     pub async fn give_back<E: Entry>(
         &self,
         check: impl Fn(&E) -> Result<(), ApiError>,
         tombstone: impl Fn() -> E,
-        restore: impl Fn(&E) -> Result<TransactWriteItem, ApiError>,
+        restore: impl Fn(&E) -> Result<Vec<TransactWriteItem>, ApiError>,
         now: &str,
     ) -> Result<E, ApiError> {
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..MAX_ATTEMPTS {
             let Some(entry) = self.read::<E>().await? else {
                 let stone = tombstone();
                 if transact(self.client, vec![self.put(&stone)?])
@@ -134,19 +141,18 @@ impl Ledger<'_> {
                 .set(E::GIVEN_BACK_AT, s(now))
                 .condition("#status = :taken")
                 .value("taken", s(E::TAKEN));
-            let items = vec![
-                mark.into_transact_update(self.table, self.key_item())?,
-                restore(&entry)?,
-            ];
+            let mut items = vec![mark.into_transact_update(self.table, self.key_item())?];
+            items.extend(restore(&entry)?);
             if transact(self.client, items).await?.is_ok() {
                 return Ok(entry.given_back(now));
             }
+            pause(attempt).await;
         }
         Err(ApiError::Conflict(self.busy.into()))
     }
 
     /// The entry's first write: only where there is none yet.
-    fn put<E: Entry>(&self, entry: &E) -> Result<TransactWriteItem, ApiError> {
+    fn put<E: Serialize>(&self, entry: &E) -> Result<TransactWriteItem, ApiError> {
         let mut item = to_item(entry)?;
         item.extend(self.key_item());
         for (name, value) in self.extra {
@@ -161,6 +167,16 @@ impl Ledger<'_> {
             .map_err(|e| ApiError::Internal(format!("building put: {e}")))?;
         Ok(TransactWriteItem::builder().put(put).build())
     }
+}
+
+/// A random pause of up to 2^attempt × 5 ms, so that writers who lost a race to each
+/// other do not meet again at once.
+async fn pause(attempt: usize) {
+    let ceiling_ms = 5u64 << attempt.min(5);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()));
+    tokio::time::sleep(std::time::Duration::from_millis(nanos % ceiling_ms)).await;
 }
 
 impl Entry for Reservation {
@@ -209,9 +225,7 @@ mod tests {
         let status = |value: serde_json::Value| value["status"].as_str().unwrap().to_string();
         let reservation = Reservation {
             sale_id: "s".into(),
-            product_id: None,
-            quantity: 0,
-            unit_price_cents: 0,
+            items: Vec::new(),
             status: ReservationStatus::Reserved,
             created_at: "t".into(),
             released_at: None,
@@ -235,6 +249,7 @@ mod tests {
             status: ChargeStatus::Charged,
             created_at: "t".into(),
             refunded_at: None,
+            credited_cents: 0,
         };
         assert_eq!(
             status(serde_json::to_value(&charge).unwrap()),

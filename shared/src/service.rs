@@ -41,6 +41,9 @@ pub struct Refusal {
     pub problem: String,
     #[serde(default)]
     pub detail: String,
+    /// The parts of the request it concerns, when the problem lists them.
+    #[serde(default)]
+    pub errors: Vec<crate::error::FieldError>,
 }
 
 impl Refusal {
@@ -123,6 +126,7 @@ impl ServiceClient {
                 status: 0,
                 problem: String::new(),
                 detail: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+                errors: Vec::new(),
             });
             refusal.status = status.as_u16();
             return Ok(Err(refusal));
@@ -182,5 +186,10 @@ mod tests {
             "this sale's stock was already released".into()
         ))
         .is(problem::OUT_OF_STOCK));
+        // The lines a refusal names reach the caller with it.
+        let lines = vec![crate::error::FieldError::new("items[1].quantity", "2 left")];
+        let refusal = refusal_of(ApiError::OutOfStock("x".into()).itemized(lines.clone()));
+        assert!(refusal.is(problem::OUT_OF_STOCK));
+        assert_eq!((refusal.status, refusal.errors), (409, lines));
     }
 }

@@ -297,6 +297,58 @@ pub async fn buy(customer: &Customer, product_id: &str, quantity: i64, key: Opti
     send(builder).await
 }
 
+/// Buys several products in one order as `customer`: `(product id, quantity)` lines.
+pub async fn buy_items(customer: &Customer, lines: &[(&str, i64)], key: Option<&str>) -> Reply {
+    let items: Vec<Value> = lines
+        .iter()
+        .map(|(product, quantity)| json!({"product_id": product, "quantity": quantity}))
+        .collect();
+    let mut builder =
+        request(Method::POST, "/sales", Some(&customer.token)).json(&json!({"items": items}));
+    if let Some(key) = key {
+        builder = builder.header("Idempotency-Key", key);
+    }
+    send(builder).await
+}
+
+/// Refunds units of a sale's lines as `admin`.
+pub async fn refund(
+    admin: &str,
+    sale_id: &str,
+    lines: &[(&str, i64)],
+    restock: bool,
+    key: Option<&str>,
+) -> Reply {
+    let items: Vec<Value> = lines
+        .iter()
+        .map(|(product, quantity)| json!({"product_id": product, "quantity": quantity}))
+        .collect();
+    let body = json!({"items": items, "reason": "returned by the customer", "restock": restock});
+    let mut builder = request(
+        Method::POST,
+        &format!("/sales/{sale_id}/refunds"),
+        Some(admin),
+    )
+    .json(&body);
+    if let Some(key) = key {
+        builder = builder.header("Idempotency-Key", key);
+    }
+    send(builder).await
+}
+
+/// The fields a problem document names in `errors`.
+pub fn named_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Posts a review as `customer`.
 pub async fn review(customer: &Customer, product_id: &str, rating: i64, comment: &str) -> Reply {
     post(

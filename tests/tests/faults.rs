@@ -482,3 +482,92 @@ async fn the_database_stopping_under_a_purchase_load_loses_and_duplicates_nothin
     assert!(left >= 0);
     assert_eq!(left + sold, STOCK, "stock not conserved");
 }
+
+/// An order of two lines with a service down at each step: after recovery (and the
+/// reconciler), each line's stock and the wallet are as if nothing had happened, or as
+/// after one purchase.
+#[tokio::test]
+async fn an_order_of_several_lines_survives_a_service_down_at_each_step() {
+    let _links = Links;
+    let admin = admin_token().await;
+    let buyer = new_customer().await;
+    fund(&buyer, 1_000).await;
+    let lamp = create_product(&admin, "order-faults", 100, 5).await;
+    let desk = create_product(&admin, "order-faults", 200, 5).await;
+    let (lamp, desk) = (lamp["id"].as_str().unwrap(), desk["id"].as_str().unwrap());
+    let lines = [(lamp, 2), (desk, 1)];
+
+    // Inventory down at the reservation: nothing moves; the retry with the key buys once.
+    let key = unique();
+    link("inventory", "refuse");
+    buy_items(&buyer, &lines, Some(&key)).await.problem(503);
+    link("inventory", "up");
+    assert_eq!(
+        (stock(lamp).await, stock(desk).await, wallet(&buyer).await),
+        (5, 5, 1_000)
+    );
+    buy_items(&buyer, &lines, Some(&key)).await.expect(201);
+    buy_items(&buyer, &lines, Some(&key)).await.expect(201);
+    assert_eq!(
+        (stock(lamp).await, stock(desk).await, wallet(&buyer).await),
+        (3, 4, 600)
+    );
+
+    // Customers down at the charge: every line's stock stays held until the reconciler
+    // gives it all back.
+    link("customers", "refuse-writes");
+    buy_items(&buyer, &lines, None).await.problem(503);
+    assert_eq!((stock(lamp).await, stock(desk).await), (1, 3));
+    link("customers", "up");
+    let report = reconcile().await;
+    assert_eq!(report["still_pending"], 0, "{report}");
+    assert_eq!(
+        (stock(lamp).await, stock(desk).await, wallet(&buyer).await),
+        (3, 4, 600)
+    );
+}
+
+/// A refund with a service down at its credit, then at its restock: the refund is
+/// recorded (202, pending), and the reconciler finishes it once: wallet + charges −
+/// refunds and stock + sold − restocked are what they were.
+#[tokio::test]
+async fn a_refund_interrupted_at_each_step_is_finished_once_by_the_reconciler() {
+    let _links = Links;
+    let admin = admin_token().await;
+    let buyer = new_customer().await;
+    fund(&buyer, 1_000).await;
+    let lamp = create_product(&admin, "refund-faults", 100, 5).await;
+    let desk = create_product(&admin, "refund-faults", 200, 5).await;
+    let (lamp, desk) = (lamp["id"].as_str().unwrap(), desk["id"].as_str().unwrap());
+    let sale = buy_items(&buyer, &[(lamp, 3), (desk, 2)], None)
+        .await
+        .expect(201)
+        .clone();
+    let sale_id = sale["id"].as_str().unwrap();
+    assert_eq!(wallet(&buyer).await, 300);
+
+    for (service, mode) in [("customers", "refuse-writes"), ("inventory", "refuse")] {
+        link(service, mode);
+        let pending = refund(&admin, sale_id, &[(lamp, 1), (desk, 1)], true, None).await;
+        let pending = pending.expect(202).clone();
+        assert_eq!(pending["status"], "pending", "{service}");
+        link(service, "up");
+        let report = reconcile().await;
+        assert_eq!(report["refunds_pending"], 0, "{service}: {report}");
+        assert!(
+            report["refunds_finished"].as_u64().unwrap() >= 1,
+            "{service}: {report}"
+        );
+        let read = get(&format!("/sales/{sale_id}"), Some(&admin))
+            .await
+            .expect(200)
+            .clone();
+        let refunds = read["refunds"].as_array().unwrap();
+        assert!(refunds.iter().all(|r| r["status"] == "completed"), "{read}");
+        // Finishing again gives nothing twice.
+        run_reconciler();
+    }
+    // Two refunds of one lamp and one desk each: 600 back, 2 + 2 units restocked.
+    assert_eq!(wallet(&buyer).await, 900);
+    assert_eq!((stock(lamp).await, stock(desk).await), (4, 5));
+}

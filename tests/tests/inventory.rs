@@ -357,7 +357,7 @@ async fn deleted_products_are_hidden_but_resolvable() {
 }
 
 fn reservation(sale_id: &str, product_id: &str, quantity: i64) -> Value {
-    json!({"sale_id": sale_id, "product_id": product_id, "quantity": quantity})
+    json!({"sale_id": sale_id, "items": [{"product_id": product_id, "quantity": quantity}]})
 }
 
 #[tokio::test]
@@ -407,7 +407,7 @@ async fn reservations_are_idempotent_per_sale_and_released_once() {
         &reservation(&sale, id, 2),
     )
     .await;
-    assert_eq!(first.expect(200)["unit_price_cents"], 250);
+    assert_eq!(first.expect(200)["items"][0]["unit_price_cents"], 250);
     // A retry takes nothing more; the same sale id for something else is a conflict.
     post(
         "/internal/inventory/reservations",

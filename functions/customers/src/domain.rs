@@ -8,7 +8,9 @@ use validator::{Validate, ValidationError};
 
 pub use shared::limits::{MAX_BALANCE_CENTS, MAX_DEPOSIT_CENTS};
 
-pub use shared::contracts::customers::{AccountStatus, Charge, ChargeStatus, ChargeWallet};
+pub use shared::contracts::customers::{
+    AccountStatus, Charge, ChargeStatus, ChargeWallet, Credit, CreditWallet,
+};
 
 /// A customer as stored. Never serialized to a client: see [`CustomerView`].
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,11 +1,11 @@
 //! The HTTP side of each Customers endpoint: parse, authorize, call the store, answer.
 
 use crate::domain::{
-    clean, AccountStatus, ChargeWallet, CustomerRecord, CustomerView, DepositRequest, LoginRequest,
-    ProfilePatch, RefreshRequest, RegisterRequest,
+    clean, AccountStatus, ChargeWallet, Credit, CreditWallet, CustomerRecord, CustomerView,
+    DepositRequest, LoginRequest, ProfilePatch, RefreshRequest, RegisterRequest,
 };
 use crate::sessions::{self, Rotated};
-use crate::store::{Changes, Charged, Created, Customers, Deposited};
+use crate::store::{Changes, Charged, Created, Credited, Customers, Deposited};
 use crate::{guesses, State};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -390,6 +390,37 @@ pub async fn charge_wallet<S: Customers>(
             "insufficient wallet balance".into(),
         )),
         Charged::SaleIdConflict(why) => Err(ApiError::Conflict(why.into())),
+    }
+}
+
+/// `POST /internal/customers/{id}/wallet/credits` (service): give part of a sale's charge
+/// back for a refund, once per credit id.
+pub async fn credit_wallet<S: Customers>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    state.require_service(&req)?;
+    let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
+    let body: CreditWallet = json_body(&req)?;
+    let id = |raw: &str, field: &str| {
+        ids::parse_id(raw, "id").map_err(|_| ApiError::validation(field, "must be an id"))
+    };
+    let credit = Credit {
+        credit_id: id(&body.credit_id, "credit_id")?,
+        sale_id: id(&body.sale_id, "sale_id")?,
+        customer_id,
+        amount_cents: body.amount_cents,
+        created_at: time::now_rfc3339(),
+    };
+    match state.store.credit(credit).await? {
+        Credited::Yes(credit) => ok(&credit),
+        Credited::NotCharged => Err(ApiError::NotFound("charge")),
+        Credited::BeyondCharge => Err(ApiError::Conflict(
+            "more than is left of the sale's charge".into(),
+        )),
+        Credited::CreditIdConflict => Err(ApiError::Conflict(
+            "this credit id was used for another credit".into(),
+        )),
     }
 }
 

@@ -4,9 +4,13 @@
 //! one charge per sale with a tombstone when the refund comes first, and the login
 //! window. One lock over everything stands for the store's atomic writes.
 
-use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
+use crate::domain::{
+    AccountStatus, Charge, ChargeStatus, Credit, CustomerRecord, MAX_BALANCE_CENTS,
+};
 use crate::sessions::{RefreshRecord, Rotated};
-use crate::store::{deposit_fingerprint, Changes, Charged, Created, Customers, Deposited, Taken};
+use crate::store::{
+    deposit_fingerprint, Changes, Charged, Created, Credited, Customers, Deposited, Taken,
+};
 use shared::domain::Email;
 use shared::{money, ApiError};
 use std::collections::HashMap;
@@ -35,6 +39,7 @@ struct Tables {
     deposits: HashMap<(String, String), (String, i64)>,
     /// sale id → its charge
     charges: HashMap<String, Charge>,
+    credits: HashMap<String, Credit>,
     /// email → (failures, window end)
     /// Attempt counters by id.
     attempts: HashMap<String, Attempts>,
@@ -70,7 +75,8 @@ impl MemoryCustomers {
         self.tables.lock().unwrap()
     }
 
-    /// The money in every wallet plus every charge still held: what deposits put in.
+    /// The money in every wallet plus what every charge still holds (its amount less its
+    /// credits): what deposits put in.
     pub fn money(&self) -> i64 {
         let tables = self.tables();
         let wallets: i64 = tables
@@ -82,7 +88,7 @@ impl MemoryCustomers {
             .charges
             .values()
             .filter(|c| c.status == ChargeStatus::Charged)
-            .map(|c| c.amount_cents)
+            .map(|c| c.amount_cents - c.credited_cents)
             .sum();
         wallets + held
     }
@@ -219,6 +225,7 @@ impl Customers for MemoryCustomers {
             status: ChargeStatus::Charged,
             created_at: now.into(),
             refunded_at: None,
+            credited_cents: 0,
         };
         tables.charges.insert(sale_id.into(), charge.clone());
         Ok(Charged::Yes(charge))
@@ -239,6 +246,7 @@ impl Customers for MemoryCustomers {
                 status: ChargeStatus::Refunded,
                 created_at: now.into(),
                 refunded_at: Some(now.into()),
+                credited_cents: 0,
             };
             tables.charges.insert(sale_id.into(), tombstone.clone());
             return Ok(tombstone);
@@ -262,6 +270,28 @@ impl Customers for MemoryCustomers {
         };
         tables.charges.insert(sale_id.into(), refunded.clone());
         Ok(refunded)
+    }
+
+    async fn credit(&self, credit: Credit) -> Result<Credited, ApiError> {
+        let mut tables = self.tables();
+        if let Some(existing) = tables.credits.get(&credit.credit_id) {
+            return Ok(Credited::again(existing.clone(), &credit));
+        }
+        if let Err(refused) = Credited::check(tables.charges.get(&credit.sale_id), &credit) {
+            return Ok(refused);
+        }
+        let Some(customer) = tables.customers.get_mut(&credit.customer_id) else {
+            return Ok(Credited::NotCharged);
+        };
+        customer.wallet_balance_cents += credit.amount_cents;
+        customer.updated_at = credit.created_at.clone();
+        if let Some(charge) = tables.charges.get_mut(&credit.sale_id) {
+            charge.credited_cents += credit.amount_cents;
+        }
+        tables
+            .credits
+            .insert(credit.credit_id.clone(), credit.clone());
+        Ok(Credited::Yes(credit))
     }
 
     async fn take_attempt(

@@ -8,7 +8,9 @@
 //! - idempotency records of deposits (`idem#<customer id>#<key>`), expiring too,
 //! - the charges of sales (`charge#<sale id>`), a ledger entry each (`shared::ledger`).
 
-use crate::domain::{AccountStatus, Charge, ChargeStatus, CustomerRecord, MAX_BALANCE_CENTS};
+use crate::domain::{
+    AccountStatus, Charge, ChargeStatus, Credit, CustomerRecord, MAX_BALANCE_CENTS,
+};
 use crate::sessions::{RefreshRecord, Rotated};
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update,
@@ -117,6 +119,9 @@ pub trait Customers: Sync {
         sale_id: &str,
         now: &str,
     ) -> impl Future<Output = Result<Charge, ApiError>> + Send;
+    /// Gives part of a sale's charge back to the wallet, once per credit id, never more
+    /// over all credits of the sale than the charge.
+    fn credit(&self, credit: Credit) -> impl Future<Output = Result<Credited, ApiError>> + Send;
     /// Takes one of the `limit` attempts that a counter (see `crate::guesses`) allows per
     /// window, opening a window of `window_seconds` when none is open. Atomic: parallel
     /// attempts never take more than `limit`.
@@ -187,6 +192,44 @@ impl Charged {
             ChargeStatus::Charged => {
                 Self::SaleIdConflict("this sale id already charged another amount")
             }
+        }
+    }
+}
+
+pub enum Credited {
+    Yes(Credit),
+    /// The customer has no charge for the sale, or it was given back whole.
+    NotCharged,
+    /// More than what is left of the charge.
+    BeyondCharge,
+    /// The credit id was used for another sale, customer or amount.
+    CreditIdConflict,
+}
+
+impl Credited {
+    /// The answer to a credit whose id is already in the ledger.
+    pub fn again(existing: Credit, asked: &Credit) -> Self {
+        let same = existing.sale_id == asked.sale_id
+            && existing.customer_id == asked.customer_id
+            && existing.amount_cents == asked.amount_cents;
+        if same {
+            Self::Yes(existing)
+        } else {
+            Self::CreditIdConflict
+        }
+    }
+
+    /// Whether `charge` can give `credit` back: what is left of it after earlier credits.
+    pub fn check(charge: Option<&Charge>, credit: &Credit) -> Result<(), Self> {
+        match charge {
+            Some(c) if c.status == ChargeStatus::Charged && c.customer_id == credit.customer_id => {
+                if c.credited_cents + credit.amount_cents <= c.amount_cents {
+                    Ok(())
+                } else {
+                    Err(Self::BeyondCharge)
+                }
+            }
+            _ => Err(Self::NotCharged),
         }
     }
 }
@@ -541,6 +584,7 @@ impl Customers for Store {
                 status: ChargeStatus::Charged,
                 created_at: now.to_string(),
                 refunded_at: None,
+                credited_cents: 0,
             };
             let mut debit = UpdateExpr::default();
             debit
@@ -552,7 +596,7 @@ impl Customers for Store {
                 .name("status")
                 .value("active", s("active"));
             let debit = debit.into_transact_update(&self.table, customer_key(customer_id))?;
-            Ok(Take::Write(charge, Box::new(debit)))
+            Ok(Take::Write(charge, vec![debit]))
         };
         self.ledger(sale_id)
             .take(existing, plan, Charged::Yes)
@@ -583,6 +627,7 @@ impl Customers for Store {
             status: ChargeStatus::Refunded,
             created_at: now.to_string(),
             refunded_at: Some(now.to_string()),
+            credited_cents: 0,
         };
         let credit = |existing: &Charge| {
             let mut credit = UpdateExpr::default();
@@ -592,11 +637,56 @@ impl Customers for Store {
                 .value("amount", n(existing.amount_cents))
                 .set("updated_at", s(now))
                 .condition("attribute_exists(id)");
-            credit.into_transact_update(&self.table, customer_key(&existing.customer_id))
+            Ok(vec![credit.into_transact_update(
+                &self.table,
+                customer_key(&existing.customer_id),
+            )?])
         };
         self.ledger(sale_id)
             .give_back(check, tombstone, credit, now)
             .await
+    }
+
+    /// The credit entry, the wallet's increment and the charge's `credited_cents` are one
+    /// transaction, the last conditional on the amount credited as read.
+    async fn credit(&self, credit: Credit) -> Result<Credited, ApiError> {
+        let ledger = Ledger {
+            key: ("id", format!("credit#{}", credit.credit_id)),
+            extra: &[("kind", "credit")],
+            ..self.ledger(&credit.sale_id)
+        };
+        let existing = |existing| Credited::again(existing, &credit);
+        let plan = || async {
+            let charge: Option<Charge> = self.ledger(&credit.sale_id).read().await?;
+            if let Err(refused) = Credited::check(charge.as_ref(), &credit) {
+                return Ok(Take::Answer(refused));
+            }
+            let already = charge.map_or(0, |c| c.credited_cents);
+            let mut wallet = UpdateExpr::default();
+            wallet
+                .set_clause("#wallet_balance_cents = #wallet_balance_cents + :amount")
+                .name("wallet_balance_cents")
+                .value("amount", n(credit.amount_cents))
+                .set("updated_at", s(&credit.created_at))
+                .condition("attribute_exists(id)");
+            let mut credited = UpdateExpr::default();
+            credited
+                .set("credited_cents", n(already + credit.amount_cents))
+                .name("status")
+                .value("charged", s("charged"))
+                .value("already", n(already))
+                .condition("#status = :charged")
+                .condition("(attribute_not_exists(credited_cents) OR credited_cents = :already)");
+            let charge_key = customer_key(&charge_id(&credit.sale_id));
+            Ok(Take::Write(
+                credit.clone(),
+                vec![
+                    wallet.into_transact_update(&self.table, customer_key(&credit.customer_id))?,
+                    credited.into_transact_update(&self.table, charge_key)?,
+                ],
+            ))
+        };
+        ledger.take(existing, plan, Credited::Yes).await
     }
 
     async fn take_attempt(

@@ -113,6 +113,14 @@ impl Service {
         call!(self, charge_wallet, request)
     }
 
+    async fn credit(&self, id: &str, credit: &str, sale: &str, cents: i64) -> Reply {
+        let request = Call::new(Method::POST)
+            .path("id", id)
+            .service(&service_token("sales"))
+            .json(json!({"credit_id": credit, "sale_id": sale, "amount_cents": cents}));
+        call!(self, credit_wallet, request)
+    }
+
     async fn refund(&self, id: &str, sale: &str) -> Reply {
         let request = Call::new(Method::POST)
             .path("id", id)
@@ -481,6 +489,36 @@ async fn a_sale_is_charged_once_and_refunded_once() {
     assert_eq!(service.balance(&id, &token).await, 1_000);
     // A refunded sale cannot be charged again.
     service.charge("sales", &id, &first, 400).await.expect(409);
+    assert_eq!(service.store.money(), 1_000);
+}
+
+#[tokio::test]
+async fn credits_give_a_charge_back_in_parts_once_each_and_never_more_than_it() {
+    let service = Service::default();
+    let (id, token) = service.customer("dana@example.com").await;
+    service.deposit(&id, &token, 1_000, None).await.expect(200);
+    let bought = sale();
+    service.charge("sales", &id, &bought, 900).await.expect(200);
+    let first = sale();
+    for _ in 0..3 {
+        let credited = service.credit(&id, &first, &bought, 300).await;
+        assert_eq!(credited.expect(200)["amount_cents"], 300);
+    }
+    assert_eq!(service.balance(&id, &token).await, 400);
+    // The same credit id for another amount is another request.
+    service.credit(&id, &first, &bought, 200).await.expect(409);
+    // Never more than is left of the charge: 600 left, not 601.
+    service.credit(&id, &sale(), &bought, 601).await.expect(409);
+    // Concurrent credits of 100 each: exactly the 6 that fit.
+    let credits: Vec<String> = (0..9).map(|_| sale()).collect();
+    let replies = join_all(credits.iter().map(|c| service.credit(&id, c, &bought, 100))).await;
+    assert_eq!(replies.iter().filter(|r| r.status == 200).count(), 6);
+    assert_eq!(service.balance(&id, &token).await, 1_000);
+    // A sale never charged, or another customer's, has nothing to give back.
+    service.credit(&id, &sale(), &sale(), 1).await.expect(404);
+    let (eve, _) = service.customer("eve@example.com").await;
+    service.credit(&eve, &sale(), &bought, 1).await.expect(404);
+    service.credit(&id, &sale(), &bought, 0).await.expect(422);
     assert_eq!(service.store.money(), 1_000);
 }
 

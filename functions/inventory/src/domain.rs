@@ -95,8 +95,79 @@ impl ProductPatch {
 }
 
 pub use shared::contracts::inventory::{
-    AvailabilityQuery, Reservation, ReservationStatus, ReserveStock,
+    AvailabilityQuery, Reservation, ReservationStatus, ReserveStock, ReservedLine, Restock,
+    RestockRequest, StockLine,
 };
+use shared::error::FieldError;
+use shared::ApiError;
+
+/// Why the lines of an order cannot all be reserved: every failing line, by its index.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LinesRefused {
+    /// Lines of unknown or deleted products.
+    NotFound(Vec<usize>),
+    /// Lines short of stock, with the units left.
+    OutOfStock(Vec<(usize, i64)>),
+}
+
+impl LinesRefused {
+    /// The refusal as the reservation route answers it, naming each failing line.
+    pub fn to_error(&self) -> ApiError {
+        match self {
+            Self::NotFound(lines) => ApiError::NotFound("product").itemized(
+                lines
+                    .iter()
+                    .map(|i| FieldError::new(format!("items[{i}].product_id"), "no such product"))
+                    .collect(),
+            ),
+            Self::OutOfStock(lines) => ApiError::OutOfStock("not enough stock".into()).itemized(
+                lines
+                    .iter()
+                    .map(|(i, left)| {
+                        FieldError::new(
+                            format!("items[{i}].quantity"),
+                            format!("{left} left in stock"),
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The lines priced at their products' current prices, if every product is live and has
+/// the units; otherwise every failing line (unknown products first: an order naming one
+/// cannot be placed whatever the stock).
+pub fn price_lines<'a>(
+    lines: &[StockLine],
+    product: impl Fn(&str) -> Option<&'a Product>,
+) -> Result<Vec<ReservedLine>, LinesRefused> {
+    let live = |line: &StockLine| product(&line.product_id).filter(|p| p.deleted_at.is_none());
+    let unknown: Vec<usize> = (0..lines.len())
+        .filter(|&i| live(&lines[i]).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(LinesRefused::NotFound(unknown));
+    }
+    let mut short = Vec::new();
+    let mut priced = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let Some(product) = live(line) else { continue };
+        if product.stock < line.quantity {
+            short.push((i, product.stock));
+        }
+        priced.push(ReservedLine {
+            product_id: line.product_id.clone(),
+            quantity: line.quantity,
+            unit_price_cents: product.price_cents,
+        });
+    }
+    if short.is_empty() {
+        Ok(priced)
+    } else {
+        Err(LinesRefused::OutOfStock(short))
+    }
+}
 
 #[cfg(test)]
 mod tests {

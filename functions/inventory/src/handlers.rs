@@ -2,13 +2,14 @@
 
 use crate::domain::{
     normalize_category, AvailabilityQuery, NewProduct, Product, ProductPatch, ReserveStock,
-    CURRENCY, MAX_PRICE_CENTS,
+    Restock, RestockRequest, StockLine, CURRENCY, MAX_PRICE_CENTS,
 };
 use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
 use crate::State;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
-use shared::contracts::inventory::Availability;
+use shared::contracts::inventory::{repeated_products, Availability};
+use shared::error::FieldError;
 use shared::http::{
     if_match, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
     with_etag, Page,
@@ -210,7 +211,28 @@ pub async fn delete_product<S: Inventory, C: Sessions>(
     no_content()
 }
 
-/// `POST /internal/inventory/reservations` (service): take stock for a sale, once.
+/// Lines with their product ids parsed (422 naming each bad one) and each product once.
+fn parsed_lines(lines: Vec<StockLine>) -> Result<Vec<StockLine>, ApiError> {
+    let mut errors = repeated_products(&lines);
+    let mut parsed = Vec::with_capacity(lines.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        match ids::parse_id(&line.product_id, "product") {
+            Ok(product_id) => parsed.push(StockLine { product_id, ..line }),
+            Err(_) => errors.push(FieldError::new(
+                format!("items[{i}].product_id"),
+                "must be a product id",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// `POST /internal/inventory/reservations` (service): take the stock of every line of a
+/// sale, all or none, once.
 pub async fn reserve_stock<S: Inventory>(
     state: &State<S>,
     req: Request,
@@ -219,17 +241,34 @@ pub async fn reserve_stock<S: Inventory>(
     let body: ReserveStock = json_body(&req)?;
     let sale_id = ids::parse_id(&body.sale_id, "sale")
         .map_err(|_| ApiError::validation("sale_id", "must be a sale id"))?;
-    let product_id = ids::parse_id(&body.product_id, "product")?;
+    let lines = parsed_lines(body.items)?;
     match state
         .store
-        .reserve(&sale_id, &product_id, body.quantity, &time::now_rfc3339())
+        .reserve(&sale_id, &lines, &time::now_rfc3339())
         .await?
     {
         Reserved::Yes(reservation) => ok(&reservation),
-        Reserved::ProductNotFound => Err(ApiError::NotFound("product")),
-        Reserved::OutOfStock => Err(ApiError::OutOfStock("not enough stock".into())),
+        Reserved::Refused(refused) => Err(refused.to_error()),
         Reserved::SaleIdConflict(why) => Err(ApiError::Conflict(why.into())),
     }
+}
+
+/// `POST /internal/inventory/restocks` (service): put a refund's units back, once per
+/// restock id.
+pub async fn restock<S: Inventory>(
+    state: &State<S>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    state.require_service(&req)?;
+    let body: RestockRequest = json_body(&req)?;
+    let restock_id = ids::parse_id(&body.restock_id, "refund")
+        .map_err(|_| ApiError::validation("restock_id", "must be a refund id"))?;
+    let restock = Restock {
+        restock_id,
+        items: parsed_lines(body.items)?,
+        created_at: time::now_rfc3339(),
+    };
+    ok(&state.store.restock(restock).await?)
 }
 
 /// `POST /internal/inventory/reservations/{sale_id}/release` (service): give a sale's

@@ -5,7 +5,9 @@
 //! and a tombstone when the release comes first. One lock stands for the store's
 //! atomic writes.
 
-use crate::domain::{search_key, Product, Reservation, ReservationStatus, MAX_STOCK};
+use crate::domain::{
+    price_lines, search_key, Product, Reservation, ReservationStatus, Restock, StockLine, MAX_STOCK,
+};
 use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
 use shared::cursor::Key;
 use shared::db::s;
@@ -25,6 +27,17 @@ struct Tables {
     /// By id: listings come in id order.
     products: BTreeMap<String, Product>,
     reservations: HashMap<String, Reservation>,
+    restocks: HashMap<String, Restock>,
+}
+
+impl Tables {
+    fn add_stock(&mut self, product_id: &str, units: i64, now: &str) {
+        if let Some(product) = self.products.get_mut(product_id) {
+            product.stock += units;
+            product.version += 1;
+            product.updated_at = now.into();
+        }
+    }
 }
 
 impl Tables {
@@ -51,18 +64,28 @@ impl MemoryInventory {
         self.tables.lock().unwrap()
     }
 
-    /// A product's stock plus every unit its reservations hold: what was stocked.
+    /// A product's stock plus every unit its reservations hold, less what refunds put
+    /// back: what was stocked.
     pub fn units(&self, product_id: &str) -> i64 {
         let tables = self.tables();
         let stock = tables.products.get(product_id).map_or(0, |p| p.stock);
+        let of_product = |line: &StockLine| line.product_id == product_id;
         let held: i64 = tables
             .reservations
             .values()
             .filter(|r| r.status == ReservationStatus::Reserved)
-            .filter(|r| r.product_id.as_deref() == Some(product_id))
-            .map(|r| r.quantity)
+            .flat_map(|r| &r.items)
+            .filter(|line| line.product_id == product_id)
+            .map(|line| line.quantity)
             .sum();
-        stock + held
+        let restocked: i64 = tables
+            .restocks
+            .values()
+            .flat_map(|r| &r.items)
+            .filter(|line| of_product(line))
+            .map(|line| line.quantity)
+            .sum();
+        stock + held - restocked
     }
 }
 
@@ -199,32 +222,23 @@ impl Inventory for MemoryInventory {
     async fn reserve(
         &self,
         sale_id: &str,
-        product_id: &str,
-        quantity: i64,
+        lines: &[StockLine],
         now: &str,
     ) -> Result<Reserved, ApiError> {
         let mut tables = self.tables();
         if let Some(existing) = tables.reservations.get(sale_id) {
-            return Ok(Reserved::again(existing.clone(), product_id, quantity));
+            return Ok(Reserved::again(existing.clone(), lines));
         }
-        let Some(product) = tables
-            .products
-            .get_mut(product_id)
-            .filter(|p| p.deleted_at.is_none())
-        else {
-            return Ok(Reserved::ProductNotFound);
+        let priced = match price_lines(lines, |id| tables.products.get(id)) {
+            Ok(priced) => priced,
+            Err(refused) => return Ok(Reserved::Refused(refused)),
         };
-        if product.stock < quantity {
-            return Ok(Reserved::OutOfStock);
+        for line in &priced {
+            tables.add_stock(&line.product_id, -line.quantity, now);
         }
-        product.stock -= quantity;
-        product.version += 1;
-        product.updated_at = now.into();
         let reservation = Reservation {
             sale_id: sale_id.into(),
-            product_id: Some(product_id.into()),
-            quantity,
-            unit_price_cents: product.price_cents,
+            items: priced,
             status: ReservationStatus::Reserved,
             created_at: now.into(),
             released_at: None,
@@ -240,9 +254,7 @@ impl Inventory for MemoryInventory {
         let Some(existing) = tables.reservations.get(sale_id).cloned() else {
             let tombstone = Reservation {
                 sale_id: sale_id.into(),
-                product_id: None,
-                quantity: 0,
-                unit_price_cents: 0,
+                items: Vec::new(),
                 status: ReservationStatus::Released,
                 created_at: now.into(),
                 released_at: Some(now.into()),
@@ -255,11 +267,8 @@ impl Inventory for MemoryInventory {
         if existing.status == ReservationStatus::Released {
             return Ok(existing);
         }
-        let product_id = existing.product_id.clone().unwrap_or_default();
-        if let Some(product) = tables.products.get_mut(&product_id) {
-            product.stock += existing.quantity;
-            product.version += 1;
-            product.updated_at = now.into();
+        for line in &existing.items {
+            tables.add_stock(&line.product_id, line.quantity, now);
         }
         let released = Reservation {
             status: ReservationStatus::Released,
@@ -268,5 +277,19 @@ impl Inventory for MemoryInventory {
         };
         tables.reservations.insert(sale_id.into(), released.clone());
         Ok(released)
+    }
+
+    async fn restock(&self, restock: Restock) -> Result<Restock, ApiError> {
+        let mut tables = self.tables();
+        if let Some(existing) = tables.restocks.get(&restock.restock_id) {
+            return Ok(existing.clone());
+        }
+        for line in &restock.items {
+            tables.add_stock(&line.product_id, line.quantity, &restock.created_at);
+        }
+        tables
+            .restocks
+            .insert(restock.restock_id.clone(), restock.clone());
+        Ok(restock)
     }
 }

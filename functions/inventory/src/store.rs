@@ -2,11 +2,14 @@
 //! Stock and version change only through conditional updates: never below zero,
 //! never on a stale version, never twice for one sale.
 
-use crate::domain::{search_key, Product, Reservation, ReservationStatus, MAX_STOCK};
+use crate::domain::{
+    price_lines, search_key, LinesRefused, Product, Reservation, ReservationStatus, Restock,
+    StockLine, MAX_STOCK,
+};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
-use shared::db::{batch_get_all, n, s, update_returning, Item, UpdateExpr};
+use shared::db::{batch_get_all, batch_get_consistent, n, s, update_returning, Item, UpdateExpr};
 use shared::ledger::{Ledger, Take};
 use shared::ApiError;
 use std::collections::HashMap;
@@ -51,9 +54,8 @@ pub enum Updated {
 #[derive(Debug)]
 pub enum Reserved {
     Yes(Reservation),
-    ProductNotFound,
-    OutOfStock,
-    /// The sale id was already used for another product or quantity, or released.
+    Refused(LinesRefused),
+    /// The sale id was already used for other lines, or released.
     SaleIdConflict(&'static str),
 }
 
@@ -89,13 +91,12 @@ pub trait Inventory: Sync {
         expected_version: Option<i64>,
         now: &str,
     ) -> impl Future<Output = Result<Updated, ApiError>> + Send;
-    /// Takes `quantity` units of a live product for a sale at its current price, once
-    /// per sale id, never below zero.
+    /// Takes every line's units of live products for a sale at their current prices, all
+    /// or none, once per sale id, never below zero. The lines name distinct products.
     fn reserve(
         &self,
         sale_id: &str,
-        product_id: &str,
-        quantity: i64,
+        lines: &[StockLine],
         now: &str,
     ) -> impl Future<Output = Result<Reserved, ApiError>> + Send;
     /// Gives a sale's units back, once; before the reservation, it leaves a tombstone
@@ -105,24 +106,22 @@ pub trait Inventory: Sync {
         sale_id: &str,
         now: &str,
     ) -> impl Future<Output = Result<Reservation, ApiError>> + Send;
+    /// Puts a refund's units back in stock, once per restock id; an id already used
+    /// answers what it put back.
+    fn restock(&self, restock: Restock) -> impl Future<Output = Result<Restock, ApiError>> + Send;
 }
 
 impl Reserved {
     /// The answer to a reservation whose sale id is already in the ledger: the same
     /// reservation again (a retry), or a conflict.
-    pub fn again(existing: Reservation, product_id: &str, quantity: i64) -> Self {
+    pub fn again(existing: Reservation, lines: &[StockLine]) -> Self {
         match existing.status {
             ReservationStatus::Released => {
                 Self::SaleIdConflict("this sale's stock was already released")
             }
-            ReservationStatus::Reserved
-                if existing.product_id.as_deref() == Some(product_id)
-                    && existing.quantity == quantity =>
-            {
-                Self::Yes(existing)
-            }
+            ReservationStatus::Reserved if existing.is_for(lines) => Self::Yes(existing),
             ReservationStatus::Reserved => {
-                Self::SaleIdConflict("this sale id already reserved another product or quantity")
+                Self::SaleIdConflict("this sale id already reserved other lines")
             }
         }
     }
@@ -381,46 +380,54 @@ impl Inventory for Store {
         self.apply_change(id, expr, expected_version).await
     }
 
-    /// Takes `quantity` units for a sale at the current price, once per sale id.
-    /// The reservation and the stock decrement are one transaction.
+    /// Takes every line's units for a sale at the current prices, once per sale id. The
+    /// reservation and every line's stock decrement are one transaction.
     async fn reserve(
         &self,
         sale_id: &str,
-        product_id: &str,
-        quantity: i64,
+        lines: &[StockLine],
         now: &str,
     ) -> Result<Reserved, ApiError> {
-        let existing = |existing| Reserved::again(existing, product_id, quantity);
+        let existing = |existing| Reserved::again(existing, lines);
         let plan = || async {
-            let product = match self.get(product_id).await? {
-                Some(p) if p.deleted_at.is_none() => p,
-                _ => return Ok(Take::Answer(Reserved::ProductNotFound)),
+            let keys = lines.iter().map(|l| product_key(&l.product_id)).collect();
+            let products: HashMap<String, Product> =
+                batch_get_consistent(&self.client, &self.products, keys)
+                    .await?
+                    .into_iter()
+                    .map(|item| {
+                        serde_dynamo::from_item::<_, Product>(item).map(|p| (p.id.clone(), p))
+                    })
+                    .collect::<Result<_, _>>()?;
+            let priced = match price_lines(lines, |id| products.get(id)) {
+                Ok(priced) => priced,
+                Err(refused) => return Ok(Take::Answer(Reserved::Refused(refused))),
             };
-            if product.stock < quantity {
-                return Ok(Take::Answer(Reserved::OutOfStock));
+            let mut takes = Vec::with_capacity(priced.len());
+            for line in &priced {
+                let mut take = UpdateExpr::default();
+                take.set_clause("#stock = #stock - :quantity")
+                    .set_clause("#version = #version + :one")
+                    .set("updated_at", s(now))
+                    .name("stock")
+                    .name("version")
+                    .value("quantity", n(line.quantity))
+                    .value("one", n(1))
+                    .value("price", n(line.unit_price_cents))
+                    .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)")
+                    .condition("#stock >= :quantity AND price_cents = :price");
+                takes.push(
+                    take.into_transact_update(&self.products, product_key(&line.product_id))?,
+                );
             }
             let reservation = Reservation {
                 sale_id: sale_id.to_string(),
-                product_id: Some(product_id.to_string()),
-                quantity,
-                unit_price_cents: product.price_cents,
+                items: priced,
                 status: ReservationStatus::Reserved,
                 created_at: now.to_string(),
                 released_at: None,
             };
-            let mut take = UpdateExpr::default();
-            take.set_clause("#stock = #stock - :quantity")
-                .set_clause("#version = #version + :one")
-                .set("updated_at", s(now))
-                .name("stock")
-                .name("version")
-                .value("quantity", n(quantity))
-                .value("one", n(1))
-                .value("price", n(product.price_cents))
-                .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)")
-                .condition("#stock >= :quantity AND price_cents = :price");
-            let take = take.into_transact_update(&self.products, product_key(product_id))?;
-            Ok(Take::Write(reservation, Box::new(take)))
+            Ok(Take::Write(reservation, takes))
         };
         self.ledger(sale_id)
             .take(existing, plan, Reserved::Yes)
@@ -432,31 +439,59 @@ impl Inventory for Store {
     async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, ApiError> {
         let tombstone = || Reservation {
             sale_id: sale_id.to_string(),
-            product_id: None,
-            quantity: 0,
-            unit_price_cents: 0,
+            items: Vec::new(),
             status: ReservationStatus::Released,
             created_at: now.to_string(),
             released_at: Some(now.to_string()),
         };
         let give_back = |existing: &Reservation| {
-            let product_id = existing.product_id.as_deref().ok_or_else(|| {
-                ApiError::Internal(format!("reservation {sale_id} without product"))
-            })?;
-            let mut give_back = UpdateExpr::default();
-            give_back
-                .set_clause("#stock = #stock + :quantity")
-                .set_clause("#version = #version + :one")
-                .set("updated_at", s(now))
-                .name("stock")
-                .name("version")
-                .value("quantity", n(existing.quantity))
-                .value("one", n(1))
-                .condition("attribute_exists(id)");
-            give_back.into_transact_update(&self.products, product_key(product_id))
+            let lines = existing.items.iter().map(|line| StockLine {
+                product_id: line.product_id.clone(),
+                quantity: line.quantity,
+            });
+            self.add_stock(lines, now)
         };
         self.ledger(sale_id)
             .give_back(|_| Ok(()), tombstone, give_back, now)
             .await
+    }
+
+    /// Puts a refund's units back, once per restock id: the restock entry and every
+    /// line's stock increment are one transaction. A deleted product gets its units
+    /// back too, so that stock stays conserved.
+    async fn restock(&self, restock: Restock) -> Result<Restock, ApiError> {
+        let ledger = Ledger {
+            key: ("sale_id", format!("restock#{}", restock.restock_id)),
+            ..self.ledger("")
+        };
+        let plan = || async {
+            let adds = self.add_stock(restock.items.iter().cloned(), &restock.created_at)?;
+            Ok(Take::Write(restock.clone(), adds))
+        };
+        ledger.take(|existing| existing, plan, |taken| taken).await
+    }
+}
+
+impl Store {
+    /// One increment of stock per line (a release, a restock).
+    fn add_stock(
+        &self,
+        lines: impl Iterator<Item = StockLine>,
+        now: &str,
+    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, ApiError> {
+        lines
+            .map(|line| {
+                let mut add = UpdateExpr::default();
+                add.set_clause("#stock = #stock + :quantity")
+                    .set_clause("#version = #version + :one")
+                    .set("updated_at", s(now))
+                    .name("stock")
+                    .name("version")
+                    .value("quantity", n(line.quantity))
+                    .value("one", n(1))
+                    .condition("attribute_exists(id)");
+                add.into_transact_update(&self.products, product_key(&line.product_id))
+            })
+            .collect()
     }
 }

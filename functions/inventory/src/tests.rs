@@ -94,11 +94,30 @@ impl Service {
     }
 
     async fn reserve(&self, caller: &str, sale: &str, product: &str, quantity: i64) -> Reply {
-        let body = json!({"sale_id": sale, "product_id": product, "quantity": quantity});
+        self.reserve_lines(caller, sale, &[(product, quantity)])
+            .await
+    }
+
+    async fn reserve_lines(&self, caller: &str, sale: &str, lines: &[(&str, i64)]) -> Reply {
+        let items: Vec<Value> = lines
+            .iter()
+            .map(|(product, quantity)| json!({"product_id": product, "quantity": quantity}))
+            .collect();
         let request = Call::new(Method::POST)
             .service(&service_token(caller))
-            .json(body);
+            .json(json!({"sale_id": sale, "items": items}));
         call!(self, reserve_stock, request)
+    }
+
+    async fn restock(&self, refund: &str, lines: &[(&str, i64)]) -> Reply {
+        let items: Vec<Value> = lines
+            .iter()
+            .map(|(product, quantity)| json!({"product_id": product, "quantity": quantity}))
+            .collect();
+        let request = Call::new(Method::POST)
+            .service(&service_token("sales"))
+            .json(json!({"restock_id": refund, "items": items}));
+        call!(self, restock, request)
     }
 
     async fn release(&self, sale: &str) -> Reply {
@@ -281,7 +300,7 @@ async fn a_sale_reserves_once_and_releases_once() {
     let id = service.create("Lamp", "home", 250, 5).await;
     let first = sale();
     let reserved = service.reserve("sales", &first, &id, 2).await;
-    assert_eq!(reserved.expect(200)["unit_price_cents"], 250);
+    assert_eq!(reserved.expect(200)["items"][0]["unit_price_cents"], 250);
     service.reserve("sales", &first, &id, 2).await.expect(200);
     service.reserve("sales", &first, &id, 3).await.expect(409);
     assert_eq!(service.stock(&id).await, 3);
@@ -318,6 +337,133 @@ async fn concurrent_reservations_never_oversell() {
 }
 
 #[tokio::test]
+async fn an_order_of_several_lines_reserves_all_or_names_every_failing_line() {
+    let service = Service::default();
+    let lamp = service.create("Lamp", "home", 250, 3).await;
+    let desk = service.create("Desk", "home", 9_000, 5).await;
+    let chair = service.create("Chair", "home", 4_000, 1).await;
+    let unknown = sale();
+
+    // Two lines short of stock: both named, nothing taken.
+    let short = service
+        .reserve_lines("sales", &sale(), &[(&lamp, 4), (&desk, 5), (&chair, 2)])
+        .await;
+    let problem = short.expect(409);
+    assert_eq!(problem["type"], "/problems/out-of-stock");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["items[0].quantity", "items[2].quantity"]);
+    assert_eq!(problem["errors"][0]["message"], "3 left in stock");
+    // An unknown line is named whatever the stock of the others.
+    let missing = service
+        .reserve_lines("sales", &sale(), &[(&lamp, 9), (&unknown, 1)])
+        .await;
+    let problem = missing.expect(404);
+    assert_eq!(problem["errors"][0]["field"], "items[1].product_id");
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 1);
+    for product in [&lamp, &desk, &chair] {
+        assert_eq!(service.store.units(product), service.stock(product).await);
+    }
+
+    // Each line at its own price; a retry answers the same reservation.
+    let order = sale();
+    let lines = [(lamp.as_str(), 3), (desk.as_str(), 2)];
+    let reserved = service.reserve_lines("sales", &order, &lines).await;
+    assert_eq!(reserved.expect(200)["items"][1]["unit_price_cents"], 9_000);
+    service
+        .reserve_lines("sales", &order, &lines)
+        .await
+        .expect(200);
+    service
+        .reserve_lines("sales", &order, &[(&lamp, 3)])
+        .await
+        .expect(409);
+    assert_eq!(
+        (service.stock(&lamp).await, service.stock(&desk).await),
+        (0, 3)
+    );
+    service.release(&order).await.expect(200);
+    assert_eq!(
+        (service.stock(&lamp).await, service.stock(&desk).await),
+        (3, 5)
+    );
+
+    // A product twice in one order, or a bad id, is a 422 naming the line.
+    let twice = service
+        .reserve_lines("sales", &sale(), &[(&lamp, 1), (&desk, 1), (&lamp, 1)])
+        .await;
+    assert_eq!(
+        twice.expect(422)["errors"][0]["field"],
+        "items[2].product_id"
+    );
+    let bad = service
+        .reserve_lines("sales", &sale(), &[(&lamp, 1), ("not an id", 1)])
+        .await;
+    assert_eq!(bad.expect(422)["errors"][0]["field"], "items[1].product_id");
+    let too_many: Vec<(String, i64)> = (0..21).map(|_| (sale(), 1)).collect();
+    let too_many: Vec<(&str, i64)> = too_many.iter().map(|(p, q)| (p.as_str(), *q)).collect();
+    service
+        .reserve_lines("sales", &sale(), &too_many)
+        .await
+        .expect(422);
+}
+
+#[tokio::test]
+async fn concurrent_orders_of_two_lines_never_oversell_either() {
+    let service = Service::default();
+    let lamp = service.create("Lamp", "home", 250, 3).await;
+    let desk = service.create("Desk", "home", 900, 5).await;
+    let sales: Vec<String> = (0..10).map(|_| sale()).collect();
+    let lines = [(lamp.as_str(), 1), (desk.as_str(), 1)];
+    let replies = join_all(
+        sales
+            .iter()
+            .map(|s| service.reserve_lines("sales", s, &lines)),
+    )
+    .await;
+    assert_eq!(replies.iter().filter(|r| r.status == 200).count(), 3);
+    assert_eq!(
+        (service.stock(&lamp).await, service.stock(&desk).await),
+        (0, 2)
+    );
+}
+
+#[tokio::test]
+async fn a_restock_puts_units_back_once_per_refund() {
+    let service = Service::default();
+    let lamp = service.create("Lamp", "home", 250, 5).await;
+    let desk = service.create("Desk", "home", 900, 5).await;
+    let order = sale();
+    service
+        .reserve_lines("sales", &order, &[(&lamp, 3), (&desk, 2)])
+        .await
+        .expect(200);
+    let refund = sale();
+    for _ in 0..3 {
+        let restocked = service.restock(&refund, &[(&lamp, 2)]).await;
+        assert_eq!(restocked.expect(200)["restock_id"], refund.as_str());
+    }
+    assert_eq!(service.stock(&lamp).await, 4);
+    // The same refund id for other lines is the first restock again, not a second one.
+    service.restock(&refund, &[(&desk, 1)]).await.expect(200);
+    assert_eq!(service.stock(&desk).await, 3);
+    // A deleted product takes its units back too.
+    admin_call!(
+        service,
+        delete_product,
+        Call::new(Method::DELETE).path("id", &desk).bearer(&admin())
+    )
+    .expect(204);
+    service.restock(&sale(), &[(&desk, 2)]).await.expect(200);
+    assert_eq!(service.store.units(&lamp), 5);
+    assert_eq!(service.store.units(&desk), 5);
+}
+
+#[tokio::test]
 async fn stock_routes_admit_sales_and_availability_admits_reviews() {
     let service = Service::default();
     let live = service.create("Lamp", "home", 250, 5).await;
@@ -334,7 +480,7 @@ async fn stock_routes_admit_sales_and_availability_admits_reviews() {
         .expect(403);
     let as_admin = Call::new(Method::POST)
         .bearer(&admin())
-        .json(json!({"sale_id": sale(), "product_id": live, "quantity": 1}));
+        .json(json!({"sale_id": sale(), "items": [{"product_id": live, "quantity": 1}]}));
     call!(service, reserve_stock, as_admin).expect(401);
     let availability = |caller: &str| {
         Call::new(Method::POST)
@@ -375,7 +521,9 @@ async fn admin_routes_refuse_an_admin_token_that_is_no_longer_current() {
 #[test]
 fn every_request_type_reports_all_its_invalid_fields_at_once() {
     use crate::domain::{NewProduct, ProductPatch};
-    use shared::contracts::inventory::{AvailabilityQuery, ReserveStock};
+    use shared::contracts::inventory::{
+        AvailabilityQuery, ReserveStock, RestockRequest, StockLine,
+    };
     use shared::testing::reports_every_invalid_field;
     reports_every_invalid_field::<NewProduct>(
         json!({"name": "Lamp", "description": "Warm", "category": "home", "price_cents": 100,
@@ -405,13 +553,18 @@ fn every_request_type_reports_all_its_invalid_fields_at_once() {
         fields.push((stock, json!(invalid)));
         reports_every_invalid_field::<ProductPatch>(changes((stock, json!(valid))), &fields);
     }
+    let line = json!({"product_id": "p", "quantity": 1});
     reports_every_invalid_field::<ReserveStock>(
-        json!({"sale_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "product_id": "p", "quantity": 1}),
-        &[
-            ("sale_id", json!("short")),
-            ("product_id", json!("")),
-            ("quantity", json!(0)),
-        ],
+        json!({"sale_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "items": [line]}),
+        &[("sale_id", json!("short")), ("items", json!([]))],
+    );
+    reports_every_invalid_field::<RestockRequest>(
+        json!({"restock_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "items": [line]}),
+        &[("restock_id", json!("short")), ("items", json!([]))],
+    );
+    reports_every_invalid_field::<StockLine>(
+        line.clone(),
+        &[("product_id", json!("")), ("quantity", json!(0))],
     );
     reports_every_invalid_field::<AvailabilityQuery>(
         json!({"product_ids": ["p"]}),

@@ -1,54 +1,106 @@
 //! The HTTP side of each Sales endpoint.
 
-use crate::domain::{PurchaseRequest, Sale, SaleStatus, SaleView};
+use crate::domain::{
+    parse_lines, PurchaseRequest, RefundOrder, RefundRequest, RefundView, Sale, SaleStatus,
+    SaleView,
+};
 use crate::purchase::{purchase, Order};
 use crate::store::Sales;
-use crate::{saga, State};
+use crate::{refund, saga, State};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use shared::auth::{Principal, Role};
 use shared::contracts::sales::Purchased;
-use shared::domain::Quantity;
 use shared::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
 use shared::session::Sessions;
 use shared::{idempotency, ids, ApiError};
 
-/// The answer to a purchase: 201 with the sale, or the error it failed with.
+/// A JSON answer with `Location` naming the sale.
+fn at_sale(
+    status: StatusCode,
+    sale_id: &str,
+    body: &impl serde::Serialize,
+) -> Result<Response<Body>, ApiError> {
+    let mut response = json(status, body)?;
+    if let Ok(value) = format!("/sales/{sale_id}").parse() {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// The answer to a purchase: 201 with the sale, or the error it failed with (naming the
+/// lines at fault).
 fn answer(sale: Sale) -> Result<Response<Body>, ApiError> {
     match (sale.status, sale.failure) {
-        (SaleStatus::Completed, _) => {
-            let location = format!("/sales/{}", sale.id);
-            let mut response = json(StatusCode::CREATED, &SaleView::from(sale))?;
-            if let Ok(value) = location.parse() {
-                response.headers_mut().insert(header::LOCATION, value);
-            }
-            Ok(response)
-        }
-        (SaleStatus::Failed, Some(reason)) => Err(reason.to_error()),
-        _ => Err(ApiError::Unavailable(format!(
+        (SaleStatus::Failed, Some(reason)) => Err(reason.to_error().itemized(sale.failed_lines)),
+        (SaleStatus::Pending | SaleStatus::Failed, _) => Err(ApiError::Unavailable(format!(
             "sale {} still pending",
             sale.id
         ))),
+        // Completed, or refunded since (a replay of the purchase).
+        _ => at_sale(StatusCode::CREATED, &sale.id.clone(), &SaleView::from(sale)),
     }
 }
 
-/// `POST /sales`: buy `quantity` units of a product at its current price, honoring
-/// `Idempotency-Key` (a retry returns the first sale; after a 503 it tries again).
+/// `POST /sales`: buy one product (`product_id`, `quantity`) or several (`items`) at
+/// their current prices, all or nothing, honoring `Idempotency-Key` (a retry returns the
+/// first sale; after a 503 it tries again).
 pub async fn create_sale(
     state: &State<crate::store::Store, saga::Services>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.current(&req).await?;
     let body: PurchaseRequest = json_body(&req)?;
-    let product_id = ids::parse_id(&body.product_id, "product")?;
     let key = idempotency::key(&req)?;
     let order = Order {
         customer_id: &principal.subject,
-        product_id: &product_id,
-        quantity: Quantity::parse(body.quantity).map_err(|e| e.of("quantity"))?,
+        lines: body.lines()?,
         deadline_seconds: state.services.deadline_seconds,
     };
     answer(purchase(&state.store, &state.services, &order, key.as_deref()).await?)
+}
+
+/// `POST /sales/{id}/refunds` (admin): give back units of some lines, the money to the
+/// wallet and the stock when `restock`, honoring `Idempotency-Key`. 201 with the refund
+/// when done; 202 with it pending when a service did not answer (it is finished later).
+pub async fn refund_sale(
+    state: &State<crate::store::Store, saga::Services>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let admin = state.current_admin(&req).await?;
+    let sale_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "sale")?;
+    let body: RefundRequest = json_body(&req)?;
+    let key = idempotency::key(&req)?;
+    let reason = body.reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::validation("reason", "must not be blank"));
+    }
+    let order = RefundOrder {
+        sale_id,
+        lines: parse_lines(body.items)?,
+        reason: reason.to_string(),
+        restock: body.restock,
+        admin_id: admin.subject,
+    };
+    let deadline = state.services.deadline_seconds;
+    let (sale, refund_id) = refund::refund(
+        &state.store,
+        &state.services,
+        &order,
+        key.as_deref(),
+        deadline,
+    )
+    .await?;
+    let refund = sale
+        .refund(&refund_id)
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(format!("refund {refund_id} not recorded")))?;
+    let status = if refund.is_completed() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::ACCEPTED
+    };
+    at_sale(status, &sale.id, &RefundView::of(&sale.id, refund))
 }
 
 /// Only the buyer and admins see a sale; to anyone else it does not exist.
@@ -76,7 +128,8 @@ pub async fn get_sale<S: Sales, C: Sessions>(
     }
 }
 
-/// `GET /sales/history/{customer_id}` (self or admin): completed sales, newest first.
+/// `GET /sales/history/{customer_id}` (self or admin): completed sales (refunded ones
+/// too), newest first.
 pub async fn sales_history<S: Sales, C: Sessions>(
     state: &State<S, C>,
     req: Request,

@@ -4,6 +4,8 @@
 //! stock in Inventory, charge the wallet in Customers, mark it completed; a failed step
 //! runs the compensations of the steps before it. Every step is idempotent by sale id,
 //! and `reconcile` rolls back sales left pending past their deadline by a crash.
+//! Admins refund units of a sale's lines (`refund`): recorded on the sale, then money
+//! and stock given back once per refund, finished by the reconciler when interrupted.
 
 pub mod domain;
 pub mod handlers;
@@ -13,6 +15,7 @@ pub mod purchase;
 #[cfg(test)]
 mod read_tests;
 pub mod reconcile;
+pub mod refund;
 pub mod saga;
 pub mod store;
 #[cfg(test)]

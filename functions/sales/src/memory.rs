@@ -7,11 +7,14 @@
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use crate::saga::Peers;
 use crate::store::Sales;
-use shared::contracts::customers::{Charge, ChargeStatus, ChargeWallet};
-use shared::contracts::inventory::{Reservation, ReservationStatus, ReserveStock};
+use shared::contracts::customers::{Charge, ChargeStatus, ChargeWallet, Credit, CreditWallet};
+use shared::contracts::inventory::{
+    Reservation, ReservationStatus, ReserveStock, ReservedLine, Restock, RestockRequest,
+};
 use shared::contracts::reviews::{InteractionBatch, Recorded};
 use shared::cursor::Key;
 use shared::error::problem;
+use shared::error::FieldError;
 use shared::idempotency::NextAction;
 use shared::service::{Answer, Refusal};
 use shared::testing::{page_after, Turns};
@@ -65,12 +68,11 @@ impl Sales for MemorySales {
     async fn complete(
         &self,
         sale: &Sale,
-        unit_price_cents: i64,
+        prices: &[i64],
+        total_cents: i64,
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
         self.turns.step().await;
-        let total = money::total(unit_price_cents, sale.quantity.units())
-            .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
         let mut sales = self.sales.lock().unwrap();
         let Some(s) = sales
             .get_mut(&sale.id)
@@ -79,8 +81,10 @@ impl Sales for MemorySales {
             return Ok(None);
         };
         s.status = SaleStatus::Completed;
-        s.unit_price_cents = Some(unit_price_cents);
-        s.total_cents = Some(total);
+        for (line, price) in s.items.iter_mut().zip(prices) {
+            line.unit_price_cents = Some(*price);
+        }
+        s.total_cents = Some(total_cents);
         s.updated_at = now.to_string();
         Ok(Some(s.clone()))
     }
@@ -89,14 +93,43 @@ impl Sales for MemorySales {
         &self,
         sale: &Sale,
         reason: FailureReason,
+        lines: &[FieldError],
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
         self.turns.step().await;
         Ok(self.finish(&sale.id, |s| {
             s.status = SaleStatus::Failed;
             s.failure = Some(reason);
+            s.failed_lines = lines.to_vec();
             s.updated_at = now.to_string();
         }))
+    }
+
+    async fn revise(&self, before: &Sale, after: &Sale) -> Result<Option<Sale>, ApiError> {
+        self.turns.step().await;
+        let mut sales = self.sales.lock().unwrap();
+        let Some(stored) = sales
+            .get_mut(&after.id)
+            .filter(|s| s.revision == before.revision && s.is_bought())
+        else {
+            return Ok(None);
+        };
+        let completed = |sale: &Sale| sale.refunds.len() - sale.pending_refunds().count();
+        if completed(after) > completed(stored) {
+            self.delivered.lock().unwrap().remove(&after.id);
+        }
+        *stored = after.clone();
+        Ok(Some(after.clone()))
+    }
+
+    async fn refunds_pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+        self.turns.step().await;
+        let sales = self.sales.lock().unwrap();
+        Ok(sales
+            .values()
+            .filter(|s| s.pending_refunds().next().is_some() && s.deadline_at.as_str() < now)
+            .cloned()
+            .collect())
     }
 
     async fn claim(&self, id: &str, now: &str) -> Result<Option<Sale>, ApiError> {
@@ -134,7 +167,7 @@ impl Sales for MemorySales {
         let sales = self.sales.lock().unwrap();
         Ok(sales
             .values()
-            .filter(|s| s.is(SaleStatus::Completed) && !delivered.contains(&s.id))
+            .filter(|s| s.is_bought() && !delivered.contains(&s.id))
             .cloned()
             .collect())
     }
@@ -169,7 +202,7 @@ impl Sales for MemorySales {
         let sales = self.sales.lock().unwrap();
         let mut completed: Vec<&Sale> = sales
             .values()
-            .filter(|s| s.customer_id == customer_id && s.is(SaleStatus::Completed))
+            .filter(|s| s.customer_id == customer_id && s.is_bought())
             .collect();
         // The index's order: newest first.
         completed.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)));
@@ -186,8 +219,8 @@ impl Sales for MemorySales {
         let sales = self.sales.lock().unwrap();
         Ok(sales.values().any(|s| {
             s.customer_id == customer_id
-                && s.product_id == product_id
-                && s.is(SaleStatus::Completed)
+                && s.product_ids.iter().any(|p| p == product_id)
+                && s.is_bought()
         }))
     }
 
@@ -217,6 +250,8 @@ pub enum Route {
     Release,
     Charge,
     Refund,
+    Credit,
+    Restock,
     Record,
 }
 
@@ -260,7 +295,10 @@ struct World {
     reservations: HashMap<String, Reservation>,
     wallets: HashMap<String, i64>,
     charges: HashMap<String, Charge>,
-    interactions: HashSet<String>,
+    credits: HashMap<String, Credit>,
+    restocks: HashMap<String, Restock>,
+    /// Event id → strength, as last reported.
+    interactions: HashMap<String, f32>,
 }
 
 #[derive(Default)]
@@ -278,6 +316,7 @@ fn refused<T>(status: u16, problem: &str) -> Answer<T> {
         status,
         problem: problem.into(),
         detail: String::new(),
+        errors: Vec::new(),
     }))
 }
 
@@ -323,7 +362,68 @@ impl MemoryPeers {
     }
 
     pub fn recorded(&self, event_id: &str) -> bool {
-        self.world.lock().unwrap().interactions.contains(event_id)
+        self.strength(event_id).is_some()
+    }
+
+    /// The strength of an event as last reported.
+    pub fn strength(&self, event_id: &str) -> Option<f32> {
+        self.world
+            .lock()
+            .unwrap()
+            .interactions
+            .get(event_id)
+            .copied()
+    }
+
+    /// A product's stock plus the units reservations hold, less what restocks put back:
+    /// what it started with, whatever sales and refunds did.
+    pub fn stocked(&self, product_id: &str) -> i64 {
+        let world = self.world.lock().unwrap();
+        let held: i64 = world
+            .reservations
+            .values()
+            .filter(|r| r.status == ReservationStatus::Reserved)
+            .flat_map(|r| &r.items)
+            .filter(|l| l.product_id == product_id)
+            .map(|l| l.quantity)
+            .sum();
+        let restocked: i64 = world
+            .restocks
+            .values()
+            .flat_map(|r| &r.items)
+            .filter(|l| l.product_id == product_id)
+            .map(|l| l.quantity)
+            .sum();
+        world.stock[product_id] + held - restocked
+    }
+
+    /// A wallet plus what charges hold, less what credits gave back: what it started with.
+    pub fn funds(&self, customer_id: &str) -> i64 {
+        let world = self.world.lock().unwrap();
+        let charged: i64 = world
+            .charges
+            .values()
+            .filter(|c| c.customer_id == customer_id && c.status == ChargeStatus::Charged)
+            .map(|c| c.amount_cents)
+            .sum();
+        let credited: i64 = world
+            .credits
+            .values()
+            .filter(|c| c.customer_id == customer_id)
+            .map(|c| c.amount_cents)
+            .sum();
+        world.wallets[customer_id] + charged - credited
+    }
+
+    /// Cents given back by the credit of refund `id`, and units by its restock.
+    pub fn refunded(&self, id: &str) -> (i64, i64) {
+        let world = self.world.lock().unwrap();
+        let cents = world.credits.get(id).map_or(0, |c| c.amount_cents);
+        let units = world
+            .restocks
+            .get(id)
+            .map_or(0, |r| r.items.iter().map(|l| l.quantity).sum());
+        (cents, units)
     }
 
     pub fn calls(&self, route: Route) -> usize {
@@ -337,7 +437,7 @@ impl MemoryPeers {
             .reservations
             .get(sale_id)
             .filter(|r| r.status == ReservationStatus::Reserved)
-            .map_or(0, |r| r.quantity);
+            .map_or(0, |r| r.items.iter().map(|l| l.quantity).sum());
         let cents = world
             .charges
             .get(sale_id)
@@ -382,30 +482,55 @@ impl Peers for MemoryPeers {
         self.call(Route::Reserve, |world| {
             if let Some(existing) = world.reservations.get(&request.sale_id) {
                 let same = existing.status == ReservationStatus::Reserved
-                    && existing.product_id.as_deref() == Some(request.product_id.as_str())
-                    && existing.quantity == request.quantity;
+                    && existing.is_for(&request.items);
                 return if same {
                     Ok(Ok(existing.clone()))
                 } else {
                     refused(409, problem::CONFLICT)
                 };
             }
-            let Some(price) = world.prices.get(&request.product_id).copied() else {
-                return refused(404, problem::NOT_FOUND);
-            };
-            let stock = world
-                .stock
-                .get_mut(&request.product_id)
-                .expect("stock of a product");
-            if *stock < request.quantity {
-                return refused(409, problem::OUT_OF_STOCK);
+            let mut unknown = Vec::new();
+            let mut short = Vec::new();
+            for (i, line) in request.items.iter().enumerate() {
+                match world.stock.get(&line.product_id) {
+                    None => unknown.push(FieldError::new(
+                        format!("items[{i}].product_id"),
+                        "no such product",
+                    )),
+                    Some(&left) if left < line.quantity => short.push(FieldError::new(
+                        format!("items[{i}].quantity"),
+                        format!("{left} left in stock"),
+                    )),
+                    Some(_) => {}
+                }
             }
-            *stock -= request.quantity;
+            let refusal = if !unknown.is_empty() {
+                Some((404, problem::NOT_FOUND, unknown))
+            } else if !short.is_empty() {
+                Some((409, problem::OUT_OF_STOCK, short))
+            } else {
+                None
+            };
+            if let Some((status, problem, errors)) = refusal {
+                return Ok(Err(Refusal {
+                    status,
+                    problem: problem.into(),
+                    detail: String::new(),
+                    errors,
+                }));
+            }
+            let mut items = Vec::with_capacity(request.items.len());
+            for line in &request.items {
+                *world.stock.get_mut(&line.product_id).expect("stock") -= line.quantity;
+                items.push(ReservedLine {
+                    product_id: line.product_id.clone(),
+                    quantity: line.quantity,
+                    unit_price_cents: world.prices[&line.product_id],
+                });
+            }
             let reservation = Reservation {
                 sale_id: request.sale_id.clone(),
-                product_id: Some(request.product_id.clone()),
-                quantity: request.quantity,
-                unit_price_cents: price,
+                items,
                 status: ReservationStatus::Reserved,
                 created_at: NOW.into(),
                 released_at: None,
@@ -431,23 +556,72 @@ impl Peers for MemoryPeers {
                     .or_insert_with(|| Reservation {
                         // A tombstone: the release came first, and a late reserve cannot pass it.
                         sale_id: sale_id.into(),
-                        product_id: None,
-                        quantity: 0,
-                        unit_price_cents: 0,
+                        items: Vec::new(),
                         status: ReservationStatus::Released,
                         created_at: NOW.into(),
                         released_at: Some(NOW.into()),
                     });
             if reservation.status == ReservationStatus::Reserved {
-                let product = reservation
-                    .product_id
-                    .as_deref()
-                    .expect("a reservation's product");
-                *stock.get_mut(product).expect("stock of a product") += reservation.quantity;
+                for line in &reservation.items {
+                    *stock.get_mut(&line.product_id).expect("stock of a product") += line.quantity;
+                }
                 reservation.status = ReservationStatus::Released;
                 reservation.released_at = Some(NOW.into());
             }
             Ok(Ok(reservation.clone()))
+        })
+        .await
+    }
+
+    async fn restock(&self, request: &RestockRequest) -> Answer<Restock> {
+        self.call(Route::Restock, |world| {
+            if let Some(existing) = world.restocks.get(&request.restock_id) {
+                return Ok(Ok(existing.clone()));
+            }
+            for line in &request.items {
+                *world.stock.get_mut(&line.product_id).expect("stock") += line.quantity;
+            }
+            let restock = Restock {
+                restock_id: request.restock_id.clone(),
+                items: request.items.clone(),
+                created_at: NOW.into(),
+            };
+            world
+                .restocks
+                .insert(request.restock_id.clone(), restock.clone());
+            Ok(Ok(restock))
+        })
+        .await
+    }
+
+    async fn credit(&self, customer_id: &str, request: &CreditWallet) -> Answer<Credit> {
+        self.call(Route::Credit, |world| {
+            if let Some(existing) = world.credits.get(&request.credit_id) {
+                return Ok(Ok(existing.clone()));
+            }
+            let Some(charge) = world
+                .charges
+                .get_mut(&request.sale_id)
+                .filter(|c| c.status == ChargeStatus::Charged && c.customer_id == customer_id)
+            else {
+                return refused(404, problem::NOT_FOUND);
+            };
+            if charge.credited_cents + request.amount_cents > charge.amount_cents {
+                return refused(409, problem::CONFLICT);
+            }
+            charge.credited_cents += request.amount_cents;
+            *world.wallets.get_mut(customer_id).expect("a wallet") += request.amount_cents;
+            let credit = Credit {
+                credit_id: request.credit_id.clone(),
+                sale_id: request.sale_id.clone(),
+                customer_id: customer_id.into(),
+                amount_cents: request.amount_cents,
+                created_at: NOW.into(),
+            };
+            world
+                .credits
+                .insert(request.credit_id.clone(), credit.clone());
+            Ok(Ok(credit))
         })
         .await
     }
@@ -478,6 +652,7 @@ impl Peers for MemoryPeers {
                 status: ChargeStatus::Charged,
                 created_at: NOW.into(),
                 refunded_at: None,
+                credited_cents: 0,
             };
             world
                 .charges
@@ -501,6 +676,7 @@ impl Peers for MemoryPeers {
                     status: ChargeStatus::Refunded,
                     created_at: NOW.into(),
                     refunded_at: Some(NOW.into()),
+                    credited_cents: 0,
                 });
             if charge.status == ChargeStatus::Charged {
                 *wallets.get_mut(customer_id).expect("a charged wallet") += charge.amount_cents;
@@ -515,7 +691,9 @@ impl Peers for MemoryPeers {
     async fn record(&self, batch: &InteractionBatch) -> Answer<Recorded> {
         self.call(Route::Record, |world| {
             for interaction in &batch.interactions {
-                world.interactions.insert(interaction.event_id.clone());
+                world
+                    .interactions
+                    .insert(interaction.event_id.clone(), interaction.strength);
             }
             Ok(Ok(Recorded {
                 recorded: batch.interactions.len(),

@@ -3,18 +3,17 @@
 //! (final), or, after a transient failure that gave everything back, starts a new
 //! attempt and rebinds the key to it (only one retry wins the rebind).
 
-use crate::domain::{Sale, SaleStatus};
+use crate::domain::{fingerprint_lines, Sale, SaleStatus};
 use crate::saga;
 use crate::store::Sales;
-use shared::domain::Quantity;
+use shared::contracts::inventory::StockLine;
 use shared::idempotency::{self, NextAction};
 use shared::{ids, time, ApiError};
 
-/// A purchase to make, already validated.
+/// A purchase to make, already validated: lines of distinct products.
 pub struct Order<'a> {
     pub customer_id: &'a str,
-    pub product_id: &'a str,
-    pub quantity: Quantity,
+    pub lines: Vec<StockLine>,
     pub deadline_seconds: u64,
 }
 
@@ -26,27 +25,20 @@ pub async fn purchase(
     order: &Order<'_>,
     key: Option<&str>,
 ) -> Result<Sale, ApiError> {
-    let now = time::now_rfc3339();
-    let candidate = Sale {
-        id: ids::new_id(),
-        customer_id: order.customer_id.to_string(),
-        product_id: order.product_id.to_string(),
-        quantity: order.quantity,
-        unit_price_cents: None,
-        total_cents: None,
-        status: SaleStatus::Pending,
-        failure: None,
-        created_at: now.clone(),
-        updated_at: now,
-        deadline_at: time::rfc3339_in(order.deadline_seconds),
-        claimed_at: None,
-    };
+    let candidate = Sale::new(
+        ids::new_id(),
+        order.customer_id.to_string(),
+        &order.lines,
+        &time::now_rfc3339(),
+        time::rfc3339_in(order.deadline_seconds),
+    );
     let Some(key) = key else {
         let sale = store.create(candidate).await?;
         return saga::run(store, peers, sale).await;
     };
+    // One line fingerprints as the one-product form always did: `purchase:<id>:<units>`.
     let fingerprint =
-        idempotency::fingerprint(&format!("purchase:{}:{}", order.product_id, order.quantity));
+        idempotency::fingerprint(&format!("purchase:{}", fingerprint_lines(&order.lines)));
     let bound = match store
         .bind_key(order.customer_id, key, &candidate.id, &fingerprint)
         .await?

@@ -7,7 +7,7 @@ use crate::store::Sales;
 use crate::{handlers, State};
 use lambda_http::http::Method;
 use shared::auth::Role;
-use shared::domain::Quantity;
+use shared::contracts::inventory::StockLine;
 use shared::testing::{keys, token, Accounts, Call, Reply};
 
 /// A table with `completed` completed sales and one failed sale of one buyer, of one
@@ -25,20 +25,20 @@ async fn table<C: Default>(
         } else {
             SaleStatus::Failed
         };
-        let sale = Sale {
-            id: shared::ids::new_id(),
-            customer_id: buyer.clone(),
+        let line = StockLine {
             product_id: product.clone(),
-            quantity: Quantity::parse(1).unwrap(),
-            unit_price_cents: Some(100),
-            total_cents: Some(100),
-            status,
-            failure: None,
-            created_at: format!("2026-12-01T00:00:{n:02}Z"),
-            updated_at: "2026-12-01T00:01:00Z".into(),
-            deadline_at: "2026-12-01T00:01:00Z".into(),
-            claimed_at: None,
+            quantity: 1,
         };
+        let mut sale = Sale::new(
+            shared::ids::new_id(),
+            buyer.clone(),
+            &[line],
+            &format!("2026-12-01T00:00:{n:02}Z"),
+            "2026-12-01T00:01:00Z".into(),
+        );
+        sale.items[0].unit_price_cents = Some(100);
+        sale.total_cents = Some(100);
+        sale.status = status;
         if status == SaleStatus::Completed {
             ids.push(sale.id.clone());
         }
@@ -137,13 +137,31 @@ async fn only_reviews_asks_whether_a_customer_bought_a_product() {
 /// reports all its invalid fields in one 422.
 #[test]
 fn every_request_type_reports_all_its_invalid_fields_at_once() {
-    use crate::domain::PurchaseRequest;
+    use crate::domain::{PurchaseRequest, RefundRequest};
     use serde_json::json;
-    use shared::contracts::customers::ChargeWallet;
+    use shared::contracts::customers::{ChargeWallet, CreditWallet};
     use shared::testing::reports_every_invalid_field;
     reports_every_invalid_field::<PurchaseRequest>(
         json!({"product_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "quantity": 1}),
         &[("product_id", json!("")), ("quantity", json!(101))],
+    );
+    let line = json!({"product_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "quantity": 1});
+    reports_every_invalid_field::<PurchaseRequest>(
+        json!({"items": [line]}),
+        &[("items", json!([]))],
+    );
+    reports_every_invalid_field::<RefundRequest>(
+        json!({"items": [line], "reason": "damaged", "restock": true}),
+        &[("items", json!([])), ("reason", json!("a\u{202e}b"))],
+    );
+    reports_every_invalid_field::<CreditWallet>(
+        json!({"credit_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "sale_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK",
+               "amount_cents": 100}),
+        &[
+            ("credit_id", json!("short")),
+            ("sale_id", json!("x")),
+            ("amount_cents", json!(0)),
+        ],
     );
     reports_every_invalid_field::<ChargeWallet>(
         json!({"sale_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "amount_cents": 100}),

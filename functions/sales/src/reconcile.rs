@@ -1,8 +1,10 @@
 //! The reconciler: rolls back every sale still pending past its deadline, i.e. whose
-//! saga was cut short by a crash or an outage, and reports to the recommender the
-//! completed sales it has not heard of yet. Scheduled every minute in AWS; locally
+//! saga was cut short by a crash or an outage, finishes the refunds such a cut left
+//! pending, and reports to the recommender the sales whose latest state it has not
+//! heard of yet. Scheduled every minute in AWS; locally
 //! `local/run.sh reconcile_sales` runs it once.
 
+use crate::refund;
 use crate::saga::{self, Peers};
 use crate::store::Sales;
 use serde::Serialize;
@@ -16,6 +18,10 @@ pub struct Report {
     pub finished_meanwhile: usize,
     /// Still pending: a service did not answer; the next run tries again.
     pub still_pending: usize,
+    /// Refunds found pending past their deadline and finished now.
+    pub refunds_finished: usize,
+    /// Refunds still pending: a service did not answer; the next run tries again.
+    pub refunds_pending: usize,
     /// Completed sales reported to the recommender now (their first report failed).
     pub delivered: usize,
     /// Completed sales still not reported; the next run tries again.
@@ -41,6 +47,22 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, now: &str) -> Result<Re
             Err(err) => {
                 tracing::warn!(sale_id = %sale.id, error = %err, "could not roll back yet");
                 report.still_pending += 1;
+            }
+        }
+    }
+    for sale in store.refunds_pending_past(now).await? {
+        let pending: Vec<String> = sale.pending_refunds().map(|r| r.id.clone()).collect();
+        for refund_id in pending {
+            let sale = store.get(&sale.id).await?.unwrap_or_else(|| sale.clone());
+            match refund::finish(store, peers, sale, &refund_id).await {
+                Ok(after) if after.refund(&refund_id).is_some_and(|r| r.is_completed()) => {
+                    report.refunds_finished += 1
+                }
+                Ok(_) => report.refunds_pending += 1,
+                Err(err) => {
+                    tracing::warn!(refund_id, error = %err, "could not finish the refund yet");
+                    report.refunds_pending += 1;
+                }
             }
         }
     }

@@ -7,18 +7,18 @@
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use crate::store::Sales;
 use shared::config::{self, ConfigError};
-use shared::contracts::customers::{self, Charge, ChargeWallet};
-use shared::contracts::inventory::{self, Reservation, ReserveStock};
+use shared::contracts::customers::{self, Charge, ChargeWallet, Credit, CreditWallet};
+use shared::contracts::inventory::{self, Reservation, ReserveStock, Restock, RestockRequest};
 use shared::contracts::reviews::{self, Interaction, InteractionBatch, Recorded};
 use shared::endpoints::Endpoint;
-use shared::error::problem;
+use shared::error::{problem, FieldError};
 use shared::service::{Answer, ServiceClient};
 use shared::state::Part;
 use shared::{money, time, ApiError};
 use std::future::Future;
 
-/// The other services' routes that the saga calls: Inventory's reservations, Customers'
-/// charges, Reviews' interactions. [`Services`] calls them over HTTP; the tests call
+/// The other services' routes that the sagas call: Inventory's reservations and restocks,
+/// Customers' charges and credits, Reviews' interactions. [`Services`] calls them over HTTP; the tests call
 /// in-process doubles (`crate::memory`) that can refuse, fail, lose an answer or stall.
 pub trait Peers: Sync {
     fn reserve(&self, request: &ReserveStock) -> impl Future<Output = Answer<Reservation>> + Send;
@@ -33,6 +33,12 @@ pub trait Peers: Sync {
         customer_id: &str,
         sale_id: &str,
     ) -> impl Future<Output = Answer<Charge>> + Send;
+    fn credit(
+        &self,
+        customer_id: &str,
+        request: &CreditWallet,
+    ) -> impl Future<Output = Answer<Credit>> + Send;
+    fn restock(&self, request: &RestockRequest) -> impl Future<Output = Answer<Restock>> + Send;
     fn record(&self, batch: &InteractionBatch) -> impl Future<Output = Answer<Recorded>> + Send;
 }
 
@@ -48,8 +54,8 @@ pub struct Services {
 /// How a step went.
 enum Step<T> {
     Done(T),
-    /// The service answered no; the step did not happen.
-    Refused(FailureReason),
+    /// The service answered no, naming the lines at fault; the step did not happen.
+    Refused(FailureReason, Vec<FieldError>),
     /// No answer: the step may or may not have happened.
     Unknown(String),
 }
@@ -58,7 +64,7 @@ impl<T> Step<T> {
     fn map<U>(self, f: impl FnOnce(T) -> U) -> Step<U> {
         match self {
             Step::Done(done) => Step::Done(f(done)),
-            Step::Refused(reason) => Step::Refused(reason),
+            Step::Refused(reason, lines) => Step::Refused(reason, lines),
             Step::Unknown(why) => Step::Unknown(why),
         }
     }
@@ -69,15 +75,16 @@ fn step<T>(answer: Answer<T>, refused: impl Fn(&str) -> Option<FailureReason>) -
     match answer {
         Ok(Ok(done)) => Step::Done(done),
         Ok(Err(refusal)) => match refused(&refusal.problem) {
-            Some(reason) => Step::Refused(reason),
+            Some(reason) => Step::Refused(reason, refusal.errors),
             None => Step::Unknown(refusal.to_string()),
         },
         Err(err) => Step::Unknown(err.to_string()),
     }
 }
 
-/// An undo step: it succeeds or leaves the sale for the reconciler.
-fn undone<T>(answer: Answer<T>) -> Result<(), String> {
+/// A step that must happen (an undo, a refund's step): it succeeds, or it is left to the
+/// reconciler.
+pub fn undone<T>(answer: Answer<T>) -> Result<(), String> {
     match answer {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(refusal)) => Err(refusal.to_string()),
@@ -123,45 +130,80 @@ impl Peers for Services {
         self.customers.refund(customer_id, sale_id).await
     }
 
+    async fn credit(&self, customer_id: &str, request: &CreditWallet) -> Answer<Credit> {
+        self.customers.credit(customer_id, request).await
+    }
+
+    async fn restock(&self, request: &RestockRequest) -> Answer<Restock> {
+        self.inventory.restock(request).await
+    }
+
     async fn record(&self, batch: &InteractionBatch) -> Answer<Recorded> {
         self.reviews.record(batch).await
     }
 }
 
-/// Tells Reviews (the recommender) about a completed purchase. Idempotent there.
+/// Tells Reviews (the recommender) what a sale comes to now: each line's units less those
+/// refunded (a line refunded whole counts no more). Each line is one event, written over
+/// by a later report, so reporting again is harmless.
 pub async fn report_purchase(peers: &impl Peers, sale: &Sale) -> Result<(), String> {
     let time = humantime::parse_rfc3339(&sale.created_at)
         .map_err(|e| e.to_string())?
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|e| e.to_string())?
         .as_secs();
+    let time = i64::try_from(time).map_err(|e| e.to_string())?;
     let batch = InteractionBatch {
-        interactions: vec![Interaction {
-            event_id: format!("sale-{}", sale.id),
-            customer_id: sale.customer_id.clone(),
-            product_id: sale.product_id.clone(),
-            time: i64::try_from(time).map_err(|e| e.to_string())?,
-            strength: sale.quantity.units() as f32,
-            source: "purchase".into(),
-        }],
+        interactions: sale
+            .items
+            .iter()
+            .map(|line| Interaction {
+                event_id: format!("sale-{}-{}", sale.id, line.product_id),
+                customer_id: sale.customer_id.clone(),
+                product_id: line.product_id.clone(),
+                time,
+                strength: (line.quantity.units() - line.refunded_quantity) as f32,
+                source: "purchase".into(),
+            })
+            .collect(),
     };
     undone(peers.record(&batch).await)
 }
 
-/// Reserves the units; answers the unit price Inventory charged them at.
-async fn reserve(peers: &impl Peers, sale: &Sale) -> Step<i64> {
+/// Reserves every line's units; answers each line's unit price, in the sale's order.
+async fn reserve(peers: &impl Peers, sale: &Sale) -> Step<Vec<i64>> {
     let request = ReserveStock {
         sale_id: sale.id.clone(),
-        product_id: sale.product_id.clone(),
-        quantity: sale.quantity.units(),
+        items: sale.stock_lines(),
     };
-    step(peers.reserve(&request).await, |refusal| match refusal {
+    let step = step(peers.reserve(&request).await, |refusal| match refusal {
         problem::NOT_FOUND => Some(FailureReason::ProductNotFound),
         problem::OUT_OF_STOCK => Some(FailureReason::OutOfStock),
         problem::CONFLICT => Some(FailureReason::Conflict),
         _ => None,
-    })
-    .map(|reservation| reservation.unit_price_cents)
+    });
+    match step.map(|reservation| prices(sale, &reservation)) {
+        Step::Done(Some(prices)) => Step::Done(prices),
+        Step::Done(None) => Step::Unknown("the reservation holds other lines".into()),
+        Step::Refused(reason, lines) => Step::Refused(reason, lines),
+        Step::Unknown(why) => Step::Unknown(why),
+    }
+}
+
+/// The unit price of each line of `sale` as reserved, if the reservation holds them all.
+fn prices(sale: &Sale, reservation: &Reservation) -> Option<Vec<i64>> {
+    sale.items
+        .iter()
+        .map(|line| {
+            reservation
+                .items
+                .iter()
+                .find(|held| {
+                    held.product_id == line.product_id && held.quantity == line.quantity.units()
+                })
+                .map(|held| held.unit_price_cents)
+        })
+        .collect()
 }
 
 async fn charge(peers: &impl Peers, sale: &Sale, amount_cents: i64) -> Step<()> {
@@ -193,28 +235,48 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<S
     if sale.claimed_at.is_some() {
         return given_up(store, peers, sale).await;
     }
-    let unit_price = match reserve(peers, &sale).await {
-        Step::Done(price) => price,
-        Step::Refused(reason) => return abort(store, peers, sale, reason, false).await,
+    let prices = match reserve(peers, &sale).await {
+        Step::Done(prices) => prices,
+        Step::Refused(reason, lines) => {
+            return abort(store, peers, sale, reason, lines, false).await
+        }
         Step::Unknown(why) => {
             tracing::warn!(sale_id = %sale.id, %why, "reserve: no answer");
-            return abort(store, peers, sale, FailureReason::Unavailable, false).await;
+            return abort(
+                store,
+                peers,
+                sale,
+                FailureReason::Unavailable,
+                vec![],
+                false,
+            )
+            .await;
         }
     };
     // A total beyond any wallet's reach cannot be paid (validation keeps it in range).
-    let Some(total) = money::total(unit_price, sale.quantity.units()) else {
-        return abort(store, peers, sale, FailureReason::InsufficientFunds, false).await;
+    let Some(total) = sale_total(&sale, &prices) else {
+        return abort(
+            store,
+            peers,
+            sale,
+            FailureReason::InsufficientFunds,
+            vec![],
+            false,
+        )
+        .await;
     };
     match charge(peers, &sale, total).await {
         Step::Done(()) => {}
-        Step::Refused(reason) => return abort(store, peers, sale, reason, false).await,
+        Step::Refused(reason, lines) => {
+            return abort(store, peers, sale, reason, lines, false).await
+        }
         Step::Unknown(why) => {
             tracing::warn!(sale_id = %sale.id, %why, "charge: no answer");
-            return abort(store, peers, sale, FailureReason::Unavailable, true).await;
+            return abort(store, peers, sale, FailureReason::Unavailable, vec![], true).await;
         }
     }
     match store
-        .complete(&sale, unit_price, &time::now_rfc3339())
+        .complete(&sale, &prices, total, &time::now_rfc3339())
         .await?
     {
         Some(completed) => {
@@ -233,16 +295,30 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<S
 /// (every undo is idempotent, so racing the reconciler's is harmless), and reports that.
 async fn given_up(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<Sale, ApiError> {
     tracing::info!(sale_id = %sale.id, "claimed by the reconciler; rolling back");
-    abort(store, peers, sale, FailureReason::Abandoned, true).await
+    abort(store, peers, sale, FailureReason::Abandoned, vec![], true).await
 }
 
-/// Undoes whatever the saga may have done, then records the failure. If an undo gets no
-/// answer the sale stays pending, and the reconciler undoes it after its deadline.
+/// The sum of every line at its price, if it is within a sale's bounds.
+pub fn sale_total(sale: &Sale, prices: &[i64]) -> Option<i64> {
+    sale.items
+        .iter()
+        .zip(prices)
+        .try_fold(0i64, |total, (line, price)| {
+            total
+                .checked_add(money::total(*price, line.quantity.units())?)
+                .filter(|t| *t <= shared::limits::MAX_SALE_TOTAL_CENTS)
+        })
+}
+
+/// Undoes whatever the saga may have done, then records the failure (and the lines a
+/// refusal named). If an undo gets no answer the sale stays pending, and the reconciler
+/// undoes it after its deadline.
 pub async fn abort(
     store: &impl Sales,
     peers: &impl Peers,
     sale: Sale,
     reason: FailureReason,
+    lines: Vec<FieldError>,
     maybe_charged: bool,
 ) -> Result<Sale, ApiError> {
     if maybe_charged {
@@ -269,7 +345,10 @@ pub async fn abort(
         }
         other => other,
     };
-    match store.fail(&sale, reason, &time::now_rfc3339()).await? {
+    match store
+        .fail(&sale, reason, &lines, &time::now_rfc3339())
+        .await?
+    {
         Some(failed) => Ok(failed),
         None => current(store, &sale.id).await,
     }
@@ -310,9 +389,16 @@ pub async fn roll_back(
     now: &str,
 ) -> Result<Option<Sale>, ApiError> {
     match store.claim(sale_id, now).await? {
-        Some(claimed) => abort(store, peers, claimed, FailureReason::Abandoned, true)
-            .await
-            .map(Some),
+        Some(claimed) => abort(
+            store,
+            peers,
+            claimed,
+            FailureReason::Abandoned,
+            vec![],
+            true,
+        )
+        .await
+        .map(Some),
         None => Ok(None),
     }
 }

@@ -1,19 +1,22 @@
 //! DynamoDB access for the sales table.
 //!
-//! Sales are keyed by id. Two sparse indexes: `history` holds completed sales by
-//! customer (`history_customer_id`, newest first by `created_at`), and
-//! `pending_by_deadline` holds the sales still pending (`pending`, `deadline_at`) for the
-//! reconciler, and `undelivered` the completed sales not yet reported to the recommender
-//! (`interaction_pending`, `created_at`). Idempotency keys live in the same table (`idem#<customer>#<key>`).
+//! Sales are keyed by id; a sale's refunds live in its item. Sparse indexes: `history`
+//! holds completed sales by customer (`history_customer_id`, newest first by
+//! `created_at`); `pending_by_deadline` holds, for the reconciler, the sales still
+//! pending (`pending` = "pending") and those with refunds still pending (`pending` =
+//! "refund"), by `deadline_at`; `undelivered` the sales whose latest state the
+//! recommender has not heard yet (`interaction_pending`, `created_at`). Idempotency keys
+//! live in the same table (`idem#<scope>#<key>`).
 
-use crate::domain::{FailureReason, Sale, SaleStatus};
+use crate::domain::{FailureReason, Sale};
 use aws_sdk_dynamodb::Client;
 use shared::cursor::Key;
 use shared::db::{
     any_item, applied, is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr,
 };
+use shared::error::FieldError;
 use shared::idempotency::{self, NextAction};
-use shared::{money, ApiError};
+use shared::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
 
@@ -24,21 +27,37 @@ pub trait Sales: Sync {
     /// (two retries with one idempotency key may race to record it).
     fn create(&self, sale: Sale) -> impl Future<Output = Result<Sale, ApiError>> + Send;
     fn get(&self, id: &str) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
-    /// Moves a pending sale to completed; `None` if it was no longer pending, or was
-    /// claimed for a roll-back.
+    /// Moves a pending sale to completed at these unit prices (one per line) and total;
+    /// `None` if it was no longer pending, or was claimed for a roll-back.
     fn complete(
         &self,
         sale: &Sale,
-        unit_price_cents: i64,
+        prices: &[i64],
+        total_cents: i64,
         now: &str,
     ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
-    /// Moves a pending sale to failed; `None` if it was no longer pending.
+    /// Moves a pending sale to failed, with the lines a refusal named; `None` if it was
+    /// no longer pending.
     fn fail(
         &self,
         sale: &Sale,
         reason: FailureReason,
+        lines: &[FieldError],
         now: &str,
     ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    /// Writes the refunds of a bought sale as `after` has them (with its lines, refunded
+    /// cents and status), if the sale is still at `before`'s revision; `None` if another
+    /// change came first.
+    fn revise(
+        &self,
+        before: &Sale,
+        after: &Sale,
+    ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    /// Sales with refunds still pending past their deadline.
+    fn refunds_pending_past(
+        &self,
+        now: &str,
+    ) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
     /// Claims a sale still pending past its deadline for a roll-back (again, if the
     /// reconciler claimed it before and could not finish); `None` if it is final now.
     fn claim(
@@ -111,6 +130,23 @@ impl Store {
         self.update(id, expr).await
     }
 
+    /// The sales whose `pending` marker is `what`, past their deadline.
+    async fn pending_by_deadline(&self, what: &str, now: &str) -> Result<Vec<Sale>, ApiError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("pending_by_deadline")
+            .key_condition_expression("pending = :pending AND deadline_at < :now")
+            .expression_attribute_values(":pending", s(what))
+            .expression_attribute_values(":now", s(now));
+        let items = query_all(query).await?;
+        Ok(items
+            .into_iter()
+            .map(serde_dynamo::from_item)
+            .collect::<Result<_, _>>()?)
+    }
+
     /// Applies a conditional update to a sale; the sale as it is after, or `None` if the
     /// condition did not hold.
     async fn update(&self, id: &str, expr: UpdateExpr) -> Result<Option<Sale>, ApiError> {
@@ -160,7 +196,7 @@ impl Sales for Store {
             .table_name(&self.table)
             .index_name("history")
             .key_condition_expression("history_customer_id = :customer")
-            .filter_expression("product_id = :product")
+            .filter_expression("contains(product_ids, :product)")
             .expression_attribute_values(":customer", s(customer_id))
             .expression_attribute_values(":product", s(product_id));
         any_item(purchases).await
@@ -205,15 +241,18 @@ impl Sales for Store {
     async fn complete(
         &self,
         sale: &Sale,
-        unit_price_cents: i64,
+        prices: &[i64],
+        total_cents: i64,
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
-        let total = money::total(unit_price_cents, sale.quantity.units())
-            .ok_or_else(|| ApiError::Internal("sale total out of range".into()))?;
+        let mut items = sale.items.clone();
+        for (line, price) in items.iter_mut().zip(prices) {
+            line.unit_price_cents = Some(*price);
+        }
         let mut expr = UpdateExpr::default();
         expr.set("status", s("completed"))
-            .set("unit_price_cents", n(unit_price_cents))
-            .set("total_cents", n(total))
+            .set("items", serde_dynamo::to_attribute_value(&items)?)
+            .set("total_cents", n(total_cents))
             .set("history_customer_id", s(&sale.customer_id))
             .set("interaction_pending", s("pending"))
             .condition("attribute_not_exists(claimed_at)");
@@ -224,12 +263,48 @@ impl Sales for Store {
         &self,
         sale: &Sale,
         reason: FailureReason,
+        lines: &[FieldError],
         now: &str,
     ) -> Result<Option<Sale>, ApiError> {
         let mut expr = UpdateExpr::default();
         expr.set("status", s("failed"))
             .set("failure", serde_dynamo::to_attribute_value(reason)?);
+        if !lines.is_empty() {
+            expr.set("failed_lines", serde_dynamo::to_attribute_value(lines)?);
+        }
         self.finish(&sale.id, expr, now).await
+    }
+
+    async fn revise(&self, before: &Sale, after: &Sale) -> Result<Option<Sale>, ApiError> {
+        let completed = |sale: &Sale| sale.refunds.len() - sale.pending_refunds().count();
+        let mut expr = UpdateExpr::default();
+        expr.set("items", serde_dynamo::to_attribute_value(&after.items)?)
+            .set("refunds", serde_dynamo::to_attribute_value(&after.refunds)?)
+            .set("refunded_cents", n(after.refunded_cents))
+            .set("status", serde_dynamo::to_attribute_value(after.status)?)
+            .set("revision", n(after.revision))
+            .set("updated_at", s(&after.updated_at))
+            .set("deadline_at", s(&after.deadline_at))
+            .value("before", n(before.revision))
+            .condition("#revision = :before")
+            .condition("#status IN (:completed, :partially_refunded, :refunded)")
+            .value("completed", s("completed"))
+            .value("partially_refunded", s("partially_refunded"))
+            .value("refunded", s("refunded"));
+        if after.pending_refunds().next().is_some() {
+            expr.set("pending", s("refund"));
+        } else {
+            expr.remove("pending");
+        }
+        // The recommender hears of what a completed refund took away.
+        if completed(after) > completed(before) {
+            expr.set("interaction_pending", s("pending"));
+        }
+        self.update(&after.id, expr).await
+    }
+
+    async fn refunds_pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+        self.pending_by_deadline("refund", now).await
     }
 
     async fn claim(&self, id: &str, now: &str) -> Result<Option<Sale>, ApiError> {
@@ -243,19 +318,7 @@ impl Sales for Store {
     }
 
     async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name("pending_by_deadline")
-            .key_condition_expression("pending = :pending AND deadline_at < :now")
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":now", s(now));
-        let items = query_all(query).await?;
-        Ok(items
-            .into_iter()
-            .map(serde_dynamo::from_item)
-            .collect::<Result<_, _>>()?)
+        self.pending_by_deadline("pending", now).await
     }
 
     async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
@@ -325,11 +388,5 @@ impl Sales for Store {
             .send()
             .await;
         applied(result)
-    }
-}
-
-impl Sale {
-    pub fn is(&self, status: SaleStatus) -> bool {
-        self.status == status
     }
 }

@@ -4,17 +4,20 @@
 //! sale holds exactly its units and its total, a failed one nothing, and stock plus
 //! what sales hold, and the wallet plus what sales hold, equal their starting values.
 
-use crate::domain::{FailureReason, Sale, SaleStatus};
+use crate::domain::{FailureReason, RefundOrder, Sale, SaleStatus};
 use crate::memory::{Fault, Gate, MemoryPeers, MemorySales, Route};
 use crate::purchase::{purchase, Order};
 use crate::store::Sales;
-use crate::{reconcile, saga};
+use crate::{reconcile, refund, saga};
+use shared::contracts::inventory::StockLine;
 use shared::testing::Turns;
 use shared::{ids, ApiError};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 const PRODUCT: &str = "01JD8ZR1A2B3C4D5E6F7G8H9JK";
+const OTHER: &str = "01JD8ZR1A2B3C4D5E6F7G8H9JM";
+const OTHER_PRICE: i64 = 100;
 const BUYER: &str = "01JD8ZQ5V8Y3N2K4M6P7R9S0TB";
 const STOCK: i64 = 10;
 const BALANCE: i64 = 1_000;
@@ -28,24 +31,29 @@ const NOW: &str = "2026-12-01T00:00:00Z";
 fn peers() -> MemoryPeers {
     MemoryPeers::default()
         .with_product(PRODUCT, PRICE, STOCK)
+        .with_product(OTHER, OTHER_PRICE, STOCK)
         .with_wallet(BUYER, BALANCE)
 }
 
-fn new_sale(quantity: i64, deadline: &str) -> Sale {
-    Sale {
-        id: ids::new_id(),
-        customer_id: BUYER.into(),
-        product_id: PRODUCT.into(),
-        quantity: shared::domain::Quantity::parse(quantity).unwrap(),
-        unit_price_cents: None,
-        total_cents: None,
-        status: SaleStatus::Pending,
-        failure: None,
-        created_at: "2026-12-01T00:00:00Z".into(),
-        updated_at: "2026-12-01T00:00:00Z".into(),
-        deadline_at: deadline.into(),
-        claimed_at: None,
+fn line(product: &str, quantity: i64) -> StockLine {
+    StockLine {
+        product_id: product.into(),
+        quantity,
     }
+}
+
+fn sale_of(customer: &str, lines: &[StockLine], deadline: &str) -> Sale {
+    Sale::new(
+        ids::new_id(),
+        customer.into(),
+        lines,
+        "2026-12-01T00:00:00Z",
+        deadline.into(),
+    )
+}
+
+fn new_sale(quantity: i64, deadline: &str) -> Sale {
+    sale_of(BUYER, &[line(PRODUCT, quantity)], deadline)
 }
 
 async fn pending(store: &MemorySales, quantity: i64, deadline: &str) -> Sale {
@@ -56,22 +64,24 @@ async fn current(store: &MemorySales, id: &str) -> Sale {
     store.get(id).await.unwrap().unwrap()
 }
 
+/// Every bought sale holds its units and its total exactly once, a failed one nothing;
+/// every completed refund gave its money (and stock, when asked) back exactly once, a
+/// pending one at most once; and stock and money are conserved over all of them.
 fn assert_conserved(store: &MemorySales, peers: &MemoryPeers) {
-    let (mut units, mut cents) = (0, 0);
     for sale in store.all() {
         let (held_units, held_cents) = peers.held(&sale.id);
+        let units: i64 = sale.items.iter().map(|l| l.quantity.units()).sum();
         match sale.status {
-            SaleStatus::Completed => {
+            _ if sale.is_bought() => {
                 assert_eq!(
-                    held_units,
-                    sale.quantity.units(),
-                    "completed sale {} without its stock",
+                    held_units, units,
+                    "bought sale {} without its stock",
                     sale.id
                 );
                 assert_eq!(
                     Some(held_cents),
                     sale.total_cents,
-                    "completed sale {} without its money",
+                    "bought sale {} without its money",
                     sale.id
                 );
             }
@@ -83,13 +93,33 @@ fn assert_conserved(store: &MemorySales, peers: &MemoryPeers) {
                     sale.id
                 )
             }
-            SaleStatus::Pending => {}
+            _ => {}
         }
-        units += held_units;
-        cents += held_cents;
+        for refund in &sale.refunds {
+            let restock: i64 = refund.items.iter().map(|l| l.quantity).sum();
+            let expected = (
+                refund.amount_cents,
+                if refund.restocked { restock } else { 0 },
+            );
+            let given = peers.refunded(&refund.id);
+            if refund.is_completed() {
+                assert_eq!(given, expected, "refund {} not given back once", refund.id);
+            } else {
+                assert!(
+                    given == expected || given.0 <= expected.0 && given.1 == 0,
+                    "{given:?}"
+                );
+            }
+        }
     }
-    assert_eq!(peers.stock(PRODUCT) + units, STOCK, "stock not conserved");
-    assert_eq!(peers.balance(BUYER) + cents, BALANCE, "money not conserved");
+    for product in [PRODUCT, OTHER] {
+        assert_eq!(
+            peers.stocked(product),
+            STOCK,
+            "stock of {product} not conserved"
+        );
+    }
+    assert_eq!(peers.funds(BUYER), BALANCE, "money not conserved");
 }
 
 fn failure(sale: &Sale) -> Option<FailureReason> {
@@ -109,7 +139,7 @@ async fn a_purchase_takes_stock_and_money_once_even_when_run_again() {
     assert_eq!(again.status, SaleStatus::Completed);
     assert_eq!(peers.stock(PRODUCT), STOCK - 2);
     assert_eq!(peers.balance(BUYER), BALANCE - 2 * PRICE);
-    assert!(peers.recorded(&format!("sale-{}", sale.id)));
+    assert!(peers.recorded(&format!("sale-{}-{PRODUCT}", sale.id)));
     assert!(store.undelivered().await.unwrap().is_empty());
     assert_conserved(&store, &peers);
 }
@@ -134,11 +164,7 @@ async fn refusals_fail_the_sale_and_give_everything_back() {
     ];
     for (quantity, product, customer, expected) in cases {
         let (store, peers) = (MemorySales::default(), peers());
-        let sale = Sale {
-            product_id: product.into(),
-            customer_id: customer.into(),
-            ..new_sale(quantity, FUTURE)
-        };
+        let sale = sale_of(customer, &[line(product, quantity)], FUTURE);
         let sale = store.create(sale).await.unwrap();
         let failed = saga::run(&store, &peers, sale).await.unwrap();
         assert_eq!(failure(&failed), Some(expected));
@@ -239,7 +265,7 @@ async fn a_purchase_the_recommender_did_not_hear_of_is_delivered_by_the_reconcil
     assert_eq!(store.undelivered().await.unwrap().len(), 1);
     let report = reconcile::run(&store, &peers, NOW).await.unwrap();
     assert_eq!((report.delivered, report.undelivered), (1, 0));
-    assert!(peers.recorded(&format!("sale-{}", sale.id)));
+    assert!(peers.recorded(&format!("sale-{}-{PRODUCT}", sale.id)));
     assert!(store.undelivered().await.unwrap().is_empty());
 }
 
@@ -318,8 +344,7 @@ async fn a_saga_and_the_reconciler_undoing_the_same_sale_undo_it_once() {
 fn order(quantity: i64) -> Order<'static> {
     Order {
         customer_id: BUYER,
-        product_id: PRODUCT,
-        quantity: shared::domain::Quantity::parse(quantity).unwrap(),
+        lines: vec![line(PRODUCT, quantity)],
         deadline_seconds: 60,
     }
 }
@@ -510,4 +535,236 @@ async fn every_interleaving_of_a_purchase_and_the_reconciler_conserves_money_and
     }
     // Both outcomes happen: the interleavings reach the race.
     assert!(outcomes.len() == 2, "{outcomes:?}");
+}
+
+fn two_lines(lamp: i64, other: i64) -> Order<'static> {
+    Order {
+        customer_id: BUYER,
+        lines: vec![line(PRODUCT, lamp), line(OTHER, other)],
+        deadline_seconds: 60,
+    }
+}
+
+#[tokio::test]
+async fn an_order_of_several_lines_takes_each_lines_stock_and_one_charge_of_the_total() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let sale = purchase(&store, &peers, &two_lines(2, 3), None)
+        .await
+        .unwrap();
+    assert_eq!(sale.status, SaleStatus::Completed);
+    let prices: Vec<Option<i64>> = sale.items.iter().map(|l| l.unit_price_cents).collect();
+    assert_eq!(prices, [Some(PRICE), Some(OTHER_PRICE)]);
+    assert_eq!(sale.total_cents, Some(2 * PRICE + 3 * OTHER_PRICE));
+    assert_eq!(
+        (peers.stock(PRODUCT), peers.stock(OTHER)),
+        (STOCK - 2, STOCK - 3)
+    );
+    assert_eq!(peers.balance(BUYER), BALANCE - 2 * PRICE - 3 * OTHER_PRICE);
+    assert_eq!(peers.calls(Route::Charge), 1, "one charge for the order");
+    // The recommender hears of each line.
+    assert_eq!(
+        peers.strength(&format!("sale-{}-{PRODUCT}", sale.id)),
+        Some(2.0)
+    );
+    assert_eq!(
+        peers.strength(&format!("sale-{}-{OTHER}", sale.id)),
+        Some(3.0)
+    );
+    assert_conserved(&store, &peers);
+}
+
+#[tokio::test]
+async fn a_refused_order_names_every_failing_line_and_takes_nothing() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let short = purchase(&store, &peers, &two_lines(STOCK + 1, STOCK + 2), Some("k"))
+        .await
+        .unwrap();
+    assert_eq!(failure(&short), Some(FailureReason::OutOfStock));
+    let fields: Vec<&str> = short
+        .failed_lines
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(fields, ["items[0].quantity", "items[1].quantity"]);
+    // A replay answers the same lines.
+    let again = purchase(&store, &peers, &two_lines(STOCK + 1, STOCK + 2), Some("k"))
+        .await
+        .unwrap();
+    assert_eq!(again.failed_lines, short.failed_lines);
+    // The total is more than the wallet: 402, and no line keeps its stock.
+    let dear = purchase(&store, &peers, &two_lines(4, 1), None)
+        .await
+        .unwrap();
+    assert_eq!(failure(&dear), Some(FailureReason::InsufficientFunds));
+    assert_eq!((peers.stock(PRODUCT), peers.stock(OTHER)), (STOCK, STOCK));
+    assert_eq!(peers.balance(BUYER), BALANCE);
+    assert_conserved(&store, &peers);
+}
+
+fn refund_order(sale: &Sale, lines: &[(&str, i64)], restock: bool) -> RefundOrder {
+    RefundOrder {
+        sale_id: sale.id.clone(),
+        lines: lines.iter().map(|(p, q)| line(p, *q)).collect(),
+        reason: "damaged in transit".into(),
+        restock,
+        admin_id: "01JD8ZQ5V8Y3N2K4M6P7R9S0AD".into(),
+    }
+}
+
+async fn bought(store: &MemorySales, peers: &MemoryPeers) -> Sale {
+    purchase(store, peers, &two_lines(3, 2), None)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn refunds_give_money_and_stock_back_once_and_never_more_than_was_bought() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let sale = bought(&store, &peers).await;
+    let paid = peers.balance(BUYER);
+    // Part of one line, restocked.
+    let order = refund_order(&sale, &[(PRODUCT, 1)], true);
+    let (after, id) = refund::refund(&store, &peers, &order, Some("r"), 60)
+        .await
+        .unwrap();
+    assert_eq!(after.status, SaleStatus::PartiallyRefunded);
+    assert_eq!(
+        (after.refunded_cents, peers.balance(BUYER)),
+        (PRICE, paid + PRICE)
+    );
+    assert_eq!(peers.stock(PRODUCT), STOCK - 2);
+    // The same key answers the same refund and gives nothing twice.
+    let (_, again) = refund::refund(&store, &peers, &order, Some("r"), 60)
+        .await
+        .unwrap();
+    assert_eq!(again, id);
+    assert_eq!(peers.balance(BUYER), paid + PRICE);
+    // More than is left: 409, nothing moves.
+    let over = refund_order(&sale, &[(PRODUCT, 3)], false);
+    let err = refund::refund(&store, &peers, &over, None, 60)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 409);
+    assert_eq!(err.field_errors()[0].field, "items[0].quantity");
+    // The rest, without restocking: the sale is refunded whole.
+    let rest = refund_order(&sale, &[(PRODUCT, 2), (OTHER, 2)], false);
+    let (after, _) = refund::refund(&store, &peers, &rest, None, 60)
+        .await
+        .unwrap();
+    assert_eq!(after.status, SaleStatus::Refunded);
+    assert_eq!(Some(after.refunded_cents), after.total_cents);
+    assert_eq!(peers.balance(BUYER), BALANCE);
+    assert_eq!(
+        (peers.stock(PRODUCT), peers.stock(OTHER)),
+        (STOCK - 2, STOCK - 2)
+    );
+    // The recommender hears of what is left of each line: nothing.
+    assert_eq!(
+        peers.strength(&format!("sale-{}-{PRODUCT}", sale.id)),
+        Some(0.0)
+    );
+    let once_more = refund_order(&sale, &[(OTHER, 1)], false);
+    assert_eq!(
+        refund::refund(&store, &peers, &once_more, None, 60)
+            .await
+            .unwrap_err()
+            .status(),
+        409
+    );
+    assert_conserved(&store, &peers);
+}
+
+#[tokio::test]
+async fn concurrent_refunds_give_back_exactly_what_is_left() {
+    let (store, peers) = (MemorySales::default(), peers());
+    let sale = bought(&store, &peers).await;
+    let one = refund_order(&sale, &[(PRODUCT, 1)], true);
+    let results =
+        futures::future::join_all((0..5).map(|_| refund::refund(&store, &peers, &one, None, 60)))
+            .await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 3);
+    assert!(results.iter().flatten().count() == 3);
+    let after = current(&store, &sale.id).await;
+    assert_eq!(after.items[0].refunded_quantity, 3);
+    assert_eq!(peers.stock(PRODUCT), STOCK);
+    assert_conserved(&store, &peers);
+}
+
+/// A refund cut short at each of its steps is finished by the reconciler, once.
+#[tokio::test]
+async fn a_refund_interrupted_at_any_step_is_finished_by_the_reconciler_once() {
+    for (route, fault) in [
+        (Route::Credit, Fault::Unavailable),
+        (Route::Credit, Fault::AnswerLost),
+        (Route::Restock, Fault::Unavailable),
+        (Route::Restock, Fault::AnswerLost),
+    ] {
+        let (store, peers) = (MemorySales::default(), peers());
+        let sale = bought(&store, &peers).await;
+        peers.fail_next(route, fault.clone());
+        let order = refund_order(&sale, &[(PRODUCT, 2), (OTHER, 1)], true);
+        let (after, id) = refund::refund(&store, &peers, &order, None, 0)
+            .await
+            .unwrap();
+        assert!(!after.refund(&id).unwrap().is_completed(), "{route:?}");
+        assert_conserved(&store, &peers);
+        let report = reconcile::run(&store, &peers, LATER).await.unwrap();
+        assert_eq!(report.refunds_finished, 1, "{route:?}");
+        let after = current(&store, &sale.id).await;
+        assert!(after.refund(&id).unwrap().is_completed(), "{route:?}");
+        assert_eq!(
+            peers.balance(BUYER),
+            BALANCE - (PRICE + OTHER_PRICE),
+            "one of each kept"
+        );
+        assert_eq!(
+            (peers.stock(PRODUCT), peers.stock(OTHER)),
+            (STOCK - 1, STOCK - 1)
+        );
+        let report = reconcile::run(&store, &peers, LATER).await.unwrap();
+        assert_eq!(report.refunds_finished + report.refunds_pending, 0);
+        assert_conserved(&store, &peers);
+    }
+}
+
+/// Every interleaving of a retried refund (its first attempt lost the credit's answer)
+/// with the reconciler finishing it: the money and the stock come back exactly once.
+#[tokio::test]
+async fn every_interleaving_of_a_refund_retry_and_the_reconciler_gives_back_once() {
+    const RECONCILER: usize = 0;
+    const ADMIN: usize = 1;
+    let mut runs = 0;
+    for script in Turns::interleavings(8, 8) {
+        let turns = Arc::new(Turns::new(script.clone()));
+        let store = MemorySales::with_turns(turns.clone());
+        let peers = peers().with_turns(turns.clone());
+        let sale = bought(&store, &peers).await;
+        peers.fail_next(Route::Credit, Fault::AnswerLost);
+        let order = refund_order(&sale, &[(PRODUCT, 2), (OTHER, 1)], true);
+        let (first, id) = refund::refund(&store, &peers, &order, Some("k"), 0)
+            .await
+            .unwrap();
+        assert!(!first.refund(&id).unwrap().is_completed());
+        let (report, retry) = tokio::join!(
+            turns.act(RECONCILER, reconcile::run(&store, &peers, LATER)),
+            turns.act(ADMIN, refund::refund(&store, &peers, &order, Some("k"), 0)),
+        );
+        report.unwrap();
+        let (_, again) = retry.unwrap();
+        assert_eq!(again, id, "turns {script:?}");
+        let after = current(&store, &sale.id).await;
+        assert!(
+            after.refund(&id).unwrap().is_completed(),
+            "turns {script:?}"
+        );
+        assert_eq!(after.refunds.len(), 1);
+        assert_eq!(
+            peers.balance(BUYER),
+            BALANCE - (PRICE + OTHER_PRICE),
+            "one of each kept"
+        );
+        assert_conserved(&store, &peers);
+        runs += 1;
+    }
+    assert_eq!(runs, 12_870);
 }

@@ -1,0 +1,1 @@
+shared::function!(inventory::handlers::restock::<inventory::store::Store>);

@@ -1,0 +1,1 @@
+shared::function!(sales::handlers::refund_sale);
