@@ -471,11 +471,12 @@ async fn cut_short(left: LeftBehind, turns: &Arc<Turns>) -> (MemorySales, Memory
     (store, peers)
 }
 
-/// An order whose sale is due at once: the reconciler, running at `LATER`, may take it.
+/// An order of two lines whose sale is due at once: the reconciler, running at `LATER`,
+/// may take it.
 fn order_due_now(quantity: i64) -> Order<'static> {
     Order {
         deadline_seconds: 0,
-        ..order(quantity)
+        ..two_lines(quantity, 1)
     }
 }
 
@@ -767,4 +768,29 @@ async fn every_interleaving_of_a_refund_retry_and_the_reconciler_gives_back_once
         runs += 1;
     }
     assert_eq!(runs, 12_870);
+}
+
+/// Every interleaving of two admins refunding 2 of a line's 3 units: the refund is
+/// recorded by a write conditional on the sale's revision, so exactly one of them is.
+#[tokio::test]
+async fn every_interleaving_of_two_racing_refunds_records_only_what_is_left() {
+    for script in Turns::interleavings(4, 4) {
+        let turns = Arc::new(Turns::new(script.clone()));
+        let store = MemorySales::with_turns(turns.clone());
+        let peers = peers().with_turns(turns.clone());
+        let sale = bought(&store, &peers).await;
+        let order = refund_order(&sale, &[(PRODUCT, 2)], true);
+        let (first, second) = tokio::join!(
+            turns.act(0, refund::refund(&store, &peers, &order, None, 60)),
+            turns.act(1, refund::refund(&store, &peers, &order, None, 60)),
+        );
+        let refused = [&first, &second]
+            .iter()
+            .filter(|r| matches!(r, Err(e) if e.status() == 409))
+            .count();
+        assert_eq!(refused, 1, "turns {script:?}: {first:?} / {second:?}");
+        let after = current(&store, &sale.id).await;
+        assert_eq!(after.items[0].refunded_quantity, 2, "turns {script:?}");
+        assert_conserved(&store, &peers);
+    }
 }
