@@ -618,6 +618,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("get_recommendations", Service::Reviews, Get, "/recommendations/{customer_id}")
     },
     Endpoint {
+        summary: "Products bought together with a product (customers also bought)",
+        secrets: &[ServiceTokens],
+        grants: &[on(Table::Reco, &["GetItem", "BatchGetItem"])],
+        calls: &[Service::Inventory],
+        ..http("similar_products", Service::Reviews, Get, "/products/{id}/similar")
+    },
+    Endpoint {
         summary: "Records purchases for the recommender, once per event id",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],

@@ -177,3 +177,38 @@ async fn internal_routes_of_the_recommender_need_a_service_token() {
     .await
     .problem(422);
 }
+
+#[tokio::test]
+async fn similar_products_are_the_ones_bought_together() {
+    let admin = admin_token().await;
+    let products = bought_together(&admin).await;
+    let similar = get(&format!("/products/{}/similar", products[0]), None).await;
+    let similar = similar.expect(200).clone();
+    assert_eq!(similar["product_id"], products[0].as_str());
+    let ids = recommended(&similar);
+    assert_eq!(ids.first(), Some(&products[1]), "{similar}");
+    assert!(!ids.contains(&products[0]));
+    assert!(similar["generated_at"].is_string());
+    let one = get(&format!("/products/{}/similar?limit=1", products[2]), None).await;
+    assert_eq!(recommended(one.expect(200)), [products[3].clone()]);
+    // A product the model has not seen: an empty list; an unknown one: 404.
+    let fresh = create_product(&admin, "reco-fresh", 100, 1).await;
+    let fresh = get(
+        &format!("/products/{}/similar", fresh["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert!(recommended(fresh.expect(200)).is_empty());
+    get("/products/01JD8ZR1A2B3C4D5E6F7G8H9JK/similar", None)
+        .await
+        .problem(404);
+    get(&format!("/products/{}/similar?limit=51", products[0]), None)
+        .await
+        .problem(422);
+    // A neighbour deleted since the refresh is left out.
+    delete(&format!("/products/{}", products[1]), Some(&admin))
+        .await
+        .expect(204);
+    let after = get(&format!("/products/{}/similar", products[0]), None).await;
+    assert!(!recommended(after.expect(200)).contains(&products[1]));
+}

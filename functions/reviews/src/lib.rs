@@ -129,19 +129,43 @@ impl ReviewPeers for ReviewChecks {
     }
 }
 
+/// Which products are still for sale (Inventory): what the recommendation routes filter
+/// their answers with. [`Catalog`] over HTTP, and a double for the tests.
+pub trait ForSale: Sync {
+    fn available(
+        &self,
+        products: &[String],
+    ) -> impl Future<Output = Result<HashSet<String>, ApiError>> + Send;
+}
+
 /// What `GET /recommendations/{customer_id}` asks other services:
 /// [`RecommendationChecks`] over HTTP, and a double for the tests.
-pub trait RecommendationPeers: Sync {
+pub trait RecommendationPeers: ForSale {
     /// Whether the customer exists and is not deleted (Customers).
     fn customer_exists(
         &self,
         customer_id: &str,
     ) -> impl Future<Output = Result<bool, ApiError>> + Send;
-    /// Which of `products` are still for sale (Inventory).
-    fn available(
-        &self,
-        products: &[String],
-    ) -> impl Future<Output = Result<HashSet<String>, ApiError>> + Send;
+}
+
+/// Inventory, asked which products are for sale (`GET /products/{id}/similar`).
+pub struct Catalog {
+    pub inventory: inventory::Client,
+}
+
+impl Part for Catalog {
+    async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
+        let service = ServiceClient::for_endpoint(endpoint)?;
+        Ok(Self {
+            inventory: inventory::Client::from_env(&service)?,
+        })
+    }
+}
+
+impl ForSale for Catalog {
+    async fn available(&self, products: &[String]) -> Result<HashSet<String>, ApiError> {
+        live_products(&self.inventory, products).await
+    }
 }
 
 /// The services `GET /recommendations/{customer_id}` asks: whether the customer exists,
@@ -171,7 +195,9 @@ impl RecommendationPeers for RecommendationChecks {
             ))),
         }
     }
+}
 
+impl ForSale for RecommendationChecks {
     async fn available(&self, products: &[String]) -> Result<HashSet<String>, ApiError> {
         live_products(&self.inventory, products).await
     }

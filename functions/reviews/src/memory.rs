@@ -7,7 +7,7 @@
 use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
 use crate::reco_store::{ActiveModel, Interactions, Recommendations, StoredInteraction};
 use crate::store::{average, Listing, Moderated, Reviews, Summary};
-use crate::{RecommendationPeers, ReviewPeers};
+use crate::{ForSale, RecommendationPeers, ReviewPeers};
 use reco::{Event, Interaction, Model, Neighbour};
 use shared::auth::Principal;
 use shared::cursor::Key;
@@ -302,7 +302,9 @@ impl RecommendationPeers for MemoryPeers {
     async fn customer_exists(&self, customer_id: &str) -> Result<bool, ApiError> {
         self.answer(self.customers.contains(customer_id))
     }
+}
 
+impl ForSale for MemoryPeers {
     async fn available(&self, products: &[String]) -> Result<HashSet<String>, ApiError> {
         let live = products.iter().filter(|p| self.live.contains(*p)).cloned();
         self.answer(live.collect())

@@ -1,7 +1,8 @@
-//! `GET /recommendations/{customer_id}` and the internal route that feeds interactions.
+//! `GET /recommendations/{customer_id}`, `GET /products/{id}/similar`, and the internal
+//! route that feeds interactions.
 
 use crate::reco_store::{Recommendations, StoredInteraction};
-use crate::{RecommendationPeers, State};
+use crate::{ForSale, RecommendationPeers, State};
 use lambda_http::{Body, Request, Response};
 
 use serde::Serialize;
@@ -84,6 +85,64 @@ pub async fn get_recommendations<S: Recommendations, P: RecommendationPeers>(
             reco::Source::Personalized => "personalized",
             reco::Source::Popular => "popular",
         },
+        generated_at,
+    })
+}
+
+#[derive(Serialize)]
+struct SimilarView {
+    product_id: String,
+    items: Vec<Item>,
+    generated_at: String,
+}
+
+/// `GET /products/{id}/similar` (anyone), `?limit=` 1..50 (default 10): the products
+/// bought together with this one, from the current model, most similar first; never one
+/// no longer for sale. Empty when the model knows nothing of it; 404 when the product is
+/// unknown or deleted.
+pub async fn similar_products<S: Recommendations, P: ForSale>(
+    state: &State<S, P>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let product_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "product")?;
+    let limit = query_int(&req, "limit", 1, 50)?.unwrap_or(10) as usize;
+    let (mut neighbours, generated_at) = match state.store.active_model().await? {
+        Some(model) => (
+            state
+                .store
+                .neighbours(&model.version, std::slice::from_ref(&product_id))
+                .await?
+                .remove(&product_id)
+                .unwrap_or_default(),
+            model.generated_at,
+        ),
+        None => (Vec::new(), time::now_rfc3339()),
+    };
+    neighbours.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
+    // One question to Inventory: the product itself, and its neighbours with spares for
+    // those deleted since the model was fitted.
+    let mut asked: Vec<String> = neighbours
+        .iter()
+        .take(limit * 2 + 10)
+        .map(|n| n.product.clone())
+        .collect();
+    asked.push(product_id.clone());
+    let for_sale = state.services.available(&asked).await?;
+    if !for_sale.contains(&product_id) {
+        return Err(ApiError::NotFound("product"));
+    }
+    let items = neighbours
+        .into_iter()
+        .filter(|n| n.product != product_id && for_sale.contains(&n.product))
+        .take(limit)
+        .map(|n| Item {
+            product_id: n.product,
+            score: n.similarity,
+        })
+        .collect();
+    ok(&SimilarView {
+        product_id,
+        items,
         generated_at,
     })
 }

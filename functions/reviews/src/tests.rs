@@ -647,3 +647,62 @@ fn every_request_type_reports_all_its_invalid_fields_at_once() {
         ],
     );
 }
+
+#[tokio::test]
+async fn similar_products_are_those_bought_together_and_still_for_sale() {
+    let [a, b, c, gone, unknown] = std::array::from_fn(|_| shared::ids::new_id());
+    let mut service = Service::default();
+    service.peers.live.extend([a.clone(), b.clone(), c.clone()]);
+    let similar = |service: &Service, product: &str, limit: &str| {
+        let state = State::assemble(
+            "similar_products",
+            service.reco.clone(),
+            service.peers.clone(),
+            keys(),
+        );
+        let request = Call::new(Method::GET)
+            .path("id", product)
+            .query("limit", limit)
+            .build();
+        async move { Reply::of(crate::recommendations::similar_products(&state, request).await) }
+    };
+    // No model yet: known products have no neighbours; unknown ones are 404.
+    let cold = similar(&service, &a, "10").await;
+    assert!(recommended(&cold).is_empty());
+    similar(&service, &unknown, "10").await.expect(404);
+    similar(&service, "not-an-id", "10").await.expect(404);
+    similar(&service, &a, "0").await.expect(422);
+    let buyers: Vec<String> = (0..4).map(|_| shared::ids::new_id()).collect();
+    let mut purchases: Vec<(&str, &str)> = Vec::new();
+    for (n, buyer) in buyers.iter().enumerate() {
+        purchases.extend([(buyer.as_str(), a.as_str()), (buyer, gone.as_str())]);
+        if n < 3 {
+            purchases.push((buyer, b.as_str()));
+        }
+        if n == 0 {
+            purchases.push((buyer, c.as_str()));
+        }
+    }
+    service.report("sales", &purchases).await.expect(200);
+    service.reco.refit();
+    let warm = similar(&service, &a, "10").await;
+    let items = recommended(&warm);
+    assert_eq!(
+        items.first(),
+        Some(&b),
+        "bought with a most often: {items:?}"
+    );
+    assert!(
+        items.contains(&c) && !items.contains(&gone) && !items.contains(&a),
+        "{items:?}"
+    );
+    assert_eq!(warm.expect(200)["product_id"], a.as_str());
+    assert_eq!(
+        recommended(&similar(&service, &a, "1").await),
+        std::slice::from_ref(&b)
+    );
+    // A deleted product has no page of its own to show neighbours on.
+    similar(&service, &gone, "10").await.expect(404);
+    service.peers.down = true;
+    similar(&service, &a, "10").await.expect(503);
+}

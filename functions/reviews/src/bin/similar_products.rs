@@ -1,0 +1,3 @@
+shared::function!(
+    reviews::recommendations::similar_products::<reviews::reco_store::RecoStore, reviews::Catalog>
+);
