@@ -50,6 +50,9 @@ if [ -d "$advisory_db" ]; then
 else
   echo "test: ADVISORIES NOT CHECKED: no RustSec snapshot at $bundle" >&2
 fi
+# cargo deny reads the metadata of every platform's dependencies: fetch them all first (its
+# --offline stops it from reaching the network for the advisory database, not for crates).
+cargo fetch --locked --quiet
 cargo deny --offline --log-level error check "${checks[@]}"
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 
