@@ -14,7 +14,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
-use reco::{Event, Interaction, Model, Neighbour};
+use reco::{CompactModel, Event, Neighbour};
 use serde::{Deserialize, Serialize};
 use shared::db::{applied, batch_get_all, n, query_all, s, Item, Pages};
 use shared::ApiError;
@@ -271,17 +271,25 @@ impl RecoStore {
     }
 
     /// Every interaction (for a refresh), read in parallel segments.
-    pub async fn all_interactions(&self) -> Result<Vec<Interaction>, ApiError> {
+    /// Every interaction, read a page at a time straight into compact rows with interned
+    /// ids: a raw item lives only as long as its page.
+    pub async fn all_interactions(&self) -> Result<reco::Interactions, ApiError> {
         const SEGMENTS: i32 = 4;
-        let scans = (0..SEGMENTS).map(|segment| self.scan_segment(segment, SEGMENTS));
-        let mut all = Vec::new();
+        let all = std::sync::Mutex::new(reco::Interactions::default());
+        let scans = (0..SEGMENTS).map(|segment| self.scan_segment(segment, SEGMENTS, &all));
         for part in futures::future::join_all(scans).await {
-            all.extend(part?);
+            part?;
         }
-        Ok(all)
+        all.into_inner()
+            .map_err(|_| ApiError::Internal("interaction reader panicked".into()))
     }
 
-    async fn scan_segment(&self, segment: i32, total: i32) -> Result<Vec<Interaction>, ApiError> {
+    async fn scan_segment(
+        &self,
+        segment: i32,
+        total: i32,
+        all: &std::sync::Mutex<reco::Interactions>,
+    ) -> Result<(), ApiError> {
         let scan = self
             .client
             .scan()
@@ -290,61 +298,66 @@ impl RecoStore {
             .total_segments(total)
             .filter_expression("begins_with(pk, :customer) AND attribute_not_exists(forgotten)")
             .expression_attribute_values(":customer", s("customer#"));
-        // Page by page: only the compact interactions are kept, not the raw items.
         let mut pages = Pages::new(scan);
-        let mut out = Vec::new();
         while let Some(items) = pages.next().await? {
-            for item in items {
-                let stored: StoredInteraction = serde_dynamo::from_item(item)?;
-                out.push(Interaction {
-                    customer: stored.customer_id,
-                    product: stored.product_id,
-                    time: stored.time,
-                    strength: stored.strength,
-                });
+            let page: Vec<StoredInteraction> = items
+                .into_iter()
+                .map(serde_dynamo::from_item)
+                .collect::<Result<_, _>>()?;
+            let mut all = all
+                .lock()
+                .map_err(|_| ApiError::Internal("interaction reader panicked".into()))?;
+            for stored in page {
+                all.push(
+                    &stored.customer_id,
+                    &stored.product_id,
+                    stored.time,
+                    stored.strength,
+                );
             }
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// Writes a whole model under a new version (not yet active).
-    pub async fn write_model(&self, version: &str, model: &Model) -> Result<usize, ApiError> {
-        let list_item = |sk: String, pairs: Vec<(String, f32)>| -> Result<Item, ApiError> {
-            let (products, scores) = pairs.into_iter().unzip();
+    /// Writes a whole model under a new version (not yet active), a batch at a time.
+    pub async fn write_model(
+        &self,
+        version: &str,
+        model: &CompactModel,
+    ) -> Result<usize, ApiError> {
+        let name = |id: u32| model.products.name(id).to_string();
+        let list_item = |sk: String, pairs: &[(u32, f32)]| -> Result<WriteRequest, ApiError> {
+            let (products, scores) = pairs.iter().map(|&(p, s)| (name(p), s)).unzip();
             let mut item = shared::db::to_item(&StoredList { products, scores })?;
             item.extend(key(model_pk(version), sk));
-            Ok(item)
-        };
-        let mut items = Vec::with_capacity(model.neighbours.len() + 1);
-        items.push(list_item(
-            "popular".into(),
-            model.popular.iter().take(200).cloned().collect(),
-        )?);
-        for (product, neighbours) in &model.neighbours {
-            let pairs = neighbours
-                .iter()
-                .map(|n| (n.product.clone(), n.similarity))
-                .collect();
-            items.push(list_item(format!("product#{product}"), pairs)?);
-        }
-        let written = items.len();
-        let puts = items.into_iter().map(|item| {
-            PutRequest::builder()
+            let put = PutRequest::builder()
                 .set_item(Some(item))
                 .build()
-                .map(|put| WriteRequest::builder().put_request(put).build())
-        });
-        let requests = puts
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        self.write_batches(requests).await?;
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(WriteRequest::builder().put_request(put).build())
+        };
+        let popular = &model.popular[..model.popular.len().min(200)];
+        let mut batch = vec![list_item("popular".into(), popular)?];
+        for (product, neighbours) in model.neighbours.iter().enumerate() {
+            if neighbours.is_empty() {
+                continue;
+            }
+            batch.push(list_item(
+                format!("product#{}", name(product as u32)),
+                neighbours,
+            )?);
+            if batch.len() == WRITE_BATCH {
+                self.write_batches(std::mem::take(&mut batch)).await?;
+            }
+        }
+        self.write_batches(batch).await?;
         self.client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(key("model".into(), format!("version#{version}"))))
             .send()
             .await?;
-        Ok(written)
+        Ok(1 + model.products_with_neighbours())
     }
 
     async fn write_batches(&self, requests: Vec<WriteRequest>) -> Result<(), ApiError> {

@@ -45,8 +45,9 @@ pub async fn run(store: &RecoStore) -> Result<Report, ApiError> {
     // ULIDs sort by time: the version that starts later wins if two runs overlap.
     let version = ids::new_id();
     let interactions = store.all_interactions().await?;
+    let counted = interactions.len();
     let fitting = Instant::now();
-    let model = reco::fit(&interactions, &reco::Params::default());
+    let model = reco::fit_compact(interactions, &reco::Params::default());
     let fit_ms = fitting.elapsed().as_millis() as u64;
     let items_written = store.write_model(&version, &model).await?;
     let activated = store.activate(&version, &time::now_rfc3339()).await?;
@@ -54,8 +55,8 @@ pub async fn run(store: &RecoStore) -> Result<Report, ApiError> {
     let pruned_versions = store.prune(2).await?;
     let report = Report {
         version,
-        interactions: interactions.len(),
-        products: model.neighbours.len(),
+        interactions: counted,
+        products: model.products_with_neighbours(),
         items_written,
         activated,
         pruned_versions,

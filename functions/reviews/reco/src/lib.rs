@@ -134,162 +134,402 @@ impl NeighbourLists for HashMap<String, Vec<Neighbour>> {
 
 const DAY: f64 = 86_400.0;
 
-/// Dense indices of customers and products, and each customer's distinct products.
+/// Distinct strings numbered in order of arrival: each id is held once, however many
+/// interactions name it.
+#[derive(Debug, Default, Clone)]
+pub struct Ids {
+    index: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Ids {
+    /// The number of `name`, given it if new.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.index.insert(name.to_string(), id);
+        self.names.push(name.to_string());
+        id
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// Interactions with interned ids in compact rows (16 bytes each): what [`fit_compact`]
+/// reads. Fed one interaction at a time, so a reader can stream them in.
+#[derive(Debug, Default, Clone)]
+pub struct Interactions {
+    pub customers: Ids,
+    pub products: Ids,
+    /// (customer, product, time) of every interaction with a positive strength.
+    rows: Vec<(u32, u32, i64)>,
+}
+
+impl Interactions {
+    pub fn push(&mut self, customer: &str, product: &str, time: i64, strength: f32) {
+        if strength > 0.0 {
+            let row = (self.customers.id(customer), self.products.id(product), time);
+            self.rows.push(row);
+        }
+    }
+
+    /// Interactions counted (those with a positive strength).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+impl From<&[Interaction]> for Interactions {
+    fn from(interactions: &[Interaction]) -> Self {
+        let mut compact = Self::default();
+        for i in interactions {
+            compact.push(&i.customer, &i.product, i.time, i.strength);
+        }
+        compact
+    }
+}
+
+/// A sparse matrix in compressed rows, one array per field: row `r` holds positions
+/// `start[r]..start[r + 1]` of `columns`, `times` and `growth`.
+struct Sparse {
+    start: Vec<usize>,
+    columns: Vec<u32>,
+    /// The latest time of each cell.
+    times: Vec<i64>,
+    /// Per cell: exp(rate · (time − newest)), so that the decay between two cells is a
+    /// ratio of two of these rather than an exponential per pair; and its inverse.
+    growth: Vec<f64>,
+    inverse_growth: Vec<f64>,
+}
+
+impl Sparse {
+    fn row(&self, r: usize) -> std::ops::Range<usize> {
+        self.start[r]..self.start[r + 1]
+    }
+}
+
+/// The cells (row, column, time) as compressed rows, each row in time order (then column):
+/// a row's cells before a given time are a prefix of it. A repeated cell keeps its latest
+/// time. Cells are placed by a counting pass over rows; only each (short) row is sorted.
+fn sparse(cells: Vec<(u32, u32, i64)>, rows: usize, rate: f64, newest: i64) -> Sparse {
+    let mut start = vec![0usize; rows + 1];
+    for &(row, _, _) in &cells {
+        start[row as usize + 1] += 1;
+    }
+    for r in 0..rows {
+        start[r + 1] += start[r];
+    }
+    let mut placed = vec![(0i64, 0u32); cells.len()];
+    let mut filled = start.clone();
+    for (row, column, time) in cells {
+        placed[filled[row as usize]] = (time, column);
+        filled[row as usize] += 1;
+    }
+    let (mut columns, mut times) = (
+        Vec::with_capacity(placed.len()),
+        Vec::with_capacity(placed.len()),
+    );
+    let mut kept = vec![0usize; rows + 1];
+    for r in 0..rows {
+        let row = &mut placed[start[r]..start[r + 1]];
+        // By column, latest last: keep each column's latest time.
+        row.sort_unstable_by_key(|&(time, column)| (column, time));
+        let mut distinct: Vec<(i64, u32)> = Vec::with_capacity(row.len());
+        for &(time, column) in row.iter() {
+            match distinct.last_mut() {
+                Some(last) if last.1 == column => last.0 = time,
+                _ => distinct.push((time, column)),
+            }
+        }
+        distinct.sort_unstable();
+        kept[r + 1] = kept[r] + distinct.len();
+        for (time, column) in distinct {
+            times.push(time);
+            columns.push(column);
+        }
+    }
+    let growth: Vec<f64> = times
+        .iter()
+        .map(|&time| (rate * (time - newest) as f64).exp())
+        .collect();
+    let inverse_growth = growth.iter().map(|g| 1.0 / g).collect();
+    Sparse {
+        start: kept,
+        columns,
+        times,
+        growth,
+        inverse_growth,
+    }
+}
+
+/// The customers of each product, in customer order (the order in which a product's
+/// co-occurrences are summed): product `i` holds positions `start[i]..start[i + 1]`.
+struct Columns {
+    start: Vec<usize>,
+    customers: Vec<u32>,
+    growth: Vec<f64>,
+    /// Per cell: where, in the customer's time-ordered row of `Matrix::by_customer`, the
+    /// products bought strictly before this one end.
+    earlier_end: Vec<usize>,
+}
+
+impl Columns {
+    fn column(&self, i: usize) -> std::ops::Range<usize> {
+        self.start[i]..self.start[i + 1]
+    }
+}
+
+/// `rows` turned into columns, by a counting pass rather than a second sort.
+fn columns(rows: &Sparse, n_columns: usize) -> Columns {
+    let mut start = vec![0usize; n_columns + 1];
+    for &c in &rows.columns {
+        start[c as usize + 1] += 1;
+    }
+    for c in 0..n_columns {
+        start[c + 1] += start[c];
+    }
+    let cells = rows.columns.len();
+    let (mut customers, mut growth, mut earlier_end) =
+        (vec![0u32; cells], vec![0f64; cells], vec![0usize; cells]);
+    let mut filled = start.clone();
+    for u in 0..rows.start.len() - 1 {
+        let mut run_start = rows.start[u];
+        for k in rows.row(u) {
+            if rows.times[k] != rows.times[run_start] {
+                run_start = k;
+            }
+            let c = rows.columns[k] as usize;
+            let at = filled[c];
+            filled[c] += 1;
+            (customers[at], growth[at], earlier_end[at]) = (u as u32, rows.growth[k], run_start);
+        }
+    }
+    Columns {
+        start,
+        customers,
+        growth,
+        earlier_end,
+    }
+}
+
+/// Each customer's distinct products (latest time each), by customer and by product.
 struct Matrix {
-    products: Vec<String>,
-    /// Per customer: (product index, latest time), sorted by product index.
-    rows: Vec<Vec<(u32, i64)>>,
-    /// Per product: the customers who interacted with it, and when last.
-    columns: Vec<Vec<(u32, i64)>>,
+    by_customer: Sparse,
+    by_product: Columns,
     newest: i64,
 }
 
-fn matrix(interactions: &[Interaction]) -> Matrix {
-    let mut customer_index: HashMap<&str, u32> = HashMap::new();
-    let mut product_index: HashMap<&str, u32> = HashMap::new();
-    let mut products = Vec::new();
-    let mut rows: Vec<HashMap<u32, i64>> = Vec::new();
-    let mut newest = i64::MIN;
-    for event in interactions.iter().filter(|e| e.strength > 0.0) {
-        let next = customer_index.len() as u32;
-        let customer = *customer_index.entry(&event.customer).or_insert(next);
-        if customer as usize == rows.len() {
-            rows.push(HashMap::new());
-        }
-        let next = product_index.len() as u32;
-        let product = *product_index.entry(&event.product).or_insert_with(|| {
-            products.push(event.product.clone());
-            next
-        });
-        let latest = rows[customer as usize].entry(product).or_insert(event.time);
-        *latest = (*latest).max(event.time);
-        newest = newest.max(event.time);
-    }
-    let rows: Vec<Vec<(u32, i64)>> = rows
-        .into_iter()
-        .map(|row| {
-            let mut row: Vec<(u32, i64)> = row.into_iter().collect();
-            row.sort_unstable();
-            row
-        })
-        .collect();
-    let mut columns = vec![Vec::new(); products.len()];
-    for (customer, row) in rows.iter().enumerate() {
-        for &(product, time) in row {
-            columns[product as usize].push((customer as u32, time));
-        }
-    }
+fn matrix(interactions: Interactions, rate: f64) -> Matrix {
+    let newest = interactions.rows.iter().map(|r| r.2).max().unwrap_or(0);
+    let (customers, products) = (interactions.customers.len(), interactions.products.len());
+    let by_customer = sparse(interactions.rows, customers, rate, newest);
+    let by_product = columns(&by_customer, products);
     Matrix {
-        products,
-        rows,
-        columns,
+        by_customer,
+        by_product,
         newest,
     }
 }
 
 /// Learns neighbour lists and popularity from interactions.
 pub fn fit(interactions: &[Interaction], params: &Params) -> Model {
-    let m = matrix(interactions);
-    let n_products = m.products.len();
-    let user_weight: Vec<f32> = m
-        .rows
-        .iter()
-        .map(|row| (row.len().max(1) as f32).powf(-params.user_weight_exponent))
-        .collect();
-    let mass: Vec<f32> = m
-        .columns
-        .iter()
-        .map(|customers| {
-            customers
-                .iter()
-                .map(|&(u, _)| user_weight[u as usize])
-                .sum()
-        })
-        .collect();
+    fit_compact(Interactions::from(interactions), params).into_model()
+}
 
+/// A fitted model over interned product ids: what [`fit_compact`] answers.
+#[derive(Debug, Default)]
+pub struct CompactModel {
+    pub products: Ids,
+    /// Per product id: its neighbours (product id, similarity), most similar first.
+    pub neighbours: Vec<Vec<(u32, f32)>>,
+    /// Most popular first.
+    pub popular: Vec<(u32, f32)>,
+}
+
+impl CompactModel {
+    /// The same model with product ids as strings.
+    pub fn into_model(self) -> Model {
+        let name = |id: u32| self.products.name(id).to_string();
+        let neighbours = self
+            .neighbours
+            .iter()
+            .enumerate()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(i, list)| {
+                let list = list
+                    .iter()
+                    .map(|&(j, similarity)| Neighbour {
+                        product: name(j),
+                        similarity,
+                    })
+                    .collect();
+                (name(i as u32), list)
+            })
+            .collect();
+        let popular = self.popular.iter().map(|&(i, s)| (name(i), s)).collect();
+        Model {
+            neighbours,
+            popular,
+        }
+    }
+
+    /// Products with at least one neighbour.
+    pub fn products_with_neighbours(&self) -> usize {
+        self.neighbours.iter().filter(|l| !l.is_empty()).count()
+    }
+}
+
+/// A product's neighbours: (product id, similarity), most similar first.
+type List = Vec<(u32, f32)>;
+
+/// [`fit`] over interned ids and compact arrays: the refresh's and the benchmark's fit.
+pub fn fit_compact(interactions: Interactions, params: &Params) -> CompactModel {
     // exp(-dt · rate) halves every pair_half_life_days.
     let pair_rate = if params.pair_half_life_days > 0.0 {
         std::f64::consts::LN_2 / (params.pair_half_life_days as f64 * DAY)
     } else {
         0.0
     };
-    // Each product's list is independent: split the products across the cores.
+    let products = interactions.products.clone();
+    let m = matrix(interactions, pair_rate);
+    let n_products = products.len();
+    let n_customers = m.by_customer.start.len() - 1;
+    let user_weight: Vec<f32> = (0..n_customers)
+        .map(|u| (m.by_customer.row(u).len().max(1) as f32).powf(-params.user_weight_exponent))
+        .collect();
+    let mass: Vec<f32> = (0..n_products)
+        .map(|i| {
+            m.by_product.customers[m.by_product.column(i)]
+                .iter()
+                .map(|&u| user_weight[u as usize])
+                .sum()
+        })
+        .collect();
+
+    // The normalization's two factors, once per product rather than once per pair.
+    let own_mass: Vec<f32> = mass.iter().map(|m| m.powf(params.alpha)).collect();
+    let their_mass: Vec<f32> = mass.iter().map(|m| m.powf(1.0 - params.alpha)).collect();
+
+    // Each product's list is independent: the cores take blocks of products in turn
+    // (popular products, which cost the most, tend to come first).
+    const BLOCK: usize = 64;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(n_products.max(1));
-    let chunk = n_products.div_ceil(threads.max(1)).max(1);
+    let next_block = std::sync::atomic::AtomicUsize::new(0);
     let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n_products];
-    std::thread::scope(|scope| {
-        for (part, out) in lists.chunks_mut(chunk).enumerate() {
-            let (m, user_weight, mass) = (&m, &user_weight, &mass);
-            scope.spawn(move || {
-                let pair_rate = pair_rate;
-                let mut co = vec![0f32; n_products];
-                let mut touched = Vec::new();
-                for (offset, slot) in out.iter_mut().enumerate() {
-                    let i = part * chunk + offset;
-                    for &(u, t_i) in &m.columns[i] {
-                        let w = user_weight[u as usize];
-                        for &(j, t_j) in &m.rows[u as usize] {
-                            if co[j as usize] == 0.0 {
-                                touched.push(j);
+    let done: Vec<Vec<(usize, List)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (m, user_weight, next_block) = (&m, &user_weight, &next_block);
+                let (own_mass, their_mass) = (&own_mass, &their_mass);
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    let mut co = vec![0f32; n_products];
+                    // The products met for the current one: a buffer written by index, so
+                    // the inner loops hold no call that could grow it; `stamp` marks those
+                    // met (with the current product's number + 1).
+                    let mut touched = vec![0u32; n_products];
+                    let mut stamp = vec![0u32; n_products];
+                    let mut met = 0;
+                    loop {
+                        let first =
+                            next_block.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
+                        if first >= n_products {
+                            return out;
+                        }
+                        #[allow(clippy::needless_range_loop)] // i indexes several arrays
+                        for i in first..(first + BLOCK).min(n_products) {
+                            let mark = i as u32 + 1;
+                            let (p, c) = (&m.by_product, &m.by_customer);
+                            for at_i in p.column(i) {
+                                let (u, g_i) = (p.customers[at_i] as usize, p.growth[at_i]);
+                                let w = user_weight[u];
+                                // exp(-rate·|t_i − t_j|) is g_j / g_i before t_i and g_i / g_j after.
+                                let (before, after) = (
+                                    f64::from(w * params.backward_weight) / g_i,
+                                    f64::from(w) * g_i,
+                                );
+                                let row = c.row(u);
+                                // The customer's products bought before t_i, then the others.
+                                let split = p.earlier_end[at_i];
+                                let earlier = c.columns[row.start..split]
+                                    .iter()
+                                    .zip(&c.growth[row.start..split]);
+                                for (&j, &g_j) in earlier {
+                                    if stamp[j as usize] != mark {
+                                        stamp[j as usize] = mark;
+                                        touched[met] = j;
+                                        met += 1;
+                                    }
+                                    co[j as usize] += (before * g_j) as f32;
+                                }
+                                let later = c.columns[split..row.end]
+                                    .iter()
+                                    .zip(&c.inverse_growth[split..row.end]);
+                                for (&j, &inverse_g_j) in later {
+                                    if stamp[j as usize] != mark {
+                                        stamp[j as usize] = mark;
+                                        touched[met] = j;
+                                        met += 1;
+                                    }
+                                    co[j as usize] += (after * inverse_g_j) as f32;
+                                }
                             }
-                            let together = if pair_rate > 0.0 {
-                                (-((t_i - t_j).abs() as f64) * pair_rate).exp() as f32
-                            } else {
-                                1.0
-                            };
-                            let direction = if t_j < t_i {
-                                params.backward_weight
-                            } else {
-                                1.0
-                            };
-                            co[j as usize] += w * together * direction;
+                            let touched = &touched[..met];
+                            let mut scored: Vec<(u32, f32)> = touched
+                                .iter()
+                                .filter(|&&j| j as usize != i && co[j as usize] > 0.0)
+                                .map(|&j| {
+                                    let c = co[j as usize];
+                                    let norm = own_mass[i] * their_mass[j as usize];
+                                    let shrink = if params.shrinkage > 0.0 {
+                                        c / (c + params.shrinkage)
+                                    } else {
+                                        1.0
+                                    };
+                                    (j, c / norm * shrink)
+                                })
+                                .collect();
+                            for &j in touched {
+                                co[j as usize] = 0.0;
+                            }
+                            met = 0;
+                            out.push((i, top(scored.as_mut_slice(), params.neighbours)));
                         }
                     }
-                    let mut scored: Vec<(u32, f32)> = touched
-                        .iter()
-                        .filter(|&&j| j as usize != i)
-                        .map(|&j| {
-                            let c = co[j as usize];
-                            let norm = mass[i].powf(params.alpha)
-                                * mass[j as usize].powf(1.0 - params.alpha);
-                            let shrink = if params.shrinkage > 0.0 {
-                                c / (c + params.shrinkage)
-                            } else {
-                                1.0
-                            };
-                            (j, c / norm * shrink)
-                        })
-                        .collect();
-                    for &j in &touched {
-                        co[j as usize] = 0.0;
-                    }
-                    touched.clear();
-                    *slot = top(scored.as_mut_slice(), params.neighbours);
-                }
-            });
-        }
-    });
-
-    let neighbours = lists
-        .into_iter()
-        .enumerate()
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(i, list)| {
-            let list = list
-                .into_iter()
-                .map(|(j, similarity)| Neighbour {
-                    product: m.products[j as usize].clone(),
-                    similarity,
                 })
-                .collect();
-            (m.products[i].clone(), list)
-        })
-        .collect();
-    Model {
-        neighbours,
-        popular: popularity(&m, params),
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a fit worker panicked"))
+            .collect()
+    });
+    for (i, list) in done.into_iter().flatten() {
+        lists[i] = list;
+    }
+    let popular = popularity(&m, n_products, params);
+    CompactModel {
+        products,
+        neighbours: lists,
+        popular,
     }
 }
 
@@ -306,23 +546,17 @@ fn top(scored: &mut [(u32, f32)], k: usize) -> Vec<(u32, f32)> {
 
 /// Customers per product, each counted with a weight that halves every
 /// `popularity_half_life_days` before the newest interaction.
-fn popularity(m: &Matrix, params: &Params) -> Vec<(String, f32)> {
-    let mut score = vec![0f32; m.products.len()];
-    for row in &m.rows {
-        for &(product, time) in row {
-            score[product as usize] += decay(m.newest - time, params.popularity_half_life_days);
-        }
+fn popularity(m: &Matrix, n_products: usize, params: &Params) -> Vec<(u32, f32)> {
+    let mut score = vec![0f32; n_products];
+    for (&product, &time) in m.by_customer.columns.iter().zip(&m.by_customer.times) {
+        score[product as usize] += decay(m.newest - time, params.popularity_half_life_days);
     }
     let mut ranked: Vec<(u32, f32)> = score
         .into_iter()
         .enumerate()
         .map(|(i, s)| (i as u32, s))
         .collect();
-    let ranked = top(&mut ranked, 1_000);
-    ranked
-        .into_iter()
-        .map(|(i, s)| (m.products[i as usize].clone(), s))
-        .collect()
+    top(&mut ranked, 1_000)
 }
 
 fn decay(age_seconds: i64, half_life_days: f32) -> f32 {

@@ -212,38 +212,55 @@ fn tune(dir: &str) -> Result<(), String> {
 }
 
 /// Fit time on `scale` disjoint copies of the shop (the evaluation kit's scale_bench.py
-/// layout): median of 3 runs, 1 run from ×30 up.
+/// layout): median of 3 runs, 1 run from ×30 up; and the process's peak memory. The copies
+/// are read into compact interactions as the refresh reads its table: ids interned once.
 fn bench(train: &[reco::Interaction], scale: usize, params: &Params) {
-    let copies: Vec<reco::Interaction> = (0..scale)
-        .flat_map(|copy| {
-            train.iter().map(move |i| reco::Interaction {
-                customer: format!("{}#{copy}", i.customer),
-                product: format!("{}#{copy}", i.product),
-                ..i.clone()
-            })
-        })
-        .collect();
+    let copies = || {
+        let mut compact = reco::Interactions::default();
+        for copy in 0..scale {
+            for i in train {
+                compact.push(
+                    &format!("{}#{copy}", i.customer),
+                    &format!("{}#{copy}", i.product),
+                    i.time,
+                    i.strength,
+                );
+            }
+        }
+        compact
+    };
     let runs = if scale >= 30 { 1 } else { 3 };
     let mut times = Vec::new();
-    let mut model = None;
+    let mut summary = (0, 0, 0, 0);
     for _ in 0..runs {
+        let interactions = copies();
+        summary.0 = interactions.customers.len();
+        summary.2 = interactions.len();
         let started = Instant::now();
-        model = Some(fit(&copies, params));
+        let model = reco::fit_compact(interactions, params);
         times.push(started.elapsed().as_secs_f64());
+        summary.1 = model.products.len();
+        summary.3 = model.products_with_neighbours();
     }
     times.sort_by(f64::total_cmp);
-    let model = model.expect("at least one run");
-    let customers: std::collections::HashSet<&str> =
-        copies.iter().map(|i| i.customer.as_str()).collect();
-    let pairs: std::collections::HashSet<(&str, &str)> = copies
-        .iter()
-        .map(|i| (i.customer.as_str(), i.product.as_str()))
-        .collect();
+    let (customers, products, rows, with_neighbours) = summary;
     println!(
-        "scale x{scale}: {} customers, {} products, {} non-zeros; fit {:.3} s (median of {runs})",
-        customers.len(),
-        model.neighbours.len(),
-        pairs.len(),
-        times[times.len() / 2]
+        "scale x{scale}: {customers} customers, {products} products ({with_neighbours} with neighbours), \
+         {rows} interactions; fit {:.3} s (median of {runs}); peak RSS {} MiB",
+        times[times.len() / 2],
+        peak_rss_kib() / 1024
     );
+}
+
+/// This process's peak resident memory (Linux), in KiB.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
 }
