@@ -287,28 +287,33 @@ pub async fn stock(product_id: &str) -> i64 {
     read_product(product_id).await["stock"].as_i64().unwrap()
 }
 
-/// Buys as `customer`, optionally with an idempotency key.
-pub async fn buy(customer: &Customer, product_id: &str, quantity: i64, key: Option<&str>) -> Reply {
-    let mut builder = request(Method::POST, "/sales", Some(&customer.token))
-        .json(&json!({"product_id": product_id, "quantity": quantity}));
+/// Posts `body` to `path` as `token`, with an `Idempotency-Key` when given.
+pub async fn post_keyed(path: &str, token: &str, body: &Value, key: Option<&str>) -> Reply {
+    let mut builder = request(Method::POST, path, Some(token)).json(body);
     if let Some(key) = key {
         builder = builder.header("Idempotency-Key", key);
     }
     send(builder).await
 }
 
-/// Buys several products in one order as `customer`: `(product id, quantity)` lines.
-pub async fn buy_items(customer: &Customer, lines: &[(&str, i64)], key: Option<&str>) -> Reply {
-    let items: Vec<Value> = lines
+/// `(product id, quantity)` lines as the `items` of an order or a refund.
+pub fn lines_json(lines: &[(&str, i64)]) -> Value {
+    lines
         .iter()
         .map(|(product, quantity)| json!({"product_id": product, "quantity": quantity}))
-        .collect();
-    let mut builder =
-        request(Method::POST, "/sales", Some(&customer.token)).json(&json!({"items": items}));
-    if let Some(key) = key {
-        builder = builder.header("Idempotency-Key", key);
-    }
-    send(builder).await
+        .collect()
+}
+
+/// Buys as `customer`, optionally with an idempotency key.
+pub async fn buy(customer: &Customer, product_id: &str, quantity: i64, key: Option<&str>) -> Reply {
+    let body = json!({"product_id": product_id, "quantity": quantity});
+    post_keyed("/sales", &customer.token, &body, key).await
+}
+
+/// Buys several products in one order as `customer`: `(product id, quantity)` lines.
+pub async fn buy_items(customer: &Customer, lines: &[(&str, i64)], key: Option<&str>) -> Reply {
+    let body = json!({"items": lines_json(lines)});
+    post_keyed("/sales", &customer.token, &body, key).await
 }
 
 /// Refunds units of a sale's lines as `admin`.
@@ -319,21 +324,9 @@ pub async fn refund(
     restock: bool,
     key: Option<&str>,
 ) -> Reply {
-    let items: Vec<Value> = lines
-        .iter()
-        .map(|(product, quantity)| json!({"product_id": product, "quantity": quantity}))
-        .collect();
-    let body = json!({"items": items, "reason": "returned by the customer", "restock": restock});
-    let mut builder = request(
-        Method::POST,
-        &format!("/sales/{sale_id}/refunds"),
-        Some(admin),
-    )
-    .json(&body);
-    if let Some(key) = key {
-        builder = builder.header("Idempotency-Key", key);
-    }
-    send(builder).await
+    let body = json!({"items": lines_json(lines), "reason": "returned by the customer",
+                      "restock": restock});
+    post_keyed(&format!("/sales/{sale_id}/refunds"), admin, &body, key).await
 }
 
 /// The fields a problem document names in `errors`.
