@@ -90,20 +90,23 @@ def import_purchases(args):
             price = prices.get(r["product_id"], 100)
             customer, product = ids[("customer", r["customer_id"])], ids[("product", r["product_id"])]
             batch.put_item(Item={
-                "id": sale_id, "customer_id": customer, "product_id": product, "quantity": quantity,
-                "unit_price_cents": price, "total_cents": price * quantity, "status": "completed",
-                "created_at": iso(seconds), "updated_at": iso(seconds), "deadline_at": iso(seconds),
-                "history_customer_id": customer})
-            interactions.append({"event_id": f"sale-{sale_id}", "customer_id": customer, "product_id": product,
-                                 "time": seconds, "strength": quantity, "source": "purchase"})
+                "id": sale_id, "customer_id": customer, "product_ids": [product],
+                "items": [{"product_id": product, "quantity": quantity, "unit_price_cents": price,
+                           "refunded_quantity": 0}],
+                "total_cents": price * quantity, "status": "completed", "refunds": [], "refunded_cents": 0,
+                "revision": 0, "created_at": iso(seconds), "updated_at": iso(seconds),
+                "deadline_at": iso(seconds), "history_customer_id": customer})
+            interactions.append({"event_id": f"sale-{sale_id}-{product}", "customer_id": customer,
+                                 "product_id": product, "time": seconds, "strength": quantity,
+                                 "source": "purchase"})
     print(f"import: {len(rows)} completed sales ({time.time() - started:.0f} s)")
 
-    # The purchases are reported as Sales reports them: the route admits Sales only.
+    # The purchases are reported as Sales reports them: the route admits Sales only, and its
+    # tokens are short-lived, so a fresh one is minted every half minute.
     token, minted = service_token("sales", 60), time.time()
     for start in range(0, len(interactions), 100):
         if time.time() - minted > 30:
-            # The purchases are reported as Sales reports them: the route admits Sales only.
-    token, minted = service_token("sales", 60), time.time()
+            token, minted = service_token("sales", 60), time.time()
         status, body = call("POST", "/internal/reviews/interactions",
                             {"interactions": interactions[start:start + 100]}, token)
         if status != 200:
