@@ -23,7 +23,7 @@ import time
 
 import boto3
 
-from api import call, service_token
+from api import call, call_internal
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -101,14 +101,11 @@ def import_purchases(args):
                                  "source": "purchase"})
     print(f"import: {len(rows)} completed sales ({time.time() - started:.0f} s)")
 
-    # The purchases are reported as Sales reports them: the route admits Sales only, and its
-    # tokens are short-lived, so a fresh one is minted every half minute.
-    token, minted = service_token("sales", 60), time.time()
+    # The purchases are reported as Sales reports them, on the internal route that admits
+    # Sales only (signed, with a fresh short-lived service token each call).
     for start in range(0, len(interactions), 100):
-        if time.time() - minted > 30:
-            token, minted = service_token("sales", 60), time.time()
-        status, body = call("POST", "/internal/reviews/interactions",
-                            {"interactions": interactions[start:start + 100]}, token)
+        status, body = call_internal("POST", "/internal/reviews/interactions",
+                                     {"interactions": interactions[start:start + 100]}, "sales")
         if status != 200:
             sys.exit(f"import: reporting purchases failed with {status}: {body}")
     print(f"import: {len(interactions)} purchases reported to the recommender ({time.time() - started:.0f} s)")
