@@ -80,6 +80,20 @@ pub mod inventory {
             .collect()
     }
 
+    /// The lines with their product ids in canonical form, and the indexes of the lines
+    /// whose id is no id at all (each caller says what that means to it).
+    pub fn parse_product_ids(lines: Vec<StockLine>) -> (Vec<StockLine>, Vec<usize>) {
+        let mut malformed = Vec::new();
+        let mut parsed = Vec::with_capacity(lines.len());
+        for (i, line) in lines.into_iter().enumerate() {
+            match crate::ids::parse_id(&line.product_id, "product") {
+                Ok(product_id) => parsed.push(StockLine { product_id, ..line }),
+                Err(_) => malformed.push(i),
+            }
+        }
+        (parsed, malformed)
+    }
+
     /// `POST /internal/inventory/reservations`: take every line's units for a sale, all or
     /// none, once. A refusal (404 unknown or deleted products, 409 out of stock) names
     /// every failing line in `errors` (`items[i].product_id`, `items[i].quantity`).

@@ -8,7 +8,7 @@ use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
 use crate::State;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
-use shared::contracts::inventory::{repeated_products, Availability};
+use shared::contracts::inventory::{parse_product_ids, repeated_products, Availability};
 use shared::error::FieldError;
 use shared::http::{
     if_match, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
@@ -214,16 +214,12 @@ pub async fn delete_product<S: Inventory, C: Sessions>(
 /// Lines with their product ids parsed (422 naming each bad one) and each product once.
 fn parsed_lines(lines: Vec<StockLine>) -> Result<Vec<StockLine>, ApiError> {
     let mut errors = repeated_products(&lines);
-    let mut parsed = Vec::with_capacity(lines.len());
-    for (i, line) in lines.into_iter().enumerate() {
-        match ids::parse_id(&line.product_id, "product") {
-            Ok(product_id) => parsed.push(StockLine { product_id, ..line }),
-            Err(_) => errors.push(FieldError::new(
-                format!("items[{i}].product_id"),
-                "must be a product id",
-            )),
-        }
-    }
+    let (parsed, malformed) = parse_product_ids(lines);
+    errors.extend(
+        malformed
+            .into_iter()
+            .map(|i| FieldError::new(format!("items[{i}].product_id"), "must be a product id")),
+    );
     if errors.is_empty() {
         Ok(parsed)
     } else {

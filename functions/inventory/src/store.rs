@@ -143,6 +143,21 @@ fn versioned_change(expected_version: Option<i64>, now: &str) -> UpdateExpr {
     expr
 }
 
+/// Moves a product's stock by `delta` units (a reservation takes, a release or a restock
+/// gives back), with a new version; the caller adds the conditions.
+fn stock_change(delta: i64, now: &str) -> UpdateExpr {
+    let mut change = UpdateExpr::default();
+    change
+        .set_clause("#stock = #stock + :delta")
+        .set_clause("#version = #version + :one")
+        .set("updated_at", s(now))
+        .name("stock")
+        .name("version")
+        .value("delta", n(delta))
+        .value("one", n(1));
+    change
+}
+
 /// Items evaluated per page read; several reads may make one page of results.
 const READ_BATCH: i32 = 100;
 /// Reads per list request before returning a short page with a cursor.
@@ -405,14 +420,8 @@ impl Inventory for Store {
             };
             let mut takes = Vec::with_capacity(priced.len());
             for line in &priced {
-                let mut take = UpdateExpr::default();
-                take.set_clause("#stock = #stock - :quantity")
-                    .set_clause("#version = #version + :one")
-                    .set("updated_at", s(now))
-                    .name("stock")
-                    .name("version")
-                    .value("quantity", n(line.quantity))
-                    .value("one", n(1))
+                let mut take = stock_change(-line.quantity, now);
+                take.value("quantity", n(line.quantity))
                     .value("price", n(line.unit_price_cents))
                     .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)")
                     .condition("#stock >= :quantity AND price_cents = :price");
@@ -481,15 +490,8 @@ impl Store {
     ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, ApiError> {
         lines
             .map(|line| {
-                let mut add = UpdateExpr::default();
-                add.set_clause("#stock = #stock + :quantity")
-                    .set_clause("#version = #version + :one")
-                    .set("updated_at", s(now))
-                    .name("stock")
-                    .name("version")
-                    .value("quantity", n(line.quantity))
-                    .value("one", n(1))
-                    .condition("attribute_exists(id)");
+                let mut add = stock_change(line.quantity, now);
+                add.condition("attribute_exists(id)");
                 add.into_transact_update(&self.products, product_key(&line.product_id))
             })
             .collect()

@@ -1,12 +1,12 @@
 //! Sales, their refunds, and the bodies of the Sales routes.
 
 use serde::{Deserialize, Serialize};
-use shared::contracts::inventory::{repeated_products, StockLine};
+use shared::contracts::inventory::{parse_product_ids, repeated_products, StockLine};
 use shared::domain::Quantity;
 use shared::error::FieldError;
 use shared::limits::{MAX_ORDER_LINES, MAX_REASON_CHARS, MAX_REFUNDS_PER_SALE};
 use shared::text::multi_line;
-use shared::{ids, money, ApiError};
+use shared::{money, ApiError};
 use validator::Validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,32 +366,19 @@ pub struct OneProduct {
     pub unit_price_cents: Option<i64>,
 }
 
-/// A refund as the API shows it.
+/// A refund as the API shows it: the refund, naming its sale.
 #[derive(Debug, Serialize)]
 pub struct RefundView {
-    pub id: String,
     pub sale_id: String,
-    pub items: Vec<RefundLine>,
-    pub amount_cents: i64,
-    pub restocked: bool,
-    pub reason: String,
-    pub created_by: String,
-    pub created_at: String,
-    pub status: RefundStatus,
+    #[serde(flatten)]
+    pub refund: Refund,
 }
 
 impl RefundView {
     pub fn of(sale_id: &str, refund: Refund) -> Self {
         Self {
-            id: refund.id,
             sale_id: sale_id.to_string(),
-            items: refund.items,
-            amount_cents: refund.amount_cents,
-            restocked: refund.restocked,
-            reason: refund.reason,
-            created_by: refund.created_by,
-            created_at: refund.created_at,
-            status: refund.status,
+            refund,
         }
     }
 }
@@ -470,20 +457,14 @@ pub fn parse_lines(lines: Vec<StockLine>) -> Result<Vec<StockLine>, ApiError> {
     if !repeated.is_empty() {
         return Err(ApiError::Validation(repeated));
     }
-    let mut unknown = Vec::new();
-    let mut parsed = Vec::with_capacity(lines.len());
-    for (i, line) in lines.into_iter().enumerate() {
-        match ids::parse_id(&line.product_id, "product") {
-            Ok(product_id) => parsed.push(StockLine { product_id, ..line }),
-            Err(_) => unknown.push(FieldError::new(
-                format!("items[{i}].product_id"),
-                "no such product",
-            )),
-        }
-    }
-    if unknown.is_empty() {
+    let (parsed, malformed) = parse_product_ids(lines);
+    if malformed.is_empty() {
         Ok(parsed)
     } else {
+        let unknown = malformed
+            .into_iter()
+            .map(|i| FieldError::new(format!("items[{i}].product_id"), "no such product"))
+            .collect();
         Err(ApiError::NotFound("product").itemized(unknown))
     }
 }
@@ -598,7 +579,12 @@ mod tests {
         assert_eq!(err.status(), 404);
         assert_eq!(fields(err), ["items[1].product_id"]);
         let many: Vec<String> = (0..21)
-            .map(|_| format!(r#"{{"product_id":"{}","quantity":1}}"#, ids::new_id()))
+            .map(|_| {
+                format!(
+                    r#"{{"product_id":"{}","quantity":1}}"#,
+                    shared::ids::new_id()
+                )
+            })
             .collect();
         let many = format!(r#"{{"items":[{}]}}"#, many.join(","));
         assert_eq!(fields(parse(&many).unwrap_err()), ["items"]);
@@ -624,7 +610,13 @@ mod tests {
                 quantity: *q,
             })
             .collect();
-        let mut sale = Sale::new(ids::new_id(), ids::new_id(), &asked, "t0", "t1".into());
+        let mut sale = Sale::new(
+            shared::ids::new_id(),
+            shared::ids::new_id(),
+            &asked,
+            "t0",
+            "t1".into(),
+        );
         for (line, (_, _, price)) in sale.items.iter_mut().zip(lines) {
             line.unit_price_cents = Some(*price);
         }

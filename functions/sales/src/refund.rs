@@ -115,20 +115,18 @@ pub async fn finish(
             return Ok(sale);
         }
     }
-    mark_completed(store, peers, &sale.id, refund_id).await
+    mark_completed(store, peers, sale, refund_id).await
 }
 
+/// Marks the refund completed, starting from `sale` as last read; after a lost race it
+/// reads the sale again.
 async fn mark_completed(
     store: &impl Sales,
     peers: &impl Peers,
-    sale_id: &str,
+    mut sale: Sale,
     refund_id: &str,
 ) -> Result<Sale, ApiError> {
     for _ in 0..MAX_ATTEMPTS {
-        let sale = store
-            .get(sale_id)
-            .await?
-            .ok_or_else(|| ApiError::Internal(format!("sale {sale_id} vanished")))?;
         if sale
             .refund(refund_id)
             .is_some_and(|r| r.status == RefundStatus::Completed)
@@ -140,6 +138,10 @@ async fn mark_completed(
             saga::deliver(store, peers, &saved).await;
             return Ok(saved);
         }
+        sale = store
+            .get(&sale.id)
+            .await?
+            .ok_or_else(|| ApiError::Internal(format!("sale {} vanished", sale.id)))?;
     }
     Err(ApiError::Conflict(
         "the sale is changing too fast; retry".into(),

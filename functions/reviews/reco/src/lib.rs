@@ -224,17 +224,24 @@ impl Sparse {
     }
 }
 
+/// Where each of `n` groups starts once cells are placed group by group: the running count
+/// of the cells of each `key` (a counting sort's offsets; `n + 1` of them).
+fn offsets(keys: impl Iterator<Item = u32>, n: usize) -> Vec<usize> {
+    let mut start = vec![0usize; n + 1];
+    for key in keys {
+        start[key as usize + 1] += 1;
+    }
+    for k in 0..n {
+        start[k + 1] += start[k];
+    }
+    start
+}
+
 /// The cells (row, column, time) as compressed rows, each row in time order (then column):
 /// a row's cells before a given time are a prefix of it. A repeated cell keeps its latest
 /// time. Cells are placed by a counting pass over rows; only each (short) row is sorted.
 fn sparse(cells: Vec<(u32, u32, i64)>, rows: usize, rate: f64, newest: i64) -> Sparse {
-    let mut start = vec![0usize; rows + 1];
-    for &(row, _, _) in &cells {
-        start[row as usize + 1] += 1;
-    }
-    for r in 0..rows {
-        start[r + 1] += start[r];
-    }
+    let start = offsets(cells.iter().map(|&(row, _, _)| row), rows);
     let mut placed = vec![(0i64, 0u32); cells.len()];
     let mut filled = start.clone();
     for (row, column, time) in cells {
@@ -297,13 +304,7 @@ impl Columns {
 
 /// `rows` turned into columns, by a counting pass rather than a second sort.
 fn columns(rows: &Sparse, n_columns: usize) -> Columns {
-    let mut start = vec![0usize; n_columns + 1];
-    for &c in &rows.columns {
-        start[c as usize + 1] += 1;
-    }
-    for c in 0..n_columns {
-        start[c + 1] += start[c];
-    }
+    let start = offsets(rows.columns.iter().copied(), n_columns);
     let cells = rows.columns.len();
     let (mut customers, mut growth, mut earlier_end) =
         (vec![0u32; cells], vec![0f64; cells], vec![0usize; cells]);
