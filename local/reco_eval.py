@@ -5,6 +5,10 @@
       (customer_id,product_id,timestamp,weight); the purchases reach the recommender
       through its internal API, as Sales reports them. Writes DIR/ids.csv, the mapping
       from the file's ids to the platform's.
+  copies     --interactions CSV --scale S
+      S disjoint copies of the file's purchases (ids suffixed #0 … #S-1), written straight
+      into the recommender's table in the shape the internal route stores: the input of
+      local/bench-refresh.sh, which measures the refresh at scale.
   recommend  --ids DIR/ids.csv --users test_users.csv --out recs.csv [--limit 10]
       GET /recommendations for every user (as the admin), in the file's ids.
 
@@ -154,6 +158,39 @@ def recommend(args):
               f"p95 {pick(0.95):.1f} ms, p99 {pick(0.99):.1f} ms")
 
 
+def write_copies(args):
+    """S disjoint copies of the purchases in the recommender's table, written by a few
+    threads at once (DynamoDB Local takes batches from several writers in parallel)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with open(args.interactions, newline="") as f:
+        rows = [(r["customer_id"], r["product_id"], int(float(r["timestamp"])), float(r["weight"]))
+                for r in csv.DictReader(f) if float(r["weight"]) > 0]
+    table_name = os.environ["RECO_TABLE"]
+    started = time.time()
+
+    parts = 4
+
+    def write(task):
+        copy, part = task
+        table = dynamodb().Table(table_name)
+        with table.batch_writer() as batch:
+            for n in range(part, len(rows), parts):
+                customer, product, seconds, weight = rows[n]
+                customer_id = f"{customer}#{copy}"
+                event_id = f"copy-{copy}-{n}"
+                batch.put_item(Item={
+                    "pk": f"customer#{customer_id}", "sk": f"event#{event_id}", "event_id": event_id,
+                    "customer_id": customer_id, "product_id": f"{product}#{copy}", "time": seconds,
+                    "strength": int(min(weight, 100)), "source": "purchase"})
+        return len(range(part, len(rows), parts))
+
+    with ThreadPoolExecutor(max_workers=parts) as pool:
+        tasks = [(copy, part) for copy in range(args.scale) for part in range(parts)]
+        written = sum(pool.map(write, tasks))
+    print(f"copies: {written} interactions (x{args.scale}) in {time.time() - started:.0f} s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -161,13 +198,16 @@ def main():
     imp.add_argument("--interactions", required=True)
     imp.add_argument("--products")
     imp.add_argument("--out", required=True)
+    cop = commands.add_parser("copies")
+    cop.add_argument("--interactions", required=True)
+    cop.add_argument("--scale", type=int, required=True)
     rec = commands.add_parser("recommend")
     rec.add_argument("--ids", required=True)
     rec.add_argument("--users", required=True)
     rec.add_argument("--out", required=True)
     rec.add_argument("--limit", type=int, default=10)
     args = parser.parse_args()
-    {"import": import_purchases, "recommend": recommend}[args.command](args)
+    {"import": import_purchases, "copies": write_copies, "recommend": recommend}[args.command](args)
 
 
 if __name__ == "__main__":

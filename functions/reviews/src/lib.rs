@@ -8,6 +8,8 @@
 pub mod domain;
 pub mod handlers;
 #[cfg(test)]
+mod latency;
+#[cfg(test)]
 mod memory;
 pub mod reco_store;
 pub mod recommendations;

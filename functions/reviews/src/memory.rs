@@ -141,7 +141,8 @@ impl Reviews for MemoryReviews {
 /// made from them (the scheduled refresh's fit, in-process).
 #[derive(Clone, Default)]
 pub struct MemoryReco {
-    events: Arc<Mutex<HashMap<(String, String), StoredInteraction>>>,
+    /// By (customer, event), in order as the table keeps them: a history is a range.
+    events: Arc<Mutex<BTreeMap<(String, String), StoredInteraction>>>,
     /// The review version each review's event follows (tombstones included).
     review_versions: Arc<Mutex<HashMap<(String, String), i64>>>,
     model: Arc<Mutex<Option<(ActiveModel, Model)>>>,
@@ -220,9 +221,9 @@ impl Recommendations for MemoryReco {
     async fn history(&self, customer_id: &str) -> Result<Vec<Event>, ApiError> {
         let events = self.events.lock().unwrap();
         Ok(events
-            .values()
-            .filter(|e| e.customer_id == customer_id)
-            .map(|e| Event {
+            .range((customer_id.to_string(), String::new())..)
+            .take_while(|((customer, _), _)| customer == customer_id)
+            .map(|(_, e)| Event {
                 product: e.product_id.clone(),
                 time: e.time,
                 strength: e.strength,

@@ -14,6 +14,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
+use futures::{StreamExt, TryStreamExt};
 use reco::{CompactModel, Event, Neighbour};
 use serde::{Deserialize, Serialize};
 use shared::db::{applied, batch_get_all, n, query_all, s, Item, Pages};
@@ -114,6 +115,8 @@ fn model_pk(version: &str) -> String {
 
 /// Largest write batch DynamoDB takes.
 const WRITE_BATCH: usize = 25;
+/// Batches a refresh writes at once: a model of 100k products is 4,000 batches.
+const WRITES_IN_FLIGHT: usize = 8;
 
 impl Recommendations for RecoStore {
     /// Records many interactions in batches.
@@ -270,9 +273,9 @@ impl RecoStore {
         Self { client, table }
     }
 
-    /// Every interaction (for a refresh), read in parallel segments.
-    /// Every interaction, read a page at a time straight into compact rows with interned
-    /// ids: a raw item lives only as long as its page.
+    /// Every interaction (for a refresh), read in parallel segments a page at a time
+    /// straight into compact rows with interned ids: a raw item lives only as long as its
+    /// page.
     pub async fn all_interactions(&self) -> Result<reco::Interactions, ApiError> {
         const SEGMENTS: i32 = 4;
         let all = std::sync::Mutex::new(reco::Interactions::default());
@@ -319,7 +322,7 @@ impl RecoStore {
         Ok(())
     }
 
-    /// Writes a whole model under a new version (not yet active), a batch at a time.
+    /// Writes a whole model under a new version (not yet active), several batches at a time.
     pub async fn write_model(
         &self,
         version: &str,
@@ -337,20 +340,28 @@ impl RecoStore {
             Ok(WriteRequest::builder().put_request(put).build())
         };
         let popular = &model.popular[..model.popular.len().min(200)];
-        let mut batch = vec![list_item("popular".into(), popular)?];
-        for (product, neighbours) in model.neighbours.iter().enumerate() {
-            if neighbours.is_empty() {
-                continue;
-            }
-            batch.push(list_item(
-                format!("product#{}", name(product as u32)),
-                neighbours,
-            )?);
-            if batch.len() == WRITE_BATCH {
-                self.write_batches(std::mem::take(&mut batch)).await?;
-            }
-        }
-        self.write_batches(batch).await?;
+        let lists = model
+            .neighbours
+            .iter()
+            .enumerate()
+            .filter(|(_, neighbours)| !neighbours.is_empty())
+            .map(|(product, neighbours)| {
+                let sk = format!("product#{}", name(product as u32));
+                (sk, neighbours.as_slice())
+            });
+        let mut items = std::iter::once(("popular".to_string(), popular))
+            .chain(lists)
+            .map(|(sk, pairs)| list_item(sk, pairs));
+        // Items are made as batches are taken, so only the batches in flight are in memory.
+        let batches = std::iter::from_fn(move || {
+            let batch: Vec<_> = items.by_ref().take(WRITE_BATCH).collect();
+            (!batch.is_empty()).then(|| batch.into_iter().collect::<Result<Vec<_>, _>>())
+        });
+        futures::stream::iter(batches)
+            .map(|batch| async move { self.write_batches(batch?).await })
+            .buffer_unordered(WRITES_IN_FLIGHT)
+            .try_collect::<Vec<()>>()
+            .await?;
         self.client
             .put_item()
             .table_name(&self.table)

@@ -18,7 +18,9 @@ pub struct Report {
     pub items_written: usize,
     pub activated: bool,
     pub pruned_versions: usize,
+    pub read_ms: u64,
     pub fit_ms: u64,
+    pub write_ms: u64,
     pub total_ms: u64,
 }
 
@@ -46,10 +48,13 @@ pub async fn run(store: &RecoStore) -> Result<Report, ApiError> {
     let version = ids::new_id();
     let interactions = store.all_interactions().await?;
     let counted = interactions.len();
+    let read_ms = started.elapsed().as_millis() as u64;
     let fitting = Instant::now();
     let model = reco::fit_compact(interactions, &reco::Params::default());
     let fit_ms = fitting.elapsed().as_millis() as u64;
+    let writing = Instant::now();
     let items_written = store.write_model(&version, &model).await?;
+    let write_ms = writing.elapsed().as_millis() as u64;
     let activated = store.activate(&version, &time::now_rfc3339()).await?;
     // Keep the active version and the one before it (a reader may be mid-request).
     let pruned_versions = store.prune(2).await?;
@@ -60,7 +65,9 @@ pub async fn run(store: &RecoStore) -> Result<Report, ApiError> {
         items_written,
         activated,
         pruned_versions,
+        read_ms,
         fit_ms,
+        write_ms,
         total_ms: started.elapsed().as_millis() as u64,
     };
     tracing::info!(?report, "recommendations refreshed");

@@ -70,8 +70,8 @@ impl Default for Params {
             shrinkage: 0.5,
             similarity_exponent: 1.0,
             recency_half_life_days: 60.0,
-            popularity_half_life_days: 30.0,
-            pair_half_life_days: 180.0,
+            popularity_half_life_days: 14.0,
+            pair_half_life_days: 90.0,
             popularity_blend: 0.6,
             backward_weight: 0.25,
         }
