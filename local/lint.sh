@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Validates template.yaml with the SAM CLI (`sam validate --lint`: the SAM transform and cfn-lint),
-# and compiles every Python script of the repository (scripts no test runs, such as the
-# recommendation evaluation, would otherwise break unseen).
+# Validates template.yaml with the SAM CLI (`sam validate --lint`: the SAM transform and cfn-lint);
+# compiles every Python script of the repository (scripts no test runs, such as the
+# recommendation evaluation, would otherwise break unseen); type-checks and builds the web
+# pages and holds them to their weight budget; checks the Postman collection is openapi.yaml's.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-bash "$LOCAL_DIR/setup.sh" sam
+bash "$LOCAL_DIR/setup.sh" sam web
 cd "$ROOT_DIR"
 SAM_CLI_TELEMETRY=0 "$SAM_VENV/bin/sam" validate --lint --region "$AWS_REGION"
 git ls-files '*.py' | xargs python3 -c '
@@ -13,3 +14,5 @@ for path in sys.argv[1:]:
     compile(open(path, encoding="utf-8").read(), path, "exec")
 '
 echo "lint: every Python script compiles"
+(cd web && npm run --silent build && npm run --silent check-budget)
+(cd tests/web && node postman.mjs check)

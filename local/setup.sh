@@ -6,6 +6,8 @@
 #                           $VENV with the local API gateway (cargo-lambda) and the scripts' libraries
 #   local/setup.sh bench    also $BENCH_VENV: benchmark, load and fuzz tools
 #   local/setup.sh sam      also $SAM_VENV: the SAM CLI (lint, package, deploy)
+#   local/setup.sh web      also the pages' and their tests' npm packages (web/ and
+#                           tests/web/, from their lock files) and Debian's Chromium
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -58,6 +60,17 @@ for part in "$@"; do
   case "$part" in
     bench) venv "$BENCH_VENV" "$LOCAL_DIR/bench/requirements.txt" ;;
     sam) venv "$SAM_VENV" "$LOCAL_DIR/requirements-sam.txt" ;;
-    *) echo "setup: unknown part $part (bench, sam)" >&2; exit 2 ;;
+    web)
+      for dir in "$ROOT_DIR/web" "$ROOT_DIR/tests/web"; do
+        # `npm ci` only when what is installed is not what the lock file says.
+        if [ ! "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+          echo "setup: installing ${dir#"$ROOT_DIR"/}'s npm packages"
+          (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+        fi
+      done
+      # The browser tests drive Debian's Chromium; no tool downloads a browser.
+      [ -x /usr/bin/chromium ] || apt_install chromium
+      ;;
+    *) echo "setup: unknown part $part (bench, sam, web)" >&2; exit 2 ;;
   esac
 done

@@ -31,7 +31,7 @@ step() { echo "== $* ($((SECONDS - started)) s)"; }
 check() { if $coverage; then "$@" || echo "test: failed, coverage goes on: $*"; else "$@"; fi; }
 
 step "setup"
-bash local/setup.sh bench
+bash local/setup.sh bench web
 bash local/lint.sh
 
 step "supply chain: advisories, licenses, duplicate bans and sources (cargo deny)"
@@ -87,6 +87,12 @@ check bash local/fuzz.sh
 
 step "a short load run and its invariants (locust)"
 check bash -o pipefail -c 'bash local/load.sh 10 30 | grep -E "load invariants|Aggregated"'
+
+step "the Postman collection, every request against the stack (newman)"
+check bash -c 'cd tests/web && node postman.mjs run'
+
+step "the pages in a real browser (Debian's Chromium, playwright-core, axe-core)"
+check bash -c 'cd tests/web && npm run --silent browser'
 
 step "fault-injection tests (alone: they freeze the database and cut service links)"
 check cargo nextest run --workspace --no-fail-fast --test-threads 1 -E 'binary(faults)'

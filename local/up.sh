@@ -117,6 +117,9 @@ fi
 cat <<INFO
 
 The platform is running at $API_URL  (DynamoDB Local at $DYNAMODB_ENDPOINT)
+  the shop:        $API_URL/
+  admin console:   $API_URL/admin
+  API reference:   $API_URL/docs
   admin login:     $DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD
   customer logins: alice@shop.local, bob@shop.local, carol@shop.local / password: demo-password
   try:             curl -s $API_URL/products

@@ -16,6 +16,8 @@ pub enum Service {
     Reviews,
     /// The platform-wide health routes, which look at every service's tables.
     Platform,
+    /// The web pages (storefront, admin console, API reference), which only use the API.
+    Web,
 }
 
 impl Service {
@@ -26,6 +28,7 @@ impl Service {
             Service::Sales => "sales",
             Service::Reviews => "reviews",
             Service::Platform => "platform",
+            Service::Web => "web",
         }
     }
 
@@ -37,6 +40,7 @@ impl Service {
             Service::Sales => "SALES_URL",
             Service::Reviews => "REVIEWS_URL",
             Service::Platform => "PLATFORM_URL",
+            Service::Web => "WEB_URL",
         }
     }
 }
@@ -657,6 +661,23 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         summary: "Answers requests no route takes: 404, or 405 with the path's methods",
         ..endpoint("unrouted", Service::Platform, Trigger::Unrouted)
+    },
+    // The web pages
+    Endpoint {
+        summary: "The storefront",
+        ..http("storefront", Service::Web, Get, "/")
+    },
+    Endpoint {
+        summary: "The admin console",
+        ..http("admin_console", Service::Web, Get, "/admin")
+    },
+    Endpoint {
+        summary: "The browsable API reference",
+        ..http("api_docs", Service::Web, Get, "/docs")
+    },
+    Endpoint {
+        summary: "A script, style sheet or image of the web pages",
+        ..http("web_asset", Service::Web, Get, "/assets/{file}")
     },
     liveness("health_status", Service::Platform, "/health/status"),
     readiness(

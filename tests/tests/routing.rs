@@ -13,7 +13,8 @@ async fn an_unknown_path_is_a_404_problem() {
     for path in [
         "/nothing/here",
         "/products/x/y/z",
-        "/",
+        "/admin/x",
+        "/assets/a/b.js",
         "/%2e%2e/etc/passwd",
         "/a%0Ab",
     ] {

@@ -1,0 +1,1 @@
+shared::function!(web::api_docs);
