@@ -1,6 +1,9 @@
 //! Builds the pages in `web/` (Vite, from the committed lock file) into `OUT_DIR` and
 //! embeds every file gzip-compressed, so that a function serves exactly what was built
-//! with it. Runs again only when a page's sources change. `npm` must be on the PATH.
+//! with it. Runs again only when a page's sources change (every watched path must exist:
+//! cargo reruns a script whose watched path is missing on every build). `npm` must be on
+//! the PATH; the packages are installed into `web/node_modules`. Type errors are caught by
+//! `npm run build` in `local/lint.sh`, not here.
 
 use flate2::{write::GzEncoder, Compression};
 use std::io::Write;
@@ -18,7 +21,6 @@ fn main() {
         "admin.html",
         "docs.html",
         "src",
-        "public",
         "scripts",
         "package.json",
         ".npmrc",

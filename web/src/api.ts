@@ -1,6 +1,6 @@
 // The one way the pages talk to the API: same-origin JSON, bearer token, problem+json
 // errors as ApiProblem, and one silent token refresh when an access token has expired.
-import { clearSession, getSession, setSession } from './session';
+import { clearSession, getSession, sessionKey, setSession } from './session';
 import type { LoginAnswer } from './types';
 
 export interface FieldError {
@@ -96,31 +96,44 @@ async function send(method: string, path: string, opts: Options): Promise<{ res:
   }
 }
 
-let refreshing: Promise<boolean> | null = null;
+/** What a refresh came to: a new pair, a refusal (the login is over), or no answer worth
+ *  acting on (network, 5xx, 429), after which the login is kept for a later try. */
+type Renewal = 'renewed' | 'refused' | 'unavailable';
 
-/** One refresh at a time: concurrent 401s share it. `used` is the token that was refused;
- *  if the stored one already differs, another request (or tab) refreshed and we just retry. */
-function refreshOnce(used: string): Promise<boolean> {
-  const s = getSession();
-  if (!s) return Promise.resolve(false);
-  if (s.access_token !== used) return Promise.resolve(true);
-  refreshing ??= (async () => {
+let refreshing: Promise<Renewal> | null = null;
+
+/** One refresh at a time, across this page's tabs too: a refresh token is spent once, and a
+ *  spent one presented again ends the login (API.md). `used` is the access token that was
+ *  refused; if the stored one differs, another request or tab has refreshed already. */
+function refreshOnce(used: string): Promise<Renewal> {
+  refreshing ??= withLock(async (): Promise<Renewal> => {
+    const s = getSession();
+    if (!s) return 'refused';
+    if (s.access_token !== used) return 'renewed';
     try {
       const res = await fetch('/token/refresh', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({ refresh_token: s.refresh_token }),
       });
-      if (!res.ok) return false;
-      setSession((await res.json()) as LoginAnswer);
-      return true;
+      if (res.ok) {
+        setSession((await res.json()) as LoginAnswer);
+        return 'renewed';
+      }
+      return res.status >= 400 && res.status < 500 && res.status !== 429 ? 'refused' : 'unavailable';
     } catch {
-      return false;
+      return 'unavailable';
     }
-  })().finally(() => {
+  }).finally(() => {
     refreshing = null;
   });
   return refreshing;
+}
+
+/** Runs `task` holding this page's refresh lock in every tab (Web Locks), where there is one. */
+function withLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return locks ? locks.request(`refresh:${sessionKey()}`, task) : task();
 }
 
 async function toProblem(res: Response): Promise<ApiProblem> {
@@ -146,9 +159,11 @@ async function toProblem(res: Response): Promise<ApiProblem> {
 export async function call<T>(method: string, path: string, opts: Options = {}): Promise<Reply<T>> {
   let { res, token } = await send(method, path, opts);
   if (res.status === 401 && token && !NO_REFRESH.includes(path)) {
-    if (await refreshOnce(token)) {
-      ({ res } = await send(method, path, opts));
+    const renewal = await refreshOnce(token);
+    if (renewal === 'unavailable') {
+      throw new ApiProblem(503, 'session-renewal', 'Try again shortly', 'Your session could not be renewed just now.');
     }
+    if (renewal === 'renewed') ({ res } = await send(method, path, opts));
     if (res.status === 401) {
       clearSession();
       signedOut.forEach((fn) => fn());

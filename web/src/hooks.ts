@@ -43,11 +43,20 @@ export interface Route {
   params: URLSearchParams;
 }
 
+/** A segment as typed; a malformed escape (`%E0`) is kept as is rather than thrown. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function parseHash(): Route {
   const raw = location.hash.replace(/^#\/?/, '');
   const [path, query = ''] = raw.split('?', 2);
   return {
-    parts: path.split('/').filter(Boolean).map(decodeURIComponent),
+    parts: path.split('/').filter(Boolean).map(decodeSegment),
     params: new URLSearchParams(query),
   };
 }

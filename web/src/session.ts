@@ -18,6 +18,11 @@ export function setNamespace(namespace: string): void {
   key = `${namespace}.session`;
 }
 
+/** The storage key of this page's login (also names its cross-tab refresh lock). */
+export function sessionKey(): string {
+  return key;
+}
+
 export function getSession(): Session | null {
   try {
     const raw = localStorage.getItem(key);

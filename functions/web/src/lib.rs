@@ -72,13 +72,7 @@ fn find(name: &str) -> Option<&'static File> {
 /// The file as stored (gzip) when the client takes gzip, as every browser does; else
 /// decompressed.
 fn respond(req: &Request, file: &File, cache: &'static str) -> Result<Response<Body>, ApiError> {
-    let takes_gzip = req
-        .headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| coding.split(';').next().unwrap_or("").trim() == "gzip");
+    let takes_gzip = takes_gzip(req.headers().get_all(header::ACCEPT_ENCODING));
     let body = if takes_gzip {
         file.gzipped.to_vec()
     } else {
@@ -100,6 +94,30 @@ fn respond(req: &Request, file: &File, cache: &'static str) -> Result<Response<B
     response
         .body(Body::Binary(body))
         .map_err(|e| ApiError::Internal(format!("building response: {e}")))
+}
+
+/// Whether `Accept-Encoding` admits gzip: by name (any case) or `*`, with a q-value above 0.
+fn takes_gzip(values: lambda_http::http::header::GetAll<HeaderValue>) -> bool {
+    let mut gzip = None;
+    let mut any = None;
+    for coding in values
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+    {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match name.as_str() {
+            "gzip" | "x-gzip" => gzip = Some(q > 0.0),
+            "*" => any = Some(q > 0.0),
+            _ => {}
+        }
+    }
+    gzip.or(any).unwrap_or(false)
 }
 
 fn content_type(name: &str) -> &'static str {

@@ -110,6 +110,37 @@ async fn a_client_that_takes_no_gzip_gets_the_plain_file() {
     );
 }
 
+#[test]
+fn gzip_is_sent_only_where_accept_encoding_admits_it() {
+    let admits = |value: &str| {
+        let request = Call::new(Method::GET)
+            .header("accept-encoding", value)
+            .build();
+        takes_gzip(request.headers().get_all(header::ACCEPT_ENCODING))
+    };
+    for yes in [
+        "gzip",
+        "GZIP",
+        "br, gzip;q=0.5",
+        "*",
+        "identity, *;q=0.1",
+        "x-gzip",
+    ] {
+        assert!(admits(yes), "{yes}");
+    }
+    for no in [
+        "",
+        "identity",
+        "br",
+        "gzip;q=0",
+        "gzip; q=0.0, br",
+        "*;q=0",
+        "*, gzip;q=0",
+    ] {
+        assert!(!admits(no), "{no}");
+    }
+}
+
 #[tokio::test]
 async fn only_built_assets_are_served() {
     for file in [

@@ -1,7 +1,7 @@
 // Create, edit, restock and delete a product. Edits and deletes name the version they were
 // made against (If-Match); when someone else changed the product meanwhile, the admin sees
 // their values next to their own change and can re-apply it on top.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, api, call, seg } from '../api';
 import { href, navigate, useTitle } from '../hooks';
 import { describe, fieldErrors, isStale } from '../problems';
@@ -84,10 +84,20 @@ export function ProductEditor({ id }: { id: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id]);
 
+  // What the form was made from and holds now, as of the latest render (read after awaits).
+  const latest = useRef({ product, draft });
+  latest.current = { product, draft };
+
+  /** A newer product (after a restock, or read again after a refused delete): the form keeps
+   *  only the admin's own edits, on top of the new values, so a later save cannot put back
+   *  fields someone else changed meanwhile. */
   const accept = (res: { data: Product; etag: string | null }) => {
+    const { product: base, draft: edited } = latest.current;
+    if (base && edited) setDraft(rebase(res.data, diff(base, edited).patch));
     setProduct(res.data);
     setEtag(res.etag ?? `"${res.data.version}"`);
   };
+  const reload = async () => accept(await call<Product>('GET', `/products/${seg(id)}`));
 
   const save = async (e?: Event) => {
     e?.preventDefault();
@@ -167,7 +177,7 @@ export function ProductEditor({ id }: { id: string }) {
         <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save changes'}</button>
       </form>
       <Restock id={id} onDone={accept} />
-      <DeleteProduct id={id} etag={etag} onStale={load} />
+      <DeleteProduct id={id} etag={etag} onStale={reload} />
     </>
   );
 }
@@ -236,7 +246,7 @@ function Restock({ id, onDone }: { id: string; onDone: (r: { data: Product; etag
   );
 }
 
-function DeleteProduct({ id, etag, onStale }: { id: string; etag: string; onStale: () => Promise<Product> }) {
+function DeleteProduct({ id, etag, onStale }: { id: string; etag: string; onStale: () => Promise<void> }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const remove = async () => {
