@@ -1,12 +1,16 @@
 //! The entry points of the functions: init once per cold start, then serve HTTP
 //! requests ([`serve`]) or run a scheduled job on every event ([`run_scheduled`]).
 
+use crate::auth::{Principal, Role};
 use crate::config::ConfigError;
 use crate::ApiError;
-use lambda_http::{service_fn, Body, Request, Response};
+use lambda_http::request::RequestContext;
+use lambda_http::{service_fn, Body, Request, RequestExt, Response};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 pub use lambda_http::Error;
@@ -63,22 +67,92 @@ where
 {
     let state = init_once(init).await?;
     lambda_http::run(service_fn(move |req: Request| async move {
-        let method = req.method().clone();
-        let path = req.uri().path().to_string();
         let started = Instant::now();
-        let response = handler(state, req)
-            .await
-            .unwrap_or_else(ApiError::into_response);
-        tracing::info!(
-            %method,
-            %path,
-            status = response.status().as_u16(),
-            elapsed_us = started.elapsed().as_micros() as u64,
-            "request"
-        );
+        let line = RequestLine::of(&req);
+        let (response, caller) = CALLER
+            .scope(RefCell::new(None), async move {
+                let response = handler(state, req)
+                    .await
+                    .unwrap_or_else(ApiError::into_response);
+                (response, CALLER.with(|caller| caller.borrow_mut().take()))
+            })
+            .await;
+        line.log(response.status().as_u16(), caller, started);
         Ok::<_, Infallible>(response)
     }))
     .await
+}
+
+tokio::task_local! {
+    /// Who the request being served was authenticated as, for its log line.
+    static CALLER: RefCell<Option<String>>;
+}
+
+/// Records the verified caller of the request being served (`role:subject`, ids only).
+pub fn note_caller(principal: &Principal) {
+    let role = match principal.role {
+        Role::Customer => "customer",
+        Role::Admin => "admin",
+        Role::Service => "service",
+    };
+    let _ = CALLER.try_with(|caller| {
+        *caller.borrow_mut() = Some(format!("{role}:{}", principal.subject));
+    });
+}
+
+/// Whether this process has served a request yet: the first one is its cold start.
+static WARM: AtomicBool = AtomicBool::new(false);
+
+/// What the log line of a request says besides its outcome: never a header, body or token.
+struct RequestLine {
+    request_id: String,
+    trace_id: String,
+    route: String,
+    method: String,
+    path: String,
+    cold_start: bool,
+}
+
+impl RequestLine {
+    fn of(req: &Request) -> Self {
+        let (request_id, trace_id) = req
+            .lambda_context_ref()
+            .map(|c| {
+                (
+                    c.request_id.clone(),
+                    c.xray_trace_id.clone().unwrap_or_default(),
+                )
+            })
+            .unwrap_or_default();
+        let route = match req.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(context)) => context.route_key.clone(),
+            _ => None,
+        };
+        Self {
+            request_id,
+            trace_id,
+            route: route.unwrap_or_default(),
+            method: req.method().to_string(),
+            path: req.uri().path().to_string(),
+            cold_start: !WARM.swap(true, Ordering::Relaxed),
+        }
+    }
+
+    fn log(self, status: u16, caller: Option<String>, started: Instant) {
+        tracing::info!(
+            target: "request",
+            request_id = %self.request_id,
+            trace_id = %self.trace_id,
+            route = %self.route,
+            method = %self.method,
+            path = %self.path,
+            status,
+            latency_us = started.elapsed().as_micros() as u64,
+            caller = caller.as_deref().unwrap_or("anonymous"),
+            cold_start = self.cold_start,
+            "request"
+        );
+    }
 }
 
 /// Builds the state once, for the life of the process; a configuration error stops the

@@ -66,13 +66,16 @@ impl<Store, Services> State<Store, Services> {
 
     /// The customer or admin of a request's bearer token.
     pub fn authenticate(&self, req: &Request) -> Result<Principal, ApiError> {
-        self.keys.users()?.authenticate(req)
+        let principal = self.keys.users()?.authenticate(req)?;
+        crate::runtime::note_caller(&principal);
+        Ok(principal)
     }
 
     /// The caller of an internal route: a service token (401 without a valid one) of a
     /// service this route's declaration admits (403 for any other service).
     pub fn require_service(&self, req: &Request) -> Result<Principal, ApiError> {
         let principal = self.keys.services()?.authenticate_service(req)?;
+        crate::runtime::note_caller(&principal);
         if principal.role != Role::Service {
             return Err(ApiError::Forbidden("internal route"));
         }
