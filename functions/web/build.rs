@@ -51,18 +51,25 @@ fn main() {
         ],
     );
 
-    let mut table = String::from("pub static FILES: &[File] = &[\n");
+    // Pages and assets apart: a page's function then holds no asset (the linker drops the
+    // table it does not use).
+    let mut pages = String::from("pub static PAGES: &[File] = &[\n");
+    let mut assets = String::from("pub static ASSETS: &[File] = &[\n");
     for (name, path) in files(&dist) {
         let gz = out.join(format!("{}.gz", name.replace('/', "_")));
         let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
         encoder.write_all(&fs::read(&path).unwrap()).unwrap();
         fs::write(&gz, encoder.finish().unwrap()).unwrap();
+        let table = if name.starts_with("assets/") {
+            &mut assets
+        } else {
+            &mut pages
+        };
         table.push_str(&format!(
             "    File {{ name: {name:?}, gzipped: include_bytes!({gz:?}) }},\n"
         ));
     }
-    table.push_str("];\n");
-    fs::write(out.join("files.rs"), table).unwrap();
+    fs::write(out.join("files.rs"), format!("{pages}];\n{assets}];\n")).unwrap();
 }
 
 /// The built files: the pages at the top, the assets under `assets/` (as `assets/x.js`).

@@ -45,12 +45,13 @@ pub async fn web_asset(_: &State<()>, req: Request) -> Result<Response<Body>, Ap
         .and_then(|p| p.first("file"))
         .unwrap_or_default()
         .to_string();
-    let found = find(&format!("assets/{file}")).ok_or(ApiError::NotFound("asset"))?;
+    let found = find(ASSETS, &format!("assets/{file}")).ok_or(ApiError::NotFound("asset"))?;
     respond(&req, found, "public, max-age=31536000, immutable")
 }
 
 fn page(req: &Request, name: &str) -> Result<Response<Body>, ApiError> {
-    let found = find(name).ok_or_else(|| ApiError::Internal(format!("{name} was not built")))?;
+    let found =
+        find(PAGES, name).ok_or_else(|| ApiError::Internal(format!("{name} was not built")))?;
     let mut response = respond(req, found, "no-cache")?;
     let headers = response.headers_mut();
     headers.insert(
@@ -65,8 +66,8 @@ fn page(req: &Request, name: &str) -> Result<Response<Body>, ApiError> {
 }
 
 /// Only names the build made: a request cannot reach any other file.
-fn find(name: &str) -> Option<&'static File> {
-    FILES.iter().find(|f| f.name == name)
+fn find(files: &'static [File], name: &str) -> Option<&'static File> {
+    files.iter().find(|f| f.name == name)
 }
 
 /// The file as stored (gzip) when the client takes gzip, as every browser does; else
