@@ -37,7 +37,7 @@ wait_for() { # url, what, seconds
 bash "$LOCAL_DIR/setup.sh"
 mkdir -p "$STATE_DIR/pids" "$STATE_DIR/logs"
 
-if running gateway || running functions || running dynamodb; then
+if running gateway || running functions || running dynamodb || running xray; then
   echo "up: already running (local/down.sh stops it)"
   exit 1
 fi
@@ -85,6 +85,11 @@ for link in inventory:$INVENTORY_LINK_PORT customers:$CUSTOMERS_LINK_PORT review
   echo $! >"$STATE_DIR/pids/link-$name"
 done
 
+echo "up: starting the trace collector (X-Ray daemon stand-in) on UDP port $XRAY_PORT"
+setsid "$VENV/bin/python" "$LOCAL_DIR/xray.py" listen --port "$XRAY_PORT" --out "$STATE_DIR/logs/traces.jsonl" \
+  >"$STATE_DIR/logs/xray.log" 2>&1 </dev/null &
+echo $! >"$STATE_DIR/pids/xray"
+
 echo "up: building the functions"
 bash "$LOCAL_DIR/build.sh"
 
@@ -123,6 +128,7 @@ The platform is running at $API_URL  (DynamoDB Local at $DYNAMODB_ENDPOINT)
   admin login:     $DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD
   customer logins: alice@shop.local, bob@shop.local, carol@shop.local / password: demo-password
   try:             curl -s $API_URL/products
+Traces: local/xray.py list; local/xray.py show TRACE_ID (each response's x-trace-id)
 Logs: $STATE_DIR/logs    Stop: local/down.sh$($background || echo " or Ctrl-C")
 INFO
 

@@ -57,7 +57,8 @@ async fn client_with(attempt: Duration, operation: Duration) -> Client {
         .build();
     let mut builder = aws_sdk_dynamodb::config::Builder::from(sdk_config().await)
         .timeout_config(timeouts)
-        .retry_config(RetryConfig::standard().with_max_attempts(3));
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .interceptor(crate::trace::DynamoDbSpans);
     if let Ok(endpoint) = std::env::var("DYNAMODB_ENDPOINT") {
         builder = builder.endpoint_url(endpoint);
     }

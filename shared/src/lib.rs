@@ -17,6 +17,7 @@ pub mod ids;
 pub mod json;
 pub mod ledger;
 pub mod limits;
+pub mod metrics;
 pub mod money;
 pub mod password;
 pub mod runtime;
@@ -28,5 +29,6 @@ pub mod state;
 pub mod testing;
 pub mod text;
 pub mod time;
+pub mod trace;
 
 pub use error::{ApiError, FieldError};

@@ -3,10 +3,14 @@
 
 use crate::auth::{Principal, Role};
 use crate::config::ConfigError;
-use crate::ApiError;
+use crate::endpoints::{self, Service};
+use crate::trace::{self, TraceHeader};
+use crate::{metrics, ApiError};
+use lambda_http::http::HeaderValue;
 use lambda_http::request::RequestContext;
 use lambda_http::{service_fn, Body, Request, RequestExt, Response};
 use serde::Serialize;
+use serde_json::json;
 use std::cell::RefCell;
 use std::convert::Infallible;
 use std::future::Future;
@@ -22,8 +26,8 @@ macro_rules! function {
     ($handler:path) => {
         #[tokio::main(flavor = "current_thread")]
         async fn main() -> Result<(), $crate::runtime::Error> {
-            let state = $crate::state::State::load(env!("CARGO_BIN_NAME"));
-            $crate::runtime::serve(state, $handler).await
+            let name = env!("CARGO_BIN_NAME");
+            $crate::runtime::serve(name, $crate::state::State::load(name), $handler).await
         }
     };
 }
@@ -35,8 +39,8 @@ macro_rules! scheduled {
     ($job:path) => {
         #[tokio::main(flavor = "current_thread")]
         async fn main() -> Result<(), $crate::runtime::Error> {
-            let state = $crate::state::State::load(env!("CARGO_BIN_NAME"));
-            $crate::runtime::run_scheduled(state, $job).await
+            let name = env!("CARGO_BIN_NAME");
+            $crate::runtime::run_scheduled(name, $crate::state::State::load(name), $job).await
         }
     };
 }
@@ -57,8 +61,14 @@ pub fn init_tracing() {
 }
 
 /// Builds the state once (a configuration error stops the cold start with a clear
-/// log line), then serves every request with `handler`, rendering errors as problem+json.
-pub async fn serve<S, Init, H, Fut>(init: Init, handler: H) -> Result<(), lambda_http::Error>
+/// log line), then serves every request with `handler`, rendering errors as
+/// problem+json. Each request is traced ([`crate::trace`]) and logged in one line that
+/// is also its latency metric ([`crate::metrics`]).
+pub async fn serve<S, Init, H, Fut>(
+    name: &'static str,
+    init: Init,
+    handler: H,
+) -> Result<(), lambda_http::Error>
 where
     S: Sync + 'static,
     Init: Future<Output = Result<S, ConfigError>>,
@@ -68,20 +78,47 @@ where
     let state = init_once(init).await?;
     lambda_http::run(service_fn(move |req: Request| async move {
         let started = Instant::now();
-        let line = RequestLine::of(&req);
-        let (response, caller) = CALLER
-            .scope(RefCell::new(None), async move {
-                let response = handler(state, req)
-                    .await
-                    .unwrap_or_else(ApiError::into_response);
-                (response, CALLER.with(|caller| caller.borrow_mut().take()))
-            })
-            .await;
-        line.log(response.status().as_u16(), caller, started);
+        let line = RequestLine::of(name, &req);
+        let unit = trace::Unit::begin(name, line.trace.as_ref(), line.continued);
+        let work = CALLER.scope(RefCell::new(None), async move {
+            let response = handler(state, req)
+                .await
+                .unwrap_or_else(ApiError::into_response);
+            (response, CALLER.with(|caller| caller.borrow_mut().take()))
+        });
+        let (mut response, caller) = match &unit {
+            Some(unit) => unit.scope(work).await,
+            None => work.await,
+        };
+        let status = response.status().as_u16();
+        if let Some(value) = line
+            .trace
+            .as_ref()
+            .and_then(|t| HeaderValue::from_str(&t.root).ok())
+        {
+            response.headers_mut().insert(TRACE_ID_HEADER, value);
+        }
+        let caller = caller.unwrap_or_else(|| "anonymous".into());
+        if let Some(unit) = unit {
+            unit.end(
+                status,
+                json!({
+                    "http": {
+                        "request": { "method": line.method, "url": line.path },
+                        "response": { "status": status },
+                    },
+                    "annotations": { "route": line.route, "caller": caller },
+                }),
+            );
+        }
+        line.log(status, caller, started);
         Ok::<_, Infallible>(response)
     }))
     .await
 }
+
+/// The response header naming the request's trace, for a client to quote.
+pub const TRACE_ID_HEADER: &str = "x-trace-id";
 
 tokio::task_local! {
     /// Who the request being served was authenticated as, for its log line.
@@ -105,8 +142,12 @@ static WARM: AtomicBool = AtomicBool::new(false);
 
 /// What the log line of a request says besides its outcome: never a header, body or token.
 struct RequestLine {
+    service: Service,
     request_id: String,
-    trace_id: String,
+    /// The request's trace: the calling service's on an internal route, else Lambda's.
+    trace: Option<TraceHeader>,
+    /// The trace is the calling service's.
+    continued: bool,
     route: String,
     method: String,
     path: String,
@@ -114,44 +155,58 @@ struct RequestLine {
 }
 
 impl RequestLine {
-    fn of(req: &Request) -> Self {
-        let (request_id, trace_id) = req
-            .lambda_context_ref()
-            .map(|c| {
-                (
-                    c.request_id.clone(),
-                    c.xray_trace_id.clone().unwrap_or_default(),
-                )
-            })
-            .unwrap_or_default();
+    fn of(name: &str, req: &Request) -> Self {
+        let context = req.lambda_context_ref();
+        let lambda_trace = context
+            .and_then(|c| c.xray_trace_id.as_deref())
+            .and_then(TraceHeader::parse);
+        // Only services reach internal routes (the API checks their signature); their
+        // header continues the purchase's trace.
+        let caller_trace = req
+            .uri()
+            .path()
+            .starts_with("/internal/")
+            .then(|| req.headers().get(trace::CALLER_HEADER)?.to_str().ok())
+            .flatten()
+            .and_then(TraceHeader::parse)
+            .filter(|t| t.parent.is_some());
         let route = match req.request_context_ref() {
             Some(RequestContext::ApiGatewayV2(context)) => context.route_key.clone(),
             _ => None,
         };
         Self {
-            request_id,
-            trace_id,
-            route: route.unwrap_or_default(),
+            service: endpoints::named(name).map_or(Service::Platform, |e| e.service),
+            request_id: context.map(|c| c.request_id.clone()).unwrap_or_default(),
+            continued: caller_trace.is_some(),
+            trace: caller_trace.or(lambda_trace),
+            route: route.unwrap_or_else(|| "$default".into()),
             method: req.method().to_string(),
             path: req.uri().path().to_string(),
             cold_start: !WARM.swap(true, Ordering::Relaxed),
         }
     }
 
-    fn log(self, status: u16, caller: Option<String>, started: Instant) {
-        tracing::info!(
-            target: "request",
-            request_id = %self.request_id,
-            trace_id = %self.trace_id,
-            route = %self.route,
-            method = %self.method,
-            path = %self.path,
-            status,
-            latency_us = started.elapsed().as_micros() as u64,
-            caller = caller.as_deref().unwrap_or("anonymous"),
-            cold_start = self.cold_start,
-            "request"
-        );
+    /// The line is the route's latency metric as well (`Latency` by `Route`).
+    fn log(self, status: u16, caller: String, started: Instant) {
+        let latency = started.elapsed();
+        metrics::of(self.service)
+            .by("Route", self.route)
+            .value(
+                "Latency",
+                latency.as_secs_f64() * 1e3,
+                metrics::Unit::Milliseconds,
+            )
+            .with("level", "INFO")
+            .with("message", "request")
+            .with("request_id", self.request_id)
+            .with("trace_id", self.trace.map(|t| t.root).unwrap_or_default())
+            .with("method", self.method)
+            .with("path", self.path)
+            .with("status", status)
+            .with("latency_us", latency.as_micros() as u64)
+            .with("caller", caller)
+            .with("cold_start", self.cold_start)
+            .emit();
     }
 }
 
@@ -170,9 +225,14 @@ async fn init_once<S: 'static>(
     }
 }
 
-/// Runs `job` on every scheduler event when under Lambda; from a shell (no Lambda
-/// runtime around it), runs it once and prints its report as JSON on stdout.
-pub async fn run_scheduled<S, R, Init, Job, Fut>(init: Init, job: Job) -> Result<(), Error>
+/// Runs `job` on every scheduler event when under Lambda (each run traced under the
+/// invocation's trace); from a shell (no Lambda runtime around it), runs it once and
+/// prints its report as JSON on stdout.
+pub async fn run_scheduled<S, R, Init, Job, Fut>(
+    name: &'static str,
+    init: Init,
+    job: Job,
+) -> Result<(), Error>
 where
     S: Sync + 'static,
     R: Serialize,
@@ -183,9 +243,23 @@ where
     let state = init_once(init).await?;
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         lambda_http::lambda_runtime::run(lambda_http::service_fn(
-            // Boxed: a job's future is deep (the saga's), too deep to nest once more.
-            move |_: lambda_http::LambdaEvent<serde_json::Value>| async move {
-                Box::pin(job(state)).await.map_err(Error::from)
+            move |event: lambda_http::LambdaEvent<serde_json::Value>| async move {
+                let header = event
+                    .context
+                    .xray_trace_id
+                    .as_deref()
+                    .and_then(TraceHeader::parse);
+                let unit = trace::Unit::begin(name, header.as_ref(), false);
+                // Boxed: a job's future is deep (the saga's), too deep to nest once more.
+                let run = Box::pin(job(state));
+                let result = match &unit {
+                    Some(unit) => unit.scope(run).await,
+                    None => run.await,
+                };
+                if let Some(unit) = unit {
+                    unit.end(if result.is_ok() { 200 } else { 500 }, json!({}));
+                }
+                result.map_err(Error::from)
             },
         ))
         .await

@@ -12,9 +12,10 @@ use crate::auth::{Role, TokenKeys, SERVICE_TOKEN_HEADER};
 use crate::config::{self, ConfigError};
 use crate::endpoints::Endpoint;
 use crate::sigv4::Signer;
-use crate::ApiError;
+use crate::{trace, ApiError};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -66,6 +67,13 @@ pub fn base_url(name: &'static str) -> Result<String, ConfigError> {
     Ok(config::required(name)?.trim_end_matches('/').to_string())
 }
 
+/// The service an internal route belongs to (`/internal/<service>/…`), for its trace.
+fn callee(path: &str) -> &str {
+    path.strip_prefix("/internal/")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("service")
+}
+
 impl ServiceClient {
     /// `SERVICE_TOKEN_SECRET` signs the tokens; the service of `endpoint` is the caller
     /// they name.
@@ -97,19 +105,36 @@ impl ServiceClient {
             .keys
             .issue(self.0.endpoint.service.name(), Role::Service)?
             .token;
+        let call = trace::Call::begin();
+        let mut request = request.header(SERVICE_TOKEN_HEADER, token);
+        if let Some(call) = &call {
+            request = request.header(trace::CALLER_HEADER, call.header());
+        }
         let mut request = request
-            .header(SERVICE_TOKEN_HEADER, token)
             .build()
             .map_err(|e| ApiError::Internal(format!("building a service call: {e}")))?;
         if let Some(signer) = &self.0.signer {
             signer.sign(&mut request)?;
         }
-        let response = self
-            .0
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| ApiError::Unavailable(format!("service call failed: {e}")))?;
+        let (method, url) = (
+            request.method().to_string(),
+            request.url().path().to_string(),
+        );
+        let answer = self.0.http.execute(request).await;
+        if let Some(call) = call {
+            let status = answer.as_ref().map_or(0, |r| r.status().as_u16());
+            call.end(
+                callee(&url),
+                "remote",
+                status,
+                json!({ "http": {
+                    "request": { "method": method, "url": url },
+                    "response": { "status": status },
+                }}),
+            );
+        }
+        let response =
+            answer.map_err(|e| ApiError::Unavailable(format!("service call failed: {e}")))?;
         let status = response.status();
         let url = response.url().path().to_string();
         let bytes = response

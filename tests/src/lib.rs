@@ -438,3 +438,27 @@ pub async fn bought_together(admin: &str) -> Vec<String> {
     assert!(report["interactions"].as_u64().unwrap() >= 10, "{report}");
     products
 }
+
+/// A file of the running stack's logs (`$STATE_DIR/logs/NAME`), a JSON document per line
+/// (other output skipped).
+pub fn stack_log(name: &str) -> Vec<Value> {
+    let state = std::env::var("STATE_DIR").expect("STATE_DIR of the running stack");
+    let text = std::fs::read_to_string(format!("{state}/logs/{name}")).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| line.find('{').map(|start| &line[start..]))
+        .filter_map(|json| serde_json::from_str(json).ok())
+        .collect()
+}
+
+/// The lines of a stack log once one of them satisfies `done` (they reach the file
+/// shortly after the answers); panics after 10 s.
+pub async fn stack_log_until(name: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    for _ in 0..100 {
+        let lines = stack_log(name);
+        if done(&lines) {
+            return lines;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{name}: what the test waits for never came");
+}

@@ -5,16 +5,6 @@
 use e2e::*;
 use serde_json::{json, Value};
 
-/// Every log line of the stack's functions, as JSON (other output skipped).
-fn log_lines() -> Vec<Value> {
-    let state = std::env::var("STATE_DIR").expect("STATE_DIR of the running stack");
-    let text = std::fs::read_to_string(format!("{state}/logs/functions.log")).unwrap();
-    text.lines()
-        .filter_map(|line| line.find('{').map(|start| &line[start..]))
-        .filter_map(|json| serde_json::from_str(json).ok())
-        .collect()
-}
-
 #[tokio::test]
 async fn every_request_has_one_line_and_no_line_holds_a_secret() {
     let password = format!("log-test-password-{}", unique());
@@ -37,22 +27,15 @@ async fn every_request_has_one_line_and_no_line_holds_a_secret() {
         .await
         .expect(200);
 
-    // The lines reach the log file shortly after the answers.
-    let mut lines = Vec::new();
-    for _ in 0..50 {
-        lines = log_lines();
-        let seen = lines
+    let lines = stack_log_until("functions.log", |lines| {
+        lines
             .iter()
-            .any(|l| l["fields"]["route"] == "POST /token/refresh" && l["fields"]["status"] == 200);
-        if seen {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+            .any(|l| l["Route"] == "POST /token/refresh" && l["status"] == 200)
+    })
+    .await;
     let profile_reads: Vec<&Value> = lines
         .iter()
-        .map(|l| &l["fields"])
-        .filter(|f| f["route"] == "GET /profile/{id}" && f["path"] == format!("/profile/{id}"))
+        .filter(|f| f["Route"] == "GET /profile/{id}" && f["path"] == format!("/profile/{id}"))
         .collect();
     let read = profile_reads
         .iter()
@@ -62,6 +45,11 @@ async fn every_request_has_one_line_and_no_line_holds_a_secret() {
     assert_eq!(read["method"], "GET");
     assert!(read["request_id"].as_str().is_some_and(|r| !r.is_empty()));
     assert!(read["latency_us"].is_u64() && read["cold_start"].is_boolean());
+    assert_eq!(read["Service"], "customers");
+    // The trace id is the one the response named.
+    assert!(read["trace_id"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("1-") && t.len() == 35));
     let refused = profile_reads
         .iter()
         .find(|f| f["status"] == 401)

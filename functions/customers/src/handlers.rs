@@ -13,7 +13,9 @@ use serde::Serialize;
 use shared::auth::{Principal, Role};
 use shared::contracts::customers::CustomerStatus;
 use shared::domain::Email;
+use shared::endpoints::Service;
 use shared::http::{client_address, json, json_body, no_content, ok, path_param};
+use shared::metrics;
 use shared::password::{hash_password, verify_password};
 use shared::session;
 use shared::{idempotency, ids, time, ApiError};
@@ -98,6 +100,7 @@ pub async fn login<S: Customers>(
     let body: LoginRequest = json_body(&req)?;
     // An address no account can have is answered as an unknown one, in the same time.
     let Ok(email) = Email::parse(&body.email) else {
+        metrics::of(Service::Customers).count("LoginFailed").emit();
         verify_password(body.password, None).await;
         return Err(ApiError::Unauthorized("invalid email or password"));
     };
@@ -107,7 +110,14 @@ pub async fn login<S: Customers>(
         client_address(&req),
         time::epoch_seconds(),
     )
-    .await?;
+    .await
+    .inspect_err(|err| {
+        if matches!(err, ApiError::TooManyRequests { .. }) {
+            metrics::of(Service::Customers)
+                .count("LoginThrottled")
+                .emit();
+        }
+    })?;
     let customer = state.store.find_by_email(&email).await?;
     // Verified against a dummy hash when the account does not exist: same time, same answer.
     let verified = verify_password(
@@ -116,6 +126,7 @@ pub async fn login<S: Customers>(
     )
     .await;
     let Some(customer) = customer.filter(|_| verified) else {
+        metrics::of(Service::Customers).count("LoginFailed").emit();
         guess.failed(&state.store).await?;
         return Err(ApiError::Unauthorized("invalid email or password"));
     };

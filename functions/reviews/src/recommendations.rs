@@ -7,8 +7,9 @@ use lambda_http::{Body, Request, Response};
 
 use serde::Serialize;
 use shared::contracts::reviews::{InteractionBatch, Recorded};
+use shared::endpoints::Service;
 use shared::http::{json_body, ok, path_param, query_int};
-use shared::{ids, time, ApiError};
+use shared::{ids, metrics, time, ApiError};
 use std::collections::HashSet;
 
 /// At most this many of a customer's products are used to score (the most recent).
@@ -78,13 +79,18 @@ pub async fn get_recommendations<S: Recommendations, P: RecommendationPeers>(
         .take(limit)
         .map(|(product_id, score)| Item { product_id, score })
         .collect();
+    let source = match recs.source {
+        reco::Source::Personalized => "personalized",
+        reco::Source::Popular => "popular",
+    };
+    metrics::of(Service::Reviews)
+        .by("Kind", source)
+        .count("RecommendationsServed")
+        .emit();
     ok(&RecommendationsView {
         customer_id,
         items,
-        source: match recs.source {
-            reco::Source::Personalized => "personalized",
-            reco::Source::Popular => "popular",
-        },
+        source,
         generated_at,
     })
 }

@@ -53,6 +53,19 @@ impl FailureReason {
         }
     }
 
+    /// Its name in answers and metrics.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ProductNotFound => "product_not_found",
+            Self::OutOfStock => "out_of_stock",
+            Self::InsufficientFunds => "insufficient_funds",
+            Self::CustomerNotFound => "customer_not_found",
+            Self::Conflict => "conflict",
+            Self::Unavailable => "unavailable",
+            Self::Abandoned => "abandoned",
+        }
+    }
+
     /// A retry with the same key tries again after these, instead of replaying them.
     pub fn is_transient(self) -> bool {
         matches!(self, Self::Unavailable | Self::Abandoned)

@@ -8,7 +8,11 @@ use crate::refund;
 use crate::saga::{self, Peers};
 use crate::store::Sales;
 use serde::Serialize;
-use shared::{time, ApiError};
+use shared::endpoints::Service;
+use shared::{metrics, time, ApiError};
+
+/// Later than any deadline: `pending_past` it lists every pending sale.
+const END_OF_TIME: &str = "9999-12-31T23:59:59Z";
 
 #[derive(Debug, Default, Serialize)]
 pub struct Report {
@@ -41,7 +45,13 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, now: &str) -> Result<Re
     for sale in store.pending_past(now).await? {
         report.examined += 1;
         match saga::roll_back(store, peers, &sale.id, now).await {
-            Ok(Some(_)) => report.rolled_back += 1,
+            Ok(Some(_)) => {
+                metrics::of(Service::Sales)
+                    .count("SaleRolledBack")
+                    .with("sale_id", sale.id.as_str())
+                    .emit();
+                report.rolled_back += 1
+            }
             // A retry completed or failed it since it was listed.
             Ok(None) => report.finished_meanwhile += 1,
             Err(err) => {
@@ -73,6 +83,17 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, now: &str) -> Result<Re
             report.undelivered += 1;
         }
     }
+    // What is left for the next run: every pending sale, and those overdue (past their
+    // deadline and still not rolled back: an alarm when it lasts).
+    let pending = store.pending_past(END_OF_TIME).await?.len();
+    metrics::of(Service::Sales)
+        .value("SalesPending", pending as f64, metrics::Unit::Count)
+        .value(
+            "SalesOverdue",
+            report.still_pending as f64,
+            metrics::Unit::Count,
+        )
+        .emit();
     tracing::info!(?report, "reconciled");
     Ok(report)
 }

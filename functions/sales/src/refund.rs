@@ -9,8 +9,9 @@ use crate::saga::{self, undone, Peers};
 use crate::store::Sales;
 use shared::contracts::customers::CreditWallet;
 use shared::contracts::inventory::{RestockRequest, StockLine};
+use shared::endpoints::Service;
 use shared::idempotency::{self, NextAction};
-use shared::{ids, time, ApiError};
+use shared::{ids, metrics, time, ApiError};
 
 /// Attempts of a write that lost a race to another change of the sale.
 const MAX_ATTEMPTS: usize = 8;
@@ -135,6 +136,13 @@ async fn mark_completed(
         }
         let after = sale.with_refund_completed(refund_id, &time::now_rfc3339());
         if let Some(saved) = store.revise(&sale, &after).await? {
+            let amount = saved.refund(refund_id).map_or(0, |r| r.amount_cents);
+            metrics::of(Service::Sales)
+                .count("Refund")
+                .value("RefundedAmount", amount as f64, metrics::Unit::None)
+                .with("sale_id", saved.id.as_str())
+                .with("refund_id", refund_id)
+                .emit();
             saga::deliver(store, peers, &saved).await;
             return Ok(saved);
         }

@@ -10,11 +10,11 @@ use shared::config::{self, ConfigError};
 use shared::contracts::customers::{self, Charge, ChargeWallet, Credit, CreditWallet};
 use shared::contracts::inventory::{self, Reservation, ReserveStock, Restock, RestockRequest};
 use shared::contracts::reviews::{self, Interaction, InteractionBatch, Recorded};
-use shared::endpoints::Endpoint;
+use shared::endpoints::{Endpoint, Service};
 use shared::error::{problem, FieldError};
 use shared::service::{Answer, ServiceClient};
 use shared::state::Part;
-use shared::{money, time, ApiError};
+use shared::{metrics, money, time, ApiError};
 use std::future::Future;
 
 /// The other services' routes that the sagas call: Inventory's reservations and restocks,
@@ -280,6 +280,11 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<S
         .await?
     {
         Some(completed) => {
+            metrics::of(Service::Sales)
+                .count("SaleCompleted")
+                .value("Revenue", total as f64, metrics::Unit::None)
+                .with("sale_id", completed.id.as_str())
+                .emit();
             deliver(store, peers, &completed).await;
             Ok(completed)
         }
@@ -349,7 +354,14 @@ pub async fn abort(
         .fail(&sale, reason, &lines, &time::now_rfc3339())
         .await?
     {
-        Some(failed) => Ok(failed),
+        Some(failed) => {
+            metrics::of(Service::Sales)
+                .by("Reason", reason.code())
+                .count("SaleFailed")
+                .with("sale_id", failed.id.as_str())
+                .emit();
+            Ok(failed)
+        }
         None => current(store, &sale.id).await,
     }
 }
