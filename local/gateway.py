@@ -1,18 +1,24 @@
-"""The local stand-in for the HTTP API (API Gateway, payload format 2.0).
+"""The local stand-in for the stack's two HTTP APIs (API Gateway, payload format 2.0).
 
 It stands in front of the Lambda emulator (`cargo lambda watch`, which listens privately
 and is never exposed) and sends each function the event API Gateway would:
 
-  public port    every route of the declaration except the internal ones
-  internal port  only the `/internal/...` routes, for the service-to-service calls; as in
-                 AWS (IAM authorization), a call must be signed (SigV4, service
-                 `execute-api`) with the stack's credentials (local/env.sh), or it is a 403
+  public port    the public API (HttpApi in template.yaml): every route of the
+                 declaration except the internal ones
+  internal port  the internal API (InternalApi): only the `/internal/...` routes, for the
+                 service-to-service calls; as in AWS (IAM authorization), a call must be
+                 signed (SigV4, service `execute-api`) with the stack's credentials
+                 (local/env.sh), or it is a 403
 
 A request that matches no route of its port (an unknown path, or a known path with
-another method) goes to the `unrouted` function, as the HTTP API's `$default` route does
-in AWS, which answers 404 or 405 problem documents. The event carries the route key, the
-path parameters and, as `requestContext.http.sourceIp`, the client's address (the TCP
-peer), so that limits per client address work and can be tested from 127.0.0.2.
+another method) goes to the `unrouted` function, as the public API's `$default` route does
+in AWS, which answers 404 or 405 problem documents. (In AWS the internal API has no
+`$default` route: API Gateway itself answers such a request 404, signed or not; here a
+signed one gets the `unrouted` function's answer, an unsigned one a 403.)
+
+The event carries the route key, the path parameters and, as
+`requestContext.http.sourceIp`, the client's address (the TCP peer), so that limits per
+client address work and can be tested from 127.0.0.2.
 
 The routes are read from the router that `cargo run -p codegen` generates in Cargo.toml
 from the declaration (shared/src/endpoints.rs).
