@@ -3,7 +3,7 @@
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 
-for name in gateway functions link-inventory link-customers link-reviews link-dynamodb xray dynamodb; do
+for name in streams gateway functions eventbus link-inventory link-customers link-reviews link-dynamodb xray dynamodb; do
   pidfile="$STATE_DIR/pids/$name"
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")

@@ -39,6 +39,10 @@ export REVIEWS_LINK_PORT="${REVIEWS_LINK_PORT:-$((API_PORT + 3))}"
 # The local X-Ray daemon (local/xray.py, UDP): the functions send their trace segments there.
 export XRAY_PORT="${XRAY_PORT:-$((API_PORT + 6))}"
 export AWS_XRAY_DAEMON_ADDRESS="${AWS_XRAY_DAEMON_ADDRESS:-127.0.0.1:$XRAY_PORT}"
+# The local event bus (local/eventbus.py): the events functions put domain events there.
+export EVENTBRIDGE_PORT="${EVENTBRIDGE_PORT:-$((API_PORT + 7))}"
+export EVENTBRIDGE_ENDPOINT="${EVENTBRIDGE_ENDPOINT:-http://127.0.0.1:$EVENTBRIDGE_PORT}"
+export EVENT_BUS_NAME="${EVENT_BUS_NAME:-shop-events}"
 export INVENTORY_URL="${INVENTORY_URL:-http://127.0.0.1:$INVENTORY_LINK_PORT}"
 export CUSTOMERS_URL="${CUSTOMERS_URL:-http://127.0.0.1:$CUSTOMERS_LINK_PORT}"
 export SALES_URL="${SALES_URL:-$INTERNAL_URL}"

@@ -47,6 +47,9 @@ def create(client, name, props):
             {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
             for gsi in props["GlobalSecondaryIndexes"]
         ]
+    stream = props.get("StreamSpecification")
+    if stream:
+        args["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
     client.create_table(**args)
     ttl = props.get("TimeToLiveSpecification")
     if ttl and ttl.get("Enabled"):
@@ -54,6 +57,17 @@ def create(client, name, props):
             TableName=name,
             TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
         )
+
+
+def enable_stream(client, name, props):
+    """A table kept from before its stream was declared gets it now."""
+    stream = props.get("StreamSpecification")
+    if stream and not client.describe_table(TableName=name)["Table"].get("StreamSpecification"):
+        client.update_table(
+            TableName=name,
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]},
+        )
+        print(f"table {name}: stream enabled")
 
 
 def main():
@@ -67,6 +81,7 @@ def main():
     for name, props in table_definitions(args.template):
         if name in existing:
             print(f"table {name}: exists")
+            enable_stream(client, name, props)
         else:
             create(client, name, props)
             print(f"table {name}: created")

@@ -37,12 +37,12 @@ wait_for() { # url, what, seconds
 bash "$LOCAL_DIR/setup.sh"
 mkdir -p "$STATE_DIR/pids" "$STATE_DIR/logs"
 
-if running gateway || running functions || running dynamodb || running xray; then
+if running gateway || running functions || running dynamodb || running xray || running eventbus || running streams; then
   echo "up: already running (local/down.sh stops it)"
   exit 1
 fi
 # Another stack (or anything else) on these ports would answer in this one's place.
-for port in "$API_PORT" "$INTERNAL_PORT" "$LAMBDA_PORT" "$DYNAMODB_PORT" "$DYNAMODB_LINK_PORT" \
+for port in "$API_PORT" "$INTERNAL_PORT" "$LAMBDA_PORT" "$DYNAMODB_PORT" "$DYNAMODB_LINK_PORT" "$EVENTBRIDGE_PORT" \
   "$INVENTORY_LINK_PORT" "$CUSTOMERS_LINK_PORT" "$REVIEWS_LINK_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "up: port $port is already in use (another stack? set API_PORT and DYNAMODB_PORT)" >&2
@@ -90,6 +90,12 @@ setsid "$VENV/bin/python" "$LOCAL_DIR/xray.py" listen --port "$XRAY_PORT" --out 
   >"$STATE_DIR/logs/xray.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/xray"
 
+echo "up: starting the event bus (EventBridge stand-in) on port $EVENTBRIDGE_PORT"
+echo up >"$STATE_DIR/links/eventbus"
+setsid "$VENV/bin/python" "$LOCAL_DIR/eventbus.py" --port "$EVENTBRIDGE_PORT" --out "$STATE_DIR/logs/events.jsonl" \
+  --control "$STATE_DIR/links/eventbus" >"$STATE_DIR/logs/eventbus.log" 2>&1 </dev/null &
+echo $! >"$STATE_DIR/pids/eventbus"
+
 echo "up: building the functions"
 bash "$LOCAL_DIR/build.sh"
 
@@ -113,6 +119,13 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "$API_URL/health/status")" = "
   sleep 0.5
 done
 
+echo "up: following the tables' streams (Lambda's event source mappings stand-in)"
+rm -f "$STATE_DIR/logs/events-dead-letters.jsonl"
+setsid "$VENV/bin/python" "$LOCAL_DIR/streams.py" --endpoint "$DYNAMODB_ENDPOINT" \
+  --lambda-url "http://127.0.0.1:$LAMBDA_PORT" --template "$ROOT_DIR/template.yaml" \
+  --dead-letters "$STATE_DIR/logs/events-dead-letters.jsonl" >"$STATE_DIR/logs/streams.log" 2>&1 </dev/null &
+echo $! >"$STATE_DIR/pids/streams"
+
 if $seed; then
   "$VENV/bin/python" "$LOCAL_DIR/seed.py"
   # A first recommendation model from the demo purchases (in AWS the schedule does this).
@@ -128,6 +141,7 @@ The platform is running at $API_URL  (DynamoDB Local at $DYNAMODB_ENDPOINT)
   admin login:     $DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD
   customer logins: alice@shop.local, bob@shop.local, carol@shop.local / password: demo-password
   try:             curl -s $API_URL/products
+Domain events: $STATE_DIR/logs/events.jsonl
 Traces: local/xray.py list; local/xray.py show TRACE_ID (each response's x-trace-id)
 Logs: $STATE_DIR/logs    Stop: local/down.sh$($background || echo " or Ctrl-C")
 INFO

@@ -71,6 +71,8 @@ pub enum Trigger {
     Schedule(&'static str),
     /// The HTTP API's `$default` route: every request that no route takes.
     Unrouted,
+    /// The changes of a table, from its DynamoDB stream.
+    Stream(Table),
 }
 
 /// Who may call a function.
@@ -86,6 +88,8 @@ pub enum Access {
     Services(&'static [Service]),
     /// The scheduler; no HTTP route.
     Scheduler,
+    /// The stream of its table (Lambda's event source mapping); no HTTP route.
+    Stream,
 }
 
 /// A secret a function needs, given to it at cold start.
@@ -239,7 +243,7 @@ impl Endpoint {
     pub fn route(&self) -> Option<(Method, &'static str)> {
         match self.trigger {
             Trigger::Http(method, path) => Some((method, path)),
-            Trigger::Schedule(_) | Trigger::Unrouted => None,
+            Trigger::Schedule(_) | Trigger::Unrouted | Trigger::Stream(_) => None,
         }
     }
 }
@@ -652,6 +656,23 @@ pub const ENDPOINTS: &[Endpoint] = &[
         memory_mb: 512,
         timeout_seconds: 300,
         ..endpoint("refresh_recommendations", Service::Reviews, Schedule("rate(1 hour)"))
+    },
+    // Domain events, one function per table whose changes they are
+    Endpoint {
+        summary: "Publishes SaleCompleted and SaleRefunded on the event bus, from the sales table's stream",
+        access: Access::Stream,
+        ..endpoint("sales_events", Service::Sales, Trigger::Stream(Table::Sales))
+    },
+    Endpoint {
+        summary: "Publishes StockLow on the event bus, from the products table's stream",
+        access: Access::Stream,
+        settings: &[("LOW_STOCK_THRESHOLD", "5")],
+        ..endpoint("inventory_events", Service::Inventory, Trigger::Stream(Table::Products))
+    },
+    Endpoint {
+        summary: "Publishes ReviewApproved on the event bus, from the reviews table's stream",
+        access: Access::Stream,
+        ..endpoint("reviews_events", Service::Reviews, Trigger::Stream(Table::Reviews))
     },
     // The platform
     Endpoint {

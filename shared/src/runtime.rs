@@ -45,6 +45,18 @@ macro_rules! scheduled {
     };
 }
 
+/// The `main` of a table's events function, e.g. `shared::stream!(sales::events::derive);`:
+/// publishes the domain events each change of the table's stream means.
+#[macro_export]
+macro_rules! stream {
+    ($derive:path) => {
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> Result<(), $crate::runtime::Error> {
+            $crate::runtime::run_stream(env!("CARGO_BIN_NAME"), $derive).await
+        }
+    };
+}
+
 /// JSON log lines on stderr (stdout stays free for a command's own output);
 /// level from `RUST_LOG` (default `info`).
 pub fn init_tracing() {
@@ -223,6 +235,32 @@ async fn init_once<S: 'static>(
             Err(err.into())
         }
     }
+}
+
+/// Publishes the domain events of every batch of stream records ([`crate::events`]),
+/// each batch traced under its invocation's trace.
+pub async fn run_stream<T, D>(name: &'static str, derive: D) -> Result<(), Error>
+where
+    T: serde::de::DeserializeOwned,
+    D: Fn(&crate::events::Change<T>) -> Vec<crate::events::DomainEvent> + Copy + Send + 'static,
+{
+    let bus: &'static _ = init_once(crate::events::EventBus::from_env()).await?;
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |event: lambda_http::LambdaEvent<aws_lambda_events::event::dynamodb::Event>| async move {
+            let header = event.context.xray_trace_id.as_deref().and_then(TraceHeader::parse);
+            let unit = trace::Unit::begin(name, header.as_ref(), false);
+            let publish = crate::events::publish_batch(&event.payload.records, derive, bus);
+            let answer = match &unit {
+                Some(unit) => unit.scope(publish).await,
+                None => publish.await,
+            };
+            if let Some(unit) = unit {
+                unit.end(200, json!({}));
+            }
+            Ok::<_, Error>(answer)
+        },
+    ))
+    .await
 }
 
 /// Runs `job` on every scheduler event when under Lambda (each run traced under the

@@ -462,3 +462,25 @@ pub async fn stack_log_until(name: &str, done: impl Fn(&[Value]) -> bool) -> Vec
     }
     panic!("{name}: what the test waits for never came");
 }
+
+/// The domain events the stack's bus received (`local/eventbus.py`) of `detail_type`
+/// whose detail has `key` = `value`.
+pub fn bus_events(detail_type: &str, key: &str, value: &str) -> Vec<Value> {
+    stack_log("events.jsonl")
+        .into_iter()
+        .filter(|e| e["detail-type"] == detail_type && e["detail"][key] == value)
+        .collect()
+}
+
+/// Waits until the bus has an event of `detail_type` with `key` = `value`, then a little
+/// longer (a repeat would come right after it), and answers all such events.
+pub async fn bus_events_settled(detail_type: &str, key: &str, value: &str) -> Vec<Value> {
+    for _ in 0..200 {
+        if !bus_events(detail_type, key, value).is_empty() {
+            tokio::time::sleep(Duration::from_millis(1_500)).await;
+            return bus_events(detail_type, key, value);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {detail_type} event with {key} = {value} in 20 s");
+}

@@ -3,6 +3,7 @@
 //! in `Cargo.toml`, `events/`) must be fresh; the hand-written ones (the binaries,
 //! `openapi.yaml`, `local/env.sh`) must name exactly what is declared.
 
+use codegen::camel;
 use serde_yaml::Value as Yaml;
 use shared::endpoints::{Access, Endpoint, Service, Table, Trigger, ENDPOINTS};
 use std::collections::{BTreeMap, BTreeSet};
@@ -71,8 +72,60 @@ fn the_generated_template_routes_every_declared_function() {
                 "{}: the $default route has no path",
                 endpoint.name
             ),
+            Trigger::Stream(table) => assert!(
+                events.contains("Type: DynamoDB")
+                    && events.contains(&format!("{}.StreamArn", table.resource())),
+                "{}: triggered by its table's stream",
+                endpoint.name
+            ),
         }
     }
+}
+
+/// Each events function reads the stream of a table of its own service, one with old and
+/// new images (the events compare them), reports failed records (so a retry starts at
+/// the first one: exactly once), keeps what still fails in a queue with an alarm, may put
+/// events on the bus and nothing else, and has an alarm for falling behind.
+#[test]
+fn events_functions_read_their_own_tables_stream_and_publish_once() {
+    let template = yaml("template.yaml");
+    let resources = &template["Resources"];
+    let mut streams = 0;
+    for endpoint in ENDPOINTS {
+        let Trigger::Stream(table) = endpoint.trigger else {
+            continue;
+        };
+        streams += 1;
+        assert_eq!(table.owner(), endpoint.service, "{}", endpoint.name);
+        let spec = &resources[table.resource()]["Properties"]["StreamSpecification"];
+        assert_eq!(spec["StreamViewType"].as_str(), Some("NEW_AND_OLD_IMAGES"));
+        let id = format!("{}Function", camel(endpoint.name));
+        let properties = &resources[id.as_str()]["Properties"];
+        let event = &properties["Events"]["Stream"]["Properties"];
+        let text = serde_yaml::to_string(event).unwrap();
+        assert!(text.contains("ReportBatchItemFailures"), "{text}");
+        assert!(text.contains("EventsDeadLetterQueue"), "{text}");
+        assert_eq!(event["StartingPosition"].as_str(), Some("TRIM_HORIZON"));
+        let policies = serde_yaml::to_string(&properties["Policies"]).unwrap();
+        assert!(policies.contains("events:PutEvents") && policies.contains("EventBus"));
+        assert!(
+            !policies.contains("dynamodb:"),
+            "{}: no table access",
+            endpoint.name
+        );
+        let environment = serde_yaml::to_string(&properties["Environment"]).unwrap();
+        assert!(environment.contains("EVENT_BUS_NAME"));
+        let alarm = &resources[format!("{}IteratorAge", camel(endpoint.name)).as_str()];
+        assert_eq!(
+            alarm["Properties"]["MetricName"].as_str(),
+            Some("IteratorAge")
+        );
+    }
+    assert_eq!(streams, 3, "sales, products and reviews");
+    assert_eq!(
+        resources["EventsDeadLetters"]["Properties"]["MetricName"].as_str(),
+        Some("ApproximateNumberOfMessagesVisible")
+    );
 }
 
 /// The directory of a service's function package.
@@ -395,15 +448,27 @@ fn every_function_has_a_log_group_with_a_retention() {
 // ---- Monitoring: alarms, the dashboard, the schedules' retries and dead letters.
 
 /// The sections of `docs/runbook.md` that alarm descriptions may send the operator to.
-const RUNBOOK_ANCHORS: &[&str] = &[
-    "function-errors",
-    "function-throttles",
-    "schedule-failed",
-    "dead-letters",
-    "api-5xx",
-    "api-latency",
-    "sales-overdue",
-];
+/// The sections of docs/runbook.md an alarm may send the operator to: its headings as
+/// GitHub anchors them (lower case, spaces to hyphens, other punctuation dropped).
+fn runbook_anchors() -> Vec<String> {
+    read("docs/runbook.md")
+        .lines()
+        .filter_map(|line| line.strip_prefix('#'))
+        .map(|heading| {
+            heading
+                .trim_start_matches('#')
+                .trim()
+                .to_lowercase()
+                .chars()
+                .filter_map(|c| match c {
+                    ' ' => Some('-'),
+                    c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
 
 /// The name a short-form intrinsic (`!Ref X`, `!GetAtt X.Arn`) holds, if `value` is one
 /// with that tag.
@@ -727,7 +792,7 @@ fn every_alarm_names_its_runbook_section_and_notifies_the_topic() {
                 panic!("{name}: its description names no section of docs/runbook.md")
             });
         assert!(
-            RUNBOOK_ANCHORS.contains(&anchor),
+            runbook_anchors().iter().any(|a| a == anchor),
             "{name}: unknown runbook section #{anchor}"
         );
         assert!(
@@ -978,8 +1043,11 @@ fn internal_routes_are_on_the_internal_api_only_each_iam_authorized() {
     for endpoint in ENDPOINTS {
         let (function, _) = function_of(&template, endpoint);
         let mine: Vec<&ApiRoute> = routes.iter().filter(|r| r.function == function).collect();
-        if let Trigger::Schedule(_) = endpoint.trigger {
-            assert!(mine.is_empty(), "{function}: a scheduled function routed");
+        if let Trigger::Schedule(_) | Trigger::Stream(_) = endpoint.trigger {
+            assert!(
+                mine.is_empty(),
+                "{function}: a function without a route routed"
+            );
             continue;
         }
         assert_eq!(mine.len(), 1, "{function}: one route");

@@ -129,6 +129,7 @@ impl Drop for Links {
         link("customers", "up");
         link("reviews", "up");
         link("dynamodb", "up");
+        link("eventbus", "up");
     }
 }
 
@@ -570,4 +571,35 @@ async fn a_refund_interrupted_at_each_step_is_finished_once_by_the_reconciler() 
     // Two refunds of one lamp and one desk each: 600 back, 2 + 2 units restocked.
     assert_eq!(wallet(&buyer).await, 900);
     assert_eq!((stock(lamp).await, stock(desk).await), (4, 5));
+}
+
+#[tokio::test]
+async fn an_event_bus_outage_delays_the_events_and_loses_or_repeats_none() {
+    let _links = Links;
+    let f = fixture(10, 100, 1_000).await;
+    link("eventbus", "down");
+    let sale = buy(&f.buyer, &f.product_id, 1, None)
+        .await
+        .expect(201)
+        .clone();
+    let sale_id = sale["id"].as_str().unwrap();
+    // The purchase does not wait for the bus; its event waits for the bus: the events
+    // function reports the record failed, and it is retried.
+    let refused = |lines: &[serde_json::Value]| {
+        lines.iter().any(|l| {
+            l["fields"]["message"] == "stream record not published; retried from here"
+                && l["fields"]["why"]
+                    .as_str()
+                    .is_some_and(|w| w.contains("PutEvents"))
+        })
+    };
+    let before = stack_log("functions.log").len();
+    stack_log_until("functions.log", |lines| {
+        refused(&lines[before.min(lines.len())..])
+    })
+    .await;
+    assert!(bus_events("SaleCompleted", "sale_id", sale_id).is_empty());
+    link("eventbus", "up");
+    let events = bus_events_settled("SaleCompleted", "sale_id", sale_id).await;
+    assert_eq!(events.len(), 1, "{events:?}");
 }

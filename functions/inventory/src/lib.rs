@@ -2,6 +2,7 @@
 //! reservation routes that the purchase saga calls with a service token.
 
 pub mod domain;
+pub mod events;
 pub mod handlers;
 #[cfg(test)]
 mod memory;

@@ -6,6 +6,7 @@
 //! existence from Inventory: never from their tables.
 
 pub mod domain;
+pub mod events;
 pub mod handlers;
 #[cfg(test)]
 mod latency;

@@ -8,6 +8,7 @@
 //! and stock given back once per refund, finished by the reconciler when interrupted.
 
 pub mod domain;
+pub mod events;
 pub mod handlers;
 #[cfg(test)]
 mod memory;

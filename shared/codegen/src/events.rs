@@ -1,11 +1,11 @@
 //! The `events/` samples: an API Gateway v2 (HTTP API) event per route, a scheduled
-//! event per scheduled function. The envelope follows the declaration (route key,
+//! event per scheduled function, a DynamoDB stream event per events function. The envelope follows the declaration (route key,
 //! method, the token its callers carry); the example itself (path, query, body and
 //! extra headers such as `idempotency-key`) is kept from the file, or is a skeleton.
 
 use crate::{camel, Error};
-use serde_json::Value;
-use shared::endpoints::{Access, Endpoint, Method, Trigger};
+use serde_json::{json, Value};
+use shared::endpoints::{Access, Endpoint, Method, Table, Trigger};
 
 /// A sample id for each path parameter of a skeleton.
 const SAMPLE_ID: &str = "01JD8ZQ5V8Y3N2K4M6P7R9S0TB";
@@ -30,6 +30,7 @@ pub fn render(endpoint: &Endpoint, current: Option<&str>) -> Result<String, Erro
             http(endpoint, method, path, &route_key, &current)
         }
         Trigger::Schedule(_) => Ok(scheduled(endpoint)),
+        Trigger::Stream(table) => Ok(stream(table, &current)),
         // A request no route takes: its path is its own.
         Trigger::Unrouted => {
             let path = current["rawPath"].as_str().unwrap_or("/no/such/route");
@@ -75,7 +76,7 @@ fn http(
         Access::Services(callers) => callers
             .first()
             .map(|caller| format!("{}-SERVICE", caller.name().to_uppercase())),
-        Access::Public | Access::Scheduler => None,
+        Access::Public | Access::Scheduler | Access::Stream => None,
     };
     if let Some(kind) = bearer {
         // A service token travels in its own header (`authorization` is the SigV4
@@ -180,6 +181,40 @@ fn scheduled(endpoint: &Endpoint) -> String {
 "#,
         camel(endpoint.name)
     )
+}
+
+/// A DynamoDB stream event of the table: the file's records (a realistic change is
+/// written by hand), each from the table's stream; a skeleton record otherwise.
+fn stream(table: Table, current: &Value) -> String {
+    let arn = format!(
+        "arn:aws:dynamodb:us-east-1:123456789012:table/shop-platform-{}/stream/2026-11-26T12:00:00.000",
+        table.resource()
+    );
+    let mut records = match current["Records"].as_array() {
+        Some(records) => records.clone(),
+        None => vec![json!({
+            "eventID": "c4ca4238a0b923820dcc509a6f75849b",
+            "eventName": "MODIFY",
+            "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb",
+            "awsRegion": "us-east-1",
+            "dynamodb": {
+                "ApproximateCreationDateTime": 1_795_000_000,
+                "Keys": { "id": { "S": SAMPLE_ID } },
+                "OldImage": { "id": { "S": SAMPLE_ID } },
+                "NewImage": { "id": { "S": SAMPLE_ID } },
+                "SequenceNumber": "111100000000000000000001",
+                "SizeBytes": 100,
+                "StreamViewType": "NEW_AND_OLD_IMAGES",
+            },
+        })],
+    };
+    for record in &mut records {
+        record["eventSourceARN"] = json!(arn);
+    }
+    let mut text = serde_json::to_string_pretty(&json!({ "Records": records })).expect("JSON");
+    text.push('\n');
+    text
 }
 
 fn skeleton_path(route: &str) -> String {

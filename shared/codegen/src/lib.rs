@@ -129,7 +129,7 @@ fn replace_section(text: &str, begin: &str, end: &str, body: &str) -> Result<Str
 }
 
 /// `customers_health_status` → `CustomersHealthStatus`.
-fn camel(name: &str) -> String {
+pub fn camel(name: &str) -> String {
     name.split('_')
         .map(|word| {
             let mut chars = word.chars();

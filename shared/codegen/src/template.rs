@@ -1,7 +1,9 @@
 //! The function resources of `template.yaml`: one per declared endpoint, with exactly
 //! the environment, the DynamoDB actions and the trigger its declaration names, its log
 //! group and its alarms; a scheduled one also retries and keeps what still fails in the
-//! hand-written `ScheduleDeadLetterQueue`, whose policy admits exactly these schedules.
+//! hand-written `ScheduleDeadLetterQueue`, whose policy admits exactly these schedules;
+//! a table's events function reads its stream, publishes on `EventBus`, keeps what it
+//! cannot publish in `EventsDeadLetterQueue` and has an alarm for events running late.
 //!
 //! Routes go to two hand-written HTTP APIs. `HttpApi`, the public one, takes every public
 //! route and the `$default` route. `InternalApi` takes the `/internal/...` routes, each
@@ -26,6 +28,9 @@ const INTERNAL_API: &str = "InternalApi";
 /// The hand-written resources the generated ones name.
 const ALARM_TOPIC: &str = "AlarmTopic";
 const DEAD_LETTER_QUEUE: &str = "ScheduleDeadLetterQueue";
+/// The domain events' bus, and the queue of stream records that could not be published.
+const EVENT_BUS: &str = "EventBus";
+const EVENTS_DEAD_LETTER_QUEUE: &str = "EventsDeadLetterQueue";
 /// Where the alarms' descriptions send the operator (`docs/runbook.md#<anchor>`).
 const RUNBOOK: &str = "docs/runbook.md";
 
@@ -149,6 +154,38 @@ fn function(out: &mut String, endpoint: &Endpoint, packaged: bool) -> Result<(),
                 "            DeadLetterConfig: {{ Arn: !GetAtt {DEAD_LETTER_QUEUE}.Arn }}"
             );
         }
+        // The table's stream, from its oldest record. The function reports the first record
+        // it could not publish (ReportBatchItemFailures), so Lambda retries from there and
+        // never publishes a record twice (shared::events); a record that still fails is
+        // kept in the events queue. Deletions mean no event: filtered out before Lambda.
+        Trigger::Stream(table) => {
+            let _ = writeln!(out, "        Stream:");
+            let _ = writeln!(out, "          Type: DynamoDB");
+            let _ = writeln!(out, "          Properties:");
+            let _ = writeln!(
+                out,
+                "            Stream: !GetAtt {}.StreamArn",
+                table.resource()
+            );
+            let _ = writeln!(out, "            StartingPosition: TRIM_HORIZON");
+            let _ = writeln!(out, "            BatchSize: 100");
+            let _ = writeln!(out, "            MaximumBatchingWindowInSeconds: 1");
+            let _ = writeln!(out, "            MaximumRetryAttempts: 10");
+            let _ = writeln!(out, "            MaximumRecordAgeInSeconds: 86400");
+            let _ = writeln!(
+                out,
+                "            FunctionResponseTypes: [ReportBatchItemFailures]"
+            );
+            let _ = writeln!(
+                out,
+                "            DestinationConfig: {{ OnFailure: {{ Type: SQS, Destination: !GetAtt {EVENTS_DEAD_LETTER_QUEUE}.Arn }} }}"
+            );
+            let _ = writeln!(
+                out,
+                "            FilterCriteria: {{ Filters: [{{ Pattern: {} }}] }}",
+                quoted(r#"{"eventName": ["INSERT", "MODIFY"]}"#)
+            );
+        }
         // No path and no method: SAM makes this the public API's `$default` route. (The
         // internal API has none: API Gateway itself answers 404 there.)
         Trigger::Unrouted => {
@@ -239,6 +276,9 @@ fn alarms(out: &mut String, endpoint: &Endpoint) {
         "function-throttles",
         ("AWS/Lambda", "Throttles", &function),
     );
+    if let Trigger::Stream(table) = endpoint.trigger {
+        late_events_alarm(out, &id, name, table.resource());
+    }
     if let Trigger::Schedule(expression) = endpoint.trigger {
         alarm(
             out,
@@ -280,6 +320,34 @@ fn alarm(
         out,
         "      ComparisonOperator: GreaterThanOrEqualToThreshold"
     );
+    let _ = writeln!(out, "      TreatMissingData: notBreaching");
+    let _ = writeln!(out, "      AlarmActions: [!Ref {ALARM_TOPIC}]");
+    let _ = writeln!(out, "      OKActions: [!Ref {ALARM_TOPIC}]");
+    out.push('\n');
+}
+
+/// The events of a table's changes are late: its function has not caught up with the
+/// stream for 5 minutes (failing records are retried for a while before they are kept
+/// in the events queue).
+fn late_events_alarm(out: &mut String, id: &str, name: &str, table: &str) {
+    let description = format!(
+        "{name} is more than a minute behind {table}'s stream: domain events are late. Runbook: {RUNBOOK}#events-late"
+    );
+    let _ = writeln!(out, "  {id}IteratorAge:");
+    let _ = writeln!(out, "    Type: AWS::CloudWatch::Alarm");
+    let _ = writeln!(out, "    Properties:");
+    let _ = writeln!(out, "      AlarmDescription: {}", quoted(&description));
+    let _ = writeln!(out, "      Namespace: AWS/Lambda");
+    let _ = writeln!(out, "      MetricName: IteratorAge");
+    let _ = writeln!(
+        out,
+        "      Dimensions: [{{ Name: FunctionName, Value: !Ref {id}Function }}]"
+    );
+    let _ = writeln!(out, "      Statistic: Maximum");
+    let _ = writeln!(out, "      Period: 60");
+    let _ = writeln!(out, "      EvaluationPeriods: 5");
+    let _ = writeln!(out, "      Threshold: 60000");
+    let _ = writeln!(out, "      ComparisonOperator: GreaterThanThreshold");
     let _ = writeln!(out, "      TreatMissingData: notBreaching");
     let _ = writeln!(out, "      AlarmActions: [!Ref {ALARM_TOPIC}]");
     let _ = writeln!(out, "      OKActions: [!Ref {ALARM_TOPIC}]");
@@ -335,6 +403,7 @@ fn description(endpoint: &Endpoint) -> String {
         Access::Customer => "customers".to_string(),
         Access::Admin => "admins".to_string(),
         Access::Scheduler => "scheduled".to_string(),
+        Access::Stream => "stream".to_string(),
         Access::Services(callers) => {
             let names: Vec<&str> = callers.iter().map(|s| s.name()).collect();
             format!("internal, for {}", names.join(", "))
@@ -344,6 +413,7 @@ fn description(endpoint: &Endpoint) -> String {
         Trigger::Http(method, path) => format!("{} {path}", method.as_str()),
         Trigger::Schedule(expression) => expression.to_string(),
         Trigger::Unrouted => "$default".to_string(),
+        Trigger::Stream(table) => format!("{} stream", table.resource()),
     };
     format!(
         "{} ({}, {access}): {trigger}",
@@ -375,6 +445,9 @@ fn environment(out: &mut String, endpoint: &Endpoint) {
                 "!Sub \"https://${{{INTERNAL_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}\""
             ),
         ));
+    }
+    if let Trigger::Stream(_) = endpoint.trigger {
+        variables.push(("EVENT_BUS_NAME".into(), format!("!Ref {EVENT_BUS}")));
     }
     for (name, value) in endpoint.settings {
         variables.push((name.to_string(), quoted(value)));
@@ -435,7 +508,9 @@ fn invocable(endpoint: &Endpoint) -> Vec<String> {
 
 fn policies(out: &mut String, endpoint: &Endpoint) {
     let invoke = invocable(endpoint);
-    if endpoint.grants.is_empty() && endpoint.secrets.is_empty() && invoke.is_empty() {
+    let publishes = matches!(endpoint.trigger, Trigger::Stream(_));
+    if endpoint.grants.is_empty() && endpoint.secrets.is_empty() && invoke.is_empty() && !publishes
+    {
         return;
     }
     let _ = writeln!(
@@ -447,6 +522,13 @@ fn policies(out: &mut String, endpoint: &Endpoint) {
             out,
             "            - {{ Effect: Allow, Action: [execute-api:Invoke], Resource: [{}] }}",
             invoke.join(", ")
+        );
+    }
+    // Reading the stream SAM grants with the event (AWSLambdaDynamoDBExecutionRole).
+    if publishes {
+        let _ = writeln!(
+            out,
+            "            - {{ Effect: Allow, Action: [events:PutEvents], Resource: [!GetAtt {EVENT_BUS}.Arn] }}"
         );
     }
     if !endpoint.secrets.is_empty() {
