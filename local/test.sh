@@ -18,8 +18,9 @@ export DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-8100}"
 export STATE_DIR="$PWD/.local/test"
 # The test stack keeps nothing: every run starts from empty tables.
 export DYNAMODB_IN_MEMORY=true
-# Warnings, and the one line per request (target `request`) that the log tests read.
-export RUST_LOG="${RUST_LOG:-warn,request=info}"
+# Warnings and errors (the request and metric lines, which the tests read, are always
+# written).
+export RUST_LOG="${RUST_LOG:-warn}"
 # A clean build (CI's) gains nothing from incremental state, which would take gigabytes.
 [ "${CI:-}" = true ] && export CARGO_INCREMENTAL=0
 # Short saga deadlines, so the fault tests need not wait a minute for the reconciler.

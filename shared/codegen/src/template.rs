@@ -268,6 +268,7 @@ fn alarms(out: &mut String, endpoint: &Endpoint) {
         ),
         "function-errors",
         ("AWS/Lambda", "Errors", &function),
+        &ANY_IN_5_MINUTES,
     );
     alarm(
         out,
@@ -275,9 +276,20 @@ fn alarms(out: &mut String, endpoint: &Endpoint) {
         &format!("Lambda refused to run {name} (concurrency exhausted) at least once in 5 minutes"),
         "function-throttles",
         ("AWS/Lambda", "Throttles", &function),
+        &ANY_IN_5_MINUTES,
     );
     if let Trigger::Stream(table) = endpoint.trigger {
-        late_events_alarm(out, &id, name, table.resource());
+        alarm(
+            out,
+            &format!("{id}IteratorAge"),
+            &format!(
+                "{name} is more than a minute behind {}'s stream: domain events are late",
+                table.resource()
+            ),
+            "events-late",
+            ("AWS/Lambda", "IteratorAge", &function),
+            &A_MINUTE_BEHIND_FOR_5_MINUTES,
+        );
     }
     if let Trigger::Schedule(expression) = endpoint.trigger {
         alarm(
@@ -292,17 +304,48 @@ fn alarms(out: &mut String, endpoint: &Endpoint) {
                 "FailedInvocations",
                 &format!("{{ Name: RuleName, Value: !Ref {id}FunctionSchedule }}"),
             ),
+            &ANY_IN_5_MINUTES,
         );
     }
 }
 
-/// An alarm on the sum of a metric over 5 minutes: at least one is one too many.
+/// When an alarm fires: the metric's statistic over each period breaches the threshold in
+/// that many periods in a row.
+struct Breach {
+    statistic: &'static str,
+    period_seconds: u32,
+    periods: u32,
+    threshold: u64,
+    comparison: &'static str,
+}
+
+/// At least one in 5 minutes is one too many.
+const ANY_IN_5_MINUTES: Breach = Breach {
+    statistic: "Sum",
+    period_seconds: 300,
+    periods: 1,
+    threshold: 1,
+    comparison: "GreaterThanOrEqualToThreshold",
+};
+
+/// The events of a table's changes are late: its function has not caught up with the
+/// stream within a minute, for 5 minutes (failing records are retried for a while before
+/// they are kept in the events queue).
+const A_MINUTE_BEHIND_FOR_5_MINUTES: Breach = Breach {
+    statistic: "Maximum",
+    period_seconds: 60,
+    periods: 5,
+    threshold: 60_000,
+    comparison: "GreaterThanThreshold",
+};
+
 fn alarm(
     out: &mut String,
     id: &str,
     meaning: &str,
     anchor: &str,
     (namespace, metric, dimension): (&str, &str, &str),
+    breach: &Breach,
 ) {
     let description = format!("{meaning}. Runbook: {RUNBOOK}#{anchor}");
     let _ = writeln!(out, "  {id}:");
@@ -312,42 +355,11 @@ fn alarm(
     let _ = writeln!(out, "      Namespace: {namespace}");
     let _ = writeln!(out, "      MetricName: {metric}");
     let _ = writeln!(out, "      Dimensions: [{dimension}]");
-    let _ = writeln!(out, "      Statistic: Sum");
-    let _ = writeln!(out, "      Period: 300");
-    let _ = writeln!(out, "      EvaluationPeriods: 1");
-    let _ = writeln!(out, "      Threshold: 1");
-    let _ = writeln!(
-        out,
-        "      ComparisonOperator: GreaterThanOrEqualToThreshold"
-    );
-    let _ = writeln!(out, "      TreatMissingData: notBreaching");
-    let _ = writeln!(out, "      AlarmActions: [!Ref {ALARM_TOPIC}]");
-    let _ = writeln!(out, "      OKActions: [!Ref {ALARM_TOPIC}]");
-    out.push('\n');
-}
-
-/// The events of a table's changes are late: its function has not caught up with the
-/// stream for 5 minutes (failing records are retried for a while before they are kept
-/// in the events queue).
-fn late_events_alarm(out: &mut String, id: &str, name: &str, table: &str) {
-    let description = format!(
-        "{name} is more than a minute behind {table}'s stream: domain events are late. Runbook: {RUNBOOK}#events-late"
-    );
-    let _ = writeln!(out, "  {id}IteratorAge:");
-    let _ = writeln!(out, "    Type: AWS::CloudWatch::Alarm");
-    let _ = writeln!(out, "    Properties:");
-    let _ = writeln!(out, "      AlarmDescription: {}", quoted(&description));
-    let _ = writeln!(out, "      Namespace: AWS/Lambda");
-    let _ = writeln!(out, "      MetricName: IteratorAge");
-    let _ = writeln!(
-        out,
-        "      Dimensions: [{{ Name: FunctionName, Value: !Ref {id}Function }}]"
-    );
-    let _ = writeln!(out, "      Statistic: Maximum");
-    let _ = writeln!(out, "      Period: 60");
-    let _ = writeln!(out, "      EvaluationPeriods: 5");
-    let _ = writeln!(out, "      Threshold: 60000");
-    let _ = writeln!(out, "      ComparisonOperator: GreaterThanThreshold");
+    let _ = writeln!(out, "      Statistic: {}", breach.statistic);
+    let _ = writeln!(out, "      Period: {}", breach.period_seconds);
+    let _ = writeln!(out, "      EvaluationPeriods: {}", breach.periods);
+    let _ = writeln!(out, "      Threshold: {}", breach.threshold);
+    let _ = writeln!(out, "      ComparisonOperator: {}", breach.comparison);
     let _ = writeln!(out, "      TreatMissingData: notBreaching");
     let _ = writeln!(out, "      AlarmActions: [!Ref {ALARM_TOPIC}]");
     let _ = writeln!(out, "      OKActions: [!Ref {ALARM_TOPIC}]");
