@@ -13,6 +13,18 @@
 
 use crate::config::ConfigError;
 use aws_lambda_events::event::dynamodb::EventRecord;
+
+/// A batch of a table's stream records, as Lambda hands it to an events function.
+pub use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+
+/// The changes of a stream event's records (for tests of a service's events).
+pub fn changes<T: DeserializeOwned>(event: &StreamEvent) -> Result<Vec<Change<T>>, String> {
+    event
+        .records
+        .iter()
+        .filter_map(|record| change(record).transpose())
+        .collect()
+}
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};

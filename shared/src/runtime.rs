@@ -246,8 +246,12 @@ where
 {
     let bus: &'static _ = init_once(crate::events::EventBus::from_env()).await?;
     lambda_http::lambda_runtime::run(lambda_http::service_fn(
-        move |event: lambda_http::LambdaEvent<aws_lambda_events::event::dynamodb::Event>| async move {
-            let header = event.context.xray_trace_id.as_deref().and_then(TraceHeader::parse);
+        move |event: lambda_http::LambdaEvent<crate::events::StreamEvent>| async move {
+            let header = event
+                .context
+                .xray_trace_id
+                .as_deref()
+                .and_then(TraceHeader::parse);
             let unit = trace::Unit::begin(name, header.as_ref(), false);
             let publish = crate::events::publish_batch(&event.payload.records, derive, bus);
             let answer = match &unit {

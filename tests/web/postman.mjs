@@ -10,6 +10,7 @@ import Converter from 'openapi-to-postmanv2';
 import newman from 'newman';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { API, customer } from './browser/lib.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const target = `${root}docs/postman/collection.json`;
@@ -45,22 +46,6 @@ function generate() {
   });
 }
 
-async function signUp(base) {
-  const email = `postman-${Date.now()}@shop.test`;
-  const password = 'postman-password-1';
-  const post = (path, body) =>
-    fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  const registered = await post('/register', { email, password, full_name: 'Postman Run' });
-  if (registered.status !== 201) throw new Error(`register: ${registered.status}`);
-  const login = await post('/login', { email, password });
-  if (login.status !== 200) throw new Error(`login: ${login.status}`);
-  return (await login.json()).access_token;
-}
-
 const command = process.argv[2];
 if (command === 'write') {
   fs.mkdirSync(`${root}docs/postman`, { recursive: true });
@@ -74,8 +59,8 @@ if (command === 'write') {
   }
   console.log('postman: the collection matches openapi.yaml');
 } else if (command === 'run') {
-  const base = process.env.API_URL ?? 'http://127.0.0.1:9000';
-  const token = await signUp(base);
+  const base = API;
+  const { token } = await customer('postman');
   newman.run(
     {
       collection: JSON.parse(fs.readFileSync(target, 'utf8')),

@@ -30,6 +30,27 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
   return { data: state.data, error: state.error, loading: state.loading, reload, set };
 }
 
+/**
+ * One write at a time from a form or a button: `run(work)` marks it busy and clears the
+ * last error, keeps the error `work` throws for the form to show, and is not busy after.
+ */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
 /** Sets the document title per view, e.g. "Cart · Shop". */
 export function useTitle(title: string, app: string): void {
   useEffect(() => {

@@ -73,6 +73,17 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_event_is_a_fall_to_low_stock() {
+        let sample = include_str!("../../../events/inventory_events.json");
+        let event: shared::events::StreamEvent = serde_json::from_str(sample).unwrap();
+        let changes = shared::events::changes::<Product>(&event).unwrap();
+        let events: Vec<DomainEvent> = changes.iter().flat_map(|c| low_stock(c, 5)).collect();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].detail_type, "StockLow");
+        assert_eq!(events[0].detail["stock"], 4);
+    }
+
+    #[test]
     fn stock_low_once_per_fall_below_the_threshold() {
         assert_eq!(events(Some(6), Some(4)), 1, "falls below");
         assert_eq!(events(Some(5), Some(4)), 1, "from the threshold itself");

@@ -32,3 +32,35 @@ pub fn derive(change: &Change<Review>) -> Vec<DomainEvent> {
         }),
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_event_is_an_approval_and_only_the_first_approval_counts() {
+        let sample = include_str!("../../../events/reviews_events.json");
+        let event: shared::events::StreamEvent = serde_json::from_str(sample).unwrap();
+        let changes = shared::events::changes::<Review>(&event).unwrap();
+        let events: Vec<DomainEvent> = changes.iter().flat_map(derive).collect();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].detail_type, "ReviewApproved");
+        assert_eq!(events[0].detail["rating"], 5);
+        // The approved review changed again (still approved): no second event.
+        let again = Change {
+            event_id: "later".into(),
+            old: changes[0].new.clone(),
+            new: changes[0].new.clone(),
+        };
+        assert!(derive(&again).is_empty());
+        // Sent back to moderation, then approved again: a new approval.
+        let mut pending = changes[0].new.clone().unwrap();
+        pending.status = ReviewStatus::Pending;
+        let reapproved = Change {
+            event_id: "again".into(),
+            old: Some(pending),
+            new: changes[0].new.clone(),
+        };
+        assert_eq!(derive(&reapproved).len(), 1);
+    }
+}

@@ -109,6 +109,16 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_event_is_a_sale_completing() {
+        let sample = include_str!("../../../events/sales_events.json");
+        let event: shared::events::StreamEvent = serde_json::from_str(sample).unwrap();
+        let changes = shared::events::changes::<Sale>(&event).unwrap();
+        let events: Vec<DomainEvent> = changes.iter().flat_map(derive).collect();
+        assert_eq!(types(&events), ["SaleCompleted"]);
+        assert_eq!(events[0].detail["total_cents"], 2500);
+    }
+
+    #[test]
     fn a_sale_completes_once() {
         let pending = sale(SaleStatus::Pending);
         let mut completed = sale(SaleStatus::Completed);

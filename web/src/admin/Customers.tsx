@@ -1,7 +1,7 @@
 // A customer by id: profile, role (PATCH /profile/{id} {role}, admins only), and their sales.
 import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../api';
-import { href, navigate, useAsync, useCursor, useSession, useTitle } from '../hooks';
+import { href, navigate, useAsync, useCursor, useSession, useSubmit, useTitle } from '../hooks';
 import { describe } from '../problems';
 import { SALE_STATUS } from '../sale';
 import type { Customer, Page, Role, Sale } from '../types';
@@ -55,25 +55,18 @@ export function CustomerView({ id }: { id: string }) {
 function RoleForm({ customer, onChanged }: { customer: Customer; onChanged: (c: Customer) => void }) {
   const session = useSession();
   const [role, setRole] = useState<Role>(customer.role);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   useEffect(() => setRole(customer.role), [customer.role]);
   const self = session?.customer_id === customer.id;
 
   const submit = async (e: Event) => {
     e.preventDefault();
     if (role === customer.role) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const updated = await api.patch<Customer>(`/profile/${seg(customer.id)}`, { role });
       onChanged(updated);
       announce(`Role changed to ${updated.role}.`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

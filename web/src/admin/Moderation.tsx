@@ -1,7 +1,7 @@
 // The moderation queue: pending reviews, approved or rejected as read (If-Match = version).
 import { useState } from 'preact/hooks';
 import { ApiProblem, api, call, seg } from '../api';
-import { href, useAsync, useCursor, useTitle } from '../hooks';
+import { href, useAsync, useCursor, useSubmit, useTitle } from '../hooks';
 import { describe, isStale } from '../problems';
 import { productName, useProducts } from '../products';
 import type { ReviewPage, Review } from '../types';
@@ -42,22 +42,15 @@ export function ModerationView() {
 function ModerationItem(props: { review: Review; productLabel: string; onDecided: () => void }) {
   const [review, setReview] = useState(props.review);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useSubmit();
   const headingId = `review-${review.id}`;
 
   const decide = async (action: 'approve' | 'reject') => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.post<Review>(`/reviews/${seg(review.id)}/moderate`, { action, reason: reason.trim() || null }, { ifMatch: review.version });
       announce(action === 'approve' ? 'Review approved.' : 'Review rejected.');
       props.onDecided();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   /** After a stale decision: read the review as it is now, to decide on that. */

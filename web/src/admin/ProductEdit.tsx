@@ -3,7 +3,7 @@
 // their values next to their own change and can re-apply it on top.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, api, call, seg } from '../api';
-import { href, navigate, useTitle } from '../hooks';
+import { href, navigate, useSubmit, useTitle } from '../hooks';
 import { describe, fieldErrors, isStale } from '../problems';
 import type { Product } from '../types';
 import { DateTime, ErrorBox, Field, Loading, Money, Notice, announce, centsToInput, formatMoney, parseMoney } from '../ui';
@@ -212,9 +212,8 @@ function ConflictNotice(props: { current: Product; mine: Patch; busy: boolean; o
 /** A relative stock change. No If-Match: deltas commute, so another admin's edit cannot be lost. */
 function Restock({ id, onDone }: { id: string; onDone: (r: { data: Product; etag: string | null }) => void }) {
   const [delta, setDelta] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const [local, setLocal] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     const n = Number(delta);
@@ -223,18 +222,12 @@ function Restock({ id, onDone }: { id: string; onDone: (r: { data: Product; etag
       return;
     }
     setLocal(undefined);
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const res = await call<Product>('POST', `/products/${seg(id)}/update`, { body: { stock_delta: n } });
       onDone(res);
       setDelta('');
       announce(`Stock is now ${res.data.stock}.`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card inline-form" onSubmit={submit} aria-label="Restock">
@@ -287,9 +280,8 @@ export function NewProduct() {
   useTitle('New product', 'Shop admin');
   const [draft, setDraft] = useState<Draft>({ name: '', description: '', category: '', price: '' });
   const [stock, setStock] = useState('0');
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -302,17 +294,11 @@ export function NewProduct() {
     if (!Number.isInteger(units) || units < 0) errs.stock = 'Enter a whole number, 0 or more.';
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const p = await api.post<Product>('/products', { name: draft.name.trim(), description: draft.description.trim(), category: draft.category.trim(), price_cents: price, stock: units });
       announce(`Created ${p.name}.`);
       navigate(href(['products', p.id]));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const errors = { ...fieldErrors(error), ...local };
   return (

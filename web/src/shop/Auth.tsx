@@ -1,7 +1,7 @@
 // Log in and register. After either, go back where the visitor was headed (?next=).
 import { useState } from 'preact/hooks';
 import { ApiProblem, api } from '../api';
-import { href, navigate, useTitle } from '../hooks';
+import { href, navigate, useSubmit, useTitle } from '../hooks';
 import { describe, fieldErrors } from '../problems';
 import { setSession } from '../session';
 import type { LoginAnswer } from '../types';
@@ -25,22 +25,15 @@ export function LoginView({ next }: { next: string | null }) {
   useTitle('Log in', 'Shop');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await logIn(email.trim(), password);
       announce('You are signed in.');
       goNext(next);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -60,28 +53,21 @@ export function LoginView({ next }: { next: string | null }) {
 export function RegisterView({ next }: { next: string | null }) {
   useTitle('Register', 'Shop');
   const [form, setForm] = useState({ full_name: '', email: '', password: '', username: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const errs = fieldErrors(error);
   const taken = error instanceof ApiProblem && error.status === 409;
   const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body: Record<string, string> = { full_name: form.full_name.trim(), email: form.email.trim(), password: form.password };
       if (form.username.trim()) body.username = form.username.trim();
       await api.post('/register', body);
       await logIn(body.email, form.password);
       announce('Welcome! Your account is ready.');
       goNext(next);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
