@@ -17,6 +17,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -165,8 +166,11 @@ def run_function(command, env, events, warm_runs, proxy, cwd=None):
     runtime = RuntimeApi()
     env = dict(env, AWS_LAMBDA_RUNTIME_API=runtime.address)
     started = time.perf_counter()
+    # Logs to a file, drained as Lambda drains them: a pipe nobody reads would fill with
+    # the request and metric lines and stop the function at its next write.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     try:
         ready = runtime.wait_ready(timeout=30) - started
         kind, payload, delivered, answered = runtime.invoke(events(), timeout=120)
@@ -179,13 +183,16 @@ def run_function(command, env, events, warm_runs, proxy, cwd=None):
         rss = peak_rss_kib(process.pid)
     except Exception as err:
         process.kill()
-        stderr = process.communicate()[1].decode(errors="replace")[-2000:]
+        process.wait()
+        log.seek(0)
+        stderr = log.read().decode(errors="replace")[-2000:]
         raise RuntimeError(f"{command[0]}: {err}\n{stderr}") from err
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
         runtime.close()
+        log.close()
     return ready * 1000, first * 1000, first_status, [w * 1000 for w in warm], rss
 
 
