@@ -51,8 +51,6 @@ def plain(value):
         return base64.b64encode(value).decode()
     if hasattr(value, "timestamp"):
         return value.timestamp()
-    if isinstance(value, set):
-        return [plain(v) for v in value]
     return value
 
 

@@ -71,15 +71,13 @@ impl<T> Change<T> {
 }
 
 /// The item images of a stream record as `T`. Items that are not `T`s (idempotency
-/// keys, guards: ids holding `#`) are no change of an entity: `None`.
+/// keys, guards: a key holding `#`) are no change of an entity: `None`.
 pub fn change<T: DeserializeOwned>(record: &EventRecord) -> Result<Option<Change<T>>, String> {
-    let keys = &record.change.keys;
-    let is_entity = ["id", "sale_id", "pk"].iter().any(|key| {
-        keys.get(*key).is_some_and(
-            |value| !matches!(value, serde_dynamo::AttributeValue::S(id) if id.contains('#')),
-        )
-    });
-    if !is_entity {
+    let is_auxiliary =
+        record.change.keys.values().any(
+            |value| matches!(value, serde_dynamo::AttributeValue::S(key) if key.contains('#')),
+        );
+    if is_auxiliary {
         return Ok(None);
     }
     let image = |item: &serde_dynamo::Item| -> Result<Option<T>, String> {

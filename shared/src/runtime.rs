@@ -88,9 +88,10 @@ where
     Fut: Future<Output = Result<Response<Body>, ApiError>> + Send,
 {
     let state = init_once(init).await?;
+    let service = endpoints::named(name).map_or(Service::Platform, |e| e.service);
     lambda_http::run(service_fn(move |req: Request| async move {
         let started = Instant::now();
-        let line = RequestLine::of(name, &req);
+        let line = RequestLine::of(service, &req);
         let unit = trace::Unit::begin(name, line.trace.as_ref(), line.continued);
         let work = CALLER.scope(RefCell::new(None), async move {
             let response = handler(state, req)
@@ -98,10 +99,7 @@ where
                 .unwrap_or_else(ApiError::into_response);
             (response, CALLER.with(|caller| caller.borrow_mut().take()))
         });
-        let (mut response, caller) = match &unit {
-            Some(unit) => unit.scope(work).await,
-            None => work.await,
-        };
+        let (mut response, caller) = trace::within(unit.as_ref(), work).await;
         let status = response.status().as_u16();
         if let Some(value) = line
             .trace
@@ -167,11 +165,9 @@ struct RequestLine {
 }
 
 impl RequestLine {
-    fn of(name: &str, req: &Request) -> Self {
+    fn of(service: Service, req: &Request) -> Self {
         let context = req.lambda_context_ref();
-        let lambda_trace = context
-            .and_then(|c| c.xray_trace_id.as_deref())
-            .and_then(TraceHeader::parse);
+        let lambda_trace = context.and_then(invocation_trace);
         // Only services reach internal routes (the API checks their signature); their
         // header continues the purchase's trace.
         let caller_trace = req
@@ -187,7 +183,7 @@ impl RequestLine {
             _ => None,
         };
         Self {
-            service: endpoints::named(name).map_or(Service::Platform, |e| e.service),
+            service,
             request_id: context.map(|c| c.request_id.clone()).unwrap_or_default(),
             continued: caller_trace.is_some(),
             trace: caller_trace.or(lambda_trace),
@@ -222,6 +218,14 @@ impl RequestLine {
     }
 }
 
+/// The trace Lambda gives an invocation (with active tracing).
+fn invocation_trace(context: &lambda_http::Context) -> Option<TraceHeader> {
+    context
+        .xray_trace_id
+        .as_deref()
+        .and_then(TraceHeader::parse)
+}
+
 /// Builds the state once, for the life of the process; a configuration error stops the
 /// cold start with a clear log line.
 async fn init_once<S: 'static>(
@@ -247,17 +251,9 @@ where
     let bus: &'static _ = init_once(crate::events::EventBus::from_env()).await?;
     lambda_http::lambda_runtime::run(lambda_http::service_fn(
         move |event: lambda_http::LambdaEvent<crate::events::StreamEvent>| async move {
-            let header = event
-                .context
-                .xray_trace_id
-                .as_deref()
-                .and_then(TraceHeader::parse);
-            let unit = trace::Unit::begin(name, header.as_ref(), false);
+            let unit = trace::Unit::begin(name, invocation_trace(&event.context).as_ref(), false);
             let publish = crate::events::publish_batch(&event.payload.records, derive, bus);
-            let answer = match &unit {
-                Some(unit) => unit.scope(publish).await,
-                None => publish.await,
-            };
+            let answer = trace::within(unit.as_ref(), publish).await;
             if let Some(unit) = unit {
                 unit.end(200, json!({}));
             }
@@ -286,18 +282,10 @@ where
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         lambda_http::lambda_runtime::run(lambda_http::service_fn(
             move |event: lambda_http::LambdaEvent<serde_json::Value>| async move {
-                let header = event
-                    .context
-                    .xray_trace_id
-                    .as_deref()
-                    .and_then(TraceHeader::parse);
-                let unit = trace::Unit::begin(name, header.as_ref(), false);
+                let unit =
+                    trace::Unit::begin(name, invocation_trace(&event.context).as_ref(), false);
                 // Boxed: a job's future is deep (the saga's), too deep to nest once more.
-                let run = Box::pin(job(state));
-                let result = match &unit {
-                    Some(unit) => unit.scope(run).await,
-                    None => run.await,
-                };
+                let result = trace::within(unit.as_ref(), Box::pin(job(state))).await;
                 if let Some(unit) = unit {
                     unit.end(if result.is_ok() { 200 } else { 500 }, json!({}));
                 }

@@ -177,15 +177,30 @@ impl Unit {
         if let Some(parent) = &self.parent {
             document["parent_id"] = json!(parent);
         }
-        mark_outcome(&mut document, status);
-        merge(&mut document, fields);
-        send(&document);
+        record(document, status, fields);
     }
 }
 
-/// X-Ray's flags for an HTTP status: 429 a throttle, 4xx an error, 5xx a fault.
+/// Completes a document with its outcome and `fields`, and sends it.
+fn record(mut document: Value, status: u16, fields: Value) {
+    mark_outcome(&mut document, status);
+    merge(&mut document, fields);
+    send(&document);
+}
+
+/// Runs `work` inside `unit` when there is one (a traced invocation), else as it is.
+pub async fn within<F: Future>(unit: Option<&Unit>, work: F) -> F::Output {
+    match unit {
+        Some(unit) => unit.scope(work).await,
+        None => work.await,
+    }
+}
+
+/// X-Ray's flags for an HTTP status: 429 a throttle, 4xx an error, 5xx or no answer at
+/// all (0) a fault.
 fn mark_outcome(document: &mut Value, status: u16) {
     match status {
+        0 => document["fault"] = json!(true),
         429 => {
             document["throttle"] = json!(true);
             document["error"] = json!(true);
@@ -237,7 +252,7 @@ impl Call {
     /// Sends the subsegment: `name` (the service called), `namespace` (`aws` or
     /// `remote`), the answer's status (0: none), and `fields` (aws, http).
     pub fn end(self, name: &str, namespace: &str, status: u16, fields: Value) {
-        let mut document = json!({
+        let document = json!({
             "type": "subsegment",
             "name": name,
             "namespace": namespace,
@@ -247,12 +262,7 @@ impl Call {
             "start_time": self.start,
             "end_time": now(),
         });
-        if status == 0 {
-            document["fault"] = json!(true);
-        }
-        mark_outcome(&mut document, status);
-        merge(&mut document, fields);
-        send(&document);
+        record(document, status, fields);
     }
 }
 
@@ -386,6 +396,7 @@ mod tests {
         assert_eq!(flags(404), json!({"error": true}));
         assert_eq!(flags(429), json!({"error": true, "throttle": true}));
         assert_eq!(flags(503), json!({"fault": true}));
+        assert_eq!(flags(0), json!({"fault": true}));
     }
 
     #[tokio::test]

@@ -255,6 +255,26 @@ pub async fn create_product(admin: &str, category: &str, price_cents: i64, stock
     .clone()
 }
 
+/// A scene for a purchase: a product of the demo admin's (`price_cents`, `stock` units, in
+/// `category`) and a new customer with `money` cents in their wallet.
+pub struct Shop {
+    pub admin: String,
+    pub buyer: Customer,
+    pub product_id: String,
+}
+
+pub async fn shop(category: &str, price_cents: i64, stock: i64, money: i64) -> Shop {
+    let admin = admin_token().await;
+    let product = create_product(&admin, category, price_cents, stock).await;
+    let buyer = new_customer().await;
+    fund(&buyer, money).await;
+    Shop {
+        admin,
+        buyer,
+        product_id: product["id"].as_str().unwrap().to_string(),
+    }
+}
+
 pub async fn read_product(id: &str) -> Value {
     get(&format!("/products/{id}"), None)
         .await

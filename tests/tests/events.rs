@@ -8,11 +8,11 @@ use serde_json::json;
 
 #[tokio::test]
 async fn a_purchase_a_refund_a_review_and_low_stock_are_each_published_once() {
-    let admin = admin_token().await;
-    let product = create_product(&admin, "evented", 250, 6).await;
-    let product_id = product["id"].as_str().unwrap().to_string();
-    let customer = new_customer().await;
-    fund(&customer, 2_000).await;
+    let Shop {
+        admin,
+        buyer: customer,
+        product_id,
+    } = shop("evented", 250, 6, 2_000).await;
 
     // 6 → 4: below the threshold of 5.
     let sale = buy(&customer, &product_id, 2, None)
@@ -74,11 +74,11 @@ async fn a_purchase_a_refund_a_review_and_low_stock_are_each_published_once() {
 
 #[tokio::test]
 async fn a_failed_purchase_publishes_nothing() {
-    let admin = admin_token().await;
-    let product = create_product(&admin, "evented", 900, 10).await;
-    let product_id = product["id"].as_str().unwrap().to_string();
-    let customer = new_customer().await;
-    fund(&customer, 100).await;
+    let Shop {
+        buyer: customer,
+        product_id,
+        ..
+    } = shop("evented", 900, 10, 100).await;
     buy(&customer, &product_id, 1, None).await.problem(402);
     // A purchase that completes after it shows the stream went past the failure.
     fund(&customer, 900).await;

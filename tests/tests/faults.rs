@@ -157,26 +157,10 @@ fn run_reconciler() -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("reconciler report")
 }
 
-struct Fixture {
-    buyer: Customer,
-    product_id: String,
-}
-
-async fn fixture(stock_units: i64, price: i64, money: i64) -> Fixture {
-    let admin = admin_token().await;
-    let buyer = new_customer().await;
-    fund(&buyer, money).await;
-    let product = create_product(&admin, "saga-faults", price, stock_units).await;
-    Fixture {
-        buyer,
-        product_id: product["id"].as_str().unwrap().to_string(),
-    }
-}
-
 #[tokio::test]
 async fn inventory_down_before_the_reservation_moves_nothing() {
     let _links = Links;
-    let f = fixture(5, 200, 1_000).await;
+    let f = shop("saga-faults", 200, 5, 1_000).await;
     let key = format!("inv-down-{}", unique());
     link("inventory", "refuse");
     buy(&f.buyer, &f.product_id, 2, Some(&key))
@@ -199,7 +183,7 @@ async fn inventory_down_before_the_reservation_moves_nothing() {
 #[tokio::test]
 async fn customers_down_at_the_charge_is_compensated_by_the_reconciler() {
     let _links = Links;
-    let f = fixture(5, 200, 1_000).await;
+    let f = shop("saga-faults", 200, 5, 1_000).await;
     link("customers", "refuse-writes");
     // Stock was reserved, the charge got no answer, and the refund cannot be sent either:
     // the sale stays pending, with its stock held.
@@ -222,7 +206,7 @@ async fn customers_down_at_the_charge_is_compensated_by_the_reconciler() {
 #[tokio::test]
 async fn inventory_down_during_compensation_is_finished_by_the_reconciler() {
     let _links = Links;
-    let f = fixture(5, 200, 1_000).await;
+    let f = shop("saga-faults", 200, 5, 1_000).await;
     // The charge hangs, so the saga times out on it; meanwhile Inventory goes down, so
     // neither the refund's nor the release's answer can be had.
     link("customers", "hang-writes");
@@ -289,7 +273,7 @@ async fn a_purchase_the_recommender_missed_is_delivered_by_the_reconciler() {
 async fn retries_racing_the_reconciler_take_stock_and_money_once() {
     const SALES: usize = 4;
     let _links = Links;
-    let f = fixture(10, 200, 2_000).await;
+    let f = shop("saga-faults", 200, 10, 2_000).await;
     let keys: Vec<String> = (0..SALES)
         .map(|n| format!("race-{n}-{}", unique()))
         .collect();
@@ -369,7 +353,7 @@ fn throttled_so_far() -> u64 {
 #[tokio::test]
 async fn throttled_database_calls_are_retried_with_backoff() {
     let _links = Links;
-    let f = fixture(10, 250, 10_000).await;
+    let f = shop("saga-faults", 250, 10, 10_000).await;
     let product_path = format!("/products/{}", f.product_id);
     let before = throttled_so_far();
     // The first attempt of every call is throttled: the SDK's retries absorb it, callers
@@ -576,7 +560,7 @@ async fn a_refund_interrupted_at_each_step_is_finished_once_by_the_reconciler() 
 #[tokio::test]
 async fn an_event_bus_outage_delays_the_events_and_loses_or_repeats_none() {
     let _links = Links;
-    let f = fixture(10, 100, 1_000).await;
+    let f = shop("saga-faults", 100, 10, 1_000).await;
     link("eventbus", "down");
     let sale = buy(&f.buyer, &f.product_id, 1, None)
         .await

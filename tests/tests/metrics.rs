@@ -35,11 +35,12 @@ fn declares(line: &Value, metric: &str) -> bool {
 
 #[tokio::test]
 async fn a_purchase_its_failure_and_its_refund_are_counted_with_their_amounts() {
-    let admin = admin_token().await;
-    let product = create_product(&admin, "metered", 300, 5).await;
-    let product_id = product["id"].as_str().unwrap();
-    let customer = new_customer().await;
-    fund(&customer, 700).await;
+    let Shop {
+        admin,
+        buyer: customer,
+        product_id,
+    } = shop("metered", 300, 5, 700).await;
+    let product_id = product_id.as_str();
     let sale = buy(&customer, product_id, 2, None)
         .await
         .expect(201)

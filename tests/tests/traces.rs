@@ -12,12 +12,12 @@ fn named<'a>(docs: &'a [Value], name: &str) -> Vec<&'a Value> {
 
 #[tokio::test]
 async fn one_purchase_is_one_trace_across_the_services() {
-    let admin = admin_token().await;
-    let product = create_product(&admin, "traced", 250, 5).await;
-    let product_id = product["id"].as_str().unwrap();
-    let customer = new_customer().await;
-    fund(&customer, 1_000).await;
-    let reply = buy(&customer, product_id, 2, None).await;
+    let Shop {
+        buyer: customer,
+        product_id,
+        ..
+    } = shop("traced", 250, 5, 1_000).await;
+    let reply = buy(&customer, &product_id, 2, None).await;
     reply.expect(201);
     let trace_id = reply.headers["x-trace-id"].to_str().unwrap().to_string();
 
