@@ -252,7 +252,12 @@ where
     lambda_http::lambda_runtime::run(lambda_http::service_fn(
         move |event: lambda_http::LambdaEvent<crate::events::StreamEvent>| async move {
             let unit = trace::Unit::begin(name, invocation_trace(&event.context).as_ref(), false);
-            let publish = crate::events::publish_batch(&event.payload.records, derive, bus);
+            // Boxed: the batch's future is too deep to nest inside the unit's as it is.
+            let publish = Box::pin(crate::events::publish_batch(
+                &event.payload.records,
+                derive,
+                bus,
+            ));
             let answer = trace::within(unit.as_ref(), publish).await;
             if let Some(unit) = unit {
                 unit.end(200, json!({}));
