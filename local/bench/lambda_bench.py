@@ -127,6 +127,44 @@ def event_for(function, data):
     return event
 
 
+PEER_NAME = "peer: serverless-rust-demo get-product"
+
+
+class Peer:
+    """aws-samples/serverless-rust-demo's get-product (lambda_http 0.5, aws-sdk-dynamodb 0.7),
+    the fastest-starting Rust Lambda of its kind we know. It is not part of this project:
+    build it outside the repository after adding, in its src/utils.rs get_store, an
+    endpoint from DYNAMODB_ENDPOINT (its SDK has no other override). It gets its own
+    table (key `id`, a product of its shape) and the same event as our get_product."""
+
+    def __init__(self, binary, run, proxy):
+        import boto3
+        self.binary, self.proxy = binary, proxy
+        self.table = f"bench-peer-products-{run}"
+        db = boto3.client("dynamodb", endpoint_url=os.environ["DYNAMODB_ENDPOINT"],
+                          region_name=os.environ.get("AWS_REGION", "us-east-1"))
+        db.create_table(TableName=self.table, BillingMode="PAY_PER_REQUEST",
+                        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+        self.product = new_ulid()
+        db.put_item(TableName=self.table, Item={"id": {"S": self.product}, "name": {"S": "Bench lamp"},
+                                                "price": {"N": "1.00"}})
+        self.env = dict(lambda_env("peer_get_product", proxy), TABLE_NAME=self.table)
+
+    def event(self):
+        event = json.loads((ROOT / "events" / "get_product.json").read_text())
+        event["rawPath"] = f"/products/{self.product}"
+        event["pathParameters"] = {"id": self.product}
+        return event
+
+    def run(self, warm_runs):
+        return run_function([str(self.binary)], self.env, self.event, warm_runs, self.proxy)
+
+
+def args_size(path):
+    return Path(path).stat().st_size
+
+
 def status_of(kind, payload):
     if kind != "response":
         return "error"
@@ -236,6 +274,8 @@ def main():
     parser.add_argument("--warm-runs", type=int, default=100)
     parser.add_argument("--only", nargs="*", help="function names (default: every function)")
     parser.add_argument("--python", default=sys.executable, help="Python with boto3 and awslambdaric")
+    parser.add_argument("--peer", help="the get-product binary of aws-samples/serverless-rust-demo, built "
+                        "with a DynamoDB endpoint override (see Peer); run before each cold start of ours")
     parser.add_argument("--out", help="write the figures as JSON here")
     args = parser.parse_args()
 
@@ -255,21 +295,34 @@ def main():
     baseline = summarize("python_baseline_get_product", baseline_runs, None)
     print(json.dumps(baseline), flush=True)
 
+    peer = Peer(Path(args.peer), data["run"], proxy) if args.peer else None
+    peer_runs = []
     for function in functions:
-        runs = []
+        runs, paired = [], []
         env = lambda_env(function, proxy)
         warm = 0 if function in DESTRUCTIVE else args.warm_runs
         for run in range(args.cold_runs):
+            # The peer's cold start right before each of ours: the pair sees the same machine.
+            if peer:
+                paired.append(peer.run(args.warm_runs if run == 0 else 0))
             runs.append(run_function([str(bin_dir / function)], env, lambda: event_for(function, data),
                                      warm if run == 0 else 0, proxy))
         summary = summarize(function, runs, (bin_dir / function).stat().st_size)
         summary["vs_baseline_ready"] = baseline["ready_ms_p50"] / summary["ready_ms_p50"]
+        if peer:
+            pair = summarize(PEER_NAME, paired, None)
+            summary["peer_ready_ms_p50"] = pair["ready_ms_p50"]
+            summary["vs_peer_ready"] = summary["ready_ms_p50"] / pair["ready_ms_p50"]
+            summary["vs_peer_first_request"] = summary["first_request_ms_p50"] / pair["first_request_ms_p50"]
+            peer_runs += paired
         results.append(summary)
         print(json.dumps(summary), flush=True)
 
     proxy.close()
     report = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "cold_runs": args.cold_runs,
               "warm_runs": args.warm_runs, "baseline": baseline, "functions": results}
+    if peer:
+        report["peer"] = summarize(PEER_NAME, peer_runs, args_size(args.peer))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(report, indent=2))
@@ -287,27 +340,36 @@ def fmt(value, digits=1):
 
 
 def markdown(report):
-    b = report["baseline"]
+    b, peer = report["baseline"], report.get("peer")
     lines = [
         f"Machine: {report['machine']}; {report['date']}; {report['cold_runs']} cold starts per function, "
         f"{report['warm_runs']} warm requests.",
         "",
-        "| function | ready p50 (ms) | ready p95 | × faster than baseline | first request p50 (ms) | status "
-        "| warm handler p50 / p99 (ms, no DB) | peak RSS (MiB) | binary (MB) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| function | ready p50 (ms) | ready p95 | × faster than baseline | ready ÷ peer's | first request p50 (ms) "
+        "| status | warm handler p50 / p99 (ms, no DB) | peak RSS (MiB) | binary (MB) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         f"| **Python 3.11 + boto3 baseline** (GET /products/{{id}}) | {fmt(b['ready_ms_p50'])} | "
-        f"{fmt(b['ready_ms_p95'])} | 1 | {fmt(b['first_request_ms_p50'])} | {b['first_status']} | "
+        f"{fmt(b['ready_ms_p95'])} | 1 | — | {fmt(b['first_request_ms_p50'])} | {b['first_status']} | "
         f"{fmt(b['warm_handler_ms_p50'], 2)} / {fmt(b['warm_handler_ms_p99'], 2)} | {fmt(b['peak_rss_mib'])} | — |",
     ]
+    if peer:
+        lines.append(
+            f"| **{PEER_NAME}** (all its runs) | {fmt(peer['ready_ms_p50'], 2)} | {fmt(peer['ready_ms_p95'], 2)} | "
+            f"{b['ready_ms_p50'] / peer['ready_ms_p50']:.0f} | 1 | {fmt(peer['first_request_ms_p50'])} | "
+            f"{peer['first_status']} | {fmt(peer['warm_handler_ms_p50'], 2)} / {fmt(peer['warm_handler_ms_p99'], 2)} "
+            f"| {fmt(peer['peak_rss_mib'])} | {fmt(peer['binary_mb'])} |")
     for f in report["functions"]:
         note = " †" if f["calls_services"] else ""
         lines.append(
             f"| {f['function']}{note} | {fmt(f['ready_ms_p50'], 2)} | {fmt(f['ready_ms_p95'], 2)} | "
-            f"{f['vs_baseline_ready']:.0f} | {fmt(f['first_request_ms_p50'])} | {f['first_status']} | "
-            f"{fmt(f['warm_handler_ms_p50'], 2)} / {fmt(f['warm_handler_ms_p99'], 2)} | {fmt(f['peak_rss_mib'])} | "
-            f"{fmt(f['binary_mb'])} |")
+            f"{f['vs_baseline_ready']:.0f} | {fmt(f.get('vs_peer_ready'), 2)} | {fmt(f['first_request_ms_p50'])} | "
+            f"{f['first_status']} | {fmt(f['warm_handler_ms_p50'], 2)} / {fmt(f['warm_handler_ms_p99'], 2)} | "
+            f"{fmt(f['peak_rss_mib'])} | {fmt(f['binary_mb'])} |")
     lines.append("")
     lines.append("† the handler calls other services over HTTP; its handler time includes those calls.")
+    if peer:
+        lines.append("Ready ÷ peer's: our ready p50 over the peer's p50 in the cold starts paired with ours "
+                     "(the peer starts right before each of ours).")
     return "\n".join(lines)
 
 

@@ -1,9 +1,9 @@
 //! The DynamoDB client and the few helpers every store needs.
 
+use crate::config::ConfigError;
 use crate::ApiError;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
@@ -16,11 +16,11 @@ use std::time::Duration;
 
 pub type Item = HashMap<String, AttributeValue>;
 
-/// A client from the normal AWS configuration chain. `DYNAMODB_ENDPOINT` points it at
+/// A client with the function's AWS configuration ([`crate::aws`]). `DYNAMODB_ENDPOINT` points it at
 /// another DynamoDB-compatible server (the local engine). Timeouts are short so that a
 /// database that is down turns into a 503 within seconds instead of a hung function.
 /// `DYNAMODB_TIMEOUT_MS` (default 5000) bounds a whole operation, retries included.
-pub async fn client() -> Client {
+pub fn client() -> Result<Client, ConfigError> {
     let operation = std::env::var("DYNAMODB_TIMEOUT_MS")
         .ok()
         .and_then(|ms| ms.parse().ok())
@@ -31,38 +31,28 @@ pub async fn client() -> Client {
     } else {
         operation / 2
     };
-    client_with(attempt, operation).await
+    client_with(attempt, operation)
 }
 
 /// A client for scheduled batch jobs, whose scans of a large table may take long per page.
-pub async fn batch_client() -> Client {
-    client_with(Duration::from_secs(60), Duration::from_secs(180)).await
+pub fn batch_client() -> Result<Client, ConfigError> {
+    client_with(Duration::from_secs(60), Duration::from_secs(180))
 }
 
-/// The environment's AWS configuration (region, credentials), loaded once per process and
-/// shared by every client the function builds.
-pub async fn sdk_config() -> &'static aws_config::SdkConfig {
-    static CONFIG: tokio::sync::OnceCell<aws_config::SdkConfig> =
-        tokio::sync::OnceCell::const_new();
-    CONFIG
-        .get_or_init(|| aws_config::defaults(BehaviorVersion::latest()).load())
-        .await
-}
-
-async fn client_with(attempt: Duration, operation: Duration) -> Client {
+fn client_with(attempt: Duration, operation: Duration) -> Result<Client, ConfigError> {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_millis(1_000))
         .operation_attempt_timeout(attempt)
         .operation_timeout(operation)
         .build();
-    let mut builder = aws_sdk_dynamodb::config::Builder::from(sdk_config().await)
+    let mut builder = aws_sdk_dynamodb::config::Builder::from(crate::aws::config()?)
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .interceptor(crate::trace::DynamoDbSpans);
     if let Ok(endpoint) = std::env::var("DYNAMODB_ENDPOINT") {
         builder = builder.endpoint_url(endpoint);
     }
-    Client::from_conf(builder.build())
+    Ok(Client::from_conf(builder.build()))
 }
 
 /// True when a conditional write was refused because its condition did not hold.

@@ -109,7 +109,7 @@ pub struct EventBus {
 impl EventBus {
     pub async fn from_env() -> Result<Self, ConfigError> {
         let name = crate::config::required(BUS_VARIABLE)?;
-        let mut config = aws_sdk_eventbridge::config::Builder::from(crate::db::sdk_config().await);
+        let mut config = aws_sdk_eventbridge::config::Builder::from(crate::aws::config()?);
         if let Ok(endpoint) = std::env::var("EVENTBRIDGE_ENDPOINT") {
             config = config.endpoint_url(endpoint);
         }

@@ -28,7 +28,7 @@ impl Part for Tables {
             .map(|table| Ok((table, state::required_table(endpoint, table)?)))
             .collect::<Result<_, ConfigError>>()?;
         Ok(Self {
-            client: db::client().await,
+            client: db::client()?,
             tables,
         })
     }

@@ -3,6 +3,7 @@
 //! validation, pagination cursors, health checks and the Lambda entry point.
 
 pub mod auth;
+pub mod aws;
 pub mod config;
 pub mod contracts;
 pub mod cursor;

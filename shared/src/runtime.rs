@@ -57,18 +57,25 @@ macro_rules! stream {
     };
 }
 
-/// JSON log lines on stderr (stdout stays free for a command's own output);
-/// level from `RUST_LOG` (default `info`).
+/// JSON log lines on stderr (stdout stays free for a command's own output); levels by
+/// target from `RUST_LOG` (`warn,request=info`; default `info`).
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let levels: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
+        });
     let _ = tracing_subscriber::fmt()
         .json()
-        .with_env_filter(filter)
         .with_target(false)
         .with_current_span(false)
         .with_ansi(false)
         .with_writer(std::io::stderr)
+        .finish()
+        .with(levels)
         .try_init();
 }
 
@@ -283,8 +290,12 @@ where
     Job: Fn(&'static S) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = Result<R, ApiError>> + Send,
 {
+    let in_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
+    if !in_lambda {
+        crate::aws::load_default_chain().await;
+    }
     let state = init_once(init).await?;
-    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+    if in_lambda {
         lambda_http::lambda_runtime::run(lambda_http::service_fn(
             move |event: lambda_http::LambdaEvent<serde_json::Value>| async move {
                 let unit =

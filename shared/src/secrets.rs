@@ -36,7 +36,12 @@ pub async fn load(secrets: &[Secret]) -> Result<(), ConfigError> {
     for secret in &wanted {
         arns.push(crate::config::required(arn_variable(*secret))?);
     }
-    let client = aws_sdk_secretsmanager::Client::new(crate::db::sdk_config().await);
+    let mut config = aws_sdk_secretsmanager::config::Builder::from(crate::aws::config()?);
+    // Another Secrets Manager-compatible server (the tests' stand-in).
+    if let Ok(endpoint) = std::env::var("SECRETS_MANAGER_ENDPOINT") {
+        config = config.endpoint_url(endpoint);
+    }
+    let client = aws_sdk_secretsmanager::Client::from_conf(config.build());
     let fetches = arns
         .iter()
         .map(|arn| client.get_secret_value().secret_id(arn).send());

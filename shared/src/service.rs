@@ -79,7 +79,7 @@ impl ServiceClient {
     /// they name.
     pub fn for_endpoint(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let timeout = config::parsed_or("SERVICE_CALL_TIMEOUT_MS", 5_000u64)?;
-        let http = reqwest::Client::builder()
+        let http = crate::aws::http_client()
             .timeout(Duration::from_millis(timeout))
             .connect_timeout(Duration::from_millis(1_000))
             .build()

@@ -38,19 +38,13 @@ impl Signer {
         }
     }
 
-    /// From the environment Lambda gives every function (`AWS_ACCESS_KEY_ID`,
-    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`); `None` without them.
+    /// With the credentials Lambda gives every function ([`crate::aws::lambda_environment`]);
+    /// `None` without them.
     pub fn from_env() -> Option<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let (region, credentials) = crate::aws::lambda_environment().ok()?;
         Some(Self {
-            credentials: Credentials::new(
-                var("AWS_ACCESS_KEY_ID")?,
-                var("AWS_SECRET_ACCESS_KEY")?,
-                var("AWS_SESSION_TOKEN"),
-                None,
-                "lambda-environment",
-            ),
-            region: var("AWS_REGION")?,
+            credentials,
+            region,
         })
     }
 
@@ -114,8 +108,9 @@ mod tests {
             ),
             region: "eu-west-1".into(),
         };
-        let client = reqwest::Client::new();
-        let mut request = client
+        let mut request = crate::aws::http_client()
+            .build()
+            .unwrap()
             .post("http://127.0.0.1:9104/internal/inventory/reservations")
             .header("content-type", "application/json")
             .body("{}")

@@ -95,7 +95,7 @@ async fn a_functions_secrets_are_fetched_once_signed_and_all_at_once() {
     .await;
     // A Lambda environment: ARNs only, the values nowhere in it.
     for (name, value) in [
-        ("AWS_ENDPOINT_URL_SECRETS_MANAGER", url.as_str()),
+        ("SECRETS_MANAGER_ENDPOINT", url.as_str()),
         ("AWS_REGION", "us-east-1"),
         ("AWS_ACCESS_KEY_ID", "test"),
         ("AWS_SECRET_ACCESS_KEY", "test"),

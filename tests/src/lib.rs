@@ -29,7 +29,7 @@ pub fn url_of(path: &str) -> String {
 pub fn client() -> &'static Client {
     static CLIENT: OnceLock<Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
-        Client::builder()
+        shared::aws::http_client()
             .timeout(Duration::from_secs(60))
             .build()
             .expect("http client")
@@ -179,7 +179,7 @@ pub async fn login(email: &str, password: &str) -> Reply {
 /// Logs in from another client address: a loopback address such as 127.0.0.2, which
 /// the gateway reports to the function as the client's (`sourceIp`).
 pub async fn login_from(address: &str, email: &str, password: &str) -> Reply {
-    let client = Client::builder()
+    let client = shared::aws::http_client()
         .local_address(Some(address.parse().expect("an IP address")))
         .timeout(Duration::from_secs(60))
         .build()

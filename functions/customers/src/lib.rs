@@ -25,6 +25,6 @@ pub type State<S = store::Store> = state::State<S>;
 impl Part for store::Store {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Customers)?;
-        Ok(store::Store::new(shared::db::client().await, table))
+        Ok(store::Store::new(shared::db::client()?, table))
     }
 }

@@ -25,7 +25,7 @@ impl Part for store::Store {
         let products = state::required_table(endpoint, Table::Products)?;
         let reservations = state::table_name(endpoint, Table::Reservations)?;
         Ok(store::Store::new(
-            shared::db::client().await,
+            shared::db::client()?,
             products,
             reservations.unwrap_or_default(),
         ))

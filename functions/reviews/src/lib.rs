@@ -39,17 +39,14 @@ pub type State<Store = store::Store, Services = ()> = state::State<Store, Servic
 impl Part for store::Store {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Reviews)?;
-        Ok(store::Store::new(shared::db::client().await, table))
+        Ok(store::Store::new(shared::db::client()?, table))
     }
 }
 
 impl Part for reco_store::RecoStore {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Reco)?;
-        Ok(reco_store::RecoStore::new(
-            shared::db::client().await,
-            table,
-        ))
+        Ok(reco_store::RecoStore::new(shared::db::client()?, table))
     }
 }
 
@@ -63,7 +60,7 @@ pub struct Tables<R = store::Store, I = reco_store::RecoStore> {
 
 impl Part for Tables {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
-        let client = shared::db::client().await;
+        let client = shared::db::client()?;
         Ok(Self {
             reviews: store::Store::new(
                 client.clone(),

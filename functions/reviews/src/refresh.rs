@@ -30,10 +30,7 @@ pub struct BatchReco(pub RecoStore);
 impl Part for BatchReco {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Reco)?;
-        Ok(Self(RecoStore::new(
-            shared::db::batch_client().await,
-            table,
-        )))
+        Ok(Self(RecoStore::new(shared::db::batch_client()?, table)))
     }
 }
 

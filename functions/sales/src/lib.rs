@@ -34,6 +34,6 @@ pub type State<Store = store::Store, Services = ()> = state::State<Store, Servic
 impl Part for store::Store {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Sales)?;
-        Ok(store::Store::new(shared::db::client().await, table))
+        Ok(store::Store::new(shared::db::client()?, table))
     }
 }
