@@ -2,7 +2,9 @@
 # Cold start, first request, warm handler time, peak memory and size of every function
 # (release build), beside a Python 3.11 + boto3 baseline, each under a local Lambda
 # Runtime API. Uses the running local stack for data and peers, or starts one.
-#   local/bench-functions.sh [--cold-runs N] [--warm-runs N] [--only FUNCTION...]
+#   local/bench-functions.sh [--cold-runs N] [--warm-runs N] [--only FUNCTION...] [--peer BINARY]
+# --peer runs another Rust get-product (local/bench/peer.sh builds aws-samples/serverless-rust-demo's)
+# right before each cold start of ours, for a ratio from the same moments of the same run.
 # Figures go to stdout (a Markdown table) and $STATE_DIR/bench/functions.json.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"

@@ -49,7 +49,7 @@ fn client_with(attempt: Duration, operation: Duration) -> Result<Client, ConfigE
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .interceptor(crate::trace::DynamoDbSpans);
-    if let Ok(endpoint) = std::env::var("DYNAMODB_ENDPOINT") {
+    if let Some(endpoint) = crate::aws::endpoint_override("DYNAMODB_ENDPOINT") {
         builder = builder.endpoint_url(endpoint);
     }
     Ok(Client::from_conf(builder.build()))

@@ -110,7 +110,7 @@ impl EventBus {
     pub async fn from_env() -> Result<Self, ConfigError> {
         let name = crate::config::required(BUS_VARIABLE)?;
         let mut config = aws_sdk_eventbridge::config::Builder::from(crate::aws::config()?);
-        if let Ok(endpoint) = std::env::var("EVENTBRIDGE_ENDPOINT") {
+        if let Some(endpoint) = crate::aws::endpoint_override("EVENTBRIDGE_ENDPOINT") {
             config = config.endpoint_url(endpoint);
         }
         Ok(Self {

@@ -58,7 +58,7 @@ macro_rules! stream {
 }
 
 /// JSON log lines on stderr (stdout stays free for a command's own output); levels by
-/// target from `RUST_LOG` (`warn,request=info`; default `info`).
+/// target from `RUST_LOG` (`warn`, `info,shared=debug`; default `info`).
 pub fn init_tracing() {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
@@ -74,6 +74,8 @@ pub fn init_tracing() {
         .with_current_span(false)
         .with_ansi(false)
         .with_writer(std::io::stderr)
+        // The levels are the targets' to decide (fmt alone stops at INFO).
+        .with_max_level(tracing::level_filters::LevelFilter::TRACE)
         .finish()
         .with(levels)
         .try_init();

@@ -37,8 +37,7 @@ pub async fn load(secrets: &[Secret]) -> Result<(), ConfigError> {
         arns.push(crate::config::required(arn_variable(*secret))?);
     }
     let mut config = aws_sdk_secretsmanager::config::Builder::from(crate::aws::config()?);
-    // Another Secrets Manager-compatible server (the tests' stand-in).
-    if let Ok(endpoint) = std::env::var("SECRETS_MANAGER_ENDPOINT") {
+    if let Some(endpoint) = crate::aws::endpoint_override("SECRETS_MANAGER_ENDPOINT") {
         config = config.endpoint_url(endpoint);
     }
     let client = aws_sdk_secretsmanager::Client::from_conf(config.build());

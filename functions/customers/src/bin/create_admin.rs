@@ -46,7 +46,7 @@ async fn run() -> Result<String, String> {
         return Err("ADMIN_PASSWORD must be 8 to 128 characters".into());
     }
     let full_name = std::env::var("ADMIN_FULL_NAME").unwrap_or_else(|_| "Administrator".into());
-    // An operator's shell: credentials may come from a profile or SSO.
+    // An operator's shell: credentials may come from a profile.
     shared::aws::load_default_chain().await;
     let client = shared::db::client().map_err(|e| e.to_string())?;
     let store = Store::new(client, table);
