@@ -60,25 +60,41 @@ macro_rules! stream {
 /// JSON log lines on stderr (stdout stays free for a command's own output); levels by
 /// target from `RUST_LOG` (`warn`, `info,shared=debug`; default `info`).
 pub fn init_tracing() {
-    use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
-    let levels: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or_else(|| {
-            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
-        });
-    let _ = tracing_subscriber::fmt()
+    let directives = std::env::var("RUST_LOG").unwrap_or_default();
+    let _ = log_subscriber(&directives, std::io::stderr).try_init();
+}
+
+/// JSON log lines to `writer`, levels by target from `directives` (`RUST_LOG`'s syntax;
+/// `info` when empty or unreadable).
+fn log_subscriber<W>(directives: &str, writer: W) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use tracing::level_filters::LevelFilter;
+    use tracing_subscriber::{filter::Targets, layer::SubscriberExt};
+    let levels = Some(directives)
+        .filter(|directives| !directives.trim().is_empty())
+        .and_then(|directives| directives.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
+    // The most verbose level any target asks for is the ceiling of the whole process: the
+    // events above it (the SDK's debug and trace) stay off at their call sites, never
+    // registered or looked up (fmt alone would stop at INFO).
+    let ceiling = levels
+        .iter()
+        .map(|(_, level)| level)
+        .chain(levels.default_level())
+        .max()
+        .unwrap_or(LevelFilter::OFF);
+    tracing_subscriber::fmt()
         .json()
         .with_target(false)
         .with_current_span(false)
         .with_ansi(false)
-        .with_writer(std::io::stderr)
-        // The levels are the targets' to decide (fmt alone stops at INFO).
-        .with_max_level(tracing::level_filters::LevelFilter::TRACE)
+        .with_writer(writer)
+        .with_max_level(ceiling)
         .finish()
         .with(levels)
-        .try_init();
 }
 
 /// Builds the state once (a configuration error stops the cold start with a clear
@@ -315,5 +331,60 @@ where
         let report = Box::pin(job(state)).await?;
         println!("{}", serde_json::to_string(&report)?);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_subscriber;
+    use std::sync::{Arc, Mutex};
+    use tracing::level_filters::LevelFilter;
+    use tracing::Subscriber;
+
+    /// The lines a subscriber wrote.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Lines {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    #[test]
+    fn levels_are_per_target_and_debug_reaches_the_log_when_asked_for() {
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = log_subscriber("warn,shared=debug", move || writer.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::debug!(target: "shared::db", "kept debug");
+            tracing::info!(target: "aws_smithy_runtime", "dropped info");
+            tracing::warn!(target: "aws_smithy_runtime", "kept warning");
+        });
+        let text = lines.text();
+        assert!(text.contains("kept debug"), "{text}");
+        assert!(text.contains("kept warning"), "{text}");
+        assert!(!text.contains("dropped"), "{text}");
+    }
+
+    #[test]
+    fn the_process_ceiling_is_the_most_verbose_level_asked_for() {
+        // Above the ceiling, events are off at their call sites (no lookup per event).
+        let ceiling = |directives| log_subscriber(directives, std::io::sink).max_level_hint();
+        assert_eq!(ceiling("warn"), Some(LevelFilter::WARN));
+        assert_eq!(ceiling("warn,request=info"), Some(LevelFilter::INFO));
+        assert_eq!(ceiling("error,shared::db=trace"), Some(LevelFilter::TRACE));
+        assert_eq!(ceiling(""), Some(LevelFilter::INFO));
+        assert_eq!(ceiling("not a level=="), Some(LevelFilter::INFO));
     }
 }
