@@ -7,7 +7,7 @@ import { INSUFFICIENT_FUNDS, describe, lineErrors } from '../problems';
 import type { Customer, Product, Sale } from '../types';
 import { SALE_STATUS, SaleLines } from '../sale';
 import { ErrorBox, Money, Notice, announce, formatMoney } from '../ui';
-import { MAX_LINES, MAX_QTY, cartTotal, clearCart, refreshLine, removeLine, setQuantity, useCart, type CartLine } from './cart';
+import { MAX_LINES, MAX_QTY, cartTotal, clearCart, readCart, refreshLine, removeLine, setQuantity, useCart, type CartLine } from './cart';
 
 interface Done {
   sale: Sale;
@@ -54,7 +54,9 @@ function Checkout(props: { lines: CartLine[]; signedIn: boolean; admin: boolean;
   const live = useLiveProducts(lines);
 
   const checkout = async () => {
-    const body = { items: lines.map((l) => ({ product_id: l.product_id, quantity: l.quantity })) };
+    // The cart as stored now, not as last rendered: a quantity typed and then committed by
+    // this very click (the field's change fires as it loses focus) is not rendered yet.
+    const body = { items: readCart().map((l) => ({ product_id: l.product_id, quantity: l.quantity })) };
     const json = JSON.stringify(body);
     if (!attempt.current || attempt.current.body !== json) attempt.current = { body: json, key: newIdempotencyKey() };
     setBusy(true);
