@@ -124,7 +124,9 @@ where
                 .unwrap_or_else(ApiError::into_response);
             (response, CALLER.with(|caller| caller.borrow_mut().take()))
         });
-        let (mut response, caller) = trace::within(unit.as_ref(), work).await;
+        // Boxed: the handler's future (the SDK's calls inline) is kilobytes, and the runtime's
+        // layers would move it several times a request.
+        let (mut response, caller) = trace::within(unit.as_ref(), Box::pin(work)).await;
         let status = response.status().as_u16();
         if let Some(value) = line
             .trace
