@@ -72,29 +72,22 @@ where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
     use tracing::level_filters::LevelFilter;
-    use tracing_subscriber::{filter::Targets, layer::SubscriberExt};
+    use tracing_subscriber::{filter::Targets, layer::SubscriberExt, Layer};
     let levels = Some(directives)
         .filter(|directives| !directives.trim().is_empty())
         .and_then(|directives| directives.parse::<Targets>().ok())
         .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
-    // The most verbose level any target asks for is the ceiling of the whole process: the
-    // events above it (the SDK's debug and trace) stay off at their call sites, never
-    // registered or looked up (fmt alone would stop at INFO).
-    let ceiling = levels
-        .iter()
-        .map(|(_, level)| level)
-        .chain(levels.default_level())
-        .max()
-        .unwrap_or(LevelFilter::OFF);
-    tracing_subscriber::fmt()
+    // The levels filter the log layer itself, so the process's ceiling is the most verbose
+    // level they ask for: the events above it (the SDK's debug and trace) stay off at their
+    // call sites, never registered or looked up.
+    let log = tracing_subscriber::fmt::layer()
         .json()
         .with_target(false)
         .with_current_span(false)
         .with_ansi(false)
         .with_writer(writer)
-        .with_max_level(ceiling)
-        .finish()
-        .with(levels)
+        .with_filter(levels);
+    tracing_subscriber::registry().with(log)
 }
 
 /// Builds the state once (a configuration error stops the cold start with a clear
