@@ -32,12 +32,40 @@ step() { echo "== $* ($((SECONDS - started)) s)"; }
 # A failing check fails the run, except under --coverage, which reports on what ran.
 check() { if $coverage; then "$@" || echo "test: failed, coverage goes on: $*"; else "$@"; fi; }
 
+if $coverage; then
+  step "instrumenting (cargo llvm-cov)"
+  command -v llvm-cov-22 >/dev/null || { apt-get update -qq && apt-get install -y -qq llvm-22; }
+  command -v cargo-llvm-cov >/dev/null || cargo install --locked cargo-llvm-cov
+  export LLVM_COV=llvm-cov-22 LLVM_PROFDATA=llvm-profdata-22
+  # Instrumented builds go to a target directory of their own.
+  export CARGO_TARGET_DIR="$PWD/target/coverage"
+  eval "$(cargo llvm-cov show-env --sh)"
+  # The functions are killed, not exited, when the stack stops: their counters are kept
+  # in continuous mode (written as they change), which needs counter relocation.
+  export __CARGO_LLVM_COV_RUSTC_WRAPPER_RUSTFLAGS="${__CARGO_LLVM_COV_RUSTC_WRAPPER_RUSTFLAGS}"$'\x1f'"-Cllvm-args=-runtime-counter-relocation"
+  export LLVM_PROFILE_FILE="${LLVM_PROFILE_FILE//%2m/%2m%c}"
+  cargo llvm-cov clean --workspace
+fi
+
 step "setup"
-bash local/setup.sh bench web
+# The pages' packages first: the build embeds the pages, and its build script must not run
+# `npm ci` in web/ beside setup's.
+bash local/setup.sh web
+# The build (CPU) goes on in the background while the other tools install (mostly
+# downloads); its output is shown when it is waited for.
+build_log="$STATE_DIR/build.log"
+cargo build --workspace --all-targets --quiet >"$build_log" 2>&1 &
+build=$!
+trap 'kill "$build" 2>/dev/null' EXIT
+bash local/setup.sh bench
 bash local/lint.sh
 
 step "supply chain: advisories, licenses, duplicate bans and sources (cargo deny)"
-command -v cargo-deny >/dev/null || cargo install --locked --quiet cargo-deny
+# A debug build: cargo-deny's release profile (fat LTO, one codegen unit) takes minutes
+# longer to compile than its checks take to run here.
+deny_version=0.20.2
+cargo deny --version 2>/dev/null | grep -qx "cargo-deny $deny_version" ||
+  CARGO_PROFILE_DEV_DEBUG=0 cargo install --locked --quiet --debug "cargo-deny@$deny_version"
 # Advisories offline, from the RustSec snapshot beside the project (deny.toml's db-path);
 # a newer bundle replaces the copy.
 bundle=../shared/advisory-db/advisory-db.bundle
@@ -58,23 +86,9 @@ cargo fetch --locked --quiet
 cargo deny --offline --log-level error check "${checks[@]}"
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 
-if $coverage; then
-  step "instrumenting (cargo llvm-cov)"
-  command -v llvm-cov-22 >/dev/null || { apt-get update -qq && apt-get install -y -qq llvm-22; }
-  command -v cargo-llvm-cov >/dev/null || cargo install --locked cargo-llvm-cov
-  export LLVM_COV=llvm-cov-22 LLVM_PROFDATA=llvm-profdata-22
-  # Instrumented builds go to a target directory of their own.
-  export CARGO_TARGET_DIR="$PWD/target/coverage"
-  eval "$(cargo llvm-cov show-env --sh)"
-  # The functions are killed, not exited, when the stack stops: their counters are kept
-  # in continuous mode (written as they change), which needs counter relocation.
-  export __CARGO_LLVM_COV_RUSTC_WRAPPER_RUSTFLAGS="${__CARGO_LLVM_COV_RUSTC_WRAPPER_RUSTFLAGS}"$'\x1f'"-Cllvm-args=-runtime-counter-relocation"
-  export LLVM_PROFILE_FILE="${LLVM_PROFILE_FILE//%2m/%2m%c}"
-  cargo llvm-cov clean --workspace
-fi
-
 step "build"
-cargo build --workspace --all-targets --quiet
+wait "$build" || { cat "$build_log"; echo "test: the build failed" >&2; exit 1; }
+cat "$build_log"
 
 step "start the local stack on $API_URL"
 bash local/down.sh >/dev/null 2>&1 || true
