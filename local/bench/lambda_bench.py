@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1]))
@@ -201,11 +202,21 @@ def lambda_env(function, proxy):
     return env
 
 
+class ColdStart(NamedTuple):
+    """One cold start's figures (milliseconds unless named otherwise)."""
+    ready: float
+    first_request: float
+    # The first request with the database round-trips taken out.
+    first_request_own: float
+    first_status: object
+    # The handler's time of each warm request, the database time taken out.
+    warm: list
+    peak_rss_kib: int
+
+
 def run_function(command, env, events, warm_runs, proxy, cwd=None):
     """One cold start: spawn, wait for the first /next, invoke the first event, then
-    `warm_runs` more. Returns ready ms, first-request ms, first status, warm handler
-    times (ms, database time excluded), peak RSS (KiB) and the first request's ms with the
-    database time excluded."""
+    `warm_runs` more."""
     runtime = RuntimeApi()
     env = dict(env, AWS_LAMBDA_RUNTIME_API=runtime.address)
     started = time.perf_counter()
@@ -237,7 +248,7 @@ def run_function(command, env, events, warm_runs, proxy, cwd=None):
             process.wait()
         runtime.close()
         log.close()
-    return ready * 1000, first * 1000, first_status, [w * 1000 for w in warm], rss, first_own * 1000
+    return ColdStart(ready * 1000, first * 1000, first_own * 1000, first_status, [w * 1000 for w in warm], rss)
 
 
 def paired_ratio(ours, theirs, resamples=2000):
@@ -258,19 +269,19 @@ def percentile(values, p):
 
 
 def summarize(name, runs, size):
-    ready = [r[0] for r in runs]
-    first = [r[1] for r in runs]
-    warm = [w for r in runs for w in r[3]]
+    ready = [r.ready for r in runs]
+    first = [r.first_request for r in runs]
+    warm = [w for r in runs for w in r.warm]
     return {
         "function": name,
         "ready_ms_p50": statistics.median(ready),
         "ready_ms_p95": percentile(ready, 95),
         "first_request_ms_p50": statistics.median(first),
-        "first_request_own_ms_p50": statistics.median(r[5] for r in runs),
-        "first_status": runs[0][2],
+        "first_request_own_ms_p50": statistics.median(r.first_request_own for r in runs),
+        "first_status": runs[0].first_status,
         "warm_handler_ms_p50": percentile(warm, 50),
         "warm_handler_ms_p99": percentile(warm, 99),
-        "peak_rss_mib": max(r[4] for r in runs) / 1024,
+        "peak_rss_mib": max(r.peak_rss_kib for r in runs) / 1024,
         "binary_mb": size / 1e6 if size else None,
         "calls_services": name in CALLS_SERVICES,
     }
@@ -336,9 +347,9 @@ def main():
             summary["vs_peer_first_request_own"] = (summary["first_request_own_ms_p50"]
                                                     / pair["first_request_own_ms_p50"])
             # Each cold start over the peer's right before it: the median and its 95 % interval.
-            for key, column in (("ready", 0), ("first_request", 1), ("first_request_own", 5)):
-                summary[f"paired_{key}_ratio"] = paired_ratio([r[column] for r in runs],
-                                                              [r[column] for r in paired])
+            for key in ("ready", "first_request", "first_request_own"):
+                summary[f"paired_{key}_ratio"] = paired_ratio([getattr(r, key) for r in runs],
+                                                              [getattr(r, key) for r in paired])
             if summary["warm_handler_ms_p50"] is not None:
                 summary["vs_peer_warm"] = summary["warm_handler_ms_p50"] / pair["warm_handler_ms_p50"]
             peer_runs += paired
