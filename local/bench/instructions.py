@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from lambda_bench import PEER_NAME, Peer, event_for, lambda_env, machine, make_data  # noqa: E402
+from lambda_bench import PEER_NAME, Peer, event_for, lambda_env, machine, make_data, status_of  # noqa: E402
 from runtime_api import RuntimeApi  # noqa: E402
 
 WARM = 10
@@ -46,7 +46,7 @@ def instructions(command, env, event, requests):
             runtime.wait_ready(timeout=120)
             for _ in range(requests):
                 kind, payload, _, _ = runtime.invoke(event(), timeout=120)
-                if kind != "response" or b'"statusCode":200' not in payload:
+                if status_of(kind, payload) != 200:
                     sys.exit(f"instructions: {command[0]} answered {kind}: {payload[:200]!r}")
             # Ended by a signal as Lambda ends a sandbox; callgrind writes its counts on the way out.
             process.send_signal(signal.SIGTERM)
