@@ -12,26 +12,17 @@
 //! ([`crate::runtime`]).
 
 use crate::endpoints::Service;
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 use std::io::Write;
 use std::sync::OnceLock;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Unit {
     Count,
     Milliseconds,
     /// Amounts of money, in cents.
     None,
-}
-
-impl Unit {
-    fn name(self) -> &'static str {
-        match self {
-            Unit::Count => "Count",
-            Unit::Milliseconds => "Milliseconds",
-            Unit::None => "None",
-        }
-    }
 }
 
 /// One event's metrics, written by [`Metrics::emit`].
@@ -40,7 +31,7 @@ pub struct Metrics {
     service: Service,
     dimension: Option<(&'static str, String)>,
     values: Vec<(&'static str, f64, Unit)>,
-    properties: Map<String, Value>,
+    properties: Vec<(&'static str, Value)>,
 }
 
 /// Metrics of `service`, e.g. `metrics::of(Service::Sales).count("SaleCompleted").emit()`.
@@ -49,7 +40,7 @@ pub fn of(service: Service) -> Metrics {
         service,
         dimension: None,
         values: Vec::new(),
-        properties: Map::new(),
+        properties: Vec::new(),
     }
 }
 
@@ -75,70 +66,141 @@ impl Metrics {
         self
     }
 
-    /// A property of the line that is not a dimension (ids to find the event by).
-    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
-        self.properties.insert(name.to_string(), value.into());
+    /// A property of the line that is not a dimension (ids to find the event by); a
+    /// second one of the same name replaces the first.
+    pub fn with(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        let value = value.into();
+        match self.properties.iter_mut().find(|(known, _)| *known == name) {
+            Some(property) => property.1 = value,
+            None => self.properties.push((name, value)),
+        }
         self
     }
 
-    /// The line: the properties, the dimensions' values, the metrics' values, and the
-    /// `_aws` metadata that declares which of them are metrics.
-    pub fn line(self, timestamp_ms: u64) -> Value {
-        let mut dimensions = vec!["Service"];
-        let mut line = self.properties;
-        line.insert("Service".into(), json!(self.service.name()));
-        if let Some((name, value)) = self.dimension {
-            dimensions.push(name);
-            line.insert(name.into(), json!(value));
+    /// The line as written, with the trace of the request being served.
+    fn line(&self, timestamp_ms: u64) -> Line<'_> {
+        Line {
+            metrics: self,
+            timestamp_ms,
+            trace_id: crate::trace::current_trace_id(),
         }
-        let declared: Vec<Value> = self
-            .values
-            .iter()
-            .map(|(name, _, unit)| json!({ "Name": name, "Unit": unit.name() }))
-            .collect();
-        for (name, value, _) in &self.values {
-            line.insert((*name).into(), json!(value));
-        }
-        if let Some(trace_id) = crate::trace::current_trace_id() {
-            line.entry("trace_id").or_insert(json!(trace_id));
-        }
-        line.insert(
-            "_aws".into(),
-            json!({
-                "Timestamp": timestamp_ms,
-                "CloudWatchMetrics": [{
-                    "Namespace": namespace(),
-                    "Dimensions": [dimensions],
-                    "Metrics": declared,
-                }],
-            }),
-        );
-        Value::Object(line)
     }
 
     /// Writes the line (one write, so lines of concurrent requests never interleave).
+    /// Serialized straight from the fields: it is on every request's path.
     pub fn emit(self) {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
-        let mut text = self.line(now).to_string();
-        text.push('\n');
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        let mut text = Vec::with_capacity(512);
+        if serde_json::to_writer(&mut text, &self.line(now)).is_ok() {
+            text.push(b'\n');
+            let _ = std::io::stderr().lock().write_all(&text);
+        }
     }
+}
+
+/// One line: the properties, the dimensions' values, the metrics' values, the trace, and
+/// the `_aws` metadata that declares which of them are metrics. A property never hides a
+/// dimension's or a metric's value: CloudWatch would drop the metric.
+struct Line<'a> {
+    metrics: &'a Metrics,
+    timestamp_ms: u64,
+    trace_id: Option<String>,
+}
+
+impl Serialize for Line<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Metrics {
+            service,
+            dimension,
+            values,
+            properties,
+        } = self.metrics;
+        let reserved = |name: &str| {
+            name == "Service"
+                || name == "_aws"
+                || dimension.as_ref().is_some_and(|(d, _)| *d == name)
+                || values.iter().any(|(v, _, _)| *v == name)
+        };
+        let mut line = serializer.serialize_map(None)?;
+        for (name, value) in properties.iter().filter(|(name, _)| !reserved(name)) {
+            line.serialize_entry(name, value)?;
+        }
+        line.serialize_entry("Service", service.name())?;
+        if let Some((name, value)) = dimension {
+            line.serialize_entry(name, value)?;
+        }
+        for (name, value, _) in values {
+            line.serialize_entry(name, value)?;
+        }
+        if let Some(trace_id) = &self.trace_id {
+            if !properties.iter().any(|(name, _)| *name == "trace_id") {
+                line.serialize_entry("trace_id", trace_id)?;
+            }
+        }
+        let dimensions: Vec<&str> = std::iter::once("Service")
+            .chain(dimension.as_ref().map(|(name, _)| *name))
+            .collect();
+        let declared: Vec<Declared> = values
+            .iter()
+            .map(|&(name, _, unit)| Declared { name, unit })
+            .collect();
+        line.serialize_entry(
+            "_aws",
+            &Metadata {
+                timestamp: self.timestamp_ms,
+                cloud_watch_metrics: [Directive {
+                    namespace: namespace(),
+                    dimensions: [dimensions],
+                    metrics: declared,
+                }],
+            },
+        )?;
+        line.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Metadata<'a> {
+    timestamp: u64,
+    cloud_watch_metrics: [Directive<'a>; 1],
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Directive<'a> {
+    namespace: &'a str,
+    dimensions: [Vec<&'a str>; 1],
+    metrics: Vec<Declared>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Declared {
+    name: &'static str,
+    unit: Unit,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The line as CloudWatch reads it.
+    fn written(metrics: Metrics, timestamp_ms: u64) -> Value {
+        serde_json::to_value(metrics.line(timestamp_ms)).unwrap()
+    }
 
     #[test]
     fn a_line_declares_its_metrics_and_dimensions() {
-        let line = of(Service::Sales)
+        let metrics = of(Service::Sales)
             .by("Reason", "out_of_stock")
             .count("SaleFailed")
             .value("Revenue", 1250.0, Unit::None)
-            .with("sale_id", "01ABC")
-            .line(1_700_000_000_000);
+            .with("sale_id", "01ABC");
+        let line = written(metrics, 1_700_000_000_000);
         assert_eq!(line["Service"], "sales");
         assert_eq!(line["Reason"], "out_of_stock");
         assert_eq!(line["SaleFailed"], 1.0);
@@ -158,10 +220,10 @@ mod tests {
     #[test]
     fn every_declared_dimension_and_metric_has_its_value_on_the_line() {
         // CloudWatch drops a metric whose value or dimension is missing from the line.
-        let line = of(Service::Reviews)
+        let metrics = of(Service::Reviews)
             .by("Kind", "popular")
-            .count("RecommendationsServed")
-            .line(0);
+            .count("RecommendationsServed");
+        let line = written(metrics, 0);
         let directive = &line["_aws"]["CloudWatchMetrics"][0];
         for dimension in directive["Dimensions"][0].as_array().unwrap() {
             assert!(line.get(dimension.as_str().unwrap()).is_some());
@@ -169,5 +231,27 @@ mod tests {
         for metric in directive["Metrics"].as_array().unwrap() {
             assert!(line[metric["Name"].as_str().unwrap()].is_number());
         }
+    }
+
+    #[test]
+    fn a_property_never_hides_a_value_and_the_last_of_a_name_counts() {
+        let metrics = of(Service::Customers)
+            .by("Route", "POST /login")
+            .value("Latency", 2.5, Unit::Milliseconds)
+            .with("Latency", "hidden?")
+            .with("Route", "hidden?")
+            .with("Service", "hidden?")
+            .with("status", 500)
+            .with("status", 200);
+        let text = serde_json::to_string(&metrics.line(0)).unwrap();
+        // One key each (a JSON object's duplicate keys are read differently by readers).
+        for key in ["\"Latency\":", "\"Route\":", "\"Service\":", "\"status\":"] {
+            assert_eq!(text.matches(key).count(), 1, "{key} in {text}");
+        }
+        let line: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(line["Latency"], 2.5);
+        assert_eq!(line["Route"], "POST /login");
+        assert_eq!(line["Service"], "customers");
+        assert_eq!(line["status"], 200);
     }
 }
