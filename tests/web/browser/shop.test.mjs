@@ -51,7 +51,7 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   const email = `shopper-${run}@shop.test`;
   const password = 'browser-password-1';
 
-  await page.getByRole('link', { name: 'Register' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register' }).click();
   await page.getByLabel('Full name').fill('Browser Shopper');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -60,13 +60,13 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   const { customer_id: id, access_token: token } = (await call('POST', '/login', { body: { email, password } })).body;
   const shopper = { id, token };
 
-  await page.getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
   await page.getByLabel('Amount to deposit ($)').fill('100');
   await page.getByRole('button', { name: 'Deposit' }).click();
   await assert.doesNotReject(page.getByTestId('wallet-balance').getByText('$100.00').waitFor());
   assert.equal(await walletOf(shopper), 10000);
 
-  await page.getByRole('link', { name: 'Products' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
   await page.getByRole('searchbox', { name: 'Search' }).fill(run);
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.getByRole('heading', { name: lamp.name }).waitFor();
@@ -76,8 +76,8 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
     const card = page.getByRole('article').filter({ has: page.getByRole('heading', { name }) });
     await card.getByRole('button', { name: 'Add to cart' }).click();
   }
-  await page.getByRole('link', { name: /Cart/ }).click();
-  await page.getByRole('heading', { name: 'Your cart' }).waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).click();
+  await page.getByRole('heading', { name: 'Your cart', exact: true }).waitFor();
   await screenshot(page, 'cart');
   await page.getByRole('button', { name: 'Check out' }).click();
   await page.getByText('Thank you! Your order is complete.').waitFor();
@@ -106,10 +106,10 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   await adminPage.getByLabel('Email').fill(process.env.DEMO_ADMIN_EMAIL ?? 'admin@shop.local');
   await adminPage.getByLabel('Password').fill(process.env.DEMO_ADMIN_PASSWORD ?? 'admin-password-local');
   await adminPage.getByRole('button', { name: 'Log in' }).click();
-  await adminPage.getByRole('link', { name: /Moderation/ }).click();
+  await adminPage.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: /Moderation/ }).click();
   // The queue lists the oldest pending reviews first: page on until this one shows.
   const review = adminPage.getByRole('listitem').filter({ hasText: `Bright and steady ${run}` });
-  await adminPage.getByRole('heading', { name: 'Moderation queue' }).waitFor();
+  await adminPage.getByRole('heading', { name: 'Moderation queue', exact: true }).waitFor();
   await adminPage.waitForFunction(() => !document.querySelector('.loading'));
   while (!(await review.isVisible())) {
     await adminPage.getByRole('button', { name: 'Next page' }).click();
@@ -121,7 +121,7 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   const approved = (await call('GET', `/reviews?product_id=${lamp.id}`)).body.items;
   assert.equal(approved.length, 1);
 
-  await adminPage.getByRole('link', { name: /Sales/ }).click();
+  await adminPage.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: /Sales/ }).click();
   await adminPage.getByLabel('Sale id').fill(sale.id);
   await adminPage.getByRole('button', { name: 'Find sale' }).click();
   await adminPage.getByLabel(`Units to refund: ${lamp.name}`).fill('0');
@@ -133,9 +133,9 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   assert.equal(await walletOf(shopper), 10000 - 1250);
 
   // The shopper sees the refund in their orders, and the approved review on the page.
-  await page.getByRole('link', { name: 'Orders' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
   await page.getByText('Refunded').first().waitFor();
-  await page.getByRole('heading', { name: 'Refunds' }).waitFor();
+  await page.getByRole('heading', { name: 'Refunds', exact: true }).waitFor();
   await screenshot(page, 'orders');
   assert.deepEqual(page.errors, []);
   assert.deepEqual(adminPage.errors, []);
@@ -149,7 +149,7 @@ test('an order refused for stock or for money says which, and buys nothing', asy
   const page = await open(context, '/');
   await logIn(page, poor);
   await addToCart(page, lamp.name);
-  await page.getByRole('link', { name: /Cart/ }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).click();
   const refusedForMoney = page.waitForResponse((r) => r.url().endsWith('/sales') && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Check out' }).click();
   assert.equal((await refusedForMoney).status(), 402);
@@ -162,7 +162,7 @@ test('an order refused for stock or for money says which, and buys nothing', asy
   await logIn(shop, rich);
   await addToCart(shop, last.name);
   await addToCart(shop, vase.name);
-  await shop.getByRole('link', { name: /Cart/ }).click();
+  await shop.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).click();
   await shop.getByLabel(`Quantity of ${last.name}`).fill('2');
   const stockBefore = await stockOf(vase.id);
   const refusedForStock = shop.waitForResponse((r) => r.url().endsWith('/sales') && r.request().method() === 'POST');
@@ -193,12 +193,12 @@ test('an expired access token is refreshed without the shopper noticing', async 
   await page.evaluate((s) => localStorage.setItem('shop.session', JSON.stringify(s)), stored);
   assert.equal((await call('GET', `/profile/${shopper.id}`, { token: stored.access_token })).status, 401);
 
-  await page.getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
   await page.getByTestId('wallet-balance').getByText('$42.00').waitFor();
   const renewed = JSON.parse(await page.evaluate(() => localStorage.getItem('shop.session')));
   assert.notEqual(renewed.access_token, stored.access_token);
   assert.notEqual(renewed.refresh_token, stored.refresh_token);
-  assert.equal(await page.getByRole('heading', { name: 'Log in' }).count(), 0);
+  assert.equal(await page.getByRole('heading', { name: 'Log in', exact: true }).count(), 0);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
@@ -211,27 +211,27 @@ test('the main pages have no serious or critical accessibility problems', async 
   const check = async (name, on = page) => {
     for (const problem of await accessibilityProblems(on)) found.push(`${name}: ${problem}`);
   };
-  await page.getByRole('heading', { name: 'Products' }).waitFor();
+  await page.getByRole('heading', { name: 'Products', exact: true, level: 1 }).waitFor();
   await check('storefront');
   await page.goto(`${page.url().split('#')[0]}#/products/${lamp.id}`);
-  await page.getByRole('heading', { name: 'Customers also bought' }).waitFor();
+  await page.getByRole('heading', { name: 'Customers also bought', exact: true }).waitFor();
   await check('product');
   await logIn(page, shopper);
-  await page.getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
   await page.getByTestId('wallet-balance').waitFor();
   await check('account');
-  await page.getByRole('link', { name: /Cart/ }).click();
-  await page.getByRole('heading', { name: 'Your cart' }).waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).click();
+  await page.getByRole('heading', { name: 'Your cart', exact: true }).waitFor();
   await check('cart');
 
   const adminPage = await open(context, '/admin');
-  await adminPage.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
+  await adminPage.getByRole('heading', { name: 'Admin sign-in', exact: true }).waitFor();
   await check('admin sign-in', adminPage);
   await adminPage.getByLabel('Email').fill(process.env.DEMO_ADMIN_EMAIL ?? 'admin@shop.local');
   await adminPage.getByLabel('Password').fill(process.env.DEMO_ADMIN_PASSWORD ?? 'admin-password-local');
   await adminPage.getByRole('button', { name: 'Log in' }).click();
-  await adminPage.getByRole('link', { name: /Health/ }).click();
-  await adminPage.getByRole('heading', { name: 'Database' }).waitFor();
+  await adminPage.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: /Health/ }).click();
+  await adminPage.getByRole('heading', { name: 'Database', exact: true }).waitFor();
   await screenshot(adminPage, 'admin-health');
   await check('admin health', adminPage);
 
