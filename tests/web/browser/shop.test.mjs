@@ -27,9 +27,15 @@ after(async () => {
   await chromium?.close();
 });
 
+/** A link of a page's menu (`Main` in the storefront, `Admin` in the console), never a
+ *  product's, whatever the catalogue holds. */
+function menuLink(page, name, menu = 'Main') {
+  return page.getByRole('navigation', { name: menu }).getByRole('link', { name });
+}
+
 /** Signs in through the storefront's form. */
 async function logIn(page, who) {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in' }).click();
+  await menuLink(page, 'Log in').click();
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -51,7 +57,7 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   const email = `shopper-${run}@shop.test`;
   const password = 'browser-password-1';
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register' }).click();
+  await menuLink(page, 'Register').click();
   await page.getByLabel('Full name').fill('Browser Shopper');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -60,13 +66,13 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   const { customer_id: id, access_token: token } = (await call('POST', '/login', { body: { email, password } })).body;
   const shopper = { id, token };
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await menuLink(page, 'Account').click();
   await page.getByLabel('Amount to deposit ($)').fill('100');
   await page.getByRole('button', { name: 'Deposit' }).click();
   await assert.doesNotReject(page.getByTestId('wallet-balance').getByText('$100.00').waitFor());
   assert.equal(await walletOf(shopper), 10000);
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+  await menuLink(page, 'Products').click();
   await page.getByRole('searchbox', { name: 'Search' }).fill(run);
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.getByRole('heading', { name: lamp.name }).waitFor();
@@ -76,7 +82,7 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
     const card = page.getByRole('article').filter({ has: page.getByRole('heading', { name }) });
     await card.getByRole('button', { name: 'Add to cart' }).click();
   }
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).click();
+  await menuLink(page, /Cart/).click();
   await page.getByRole('heading', { name: 'Your cart', exact: true }).waitFor();
   await screenshot(page, 'cart');
   await page.getByRole('button', { name: 'Check out' }).click();
@@ -106,7 +112,7 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   await adminPage.getByLabel('Email').fill(process.env.DEMO_ADMIN_EMAIL ?? 'admin@shop.local');
   await adminPage.getByLabel('Password').fill(process.env.DEMO_ADMIN_PASSWORD ?? 'admin-password-local');
   await adminPage.getByRole('button', { name: 'Log in' }).click();
-  await adminPage.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: /Moderation/ }).click();
+  await menuLink(adminPage, /Moderation/, 'Admin').click();
   // The queue lists the oldest pending reviews first: page on until this one shows.
   const review = adminPage.getByRole('listitem').filter({ hasText: `Bright and steady ${run}` });
   await adminPage.getByRole('heading', { name: 'Moderation queue', exact: true }).waitFor();
@@ -121,7 +127,7 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   const approved = (await call('GET', `/reviews?product_id=${lamp.id}`)).body.items;
   assert.equal(approved.length, 1);
 
-  await adminPage.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: /Sales/ }).click();
+  await menuLink(adminPage, /Sales/, 'Admin').click();
   await adminPage.getByLabel('Sale id').fill(sale.id);
   await adminPage.getByRole('button', { name: 'Find sale' }).click();
   await adminPage.getByLabel(`Units to refund: ${lamp.name}`).fill('0');
@@ -133,7 +139,7 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   assert.equal(await walletOf(shopper), 10000 - 1250);
 
   // The shopper sees the refund in their orders, and the approved review on the page.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
+  await menuLink(page, 'Orders').click();
   await page.getByText('Refunded').first().waitFor();
   await page.getByRole('heading', { name: 'Refunds', exact: true }).waitFor();
   await screenshot(page, 'orders');
@@ -149,7 +155,7 @@ test('an order refused for stock or for money says which, and buys nothing', asy
   const page = await open(context, '/');
   await logIn(page, poor);
   await addToCart(page, lamp.name);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).click();
+  await menuLink(page, /Cart/).click();
   const refusedForMoney = page.waitForResponse((r) => r.url().endsWith('/sales') && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Check out' }).click();
   assert.equal((await refusedForMoney).status(), 402);
@@ -162,7 +168,7 @@ test('an order refused for stock or for money says which, and buys nothing', asy
   await logIn(shop, rich);
   await addToCart(shop, last.name);
   await addToCart(shop, vase.name);
-  await shop.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).click();
+  await menuLink(shop, /Cart/).click();
   await shop.getByLabel(`Quantity of ${last.name}`).fill('2');
   const stockBefore = await stockOf(vase.id);
   const refusedForStock = shop.waitForResponse((r) => r.url().endsWith('/sales') && r.request().method() === 'POST');
@@ -193,7 +199,7 @@ test('an expired access token is refreshed without the shopper noticing', async 
   await page.evaluate((s) => localStorage.setItem('shop.session', JSON.stringify(s)), stored);
   assert.equal((await call('GET', `/profile/${shopper.id}`, { token: stored.access_token })).status, 401);
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await menuLink(page, 'Account').click();
   await page.getByTestId('wallet-balance').getByText('$42.00').waitFor();
   const renewed = JSON.parse(await page.evaluate(() => localStorage.getItem('shop.session')));
   assert.notEqual(renewed.access_token, stored.access_token);
@@ -217,10 +223,10 @@ test('the main pages have no serious or critical accessibility problems', async 
   await page.getByRole('heading', { name: 'Customers also bought', exact: true }).waitFor();
   await check('product');
   await logIn(page, shopper);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+  await menuLink(page, 'Account').click();
   await page.getByTestId('wallet-balance').waitFor();
   await check('account');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cart/ }).click();
+  await menuLink(page, /Cart/).click();
   await page.getByRole('heading', { name: 'Your cart', exact: true }).waitFor();
   await check('cart');
 
@@ -230,7 +236,7 @@ test('the main pages have no serious or critical accessibility problems', async 
   await adminPage.getByLabel('Email').fill(process.env.DEMO_ADMIN_EMAIL ?? 'admin@shop.local');
   await adminPage.getByLabel('Password').fill(process.env.DEMO_ADMIN_PASSWORD ?? 'admin-password-local');
   await adminPage.getByRole('button', { name: 'Log in' }).click();
-  await adminPage.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: /Health/ }).click();
+  await menuLink(adminPage, /Health/, 'Admin').click();
   await adminPage.getByRole('heading', { name: 'Database', exact: true }).waitFor();
   await screenshot(adminPage, 'admin-health');
   await check('admin health', adminPage);
