@@ -8,20 +8,35 @@
 //! role's credentials in the environment, and every AWS endpoint (and every public ACM
 //! certificate, not an imported one) chains to one of the five Amazon Trust Services roots,
 //! so the clients trust exactly those, compiled in.
+//!
+//! The HTTPS client's one connector is built with it, at init, not on the first request: the
+//! SDK's own client builds one at construction only to throw it away (to load a system store
+//! early) and the real one when the first request goes out, parsing the roots each time.
 
 use crate::config::{self, ConfigError};
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
+use aws_smithy_async::rt::sleep::{default_async_sleep, SharedAsyncSleep};
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
-use aws_smithy_http_client::ConnectorBuilder;
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_http_client::{Connector, ConnectorBuilder};
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 /// The roots of Amazon Trust Services, as amazontrust.com recommends for a custom trust
 /// store: all five.
 pub const AMAZON_ROOTS: &[u8] = include_bytes!("../certs/amazon-trust-services.pem");
+
+/// How long every AWS client waits for a connection (an endpoint in the function's region
+/// answers in milliseconds), and so the settings of the connector built at init.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(1_000);
 
 static CONFIG: OnceLock<SdkConfig> = OnceLock::new();
 
@@ -36,6 +51,7 @@ pub fn config() -> Result<&'static SdkConfig, ConfigError> {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region))
         .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .timeout_config(timeouts())
         .http_client(https_client(AMAZON_ROOTS))
         .build();
     Ok(CONFIG.get_or_init(|| config))
@@ -47,6 +63,7 @@ pub fn config() -> Result<&'static SdkConfig, ConfigError> {
 pub async fn load_default_chain() {
     if CONFIG.get().is_none() {
         let config = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(timeouts())
             .http_client(https_client(AMAZON_ROOTS))
             .load()
             .await;
@@ -67,8 +84,17 @@ pub fn lambda_environment() -> Result<(String, Credentials), ConfigError> {
     Ok((config::required("AWS_REGION")?, credentials))
 }
 
+/// The timeouts every client starts from: [`CONNECT_TIMEOUT`], nothing else bounded (a
+/// client adds its own attempt and operation bounds).
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .build()
+}
+
 /// An HTTPS client (rustls, AWS-LC) that trusts only the certificates chaining to `roots`
-/// (PEM); otherwise the SDK's default client (its proxy settings from the environment).
+/// (PEM); otherwise the SDK's default client (its proxy settings from the environment). Its
+/// connector for [`CONNECT_TIMEOUT`] is built here.
 pub fn https_client(roots: &[u8]) -> SharedHttpClient {
     let trust = TrustStore::empty()
         .with_native_roots(false)
@@ -77,17 +103,59 @@ pub fn https_client(roots: &[u8]) -> SharedHttpClient {
         .with_trust_store(trust)
         .build()
         .expect("a TLS context of a trust store alone always builds");
-    aws_smithy_http_client::Builder::new().build_with_connector_fn(move |settings, components| {
+    let connector = move |settings: Option<&HttpConnectorSettings>,
+                          sleep: Option<SharedAsyncSleep>| {
         let mut connector = ConnectorBuilder::default()
             .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
             .tls_context(context.clone());
         connector.set_connector_settings(settings.cloned());
-        if let Some(components) = components {
-            connector.set_sleep_impl(components.sleep_impl());
-        }
+        connector.set_sleep_impl(sleep);
         connector.set_proxy_config(Some(ProxyConfig::from_env()));
         connector.build()
+    };
+    let settings = HttpConnectorSettings::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .build();
+    let built = SharedHttpConnector::new(connector(Some(&settings), default_async_sleep()));
+    let other = aws_smithy_http_client::Builder::new().build_with_connector_fn(
+        move |settings, components: Option<&RuntimeComponents>| -> Connector {
+            connector(settings, components.and_then(|c| c.sleep_impl()))
+        },
+    );
+    SharedHttpClient::new(Prebuilt {
+        settings,
+        built,
+        other,
     })
+}
+
+/// A connector built ahead for one set of settings; the SDK's own client, building on first
+/// use, for any other.
+#[derive(Debug)]
+struct Prebuilt {
+    settings: HttpConnectorSettings,
+    built: SharedHttpConnector,
+    other: SharedHttpClient,
+}
+
+impl HttpClient for Prebuilt {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        let same = settings.connect_timeout() == self.settings.connect_timeout()
+            && settings.read_timeout() == self.settings.read_timeout();
+        if same {
+            self.built.clone()
+        } else {
+            self.other.http_connector(settings, components)
+        }
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.other.connector_metadata()
+    }
 }
 
 /// The endpoint in the variable `name`, when set: another server compatible with an AWS

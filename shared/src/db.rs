@@ -41,7 +41,7 @@ pub fn batch_client() -> Result<Client, ConfigError> {
 
 fn client_with(attempt: Duration, operation: Duration) -> Result<Client, ConfigError> {
     let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_millis(1_000))
+        .connect_timeout(crate::aws::CONNECT_TIMEOUT)
         .operation_attempt_timeout(attempt)
         .operation_timeout(operation)
         .build();

@@ -81,7 +81,7 @@ impl ServiceClient {
         let timeout = config::parsed_or("SERVICE_CALL_TIMEOUT_MS", 5_000u64)?;
         let http = crate::aws::http_client()
             .timeout(Duration::from_millis(timeout))
-            .connect_timeout(Duration::from_millis(1_000))
+            .connect_timeout(crate::aws::CONNECT_TIMEOUT)
             .build()
             .map_err(|e| ConfigError::Invalid {
                 name: "SERVICE_CALL_TIMEOUT_MS",

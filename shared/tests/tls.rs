@@ -11,7 +11,8 @@ use rustls::pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
 use shared::aws;
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
 
 /// A CA of the test's own and a server certificate it signed for one name.
 struct TestPki {
@@ -94,11 +95,23 @@ fn describe(err: impl std::error::Error + 'static) -> String {
 
 /// Lists the tables at `https://localhost:{port}` through `aws::https_client(roots)`.
 async fn list_tables(roots: &[u8], port: u16) -> Result<(), String> {
+    list_tables_through(aws::https_client(roots), aws::CONNECT_TIMEOUT, port).await
+}
+
+async fn list_tables_through(
+    http: aws_sdk_dynamodb::config::SharedHttpClient,
+    connect_timeout: Duration,
+    port: u16,
+) -> Result<(), String> {
+    let timeouts = aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+        .connect_timeout(connect_timeout)
+        .build();
     let config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::for_tests())
-        .http_client(aws::https_client(roots))
+        .timeout_config(timeouts)
+        .http_client(http)
         .retry_config(RetryConfig::disabled())
         .endpoint_url(format!("https://localhost:{port}"))
         .build();
@@ -172,4 +185,57 @@ async fn calls_between_services_trust_the_same_roots() {
         .collect::<Vec<_>>()
         .join(": ");
     assert!(chain.contains("UnknownIssuer"), "{chain}");
+}
+
+/// The SDK's debug lines on this thread while the guard lives.
+fn sdk_debug_lines() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let writer = {
+        let lines = lines.clone();
+        move || Lines(lines.clone())
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(writer)
+        .finish();
+    (lines, tracing::subscriber::set_default(subscriber))
+}
+
+struct Lines(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Lines {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_first_request_finds_its_connector_built() {
+    let port = serve(&LOCALHOST);
+    let http = aws::https_client(LOCALHOST.ca_pem.as_bytes());
+    let (lines, _guard) = sdk_debug_lines();
+    let built = |lines: &Mutex<Vec<u8>>| {
+        String::from_utf8_lossy(&lines.lock().unwrap())
+            .matches("new connector created")
+            .count()
+    };
+    // With the functions' timeouts: the connector built with the client, twice.
+    list_tables_through(http.clone(), aws::CONNECT_TIMEOUT, port)
+        .await
+        .unwrap();
+    list_tables_through(http.clone(), aws::CONNECT_TIMEOUT, port)
+        .await
+        .unwrap();
+    assert_eq!(built(&lines), 0);
+    // Other timeouts get a connector of their own, built on their first request, once.
+    let other = aws::CONNECT_TIMEOUT * 2;
+    list_tables_through(http.clone(), other, port)
+        .await
+        .unwrap();
+    list_tables_through(http, other, port).await.unwrap();
+    assert_eq!(built(&lines), 1);
 }
