@@ -16,15 +16,13 @@ import argparse
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from lambda_bench import PEER_NAME, Peer, event_for, lambda_env, machine, make_data, status_of  # noqa: E402
-from runtime_api import RuntimeApi  # noqa: E402
+from lambda_bench import PEER_NAME, Peer, Process, event_for, lambda_env, machine, make_data, status_of  # noqa: E402
 
 WARM = 10
 
@@ -36,25 +34,16 @@ class Engine:
 
 def instructions(command, env, event, requests):
     """The instructions one cold start executes up to ready and `requests` answers."""
-    runtime = RuntimeApi()
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "callgrind.out"
-        process = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command],
-                                   env=dict(env, AWS_LAMBDA_RUNTIME_API=runtime.address),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            runtime.wait_ready(timeout=120)
+        wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+        with Process(command, env, wrapper=wrapper, ready_timeout=120) as function:
             for _ in range(requests):
-                kind, payload, _, _ = runtime.invoke(event(), timeout=120)
+                kind, payload, _, _ = function.invoke(event())
                 if status_of(kind, payload) != 200:
                     sys.exit(f"instructions: {command[0]} answered {kind}: {payload[:200]!r}")
             # Ended by a signal as Lambda ends a sandbox; callgrind writes its counts on the way out.
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
-            runtime.close()
+            function.stop(signal.SIGTERM)
         totals = re.search(r"^(?:summary|totals): (\d+)", out.read_text(), re.MULTILINE)
         return int(totals.group(1))
 

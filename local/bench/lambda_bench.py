@@ -4,7 +4,9 @@ Runtime API. The baseline in the same run is a Python 3.11 + boto3 handler for
 GET /products/{id} under awslambdaric.
 
 The functions reach the local stack's DynamoDB engine through a timing pass-through, so
-the warm figures are the handler's own time with the database round-trips taken out.
+the warm figures are the handler's own time with the database round-trips taken out. With
+a peer, its cold start runs right before each of ours, and its process takes every other
+warm request beside ours: each ratio compares the same moments of the machine.
 Data (a customer, products, a sale, a review) is made through the running local API,
 which also answers the calls functions make to other services.
 
@@ -12,9 +14,11 @@ which also answers the calls functions make to other services.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -166,8 +170,8 @@ class Peer:
         event["pathParameters"] = {"id": self.product}
         return event
 
-    def run(self, warm_runs):
-        return run_function([str(self.binary)], self.env, self.event, warm_runs, self.proxy)
+    def cold_start(self):
+        return run_function([str(self.binary)], self.env, self.event, 0, self.proxy)
 
 
 def status_of(kind, payload):
@@ -214,41 +218,88 @@ class ColdStart(NamedTuple):
     peak_rss_kib: int
 
 
+class Process:
+    """One function process under a Runtime API of its own, as Lambda runs a sandbox: from
+    spawn (under `wrapper`, a profiler, if given) until it first asks for an event (`ready`,
+    seconds), then one event at a time until the block ends and it is stopped."""
+
+    def __init__(self, command, env, cwd=None, wrapper=(), ready_timeout=30):
+        self.name = command[0]
+        self.runtime = RuntimeApi()
+        env = dict(env, AWS_LAMBDA_RUNTIME_API=self.runtime.address)
+        # Logs to a file, drained as Lambda drains them: a pipe nobody reads would fill with
+        # the request and metric lines and stop the function at its next write.
+        self.log = tempfile.TemporaryFile()
+        started = time.perf_counter()
+        self.process = subprocess.Popen([*wrapper, *command], env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
+        try:
+            self.ready = self.runtime.wait_ready(timeout=ready_timeout) - started
+        except BaseException as err:
+            self.__exit__(type(err), err, None)
+
+    def invoke(self, event, proxy=None):
+        """(kind, payload, seconds to answer, those seconds without the database's)."""
+        kind, payload, delivered, answered = self.runtime.invoke(event, timeout=120)
+        took = answered - delivered
+        return kind, payload, took, took - (proxy.time_within(delivered, answered) if proxy else 0)
+
+    def peak_rss_kib(self):
+        return peak_rss_kib(self.process.pid)
+
+    def stop(self, sig=signal.SIGKILL, timeout=60):
+        """Ends the process with `sig` (SIGTERM lets a profiler write its counts)."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, _):
+        self.stop()
+        self.runtime.close()
+        self.log.seek(0)
+        stderr = self.log.read().decode(errors="replace")[-2000:]
+        self.log.close()
+        if err is not None:
+            raise RuntimeError(f"{self.name}: {err}\n{stderr}") from err
+
+
 def run_function(command, env, events, warm_runs, proxy, cwd=None):
     """One cold start: spawn, wait for the first /next, invoke the first event, then
     `warm_runs` more."""
-    runtime = RuntimeApi()
-    env = dict(env, AWS_LAMBDA_RUNTIME_API=runtime.address)
-    started = time.perf_counter()
-    # Logs to a file, drained as Lambda drains them: a pipe nobody reads would fill with
-    # the request and metric lines and stop the function at its next write.
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=log)
-    try:
-        ready = runtime.wait_ready(timeout=30) - started
-        kind, payload, delivered, answered = runtime.invoke(events(), timeout=120)
-        first = answered - delivered
-        first_own = first - proxy.time_within(delivered, answered)
-        first_status = status_of(kind, payload)
-        warm = []
-        for _ in range(warm_runs):
-            kind, payload, delivered, answered = runtime.invoke(events(), timeout=120)
-            warm.append((answered - delivered) - proxy.time_within(delivered, answered))
-        rss = peak_rss_kib(process.pid)
-    except Exception as err:
-        process.kill()
-        process.wait()
-        log.seek(0)
-        stderr = log.read().decode(errors="replace")[-2000:]
-        raise RuntimeError(f"{command[0]}: {err}\n{stderr}") from err
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        runtime.close()
-        log.close()
-    return ColdStart(ready * 1000, first * 1000, first_own * 1000, first_status, [w * 1000 for w in warm], rss)
+    with Process(command, env, cwd) as function:
+        kind, payload, first, first_own = function.invoke(events(), proxy)
+        warm = [function.invoke(events(), proxy)[3] * 1000 for _ in range(warm_runs)]
+        rss = function.peak_rss_kib()
+    return ColdStart(function.ready * 1000, first * 1000, first_own * 1000, status_of(kind, payload), warm, rss)
+
+
+class Warm(NamedTuple):
+    """Warm requests of one process: the handler's times (ms, database time taken out) and
+    the process's peak RSS after them."""
+    times: list
+    peak_rss_kib: int
+
+
+def run_warm(functions, runs, proxy):
+    """Starts each of `functions` ((command, env, events) triples), answers one first event
+    each, then `runs` rounds of one warm event to each in turn: every round sees the same
+    moment of the machine, so the functions' times can be compared round by round."""
+    with contextlib.ExitStack() as stack:
+        started = [(stack.enter_context(Process(command, env)), events) for command, env, events in functions]
+        for process, events in started:
+            process.invoke(events(), proxy)
+        times = [[] for _ in started]
+        for _ in range(runs):
+            for (process, events), own in zip(started, times):
+                own.append(process.invoke(events(), proxy)[3] * 1000)
+        return [Warm(own, process.peak_rss_kib()) for (process, _), own in zip(started, times)]
 
 
 def paired_ratio(ours, theirs, resamples=2000):
@@ -268,20 +319,21 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def summarize(name, runs, size):
-    ready = [r.ready for r in runs]
-    first = [r.first_request for r in runs]
-    warm = [w for r in runs for w in r.warm]
+def summarize(name, runs, size, warm=None):
+    """The cold starts' figures, and the warm requests' (those of the first run's process when
+    `warm` is not given)."""
+    times = warm.times if warm else runs[0].warm
+    rss = [r.peak_rss_kib for r in runs] + ([warm.peak_rss_kib] if warm else [])
     return {
         "function": name,
-        "ready_ms_p50": statistics.median(ready),
-        "ready_ms_p95": percentile(ready, 95),
-        "first_request_ms_p50": statistics.median(first),
+        "ready_ms_p50": statistics.median(r.ready for r in runs),
+        "ready_ms_p95": percentile([r.ready for r in runs], 95),
+        "first_request_ms_p50": statistics.median(r.first_request for r in runs),
         "first_request_own_ms_p50": statistics.median(r.first_request_own for r in runs),
         "first_status": runs[0].first_status,
-        "warm_handler_ms_p50": percentile(warm, 50),
-        "warm_handler_ms_p99": percentile(warm, 99),
-        "peak_rss_mib": max(r.peak_rss_kib for r in runs) / 1024,
+        "warm_handler_ms_p50": percentile(times, 50),
+        "warm_handler_ms_p99": percentile(times, 99),
+        "peak_rss_mib": max(rss) / 1024,
         "binary_mb": size / 1e6 if size else None,
         "calls_services": name in CALLS_SERVICES,
     }
@@ -324,35 +376,41 @@ def main():
     print(json.dumps(baseline), flush=True)
 
     peer = Peer(Path(args.peer), data["run"], proxy) if args.peer else None
-    peer_runs = []
+    peer_runs, peer_warm = [], []
     for function in functions:
         if time.monotonic() - data["logged_in_at"] > 300:
             log_in(data)
         runs, paired = [], []
-        env = lambda_env(function, proxy)
-        warm = 0 if function in DESTRUCTIVE else args.warm_runs
-        for run in range(args.cold_runs):
+        command, env = [str(bin_dir / function)], lambda_env(function, proxy)
+        events = lambda: event_for(function, data)  # noqa: E731
+        for _ in range(args.cold_runs):
             # The peer's cold start right before each of ours: the pair sees the same machine.
             if peer:
-                paired.append(peer.run(args.warm_runs if run == 0 else 0))
-            runs.append(run_function([str(bin_dir / function)], env, lambda: event_for(function, data),
-                                     warm if run == 0 else 0, proxy))
-        summary = summarize(function, runs, (bin_dir / function).stat().st_size)
+                paired.append(peer.cold_start())
+            runs.append(run_function(command, env, events, 0, proxy))
+        # Warm: ours and the peer's running side by side, one request to each in turn.
+        warm_runs = 0 if function in DESTRUCTIVE else args.warm_runs
+        both = [(command, env, events)] + ([([str(peer.binary)], peer.env, peer.event)] if peer else [])
+        warm = run_warm(both, warm_runs, proxy)
+        summary = summarize(function, runs, (bin_dir / function).stat().st_size, warm[0])
         summary["vs_baseline_ready"] = baseline["ready_ms_p50"] / summary["ready_ms_p50"]
         if peer:
-            pair = summarize(PEER_NAME, paired, None)
+            pair = summarize(PEER_NAME, paired, None, warm[1])
             summary["peer_ready_ms_p50"] = pair["ready_ms_p50"]
             summary["vs_peer_ready"] = summary["ready_ms_p50"] / pair["ready_ms_p50"]
             summary["vs_peer_first_request"] = summary["first_request_ms_p50"] / pair["first_request_ms_p50"]
             summary["vs_peer_first_request_own"] = (summary["first_request_own_ms_p50"]
                                                     / pair["first_request_own_ms_p50"])
-            # Each cold start over the peer's right before it: the median and its 95 % interval.
+            # Each cold start over the peer's right before it, each warm request over the
+            # peer's in the same round: the median and its 95 % interval.
             for key in ("ready", "first_request", "first_request_own"):
                 summary[f"paired_{key}_ratio"] = paired_ratio([getattr(r, key) for r in runs],
                                                               [getattr(r, key) for r in paired])
-            if summary["warm_handler_ms_p50"] is not None:
+            if warm_runs:
                 summary["vs_peer_warm"] = summary["warm_handler_ms_p50"] / pair["warm_handler_ms_p50"]
+                summary["paired_warm_ratio"] = paired_ratio(warm[0].times, warm[1].times)
             peer_runs += paired
+            peer_warm.append(warm[1])
         results.append(summary)
         print(json.dumps(summary), flush=True)
 
@@ -360,7 +418,8 @@ def main():
     report = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "cold_runs": args.cold_runs,
               "warm_runs": args.warm_runs, "baseline": baseline, "functions": results}
     if peer:
-        report["peer"] = summarize(PEER_NAME, peer_runs, Path(args.peer).stat().st_size)
+        warm = Warm([t for w in peer_warm for t in w.times], max(w.peak_rss_kib for w in peer_warm))
+        report["peer"] = summarize(PEER_NAME, peer_runs, Path(args.peer).stat().st_size, warm)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(report, indent=2))
@@ -417,9 +476,10 @@ def markdown(report):
             def ratio(key):
                 r = like[f"paired_{key}_ratio"]
                 return f"{r['median']:.2f}× (95 % CI {r['low']:.2f}–{r['high']:.2f})"
+            warm = f", warm handler {ratio('warm')}" if "paired_warm_ratio" in like else ""
             lines.append(f"get_product over the peer's get-product, pair by pair (median): ready {ratio('ready')}, "
                          f"first request {ratio('first_request')}, first request without the database time "
-                         f"{ratio('first_request_own')}; warm handler p50 {like['vs_peer_warm']:.2f}×.")
+                         f"{ratio('first_request_own')}{warm}.")
     return "\n".join(lines)
 
 
