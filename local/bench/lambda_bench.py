@@ -247,6 +247,11 @@ class Process:
     def peak_rss_kib(self):
         return peak_rss_kib(self.process.pid)
 
+    def cpu_ns(self):
+        """CPU time so far (user and system, every thread), from the scheduler's own count."""
+        tasks = Path(f"/proc/{self.process.pid}/task")
+        return sum(int((task / "schedstat").read_text().split()[0]) for task in tasks.iterdir())
+
     def stop(self, sig=signal.SIGKILL, timeout=60):
         """Ends the process with `sig` (SIGTERM lets a profiler write its counts)."""
         if self.process.poll() is None:
@@ -281,9 +286,11 @@ def run_function(command, env, events, warm_runs, proxy, cwd=None):
 
 
 class Warm(NamedTuple):
-    """Warm requests of one process: the handler's times (ms, database time taken out) and
-    the process's peak RSS after them."""
+    """Warm requests of one process: the handler's times (ms, database time taken out), the
+    CPU time each took on average (µs: the work itself, which the machine's noise does not
+    stretch) and the process's peak RSS after them."""
     times: list
+    cpu_us: float
     peak_rss_kib: int
 
 
@@ -296,10 +303,13 @@ def run_warm(functions, runs, proxy):
         for process, events in started:
             process.invoke(events(), proxy)
         times = [[] for _ in started]
+        cpu = [process.cpu_ns() for process, _ in started]
         for _ in range(runs):
             for (process, events), own in zip(started, times):
                 own.append(process.invoke(events(), proxy)[3] * 1000)
-        return [Warm(own, process.peak_rss_kib()) for (process, _), own in zip(started, times)]
+        cpu_us = [(process.cpu_ns() - before) / 1000 / max(runs, 1) for (process, _), before in zip(started, cpu)]
+        return [Warm(own, used, process.peak_rss_kib())
+                for (process, _), own, used in zip(started, times, cpu_us)]
 
 
 def paired_ratio(ours, theirs, resamples=2000):
@@ -333,6 +343,7 @@ def summarize(name, runs, size, warm=None):
         "first_status": runs[0].first_status,
         "warm_handler_ms_p50": percentile(times, 50),
         "warm_handler_ms_p99": percentile(times, 99),
+        "warm_cpu_us": warm.cpu_us if warm and times else None,
         "peak_rss_mib": max(rss) / 1024,
         "binary_mb": size / 1e6 if size else None,
         "calls_services": name in CALLS_SERVICES,
@@ -409,6 +420,7 @@ def main():
             if warm_runs:
                 summary["vs_peer_warm"] = summary["warm_handler_ms_p50"] / pair["warm_handler_ms_p50"]
                 summary["paired_warm_ratio"] = paired_ratio(warm[0].times, warm[1].times)
+                summary["peer_warm_cpu_us"] = warm[1].cpu_us
             peer_runs += paired
             peer_warm.append(warm[1])
         results.append(summary)
@@ -418,7 +430,8 @@ def main():
     report = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "cold_runs": args.cold_runs,
               "warm_runs": args.warm_runs, "baseline": baseline, "functions": results}
     if peer:
-        warm = Warm([t for w in peer_warm for t in w.times], max(w.peak_rss_kib for w in peer_warm))
+        warm = Warm([t for w in peer_warm for t in w.times], statistics.mean(w.cpu_us for w in peer_warm),
+                    max(w.peak_rss_kib for w in peer_warm))
         report["peer"] = summarize(PEER_NAME, peer_runs, Path(args.peer).stat().st_size, warm)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -476,7 +489,8 @@ def markdown(report):
             def ratio(key):
                 r = like[f"paired_{key}_ratio"]
                 return f"{r['median']:.2f}× (95 % CI {r['low']:.2f}–{r['high']:.2f})"
-            warm = f", warm handler {ratio('warm')}" if "paired_warm_ratio" in like else ""
+            warm = (f", warm handler {ratio('warm')}; CPU per warm request {like['warm_cpu_us']:.0f} µs "
+                    f"against the peer's {like['peer_warm_cpu_us']:.0f} µs") if "paired_warm_ratio" in like else ""
             lines.append(f"get_product over the peer's get-product, pair by pair (median): ready {ratio('ready')}, "
                          f"first request {ratio('first_request')}, first request without the database time "
                          f"{ratio('first_request_own')}{warm}.")
