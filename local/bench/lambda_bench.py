@@ -10,7 +10,8 @@ warm request beside ours: each ratio compares the same moments of the machine.
 Data (a customer, products, a sale, a review) is made through the running local API,
 which also answers the calls functions make to other services.
 
-    local/bench/lambda_bench.py --bin-dir target/release --out .local/bench/lambda.json
+    local/bench/lambda_bench.py --bin-dir target/release --out .local/bench/functions.json
+    local/bench/lambda_bench.py --markdown .local/bench/functions.json   (its tables again)
 """
 
 import argparse
@@ -369,7 +370,11 @@ def main():
     parser.add_argument("--peer", help="the get-product binary of aws-samples/serverless-rust-demo, built "
                         "with a DynamoDB endpoint override (see Peer); run before each cold start of ours")
     parser.add_argument("--out", help="write the figures as JSON here")
+    parser.add_argument("--markdown", metavar="REPORT", help="print the tables of a report --out wrote, and stop")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(Path(args.markdown).read_text())))
+        return
 
     bin_dir = Path(args.bin_dir)
     functions = args.only or functions_of(bin_dir)
@@ -461,25 +466,26 @@ def markdown(report):
         f"{report['warm_runs']} warm requests.",
         "",
         "| function | ready p50 (ms) | ready p95 | × faster than baseline | ready ÷ peer's | first request p50 / no DB (ms) "
-        "| status | warm handler p50 / p99 (ms, no DB) | peak RSS (MiB) | binary (MB) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| status | warm handler p50 / p99 (ms, no DB) | CPU per warm request (µs) | peak RSS (MiB) | binary (MB) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         f"| **Python 3.11 + boto3 baseline** (GET /products/{{id}}) | {fmt(b['ready_ms_p50'])} | "
         f"{fmt(b['ready_ms_p95'])} | 1 | — | {first(b)} | {b['first_status']} | "
-        f"{fmt(b['warm_handler_ms_p50'], 2)} / {fmt(b['warm_handler_ms_p99'], 2)} | {fmt(b['peak_rss_mib'])} | — |",
+        f"{fmt(b['warm_handler_ms_p50'], 2)} / {fmt(b['warm_handler_ms_p99'], 2)} | {fmt(b.get('warm_cpu_us'), 0)} | "
+        f"{fmt(b['peak_rss_mib'])} | — |",
     ]
     if peer:
         lines.append(
             f"| **{PEER_NAME}** (all its runs) | {fmt(peer['ready_ms_p50'], 2)} | {fmt(peer['ready_ms_p95'], 2)} | "
             f"{b['ready_ms_p50'] / peer['ready_ms_p50']:.0f} | 1 | {first(peer)} | "
             f"{peer['first_status']} | {fmt(peer['warm_handler_ms_p50'], 2)} / {fmt(peer['warm_handler_ms_p99'], 2)} "
-            f"| {fmt(peer['peak_rss_mib'])} | {fmt(peer['binary_mb'])} |")
+            f"| {fmt(peer.get('warm_cpu_us'), 0)} | {fmt(peer['peak_rss_mib'])} | {fmt(peer['binary_mb'])} |")
     for f in report["functions"]:
         note = " †" if f["calls_services"] else ""
         lines.append(
             f"| {f['function']}{note} | {fmt(f['ready_ms_p50'], 2)} | {fmt(f['ready_ms_p95'], 2)} | "
             f"{f['vs_baseline_ready']:.0f} | {fmt(f.get('vs_peer_ready'), 2)} | {first(f)} | "
             f"{f['first_status']} | {fmt(f['warm_handler_ms_p50'], 2)} / {fmt(f['warm_handler_ms_p99'], 2)} | "
-            f"{fmt(f['peak_rss_mib'])} | {fmt(f['binary_mb'])} |")
+            f"{fmt(f.get('warm_cpu_us'), 0)} | {fmt(f['peak_rss_mib'])} | {fmt(f['binary_mb'])} |")
     lines.append("")
     lines.append("† the handler calls other services over HTTP; its handler time includes those calls.")
     if peer:
