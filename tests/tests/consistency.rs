@@ -308,7 +308,8 @@ fn build_profiles_survive_code_generation() {
             .cloned()
     };
     assert_eq!(profile(&["release", "lto"]), Some(true.into()));
-    assert_eq!(profile(&["release", "opt-level"]), Some("z".into()));
+    assert_eq!(profile(&["release", "opt-level"]), Some("s".into()));
+    assert_eq!(profile(&["release", "panic"]), Some("abort".into()));
     assert_eq!(profile(&["release", "strip"]), Some(true.into()));
     assert_eq!(profile(&["dev", "debug"]), Some("line-tables-only".into()));
     assert_eq!(
