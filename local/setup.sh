@@ -7,7 +7,8 @@
 #   local/setup.sh bench    also $BENCH_VENV: benchmark, load and fuzz tools
 #   local/setup.sh sam      also $SAM_VENV: the SAM CLI (lint, package, deploy)
 #   local/setup.sh web      also the pages' and their tests' npm packages (web/ and
-#                           tests/web/, from their lock files) and Debian's Chromium
+#                           tests/web/, from their lock files), openapi.yaml's linters
+#                           (lint/), and Debian's Chromium
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -61,7 +62,7 @@ for part in "$@"; do
     bench) venv "$BENCH_VENV" "$LOCAL_DIR/bench/requirements.txt" ;;
     sam) venv "$SAM_VENV" "$LOCAL_DIR/requirements-sam.txt" ;;
     web)
-      for dir in "$ROOT_DIR/web" "$ROOT_DIR/tests/web"; do
+      for dir in "$ROOT_DIR/web" "$ROOT_DIR/tests/web" "$ROOT_DIR/lint"; do
         # `npm ci` only when what is installed is not what the lock file says.
         if [ ! "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
           echo "setup: installing ${dir#"$ROOT_DIR"/}'s npm packages"
