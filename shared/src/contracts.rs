@@ -70,7 +70,8 @@ pub mod inventory {
         lines
             .iter()
             .enumerate()
-            .filter(|(_, line)| !seen.insert(line.product_id.as_str()))
+            // Ids are compared as parsed: a ULID read in either letter case is one id.
+            .filter(|(_, line)| !seen.insert(canonical_id(&line.product_id)))
             .map(|(i, _)| {
                 crate::error::FieldError::new(
                     format!("items[{i}].product_id"),
@@ -78,6 +79,11 @@ pub mod inventory {
                 )
             })
             .collect()
+    }
+
+    /// An id in canonical form (upper case), or as given if it is no id at all.
+    fn canonical_id(raw: &str) -> String {
+        crate::ids::parse_id(raw, "product").unwrap_or_else(|_| raw.to_string())
     }
 
     /// The lines with their product ids in canonical form, and the indexes of the lines

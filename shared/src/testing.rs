@@ -246,27 +246,31 @@ impl Turns {
 
     /// Every sequence of `a` turns of actor 0 and `b` turns of actor 1.
     pub fn interleavings(a: usize, b: usize) -> Vec<Vec<usize>> {
-        match (a, b) {
-            (0, b) => vec![vec![1; b]],
-            (a, 0) => vec![vec![0; a]],
-            (a, b) => {
-                let starting = |first: usize, rest: Vec<Vec<usize>>| {
-                    rest.into_iter().map(move |mut tail| {
-                        tail.insert(0, first);
-                        tail
-                    })
-                };
-                starting(0, Self::interleavings(a - 1, b))
-                    .chain(starting(1, Self::interleavings(a, b - 1)))
-                    .collect()
+        Self::interleavings_of(&[a, b])
+    }
+
+    /// Every sequence of `turns[i]` turns of each actor `i`.
+    pub fn interleavings_of(turns: &[usize]) -> Vec<Vec<usize>> {
+        if turns.iter().all(|&left| left == 0) {
+            return vec![Vec::new()];
+        }
+        let mut all = Vec::new();
+        for actor in (0..turns.len()).filter(|&actor| turns[actor] > 0) {
+            let mut rest = turns.to_vec();
+            rest[actor] -= 1;
+            for mut tail in Self::interleavings_of(&rest) {
+                tail.insert(0, actor);
+                all.push(tail);
             }
         }
+        all
     }
 }
 
 /// Accounts as Customers answers for their tokens (`crate::session::Sessions`): every
-/// token is current unless its subject was revoked here (a password or role change, a
-/// closed account).
+/// token of a login is current unless its subject was revoked here (a password or role
+/// change, a closed account) or its login ended (a logout, a reused refresh token).
+/// A token of no login is never current, as in Customers.
 #[derive(Clone, Default)]
 pub struct Accounts {
     revoked: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,

@@ -177,13 +177,16 @@ impl Inventory for MemoryInventory {
             Err(refused) => return Ok(refused),
         };
         let stock = match (changes.stock, changes.stock_delta) {
+            // Never below 0, never up past the maximum; a stock that refunds' restocks
+            // took past it may always move back down.
+            (_, Some(delta)) if delta > 0 && product.stock + delta > MAX_STOCK => {
+                return Ok(Updated::StockOutOfRange)
+            }
+            (_, Some(delta)) if product.stock + delta < 0 => return Ok(Updated::StockOutOfRange),
             (_, Some(delta)) => product.stock + delta,
             (Some(stock), None) => stock,
             (None, None) => product.stock,
         };
-        if !(0..=MAX_STOCK).contains(&stock) {
-            return Ok(Updated::StockOutOfRange);
-        }
         product.stock = stock;
         if let Some(name) = changes.name {
             product.name = name;

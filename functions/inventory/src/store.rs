@@ -375,10 +375,16 @@ impl Inventory for Store {
         if let Some(delta) = changes.stock_delta {
             expr.set_clause("#stock = #stock + :delta")
                 .name("stock")
-                .value("delta", n(delta))
-                .condition("#stock >= :lowest AND #stock <= :highest")
-                .value("lowest", n((-delta).max(0)))
-                .value("highest", n(MAX_STOCK - delta.max(0)));
+                .value("delta", n(delta));
+            // Never below 0, never up past the maximum; a stock that refunds' restocks
+            // took past it may always move back down.
+            if delta > 0 {
+                expr.condition("#stock <= :highest")
+                    .value("highest", n(MAX_STOCK - delta));
+            } else {
+                expr.condition("#stock >= :lowest")
+                    .value("lowest", n(-delta));
+            }
         }
         self.apply_change(id, expr, expected_version).await
     }

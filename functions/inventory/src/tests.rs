@@ -3,6 +3,7 @@
 //! and the stock ledger of reservations and releases. Stock is conserved throughout:
 //! a product's stock plus what its reservations hold equals what was stocked.
 
+use crate::domain::MAX_STOCK;
 use crate::handlers;
 use crate::memory::MemoryInventory;
 use crate::State;
@@ -461,6 +462,39 @@ async fn a_restock_puts_units_back_once_per_refund() {
     service.restock(&sale(), &[(&desk, 2)]).await.expect(200);
     assert_eq!(service.store.units(&lamp), 5);
     assert_eq!(service.store.units(&desk), 5);
+}
+
+/// A refund's restock always puts its units back, even past the maximum stock (units are
+/// conserved); from there the stock can still move back down, and any other change applies.
+#[tokio::test]
+async fn a_stock_restocked_past_the_maximum_can_move_back_down() {
+    let service = Service::default();
+    let lamp = service.create("Lamp", "home", 250, MAX_STOCK).await;
+    let order = sale();
+    service.reserve("sales", &order, &lamp, 5).await.expect(200);
+    service
+        .update(&lamp, None, json!({"stock": MAX_STOCK}))
+        .await
+        .expect(200);
+    service.restock(&sale(), &[(&lamp, 5)]).await.expect(200);
+    assert_eq!(service.stock(&lamp).await, MAX_STOCK + 5);
+    service
+        .update(&lamp, None, json!({"stock_delta": 1}))
+        .await
+        .expect(409);
+    service
+        .update(&lamp, None, json!({"name": "Brass lamp"}))
+        .await
+        .expect(200);
+    service
+        .update(&lamp, None, json!({"stock_delta": -10}))
+        .await
+        .expect(200);
+    assert_eq!(service.stock(&lamp).await, MAX_STOCK - 5);
+    service
+        .update(&lamp, None, json!({"stock_delta": -MAX_STOCK}))
+        .await
+        .expect(409);
 }
 
 #[tokio::test]

@@ -31,7 +31,8 @@ pub enum FailureReason {
     Conflict,
     /// A service did not answer; everything was given back. A retry may succeed.
     Unavailable,
-    /// Left pending by a crash and rolled back by the reconciler.
+    /// Cut short (a crash, an outage) and rolled back, by a retry or the reconciler. A
+    /// retry may succeed.
     Abandoned,
 }
 
@@ -585,6 +586,14 @@ mod tests {
             r#"{{"items":[{{"product_id":"{P}","quantity":1}},{{"product_id":"{P}","quantity":2}}]}}"#
         );
         assert_eq!(fields(parse(&twice).unwrap_err()), ["items[1].product_id"]);
+        // One id in another letter case is the same product (a ULID reads either way).
+        let lower = P.to_lowercase();
+        let twice_in_two_cases = format!(
+            r#"{{"items":[{{"product_id":"{P}","quantity":1}},{{"product_id":"{lower}","quantity":2}}]}}"#
+        );
+        let err = parse(&twice_in_two_cases).unwrap_err();
+        assert_eq!(err.status(), 422);
+        assert_eq!(fields(err), ["items[1].product_id"]);
         let malformed = format!(
             r#"{{"items":[{{"product_id":"{P}","quantity":1}},{{"product_id":"nope","quantity":2}}]}}"#
         );

@@ -6,7 +6,7 @@
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use crate::saga::Peers;
-use crate::store::Sales;
+use crate::store::{Claim, Sales};
 use shared::contracts::customers::{Charge, ChargeStatus, ChargeWallet, Credit, CreditWallet};
 use shared::contracts::inventory::{
     Reservation, ReservationStatus, ReserveStock, ReservedLine, Restock, RestockRequest,
@@ -132,13 +132,12 @@ impl Sales for MemorySales {
             .collect())
     }
 
-    async fn claim(&self, id: &str, now: &str) -> Result<Option<Sale>, ApiError> {
+    async fn claim(&self, id: &str, now: &str, claim: Claim) -> Result<Option<Sale>, ApiError> {
         self.turns.step().await;
         let mut sales = self.sales.lock().unwrap();
-        let Some(sale) = sales
-            .get_mut(id)
-            .filter(|s| s.is(SaleStatus::Pending) && s.deadline_at.as_str() < now)
-        else {
+        let Some(sale) = sales.get_mut(id).filter(|s| {
+            s.is(SaleStatus::Pending) && (claim == Claim::Now || s.deadline_at.as_str() < now)
+        }) else {
             return Ok(None);
         };
         sale.claimed_at.get_or_insert_with(|| now.to_string());
@@ -256,18 +255,31 @@ pub enum Route {
 }
 
 /// What the next call of a route does instead of simply answering.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub enum Fault {
+    /// Answers as usual (so that a later call of the route can be the one to suffer).
+    Answered,
     /// No effect, no answer (a timeout or a 5xx before the work).
     Unavailable,
     /// The effect happens, the answer is lost.
     AnswerLost,
     /// Waits at the route's door until the test opens the gate, then carries on.
     Stall(Arc<Gate>),
+    /// No answer now; the call is held in the network and lands when the test says
+    /// ([`MemoryPeers::land_late`]), after its caller gave up on it.
+    Late,
+}
+
+/// A call held in the network by [`Fault::Late`].
+enum LateCall {
+    Reserve(ReserveStock),
+    Release(String),
+    Charge(String, ChargeWallet),
+    Refund(String, String),
 }
 
 /// Where a stalled call waits: the test learns it arrived, then lets it through.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Gate {
     arrived: Notify,
     open: Notify,
@@ -306,6 +318,7 @@ pub struct MemoryPeers {
     world: Mutex<World>,
     faults: Mutex<HashMap<Route, VecDeque<Fault>>>,
     calls: Mutex<HashMap<Route, usize>>,
+    late: Mutex<Vec<LateCall>>,
     turns: Arc<Turns>,
 }
 
@@ -351,6 +364,14 @@ impl MemoryPeers {
             .entry(route)
             .or_default()
             .push_back(fault);
+    }
+
+    /// Drops the faults no call has met yet; whether there were any.
+    pub fn clear_faults(&self) -> bool {
+        let mut faults = self.faults.lock().unwrap();
+        let unmet = faults.values().any(|queue| !queue.is_empty());
+        faults.clear();
+        unmet
     }
 
     pub fn stock(&self, product_id: &str) -> i64 {
@@ -426,6 +447,45 @@ impl MemoryPeers {
         (cents, units)
     }
 
+    /// Lands every call held by [`Fault::Late`] (their answers go nowhere).
+    pub async fn land_late(&self) {
+        let late = std::mem::take(&mut *self.late.lock().unwrap());
+        for call in late {
+            let _ = match call {
+                LateCall::Reserve(request) => self.reserve(&request).await.map(|_| ()),
+                LateCall::Release(sale_id) => self.release(&sale_id).await.map(|_| ()),
+                LateCall::Charge(customer_id, request) => {
+                    self.charge(&customer_id, &request).await.map(|_| ())
+                }
+                LateCall::Refund(customer_id, sale_id) => {
+                    self.refund(&customer_id, &sale_id).await.map(|_| ())
+                }
+            };
+        }
+    }
+
+    /// Under a [`Fault::Late`] next for `route`, holds the call for later: true if it did.
+    async fn held_back(&self, route: Route, call: impl FnOnce() -> LateCall) -> bool {
+        let late = {
+            let mut faults = self.faults.lock().unwrap();
+            let queue = faults.get_mut(&route);
+            let late = queue
+                .as_ref()
+                .is_some_and(|q| matches!(q.front(), Some(Fault::Late)));
+            if late {
+                queue.and_then(VecDeque::pop_front);
+            }
+            late
+        };
+        if !late {
+            return false;
+        }
+        self.late.lock().unwrap().push(call());
+        self.turns.step().await;
+        *self.calls.lock().unwrap().entry(route).or_default() += 1;
+        true
+    }
+
     pub fn calls(&self, route: Route) -> usize {
         self.calls.lock().unwrap().get(&route).copied().unwrap_or(0)
     }
@@ -479,6 +539,15 @@ impl MemoryPeers {
 
 impl Peers for MemoryPeers {
     async fn reserve(&self, request: &ReserveStock) -> Answer<Reservation> {
+        let late = || {
+            LateCall::Reserve(ReserveStock {
+                sale_id: request.sale_id.clone(),
+                items: request.items.clone(),
+            })
+        };
+        if self.held_back(Route::Reserve, late).await {
+            return Err(ApiError::Unavailable("reserve: held in the network".into()));
+        }
         self.call(Route::Reserve, |world| {
             if let Some(existing) = world.reservations.get(&request.sale_id) {
                 let same = existing.status == ReservationStatus::Reserved
@@ -544,6 +613,12 @@ impl Peers for MemoryPeers {
     }
 
     async fn release(&self, sale_id: &str) -> Answer<Reservation> {
+        if self
+            .held_back(Route::Release, || LateCall::Release(sale_id.into()))
+            .await
+        {
+            return Err(ApiError::Unavailable("release: held in the network".into()));
+        }
         self.call(Route::Release, |world| {
             let World {
                 reservations,
@@ -627,6 +702,18 @@ impl Peers for MemoryPeers {
     }
 
     async fn charge(&self, customer_id: &str, request: &ChargeWallet) -> Answer<Charge> {
+        let late = || {
+            LateCall::Charge(
+                customer_id.into(),
+                ChargeWallet {
+                    sale_id: request.sale_id.clone(),
+                    amount_cents: request.amount_cents,
+                },
+            )
+        };
+        if self.held_back(Route::Charge, late).await {
+            return Err(ApiError::Unavailable("charge: held in the network".into()));
+        }
         self.call(Route::Charge, |world| {
             if let Some(existing) = world.charges.get(&request.sale_id) {
                 let same = existing.status == ChargeStatus::Charged
@@ -663,6 +750,10 @@ impl Peers for MemoryPeers {
     }
 
     async fn refund(&self, customer_id: &str, sale_id: &str) -> Answer<Charge> {
+        let late = || LateCall::Refund(customer_id.into(), sale_id.into());
+        if self.held_back(Route::Refund, late).await {
+            return Err(ApiError::Unavailable("refund: held in the network".into()));
+        }
         self.call(Route::Refund, |world| {
             let World {
                 charges, wallets, ..

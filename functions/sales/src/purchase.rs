@@ -1,7 +1,9 @@
 //! A purchase under an optional `Idempotency-Key`: a new key starts the saga; a key
 //! already used resumes the attempt it is bound to (still pending), replays its outcome
-//! (final), or, after a transient failure that gave everything back, starts a new
-//! attempt and rebinds the key to it (only one retry wins the rebind).
+//! (final), or, when that attempt gave everything back for want of a service or was
+//! rolled back after it was cut short, starts a new attempt and rebinds the key to it
+//! (only one retry wins the rebind; the others follow it). So a retry completes whenever
+//! stock and money allow, whatever an earlier attempt left behind.
 
 use crate::domain::{fingerprint_lines, Sale, SaleStatus};
 use crate::saga;
@@ -39,7 +41,7 @@ pub async fn purchase(
     // One line fingerprints as the one-product form always did: `purchase:<id>:<units>`.
     let fingerprint =
         idempotency::fingerprint(&format!("purchase:{}", fingerprint_lines(&order.lines)));
-    let bound = match store
+    let mut bound = match store
         .bind_key(order.customer_id, key, &candidate.id, &fingerprint)
         .await?
     {
@@ -50,31 +52,46 @@ pub async fn purchase(
         NextAction::Mismatch => return Err(idempotency::mismatch()),
         NextAction::Replay(sale_id) => sale_id,
     };
-    match store.get(&bound).await? {
-        // Bound, but the first request stopped before recording the sale: record it now.
-        None => {
-            let sale = store
-                .create(Sale {
-                    id: bound,
-                    ..candidate
-                })
-                .await?;
-            saga::run(store, peers, sale).await
+    // At most two rounds: the attempt the key is bound to, and, if that gave everything
+    // back, a new one (ours, or the one of the retry that rebound the key first).
+    let mut next_attempt = Some(candidate.clone());
+    loop {
+        let sale = match store.get(&bound).await? {
+            // Bound, but its request stopped before recording the sale: record it now.
+            None => {
+                let sale = store
+                    .create(Sale {
+                        id: bound,
+                        ..candidate
+                    })
+                    .await?;
+                return saga::run(store, peers, sale).await;
+            }
+            Some(sale) if sale.is(SaleStatus::Pending) => saga::run(store, peers, sale).await?,
+            Some(sale) => sale,
+        };
+        let gave_back = sale.failure.is_some_and(|f| f.is_transient());
+        let Some(attempt) = next_attempt.take().filter(|_| gave_back) else {
+            return Ok(sale);
+        };
+        if store
+            .rebind_key(order.customer_id, key, &sale.id, &attempt.id)
+            .await?
+        {
+            let sale = store.create(attempt).await?;
+            return saga::run(store, peers, sale).await;
         }
-        Some(sale) if sale.is(SaleStatus::Pending) => saga::run(store, peers, sale).await,
-        // The first attempt gave everything back for want of a service: try again.
-        Some(sale) if sale.failure.is_some_and(|f| f.is_transient()) => {
-            if !store
-                .rebind_key(order.customer_id, key, &sale.id, &candidate.id)
-                .await?
-            {
+        // Another retry rebound the key first: its attempt is this key's now.
+        bound = match store
+            .bind_key(order.customer_id, key, &candidate.id, &fingerprint)
+            .await?
+        {
+            NextAction::Replay(sale_id) => sale_id,
+            _ => {
                 return Err(ApiError::Conflict(
                     "a retry with this key is in progress".into(),
-                ));
+                ))
             }
-            let sale = store.create(candidate).await?;
-            saga::run(store, peers, sale).await
-        }
-        Some(sale) => Ok(sale),
+        };
     }
 }

@@ -5,7 +5,7 @@
 //! step that never happened (it leaves a tombstone that a late step cannot pass).
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
-use crate::store::Sales;
+use crate::store::{Claim, Sales};
 use shared::config::{self, ConfigError};
 use shared::contracts::customers::{self, Charge, ChargeWallet, Credit, CreditWallet};
 use shared::contracts::inventory::{self, Reservation, ReserveStock, Restock, RestockRequest};
@@ -230,49 +230,32 @@ async fn release(peers: &impl Peers, sale: &Sale) -> Result<(), String> {
 }
 
 /// Runs (or resumes) the saga of a pending sale. Returns the sale in its final state,
-/// or `Unavailable` when it had to stay pending (the reconciler finishes it).
+/// or `Unavailable` when it had to stay pending (a retry or the reconciler finishes it).
+/// Attempts of one sale may run at once (a retry beside a live attempt): each step is
+/// idempotent by sale id, and only a claimed sale is undone, which no attempt can then
+/// complete.
 pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<Sale, ApiError> {
     if sale.claimed_at.is_some() {
         return given_up(store, peers, sale).await;
     }
     let prices = match reserve(peers, &sale).await {
         Step::Done(prices) => prices,
-        Step::Refused(reason, lines) => {
-            return abort(store, peers, sale, reason, lines, false).await
-        }
+        Step::Refused(reason, lines) => return abort(store, peers, sale, reason, lines).await,
         Step::Unknown(why) => {
             tracing::warn!(sale_id = %sale.id, %why, "reserve: no answer");
-            return abort(
-                store,
-                peers,
-                sale,
-                FailureReason::Unavailable,
-                vec![],
-                false,
-            )
-            .await;
+            return abort(store, peers, sale, FailureReason::Unavailable, vec![]).await;
         }
     };
     // A total beyond any wallet's reach cannot be paid (validation keeps it in range).
     let Some(total) = sale_total(&sale, &prices) else {
-        return abort(
-            store,
-            peers,
-            sale,
-            FailureReason::InsufficientFunds,
-            vec![],
-            false,
-        )
-        .await;
+        return abort(store, peers, sale, FailureReason::InsufficientFunds, vec![]).await;
     };
     match charge(peers, &sale, total).await {
         Step::Done(()) => {}
-        Step::Refused(reason, lines) => {
-            return abort(store, peers, sale, reason, lines, false).await
-        }
+        Step::Refused(reason, lines) => return abort(store, peers, sale, reason, lines).await,
         Step::Unknown(why) => {
             tracing::warn!(sale_id = %sale.id, %why, "charge: no answer");
-            return abort(store, peers, sale, FailureReason::Unavailable, vec![], true).await;
+            return abort(store, peers, sale, FailureReason::Unavailable, vec![]).await;
         }
     }
     match store
@@ -288,7 +271,7 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<S
             deliver(store, peers, &completed).await;
             Ok(completed)
         }
-        // Claimed by the reconciler, or rolled back by it already.
+        // Claimed by another attempt or the reconciler, or final already.
         None => match current(store, &sale.id).await? {
             claimed if claimed.is(SaleStatus::Pending) => given_up(store, peers, claimed).await,
             done => Ok(done),
@@ -296,11 +279,11 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<S
     }
 }
 
-/// A sale the reconciler claimed cannot complete any more: the saga stops, helps undo it
-/// (every undo is idempotent, so racing the reconciler's is harmless), and reports that.
+/// A claimed sale cannot complete any more: the saga stops, helps undo it (every undo is
+/// idempotent, so racing another actor's is harmless), and reports that.
 async fn given_up(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<Sale, ApiError> {
-    tracing::info!(sale_id = %sale.id, "claimed by the reconciler; rolling back");
-    abort(store, peers, sale, FailureReason::Abandoned, vec![], true).await
+    tracing::info!(sale_id = %sale.id, "claimed for a roll-back; helping it");
+    undo(store, peers, sale, FailureReason::Abandoned, vec![]).await
 }
 
 /// The sum of every line at its price, if it is within a sale's bounds.
@@ -315,41 +298,59 @@ pub fn sale_total(sale: &Sale, prices: &[i64]) -> Option<i64> {
         })
 }
 
-/// Undoes whatever the saga may have done, then records the failure (and the lines a
-/// refusal named). If an undo gets no answer the sale stays pending, and the reconciler
-/// undoes it after its deadline.
-pub async fn abort(
+/// Gives up on a sale after a step failed: claims it, so that no attempt can complete it
+/// any more, then undoes both steps. Answers the sale as it is when another attempt
+/// finished it first.
+async fn abort(
     store: &impl Sales,
     peers: &impl Peers,
     sale: Sale,
     reason: FailureReason,
     lines: Vec<FieldError>,
-    maybe_charged: bool,
 ) -> Result<Sale, ApiError> {
-    if maybe_charged {
-        if let Err(why) = refund(peers, &sale).await {
-            tracing::warn!(sale_id = %sale.id, %why, "refund: no answer; left for the reconciler");
-            return Err(ApiError::Unavailable(format!(
-                "refund of sale {} pending",
-                sale.id
-            )));
-        }
-    }
-    if let Err(why) = release(peers, &sale).await {
-        tracing::warn!(sale_id = %sale.id, %why, "release: no answer; left for the reconciler");
-        return Err(ApiError::Unavailable(format!(
-            "release of sale {} pending",
-            sale.id
-        )));
-    }
-    // A step refused by the reconciler's undo (its tombstone) is the reconciler's roll-back,
-    // not a conflict of the buyer's: a retry with the key may try again.
+    // A step refused as a conflict met another actor's undo (its tombstone), and every
+    // undo is claimed first: that is a roll-back, not a conflict of the buyer's, and a
+    // retry with the key may try again.
     let reason = match reason {
         FailureReason::Conflict if current(store, &sale.id).await?.claimed_at.is_some() => {
             FailureReason::Abandoned
         }
         other => other,
     };
+    match store
+        .claim(&sale.id, &time::now_rfc3339(), Claim::Now)
+        .await?
+    {
+        Some(claimed) => undo(store, peers, claimed, reason, lines).await,
+        None => current(store, &sale.id).await,
+    }
+}
+
+/// Undoes whatever the saga of a claimed sale may have done — either step may have
+/// happened, or may still arrive: each undo leaves a tombstone that a late step cannot
+/// pass — then records the failure (and the lines a refusal named). If an undo gets no
+/// answer the sale stays pending (and claimed): a retry or the reconciler undoes it.
+async fn undo(
+    store: &impl Sales,
+    peers: &impl Peers,
+    sale: Sale,
+    reason: FailureReason,
+    lines: Vec<FieldError>,
+) -> Result<Sale, ApiError> {
+    if let Err(why) = refund(peers, &sale).await {
+        tracing::warn!(sale_id = %sale.id, %why, "refund: no answer; left for a retry or the reconciler");
+        return Err(ApiError::Unavailable(format!(
+            "refund of sale {} pending",
+            sale.id
+        )));
+    }
+    if let Err(why) = release(peers, &sale).await {
+        tracing::warn!(sale_id = %sale.id, %why, "release: no answer; left for a retry or the reconciler");
+        return Err(ApiError::Unavailable(format!(
+            "release of sale {} pending",
+            sale.id
+        )));
+    }
     match store
         .fail(&sale, reason, &lines, &time::now_rfc3339())
         .await?
@@ -400,17 +401,10 @@ pub async fn roll_back(
     sale_id: &str,
     now: &str,
 ) -> Result<Option<Sale>, ApiError> {
-    match store.claim(sale_id, now).await? {
-        Some(claimed) => abort(
-            store,
-            peers,
-            claimed,
-            FailureReason::Abandoned,
-            vec![],
-            true,
-        )
-        .await
-        .map(Some),
+    match store.claim(sale_id, now, Claim::Overdue).await? {
+        Some(claimed) => undo(store, peers, claimed, FailureReason::Abandoned, vec![])
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }

@@ -58,12 +58,14 @@ pub trait Sales: Sync {
         &self,
         now: &str,
     ) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
-    /// Claims a sale still pending past its deadline for a roll-back (again, if the
-    /// reconciler claimed it before and could not finish); `None` if it is final now.
+    /// Claims a pending sale for a roll-back, as `claim` allows (again, if it was claimed
+    /// before and its undo could not finish; the first claim's time stays); `None` if it
+    /// is final now, or not yet overdue for the reconciler. A claimed sale cannot complete.
     fn claim(
         &self,
         id: &str,
         now: &str,
+        claim: Claim,
     ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
     /// Sales still pending past their deadline (`deadline_at` before `now`).
     fn pending_past(&self, now: &str) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
@@ -100,6 +102,15 @@ pub trait Sales: Sync {
         previous: &str,
         sale_id: &str,
     ) -> impl Future<Output = Result<bool, ApiError>> + Send;
+}
+
+/// Who claims a pending sale for a roll-back, and so when they may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// The reconciler, once the sale is past its deadline.
+    Overdue,
+    /// An attempt of its saga, the moment one of its steps failed or went unanswered.
+    Now,
 }
 
 pub struct Store {
@@ -307,13 +318,16 @@ impl Sales for Store {
         self.pending_by_deadline("refund", now).await
     }
 
-    async fn claim(&self, id: &str, now: &str) -> Result<Option<Sale>, ApiError> {
+    async fn claim(&self, id: &str, now: &str, claim: Claim) -> Result<Option<Sale>, ApiError> {
         let mut expr = UpdateExpr::default();
         expr.set_clause("claimed_at = if_not_exists(claimed_at, :now)")
             .name("status")
             .value("now", s(now))
             .value("pending_status", s("pending"))
-            .condition("#status = :pending_status AND deadline_at < :now");
+            .condition("#status = :pending_status");
+        if claim == Claim::Overdue {
+            expr.condition("deadline_at < :now");
+        }
         self.update(id, expr).await
     }
 
