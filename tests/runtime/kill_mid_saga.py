@@ -73,9 +73,9 @@ def main():
                                                  "stock": 5}, admin)
     check(status == 201, f"create product: {status} {product}")
     email = f"kill-{uuid.uuid4().hex[:10]}@test.local"
-    status, customer = call("POST", "/register", {"email": email, "password": "password-123", "full_name": "K"})
+    status, customer = call("POST", "/register", {"email": email, "password": "kill-test-horse-battery", "full_name": "K"})
     check(status == 201, f"register: {status}")
-    token = call("POST", "/login", {"email": email, "password": "password-123"})[1]["access_token"]
+    token = call("POST", "/login", {"email": email, "password": "kill-test-horse-battery"})[1]["access_token"]
     status, _ = call("POST", f"/profile/{customer['id']}/wallet/deposit", {"amount_cents": 1000}, token,
                      {"idempotency-key": str(uuid.uuid4())})
     check(status == 200, f"deposit: {status}")

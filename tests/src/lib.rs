@@ -188,6 +188,25 @@ pub async fn login_from(address: &str, email: &str, password: &str) -> Reply {
     send(client.post(url_of("/login")).json(&body)).await
 }
 
+/// A loopback address for one test alone (127.x.y.z), so that the limits per client
+/// address (logins, registrations of a taken mailbox) count that test's requests only.
+pub fn own_address() -> String {
+    let random = ulid::Ulid::new().random();
+    let byte = |shift: u32| (random >> shift) as u8;
+    format!("127.{}.{}.{}", byte(0), byte(8), byte(16).max(2))
+}
+
+/// Registers from another client address (see [`login_from`]).
+pub async fn register_from(address: &str, email: &str, password: &str) -> Reply {
+    let client = shared::aws::http_client()
+        .local_address(Some(address.parse().expect("an IP address")))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("http client");
+    let body = json!({"email": email, "password": password, "full_name": "Test Customer"});
+    send(client.post(url_of("/register")).json(&body)).await
+}
+
 /// A freshly registered, logged-in customer.
 pub async fn new_customer() -> Customer {
     let email = format!("c-{}@test.local", unique());

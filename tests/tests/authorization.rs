@@ -320,7 +320,7 @@ async fn body_fields_cannot_raise_a_role_a_balance_or_a_price() {
     post(
         "/register",
         None,
-        &json!({"email": format!("e-{}@test.local", unique()), "password": "password-123",
+        &json!({"email": format!("e-{}@test.local", unique()), "password": "correct-horse-battery",
                 "full_name": "E", "role": "admin"}),
     )
     .await

@@ -34,8 +34,11 @@ async fn register_returns_the_customer_without_secrets() {
 #[tokio::test]
 async fn emails_are_unique_ignoring_case() {
     let email = format!("dup-{}@test.local", unique());
-    register(&email, "password-one").await.expect(201);
-    register(&email.to_uppercase(), "password-two")
+    let address = own_address();
+    register_from(&address, &email, "password-one")
+        .await
+        .expect(201);
+    register_from(&address, &email.to_uppercase(), "password-two")
         .await
         .problem(409);
 }
@@ -43,19 +46,105 @@ async fn emails_are_unique_ignoring_case() {
 #[tokio::test]
 async fn concurrent_registrations_with_one_email_create_exactly_one_account() {
     let email = format!("race-{}@test.local", unique());
+    // An address of its own: 7 taken mailboxes count against its registration limit.
+    let address = own_address();
     let attempts = (0..8).map(|i| {
         let email = if i % 2 == 0 {
             email.clone()
         } else {
             email.to_uppercase()
         };
-        async move { register(&email, "password-race").await.status.as_u16() }
+        let address = &address;
+        async move {
+            register_from(address, &email, "password-race")
+                .await
+                .status
+                .as_u16()
+        }
     });
     let mut statuses = join_all(attempts).await;
     statuses.sort();
     assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
     // And the one account works.
     login(&email, "password-race").await.expect(200);
+}
+
+/// Registering a taken mailbox again and again from one client address is limited as
+/// guessing passwords is (issue 30: 30 x 409, never 429): a 429 with `Retry-After`, then
+/// for every registration from that address, taken mailbox or not; other addresses
+/// still register.
+#[tokio::test]
+async fn registrations_of_a_taken_mailbox_are_limited_per_client_address() {
+    let address = own_address();
+    let email = format!("taken-{}@test.local", unique());
+    register_from(&address, &email, "correct-horse-battery")
+        .await
+        .expect(201);
+    let mut taken = 0;
+    let refused = loop {
+        let reply = register_from(&address, &email, "correct-horse-battery").await;
+        match reply.status.as_u16() {
+            409 => taken += 1,
+            429 => break reply,
+            other => panic!("{other}: {}", reply.text),
+        }
+        assert!(taken < 30, "30 registrations of a taken mailbox, never 429");
+    };
+    assert_eq!(taken, 10, "the limit per address and window");
+    refused.problem(429);
+    let retry_after: u64 = refused
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&retry_after), "{retry_after}");
+    let fresh = format!("fresh-{}@test.local", unique());
+    register_from(&address, &fresh, "correct-horse-battery")
+        .await
+        .problem(429);
+    register_from(&own_address(), &fresh, "correct-horse-battery")
+        .await
+        .expect(201);
+}
+
+/// Passwords attackers try first are refused, naming the field and why (issue 30:
+/// `password`, `12345678`, eight spaces, eight NULs and the email itself were accepted).
+#[tokio::test]
+async fn common_blank_and_personal_passwords_are_refused() {
+    let email = format!("weak-{}@test.local", unique());
+    for (password, why) in [
+        ("password", "too common"),
+        ("12345678", "too common"),
+        ("        ", "only spaces"),
+        (
+            "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}",
+            "control characters",
+        ),
+        ("aaaaaaaaaaaa", "repeated or sequential"),
+        (email.as_str(), "your email"),
+    ] {
+        let reply = register(&email, password).await;
+        let problem = reply.problem(422);
+        let errors = problem["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{password:?}: {problem}");
+        assert_eq!(errors[0]["field"], "password", "{password:?}");
+        let message = errors[0]["message"].as_str().unwrap();
+        assert!(message.contains(why), "{password:?}: {message}");
+    }
+    // A long passphrase of plain words is fine, and the account's own change is judged too.
+    let customer = new_customer().await;
+    let path = format!("/profile/{}", customer.id);
+    let change =
+        |password: &str| json!({"password": password, "current_password": customer.password});
+    let refused = patch(&path, Some(&customer.token), &change(&customer.email)).await;
+    assert_eq!(refused.problem(422)["errors"][0]["field"], "password");
+    patch(
+        &path,
+        Some(&customer.token),
+        &change("a long walk by the quiet sea"),
+    )
+    .await
+    .expect(200);
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ async fn body_routes() -> Vec<(String, serde_json::Value, Option<String>)> {
     vec![
         (
             "/register".into(),
-            json!({"email": format!("s-{}@test.local", unique()), "password": "password-123", "full_name": "S"}),
+            json!({"email": format!("s-{}@test.local", unique()), "password": "correct-horse-battery", "full_name": "S"}),
             None,
         ),
         (
@@ -167,7 +167,7 @@ async fn injection_and_unicode_strings_are_data() {
         let reg = post(
             "/register",
             None,
-            &json!({"email": text, "password": "password-123", "full_name": text}),
+            &json!({"email": text, "password": "correct-horse-battery", "full_name": text}),
         )
         .await;
         reg.problem(422);

@@ -1,5 +1,6 @@
 //! Customer records and the bodies of the Customers routes, with their validation.
 
+use crate::passwords;
 use serde::{Deserialize, Serialize};
 use shared::auth::Role;
 use shared::domain::Email;
@@ -80,6 +81,14 @@ fn message(code: &'static str, text: &'static str) -> ValidationError {
     err
 }
 
+/// The password rules that need nothing but the password ([`passwords::refusal`]).
+fn password_rules(value: &str) -> Result<(), ValidationError> {
+    match passwords::refusal(value) {
+        Some(why) => Err(message("password", why)),
+        None => Ok(()),
+    }
+}
+
 fn username_chars(value: &str) -> Result<(), ValidationError> {
     if value
         .chars()
@@ -142,7 +151,10 @@ fn assignable_role(role: &Role) -> Result<(), ValidationError> {
 pub struct RegisterRequest {
     #[validate(length(max = 254), custom(function = email_address))]
     pub email: String,
-    #[validate(length(min = 8, max = 128, message = "must be 8 to 128 characters"))]
+    #[validate(
+        length(min = 8, max = 128, message = "must be 8 to 128 characters"),
+        custom(function = password_rules)
+    )]
     pub password: String,
     #[validate(length(min = 1, max = 100), custom(function = single_line))]
     pub full_name: String,
@@ -184,7 +196,10 @@ pub struct ProfilePatch {
     pub address: Option<String>,
     #[validate(custom(function = clearable_phone))]
     pub phone: Option<String>,
-    #[validate(length(min = 8, max = 128, message = "must be 8 to 128 characters"))]
+    #[validate(
+        length(min = 8, max = 128, message = "must be 8 to 128 characters"),
+        custom(function = password_rules)
+    )]
     pub password: Option<String>,
     #[validate(length(min = 1, max = 128))]
     pub current_password: Option<String>,
@@ -263,10 +278,39 @@ mod tests {
             ))
             .is_ok()
         };
-        assert!(!with(&"x".repeat(7)));
-        assert!(with(&"x".repeat(8)));
-        assert!(with(&"é".repeat(128)));
-        assert!(!with(&"x".repeat(129)));
+        // Cycles of a phrase: long, varied, and no piece repeated a whole number of times.
+        let phrase = |length: usize| {
+            "Zoë à Ørsted, née Ångström; "
+                .chars()
+                .cycle()
+                .take(length)
+                .collect::<String>()
+        };
+        assert!(!with(&phrase(7)));
+        assert!(with(&phrase(8)));
+        assert!(with(&phrase(128)));
+        assert!(!with(&phrase(129)));
+    }
+
+    /// Issue 30: `password`, `12345678`, eight spaces and eight NULs were accepted.
+    #[test]
+    fn common_blank_and_invisible_passwords_are_refused_naming_why() {
+        let refusal = |password: &str| {
+            let body =
+                serde_json::json!({"email": "a@b.co", "password": password, "full_name": "A"});
+            let req: RegisterRequest = serde_json::from_value(body).unwrap();
+            let errors = shared::http::field_errors(&req.validate().unwrap_err());
+            assert_eq!(errors.len(), 1, "{password:?}");
+            assert_eq!(errors[0].field, "password");
+            errors[0].message.clone()
+        };
+        assert_eq!(refusal("password"), passwords::COMMON_PASSWORD);
+        assert_eq!(refusal("12345678"), passwords::COMMON_PASSWORD);
+        assert_eq!(refusal("        "), passwords::BLANK);
+        assert_eq!(refusal(&"\0".repeat(8)), passwords::CONTROL);
+        assert_eq!(refusal("abcdefghij"), passwords::PATTERN);
+        let patch: ProfilePatch = serde_json::from_str(r#"{"password":"password1"}"#).unwrap();
+        assert!(patch.validate().is_err());
     }
 
     #[test]

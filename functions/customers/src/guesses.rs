@@ -8,6 +8,12 @@
 //! wrong one keeps them and counts as a failure. When only guesses still being checked
 //! fill a window (parallel logins of one person), the next waits a moment for a slot
 //! instead of being refused.
+//!
+//! Registrations of a mailbox that is already taken count the same way, per client
+//! address: a 409 tells that the mailbox has an account, so probing for accounts is a
+//! guess too. 10 per address per 15 minutes; a registration that creates an account gives
+//! its slot back. Once the window is spent every registration from the address is refused
+//! (429), whether its mailbox is taken or not, so the refusal tells nothing either.
 
 use crate::store::{Customers, Taken};
 use shared::domain::Email;
@@ -16,6 +22,7 @@ use std::time::Duration;
 
 pub const PER_ACCOUNT_AND_ADDRESS: u32 = 5;
 pub const PER_ADDRESS: u32 = 100;
+pub const TAKEN_MAILBOXES_PER_ADDRESS: u32 = 10;
 pub const WINDOW_SECONDS: u64 = 15 * 60;
 /// How long a guess waits for a slot that guesses in flight hold.
 const WAIT: Duration = Duration::from_millis(100);
@@ -38,6 +45,28 @@ pub async fn take(
         (format!("login#{email}#{address}"), PER_ACCOUNT_AND_ADDRESS),
         (format!("login-from#{address}"), PER_ADDRESS),
     ];
+    take_all(store, limits, now).await
+}
+
+/// Takes the slot of a registration from `address`, which counts as a failure if its
+/// mailbox turns out taken; a 429 with `Retry-After` when the address's window is spent.
+pub async fn take_registration(
+    store: &impl Customers,
+    address: &str,
+    now: u64,
+) -> Result<Guess, ApiError> {
+    let limits = [(
+        format!("register-taken#{address}"),
+        TAKEN_MAILBOXES_PER_ADDRESS,
+    )];
+    take_all(store, limits, now).await
+}
+
+async fn take_all(
+    store: &impl Customers,
+    limits: impl IntoIterator<Item = (String, u32)>,
+    now: u64,
+) -> Result<Guess, ApiError> {
     let mut guess = Guess {
         counters: Vec::new(),
     };

@@ -6,7 +6,7 @@ use crate::domain::{
 };
 use crate::sessions::{self, Rotated};
 use crate::store::{Changes, Charged, Created, Credited, Customers, Deposited};
-use crate::{guesses, State};
+use crate::{guesses, passwords, State};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -20,16 +20,33 @@ use shared::password::{hash_password, verify_password};
 use shared::session;
 use shared::{idempotency, ids, time, ApiError};
 
-/// `POST /register`
+/// `POST /register`: 429 when the client's address registered taken mailboxes too often
+/// ([`guesses::take_registration`]).
 pub async fn register<S: Customers>(
     state: &State<S>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let body: RegisterRequest = json_body(&req)?;
+    let email = Email::parse(&body.email).map_err(|e| e.of("email"))?;
+    let names = [
+        body.full_name.as_str(),
+        body.username.as_deref().unwrap_or(""),
+    ];
+    passwords::check_for(&body.password, email.as_str(), &names)?;
+    let attempt =
+        guesses::take_registration(&state.store, client_address(&req), time::epoch_seconds())
+            .await
+            .inspect_err(|err| {
+                if matches!(err, ApiError::TooManyRequests { .. }) {
+                    metrics::of(Service::Customers)
+                        .count("RegisterThrottled")
+                        .emit();
+                }
+            })?;
     let now = time::now_rfc3339();
     let customer = CustomerRecord {
         id: ids::new_id(),
-        email: Email::parse(&body.email).map_err(|e| e.of("email"))?,
+        email,
         full_name: clean(&body.full_name),
         username: body.username.as_deref().map(clean),
         address: body.address.as_deref().map(clean),
@@ -44,6 +61,7 @@ pub async fn register<S: Customers>(
     };
     match state.store.create(&customer).await? {
         Created::Yes => {
+            attempt.succeeded(&state.store).await?;
             let location = format!("/profile/{}", customer.id);
             let mut response = json(StatusCode::CREATED, &CustomerView::from(customer))?;
             response.headers_mut().insert(
@@ -52,9 +70,12 @@ pub async fn register<S: Customers>(
             );
             Ok(response)
         }
-        Created::EmailTaken => Err(ApiError::Conflict(
-            "an account with this email already exists".into(),
-        )),
+        Created::EmailTaken => {
+            attempt.failed(&state.store).await?;
+            Err(ApiError::Conflict(
+                "an account with this email already exists".into(),
+            ))
+        }
     }
 }
 
@@ -286,6 +307,15 @@ pub async fn update_profile<S: Customers>(
     };
     match (patch.password, patch.current_password) {
         (Some(password), Some(current)) => {
+            // Judged against the account's email and names, old and new ones.
+            let names = [
+                Some(customer.full_name.as_str()),
+                customer.username.as_deref(),
+                patch.full_name.as_deref(),
+                patch.username.as_deref(),
+            ];
+            let names: Vec<&str> = names.into_iter().flatten().collect();
+            passwords::check_for(&password, customer.email.as_str(), &names)?;
             // A wrong current password is a failed guess, as at login.
             let address = client_address(&req);
             let now = time::epoch_seconds();

@@ -9,6 +9,7 @@ pub mod guesses;
 pub mod handlers;
 #[cfg(test)]
 mod memory;
+pub mod passwords;
 pub mod sessions;
 pub mod store;
 #[cfg(test)]

@@ -207,6 +207,125 @@ async fn one_mailbox_registers_once_whatever_its_spelling() {
     }
 }
 
+/// Issue 30: a taken mailbox could be registered again without limit (30 x 409, never
+/// 429). Taken mailboxes count per client address as failed logins do; then every
+/// registration from that address gets 429 with `Retry-After`, taken mailbox or not (so
+/// the refusal tells nothing), and registrations that create an account never count.
+#[tokio::test]
+async fn registering_taken_mailboxes_is_limited_per_client_address() {
+    let service = Service::default();
+    let register_from = |email: &str, address: &str| {
+        let body = json!({"email": email, "password": PASSWORD, "full_name": "Dana"});
+        Call::new(Method::POST).from_address(address).json(body)
+    };
+    for n in 0..2 * crate::guesses::TAKEN_MAILBOXES_PER_ADDRESS {
+        let email = format!("new{n}@example.com");
+        call!(service, register, register_from(&email, "192.0.2.1")).expect(201);
+    }
+    for _ in 0..crate::guesses::TAKEN_MAILBOXES_PER_ADDRESS {
+        call!(
+            service,
+            register,
+            register_from("new0@example.com", "192.0.2.1")
+        )
+        .expect(409);
+    }
+    let refused = call!(
+        service,
+        register,
+        register_from("new0@example.com", "192.0.2.1")
+    );
+    assert_eq!(refused.expect(429)["type"], "/problems/too-many-requests");
+    assert_eq!(refused.header("content-type"), "application/problem+json");
+    let retry_after: u64 = refused.header("retry-after").parse().unwrap();
+    assert!((1..=crate::guesses::WINDOW_SECONDS).contains(&retry_after));
+    call!(
+        service,
+        register,
+        register_from("fresh@example.com", "192.0.2.1")
+    )
+    .expect(429);
+    // Another address is not affected.
+    call!(
+        service,
+        register,
+        register_from("new0@example.com", "192.0.2.2")
+    )
+    .expect(409);
+    call!(
+        service,
+        register,
+        register_from("fresh@example.com", "192.0.2.2")
+    )
+    .expect(201);
+}
+
+/// Issue 30: `password`, `12345678`, eight spaces, eight NULs and the email itself were
+/// accepted. Each is refused with a 422 naming the field and why; a password change is
+/// judged alike, against the account's email and names, before any guess is counted.
+#[tokio::test]
+async fn weak_and_personal_passwords_are_refused_on_registration_and_change() {
+    let service = Service::default();
+    let register = |password: &str| {
+        let body = json!({"email": "Dana.Scully@example.com", "password": password,
+                          "full_name": "Dana Scully", "username": "dscully"});
+        Call::new(Method::POST).json(body)
+    };
+    for (password, why) in [
+        ("password", crate::passwords::COMMON_PASSWORD),
+        ("12345678", crate::passwords::COMMON_PASSWORD),
+        ("        ", crate::passwords::BLANK),
+        ("\0\0\0\0\0\0\0\0", crate::passwords::CONTROL),
+        ("dana.scully@example.com", crate::passwords::CONTAINS_EMAIL),
+        ("Dana.Scully@Example.com!", crate::passwords::CONTAINS_EMAIL),
+        ("dscully2024", crate::passwords::PERSONAL),
+        ("scully-dana!", crate::passwords::PERSONAL),
+    ] {
+        let refused = call!(service, register, register(password));
+        let problem = refused.expect(422);
+        assert_eq!(problem["errors"][0]["field"], "password", "{password:?}");
+        assert_eq!(problem["errors"][0]["message"], why, "{password:?}");
+    }
+    let id = call!(service, register, register("the truth is out there")).expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = service
+        .login("dana.scully@example.com", "the truth is out there")
+        .await
+        .expect(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let change = |password: &str, full_name: Option<&str>| {
+        let mut body = json!({"password": password, "current_password": "wrong-password"});
+        if let Some(name) = full_name {
+            body["full_name"] = json!(name);
+        }
+        Call::new(Method::PATCH)
+            .path("id", &id)
+            .bearer(&token)
+            .json(body)
+    };
+    for (password, name) in [
+        ("password", None),
+        ("dana.scully@example.com", None),
+        ("fox mulder 1013", Some("Fox Mulder")),
+    ] {
+        let refused = call!(service, update_profile, change(password, name));
+        assert_eq!(refused.expect(422)["errors"][0]["field"], "password");
+    }
+    // Refused before the current password was checked: no guess was counted.
+    service
+        .login("dana.scully@example.com", "the truth is out there")
+        .await
+        .expect(200);
+    for _ in 0..crate::guesses::PER_ACCOUNT_AND_ADDRESS - 1 {
+        call!(service, update_profile, change("i want to believe", None)).expect(403);
+    }
+    call!(service, update_profile, change("i want to believe", None)).expect(403);
+}
+
 #[tokio::test]
 async fn a_profile_is_its_owners_and_the_admins_only() {
     let service = Service::default();

@@ -3,10 +3,12 @@
 //! API. An account already registered under the email is refused, unless the command is
 //! given `--promote-existing`.
 //!
-//! Environment: `CUSTOMERS_TABLE`, `ADMIN_EMAIL`, `ADMIN_PASSWORD` (8..128 characters),
+//! Environment: `CUSTOMERS_TABLE`, `ADMIN_EMAIL`, `ADMIN_PASSWORD` (8..128 characters, the
+//! rules of every password: `customers::passwords`),
 //! optional `ADMIN_FULL_NAME`; AWS credentials as usual, `DYNAMODB_ENDPOINT` for local.
 
 use customers::admin::{create_admin, NewAdmin};
+use customers::passwords;
 use customers::store::Store;
 use shared::domain::Email;
 use shared::{config, time};
@@ -46,6 +48,11 @@ async fn run() -> Result<String, String> {
         return Err("ADMIN_PASSWORD must be 8 to 128 characters".into());
     }
     let full_name = std::env::var("ADMIN_FULL_NAME").unwrap_or_else(|_| "Administrator".into());
+    // The rules of every password (customers::passwords): not common, not a pattern, not
+    // made of the admin's email or name.
+    if let Some(why) = passwords::refusal_for(&password, email.as_str(), &[&full_name]) {
+        return Err(format!("ADMIN_PASSWORD {why}"));
+    }
     // An operator's shell: credentials may come from a profile.
     shared::aws::load_default_chain().await;
     let client = shared::db::client().map_err(|e| e.to_string())?;
