@@ -49,6 +49,10 @@ export SALES_URL="${SALES_URL:-$INTERNAL_URL}"
 export REVIEWS_URL="${REVIEWS_URL:-http://127.0.0.1:$REVIEWS_LINK_PORT}"
 # A sale still pending this long after it started is rolled back by the reconciler.
 export SALE_DEADLINE_SECONDS="${SALE_DEADLINE_SECONDS:-60}"
+# How long a function waits for another service's answer. In AWS an instance starts in
+# milliseconds (the template keeps the 5 s default); here the emulator starts a function's
+# instance on its first call with `cargo run`, which takes seconds on a busy machine.
+export SERVICE_CALL_TIMEOUT_MS="${SERVICE_CALL_TIMEOUT_MS:-20000}"
 # Parallel instances per function in the local gateway, as Lambda scales out.
 export GATEWAY_CONCURRENCY="${GATEWAY_CONCURRENCY:-4}"
 

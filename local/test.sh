@@ -25,6 +25,9 @@ export RUST_LOG="${RUST_LOG:-warn}"
 [ "${CI:-}" = true ] && export CARGO_INCREMENTAL=0
 # Short saga deadlines, so the fault tests need not wait a minute for the reconciler.
 export SALE_DEADLINE_SECONDS="${SALE_DEADLINE_SECONDS:-4}"
+# AWS's service-call timeout, not the developer stack's longer one: the fault tests wait it
+# out on every hanging link (the seed and the tests retry a 503 of a function's first start).
+export SERVICE_CALL_TIMEOUT_MS="${SERVICE_CALL_TIMEOUT_MS:-5000}"
 source local/env.sh
 
 started=$SECONDS
