@@ -209,6 +209,24 @@ test('an expired access token is refreshed without the shopper noticing', async 
   await context.close();
 });
 
+test('logging out empties the cart: the next person on this browser starts with their own', async () => {
+  const first = await customer('leaving');
+  const next = await customer('arriving');
+  const context = await chromium.newContext();
+  const page = await open(context, '/');
+  await logIn(page, first);
+  await addToCart(page, vase.name);
+  await menuLink(page, /^Cart 1 items?$/).waitFor();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await menuLink(page, 'Log in').waitFor();
+  await menuLink(page, /^Cart 0 items?$/).waitFor();
+  await logIn(page, next);
+  await menuLink(page, /Cart/).click();
+  await page.getByText('Your cart is empty.').waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('the main pages have no serious or critical accessibility problems', async () => {
   const shopper = await customer('axe', 5000);
   const context = await chromium.newContext();

@@ -6,7 +6,7 @@ import { logout } from '../session';
 import { LiveRegion, Notice, SkipLink, announce, useFocusHeading } from '../ui';
 import { AccountView } from './Account';
 import { LoginView, RegisterView } from './Auth';
-import { useCart } from './cart';
+import { clearCart, useCart } from './cart';
 import { CartView } from './CartView';
 import { Home } from './Home';
 import { OrdersView, OrderView } from './Orders';
@@ -35,7 +35,9 @@ export function App() {
   }, [session]);
 
   const units = cart.reduce((n, l) => n + l.quantity, 0);
+  // The cart is the signed-in shopper's: the next person on this browser must not get it.
   const onLogout = async () => {
+    clearCart();
     await logout();
     announce('You are signed out.');
     navigate('#/');
