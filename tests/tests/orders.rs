@@ -228,6 +228,15 @@ async fn partial_full_and_over_refunds_with_and_without_restock() {
     refund(&admin, sale_id, &[("not-an-id", 1)], false, None)
         .await
         .problem(404);
+    // One product twice, its id in two letter cases (a ULID reads either way): 422, for a
+    // refund and for an order alike; nothing moves.
+    let lower = lamp.to_lowercase();
+    let twice = refund(&admin, sale_id, &[(&lamp, 1), (&lower, 1)], true, None).await;
+    assert_eq!(named_fields(twice.problem(422)), ["items[1].product_id"]);
+    let twice = buy_items(&buyer, &[(&lamp, 1), (&lower, 1)], None).await;
+    assert_eq!(named_fields(twice.problem(422)), ["items[1].product_id"]);
+    assert_eq!(wallet(&buyer).await, 10_000 - 2_600);
+    assert_eq!(stock(&lamp).await, 8);
     refund(
         &admin,
         sale_id,
