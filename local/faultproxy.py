@@ -10,6 +10,8 @@ state is read from a control file on every connection and every chunk:
   hang-writes  hold POST requests without an answer, forward the others (reads such as
                the session check pass, a charge gets stuck)
   refuse-writes  close connections of POST requests at once, forward the others
+  lose-answers forward requests, drop the answers: the service does the work, the caller
+               never hears of it (and times out)
 """
 
 WRITES_ONLY = ("hang-writes", "refuse-writes")
@@ -43,6 +45,8 @@ def main() -> None:
     async def pipe(src, dst, cut_on_fault) -> None:
         try:
             while data := await src.read(65536):
+                if not cut_on_fault and mode() == "lose-answers":
+                    continue
                 if cut_on_fault and mode() not in ("up", *WRITES_ONLY):
                     await hold_while_hanging()
                     break

@@ -180,6 +180,73 @@ async fn inventory_down_before_the_reservation_moves_nothing() {
     assert_eq!(wallet(&f.buyer).await, 600);
 }
 
+/// A purchase whose reservation and release Inventory both carried out, their answers lost,
+/// answers 503 and leaves its sale pending; a retry with the key seconds later, before the
+/// sale's deadline, completes the purchase (it met the release's tombstone and replayed
+/// 409 for ever before), and buys once.
+#[tokio::test]
+async fn a_retry_completes_a_purchase_whose_answers_were_lost() {
+    let _links = Links;
+    let f = shop("saga-faults", 200, 5, 1_000).await;
+    let key = format!("lost-{}", unique());
+    link("inventory", "lose-answers");
+    buy(&f.buyer, &f.product_id, 2, Some(&key))
+        .await
+        .problem(503);
+    link("inventory", "up");
+    let first = buy(&f.buyer, &f.product_id, 2, Some(&key)).await;
+    let sale = first.expect(201).clone();
+    assert_eq!(sale["status"], "completed");
+    let again = buy(&f.buyer, &f.product_id, 2, Some(&key)).await;
+    assert_eq!(again.expect(201)["id"], sale["id"]);
+    assert_eq!(stock(&f.product_id).await, 3);
+    assert_eq!(wallet(&f.buyer).await, 600);
+    // Nothing is left for the reconciler to take back.
+    let report = reconcile().await;
+    assert_eq!(report["still_pending"], 0, "{report}");
+    assert_eq!(stock(&f.product_id).await, 3);
+    assert_eq!(wallet(&f.buyer).await, 600);
+}
+
+/// Two requests with one key at once (a retry while the first is still in its saga),
+/// while Inventory's answers are lost: whichever gives up claims the sale before undoing
+/// it, so neither undoes what the other completed; a last retry with the key answers the
+/// one purchase, and stock and money agree with it.
+#[tokio::test]
+async fn two_attempts_with_one_key_under_lost_answers_buy_at_most_once() {
+    let _links = Links;
+    let f = shop("saga-faults", 200, 5, 1_000).await;
+    let key = format!("twice-{}", unique());
+    link("inventory", "lose-answers");
+    let (first, second, ()) = tokio::join!(
+        buy(&f.buyer, &f.product_id, 2, Some(&key)),
+        async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            buy(&f.buyer, &f.product_id, 2, Some(&key)).await
+        },
+        async {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            link("inventory", "up");
+        },
+    );
+    for reply in [first, second] {
+        let status = reply.status.as_u16();
+        assert!(matches!(status, 201 | 503), "{status}: {}", reply.text);
+    }
+    let last = buy(&f.buyer, &f.product_id, 2, Some(&key)).await;
+    assert_eq!(last.expect(201)["status"], "completed");
+    let report = reconcile().await;
+    assert_eq!(report["still_pending"], 0, "{report}");
+    let history = get(
+        &format!("/sales/history/{}", f.buyer.id),
+        Some(&f.buyer.token),
+    )
+    .await;
+    assert_eq!(history.expect(200)["items"].as_array().unwrap().len(), 1);
+    assert_eq!(stock(&f.product_id).await, 3);
+    assert_eq!(wallet(&f.buyer).await, 600);
+}
+
 #[tokio::test]
 async fn customers_down_at_the_charge_is_compensated_by_the_reconciler() {
     let _links = Links;
