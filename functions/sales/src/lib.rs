@@ -7,6 +7,8 @@
 //! Admins refund units of a sale's lines (`refund`): recorded on the sale, then money
 //! and stock given back once per refund, finished by the reconciler when interrupted.
 
+#[cfg(any(test, feature = "contract-tests"))]
+pub mod contract;
 pub mod domain;
 pub mod events;
 pub mod handlers;
