@@ -32,6 +32,11 @@ struct Claims {
     /// customer's on, and earlier tokens stop being current (tokens without one are 0).
     #[serde(default)]
     gen: u64,
+    /// The login (session) the token belongs to: the family of refresh tokens it was
+    /// issued with, so that ending the login (logout, a reused refresh token) ends its
+    /// access tokens too. User tokens without one are never current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<String>,
 }
 
 /// Who is calling, as proven by a verified token.
@@ -41,6 +46,8 @@ pub struct Principal {
     pub role: Role,
     /// The token generation the token was issued at (see `Claims::gen`).
     pub generation: u64,
+    /// The login the token belongs to (see `Claims::sid`); `None` for service tokens.
+    pub session: Option<String>,
 }
 
 impl Principal {
@@ -127,16 +134,30 @@ impl TokenKeys {
         ))
     }
 
+    /// A token of no login: a service token (a user token without a login is never
+    /// current where that is checked).
     pub fn issue(&self, subject: &str, role: Role) -> Result<IssuedToken, ApiError> {
-        self.issue_at(subject, role, 0)
+        self.issue_claims(subject, role, 0, None)
     }
 
-    /// A token of a customer whose token generation is `generation`.
-    pub fn issue_at(
+    /// An access token of a customer's login `session` (its family of refresh tokens),
+    /// at the customer's token generation `generation`.
+    pub fn issue_session(
         &self,
         subject: &str,
         role: Role,
         generation: u64,
+        session: &str,
+    ) -> Result<IssuedToken, ApiError> {
+        self.issue_claims(subject, role, generation, Some(session))
+    }
+
+    fn issue_claims(
+        &self,
+        subject: &str,
+        role: Role,
+        generation: u64,
+        session: Option<&str>,
     ) -> Result<IssuedToken, ApiError> {
         let iat = crate::time::epoch_seconds();
         let claims = Claims {
@@ -147,6 +168,7 @@ impl TokenKeys {
             iat,
             exp: iat + self.ttl_seconds,
             gen: generation,
+            sid: session.map(str::to_string),
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| ApiError::Internal(format!("signing token: {e}")))?;
@@ -167,6 +189,7 @@ impl TokenKeys {
             subject: data.claims.sub,
             role: data.claims.role,
             generation: data.claims.gen,
+            session: data.claims.sid,
         })
     }
 
@@ -220,6 +243,18 @@ mod tests {
     }
 
     #[test]
+    fn access_tokens_name_their_login() {
+        let token = keys()
+            .issue_session("01ABC", Role::Customer, 3, "01LOGIN")
+            .unwrap();
+        let principal = keys().verify(&token.token).unwrap();
+        assert_eq!(principal.session.as_deref(), Some("01LOGIN"));
+        assert_eq!(principal.generation, 3);
+        let bare = keys().issue("01ABC", Role::Customer).unwrap();
+        assert_eq!(keys().verify(&bare.token).unwrap().session, None);
+    }
+
+    #[test]
     fn forged_tokens_are_rejected() {
         let good = keys().issue("01ABC", Role::Customer).unwrap().token;
         let other_key = TokenKeys::new(b"another-secret-another-secret-!!!", USER_AUDIENCE, 900);
@@ -234,6 +269,7 @@ mod tests {
                 iat: 1,
                 exp: 2,
                 gen: 0,
+                sid: None,
             };
             encode(
                 &Header::new(Algorithm::HS256),
@@ -298,16 +334,19 @@ mod tests {
             subject: "A".into(),
             role: Role::Customer,
             generation: 0,
+            session: None,
         };
         let admin = Principal {
             subject: "Z".into(),
             role: Role::Admin,
             generation: 0,
+            session: None,
         };
         let service = Principal {
             subject: "A".into(),
             role: Role::Service,
             generation: 0,
+            session: None,
         };
         assert!(alice.require_self_or_admin("A").is_ok());
         assert!(alice.require_self_or_admin("B").is_err());

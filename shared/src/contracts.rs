@@ -303,14 +303,18 @@ pub mod customers {
         Deleted,
     }
 
-    /// `GET /internal/customers/{id}`: whether a customer exists and is active, and
-    /// what makes their tokens current (`crate::session`).
+    /// `GET /internal/customers/{id}[?session=]`: whether a customer exists and is
+    /// active, and what makes their tokens current (`crate::session`).
     #[derive(Debug, Serialize, Deserialize)]
     pub struct CustomerStatus {
         pub id: String,
         pub status: AccountStatus,
         pub role: crate::auth::Role,
         pub token_generation: u64,
+        /// Whether the login asked about (`?session=`, an access token's `sid`) is still
+        /// live: the customer's, neither logged out nor revoked. False when none was asked.
+        #[serde(default)]
+        pub session_live: bool,
     }
 
     /// Where Customers's routes are.
@@ -349,6 +353,20 @@ pub mod customers {
 
         pub async fn status(&self, customer_id: &str) -> Answer<CustomerStatus> {
             let url = format!("{}/internal/customers/{customer_id}", self.base);
+            self.service.get(&url).await
+        }
+
+        /// [`Client::status`], and whether the customer's login `session` is live. Both
+        /// ids must be valid ids (they go into the URL as they are).
+        pub async fn session_status(
+            &self,
+            customer_id: &str,
+            session: &str,
+        ) -> Answer<CustomerStatus> {
+            let url = format!(
+                "{}/internal/customers/{customer_id}?session={session}",
+                self.base
+            );
             self.service.get(&url).await
         }
     }

@@ -354,21 +354,21 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "A customer's profile and wallet balance",
         access: Access::Customer,
         secrets: &[UserTokens],
-        grants: &[on(Table::Customers, &["GetItem"])],
+        grants: &[on(Table::Customers, &["GetItem", "BatchGetItem"])],
         ..http("get_profile", Service::Customers, Get, "/profile/{id}")
     },
     Endpoint {
         summary: "Changes a customer's name, address or password",
         access: Access::Customer,
         secrets: &[UserTokens],
-        grants: &[on(Table::Customers, &["GetItem", "UpdateItem"])],
+        grants: &[on(Table::Customers, &["GetItem", "BatchGetItem", "UpdateItem"])],
         ..http("update_profile", Service::Customers, Patch, "/profile/{id}")
     },
     Endpoint {
         summary: "Deletes a customer's account",
         access: Access::Customer,
         secrets: &[UserTokens],
-        grants: &[on(Table::Customers, &["GetItem", "UpdateItem", "DeleteItem"])],
+        grants: &[on(Table::Customers, &["GetItem", "BatchGetItem", "UpdateItem", "DeleteItem"])],
         ..http("delete_profile", Service::Customers, Delete, "/profile/{id}")
     },
     Endpoint {
@@ -389,7 +389,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Refunds a sale's charge, once",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
-        grants: &[on(Table::Customers, &["GetItem", "PutItem", "UpdateItem"])],
+        grants: &[on(Table::Customers, &["GetItem", "BatchGetItem", "PutItem", "UpdateItem"])],
         ..http(
             "refund_charge",
             Service::Customers,
@@ -405,10 +405,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("credit_wallet", Service::Customers, Post, "/internal/customers/{id}/wallet/credits")
     },
     Endpoint {
-        summary: "Whether a customer exists and is active, and their tokens' generation and role",
+        summary: "Whether a customer exists and is active, their tokens' generation and role, and whether a login of theirs is live",
         access: Access::Services(&[Service::Reviews, Service::Inventory, Service::Sales]),
         secrets: &[ServiceTokens],
-        grants: &[on(Table::Customers, &["GetItem"])],
+        grants: &[on(Table::Customers, &["GetItem", "BatchGetItem"])],
         ..http("customer_status", Service::Customers, Get, "/internal/customers/{id}")
     },
     liveness("customers_health_status", Service::Customers, "/customers/health/status"),

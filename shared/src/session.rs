@@ -1,8 +1,11 @@
 //! Whether a user's token is still *current*: issued at the account's present token
-//! generation and role, to an open account. Customers owns accounts and checks its own
-//! routes itself; a function of another service that acts for a user or uses admin rights
-//! asks Customers (`GET /internal/customers/{id}`), so that a password change, a demotion
-//! or closing the account takes effect at once there too, not when the token expires.
+//! generation and role, to an open account, for a login that has not ended (logged out,
+//! or revoked when one of its refresh tokens was presented again). Customers owns accounts
+//! and checks its own routes itself; a function of another service that acts for a user,
+//! shows a user their own data or uses admin rights asks Customers
+//! (`GET /internal/customers/{id}?session=`, one read there), so that a password change, a
+//! demotion, closing the account or ending the login takes effect at once there too, not
+//! when the token expires.
 
 use crate::auth::{Principal, Role};
 use crate::config::ConfigError;
@@ -25,19 +28,42 @@ pub trait Sessions: Sync {
 }
 
 /// The rule itself: a token is current for an open account whose role and token
-/// generation are still the token's.
-pub fn admits(principal: &Principal, status: AccountStatus, role: Role, generation: u64) -> bool {
-    status == AccountStatus::Active && role == principal.role && generation == principal.generation
+/// generation are still the token's, and whose login it names is live (`session_live`:
+/// the login named by `principal.session`). A token naming no login (issued before tokens
+/// named theirs; they lived 15 minutes) is never current.
+pub fn admits(
+    principal: &Principal,
+    status: AccountStatus,
+    role: Role,
+    generation: u64,
+    session_live: bool,
+) -> bool {
+    principal.session.is_some()
+        && session_live
+        && status == AccountStatus::Active
+        && role == principal.role
+        && generation == principal.generation
 }
 
 impl Sessions for customers::Client {
     async fn is_current(&self, principal: &Principal) -> Result<bool, ApiError> {
-        match self.status(&principal.subject).await? {
+        let Some(session) = principal.session.as_deref() else {
+            return Ok(false);
+        };
+        // Both come from a token we signed; anything else is no login of ours.
+        let (Ok(subject), Ok(session)) = (
+            crate::ids::parse_id(&principal.subject, "customer"),
+            crate::ids::parse_id(session, "session"),
+        ) else {
+            return Ok(false);
+        };
+        match self.session_status(&subject, &session).await? {
             Ok(account) => Ok(admits(
                 principal,
                 account.status,
                 account.role,
                 account.token_generation,
+                account.session_live,
             )),
             Err(refusal) if refusal.is(problem::NOT_FOUND) => Ok(false),
             Err(refusal) => Err(ApiError::Unavailable(format!(
@@ -80,5 +106,40 @@ impl<Store, Services: Sessions> State<Store, Services> {
         } else {
             Err(revoked())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(session: Option<&str>) -> Principal {
+        Principal {
+            subject: "01ABC".into(),
+            role: Role::Admin,
+            generation: 2,
+            session: session.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_token_is_current_only_for_its_live_login_at_the_accounts_role_and_generation() {
+        let token = principal(Some("01LOGIN"));
+        let active = AccountStatus::Active;
+        assert!(admits(&token, active, Role::Admin, 2, true));
+        // The login ended (a logout, a reused refresh token).
+        assert!(!admits(&token, active, Role::Admin, 2, false));
+        // A password or role change, a closed account.
+        assert!(!admits(&token, active, Role::Admin, 3, true));
+        assert!(!admits(&token, active, Role::Customer, 2, true));
+        assert!(!admits(
+            &token,
+            AccountStatus::Deleted,
+            Role::Admin,
+            2,
+            true
+        ));
+        // A token naming no login.
+        assert!(!admits(&principal(None), active, Role::Admin, 2, true));
     }
 }

@@ -26,14 +26,27 @@ pub fn keys() -> Keys {
     )
 }
 
-/// A token for `subject` as [`keys`] verify it: a user token for customers and admins, a
-/// service token (its subject the calling service's name) for [`Role::Service`].
+/// A token for `subject` as [`keys`] verify it: a user token of a new login for customers
+/// and admins, a service token (its subject the calling service's name) for
+/// [`Role::Service`].
 pub fn token(subject: &str, role: Role) -> String {
-    let keys = match role {
-        Role::Service => TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60),
-        _ => TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900),
-    };
-    keys.issue(subject, role).expect("a token").token
+    match role {
+        Role::Service => {
+            TokenKeys::new(SERVICE_SECRET, SERVICE_AUDIENCE, 60)
+                .issue(subject, role)
+                .expect("a token")
+                .token
+        }
+        _ => session_token(subject, role, &crate::ids::new_id()),
+    }
+}
+
+/// A user token of `subject`'s login `session` (what [`Accounts::end_session`] ends).
+pub fn session_token(subject: &str, role: Role, session: &str) -> String {
+    TokenKeys::new(USER_SECRET, USER_AUDIENCE, 900)
+        .issue_session(subject, role, 0, session)
+        .expect("a token")
+        .token
 }
 
 /// The token of `caller`, a service's name, on an internal route.
@@ -280,11 +293,24 @@ impl Accounts {
     pub fn revoke(&self, subject: &str) {
         self.revoked.lock().unwrap().insert(subject.to_string());
     }
+
+    /// Ends the login `session`: its tokens stop being current, the subject's others not.
+    pub fn end_session(&self, session: &str) {
+        self.revoked
+            .lock()
+            .unwrap()
+            .insert(format!("session#{session}"));
+    }
 }
 
 impl crate::session::Sessions for Accounts {
     async fn is_current(&self, principal: &crate::auth::Principal) -> Result<bool, ApiError> {
-        Ok(!self.revoked.lock().unwrap().contains(&principal.subject))
+        let revoked = self.revoked.lock().unwrap();
+        Ok(principal
+            .session
+            .as_ref()
+            .is_some_and(|session| !revoked.contains(&format!("session#{session}")))
+            && !revoked.contains(&principal.subject))
     }
 }
 

@@ -14,7 +14,7 @@ use shared::auth::{Principal, Role};
 use shared::contracts::customers::CustomerStatus;
 use shared::domain::Email;
 use shared::endpoints::Service;
-use shared::http::{client_address, json, json_body, no_content, ok, path_param};
+use shared::http::{client_address, json, json_body, no_content, ok, path_param, query_param};
 use shared::metrics;
 use shared::password::{hash_password, verify_password};
 use shared::session;
@@ -90,18 +90,21 @@ struct LoginResponse {
     role: Role,
 }
 
-/// The answer to a login or a refresh: an access token at the customer's current token
-/// generation, and the refresh token that continues the login.
+/// The answer to a login or a refresh: an access token of the login `session` (its
+/// family of refresh tokens) at the customer's current token generation, and the refresh
+/// token that continues the login.
 fn signed_in<S>(
     state: &State<S>,
     customer: CustomerRecord,
+    session: &str,
     refresh_token: String,
 ) -> Result<Response<Body>, ApiError> {
-    let access =
-        state
-            .keys
-            .users()?
-            .issue_at(&customer.id, customer.role, customer.token_generation)?;
+    let access = state.keys.users()?.issue_session(
+        &customer.id,
+        customer.role,
+        customer.token_generation,
+        session,
+    )?;
     ok(&LoginResponse {
         access_token: access.token,
         token_type: "Bearer",
@@ -160,7 +163,7 @@ pub async fn login<S: Customers>(
         time::epoch_seconds(),
     )?;
     state.store.start_family(&record).await?;
-    signed_in(state, customer, refresh_token)
+    signed_in(state, customer, &family, refresh_token)
 }
 
 /// `POST /token/refresh`: spends a refresh token for new tokens. A spent token presented
@@ -196,7 +199,7 @@ pub async fn token_refresh<S: Customers>(
     let (refresh_token, next) =
         sessions::issue(&old.family, &customer.id, customer.token_generation, now)?;
     match state.store.rotate(&old, &next).await? {
-        Rotated::Done => signed_in(state, customer, refresh_token),
+        Rotated::Done => signed_in(state, customer, &old.family, refresh_token),
         Rotated::AlreadySpent => {
             state.store.revoke_family(&old.family).await?;
             Err(refused())
@@ -222,23 +225,23 @@ pub async fn logout<S: Customers>(
     no_content()
 }
 
-/// The caller's token must be current: issued at the caller's present token generation
-/// and role, to an open account (a password or role change, or closing the account,
-/// ends every token issued before).
-async fn require_current<S: Customers>(
+/// The caller's account, and whether their token is current: issued at the caller's
+/// present token generation and role, to an open account, for a login that has not
+/// ended (a password or role change, closing the account, a logout or a reused refresh
+/// token ends every token issued before). One read.
+async fn caller_of<S: Customers>(
     state: &State<S>,
     principal: &Principal,
-    target: &CustomerRecord,
-) -> Result<(), ApiError> {
-    let caller = if principal.subject == target.id {
-        Some(target.clone())
-    } else {
-        state.store.get(&principal.subject).await?
+) -> Result<(Option<CustomerRecord>, bool), ApiError> {
+    let Some(login) = principal.session.as_deref() else {
+        // A token naming no login is never current.
+        return Ok((state.store.get(&principal.subject).await?, false));
     };
-    match caller {
-        Some(c) if session::admits(principal, c.status, c.role, c.token_generation) => Ok(()),
-        _ => Err(session::revoked()),
-    }
+    let (caller, live) = state.store.session(&principal.subject, login).await?;
+    let current = caller
+        .as_ref()
+        .is_some_and(|c| session::admits(principal, c.status, c.role, c.token_generation, live));
+    Ok((caller, current))
 }
 
 /// The `{id}` of a profile route, after checking the caller may act on it.
@@ -256,9 +259,17 @@ async fn authorized_customer<S: Customers>(
         Err(e)
     })?;
     principal.require_self_or_admin(&id)?;
-    match state.store.get(&id).await? {
+    let (caller, current) = caller_of(state, &principal).await?;
+    let customer = if principal.subject == id {
+        caller
+    } else {
+        state.store.get(&id).await?
+    };
+    match customer {
         Some(customer) if customer.status == AccountStatus::Active => {
-            require_current(state, &principal, &customer).await?;
+            if !current {
+                return Err(session::revoked());
+            }
             Ok((principal, customer))
         }
         _ => Err(ApiError::NotFound("customer")),
@@ -480,19 +491,29 @@ pub async fn refund_charge<S: Customers>(
         .await?)
 }
 
-/// `GET /internal/customers/{id}` (service): whether a customer exists, and is active.
+/// `GET /internal/customers/{id}[?session=]` (service): whether a customer exists, and is
+/// active; what their tokens must carry to be current; and whether the login `session`
+/// is live (one read either way).
 pub async fn customer_status<S: Customers>(
     state: &State<S>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
-    match state.store.get(&id).await? {
+    let session = query_param(&req, "session")
+        .map(|raw| ids::filter_id(raw, "session"))
+        .transpose()?;
+    let (customer, session_live) = match session {
+        Some(session) => state.store.session(&id, &session).await?,
+        None => (state.store.get(&id).await?, false),
+    };
+    match customer {
         Some(customer) => ok(&CustomerStatus {
             id: customer.id,
             status: customer.status,
             role: customer.role,
             token_generation: customer.token_generation,
+            session_live,
         }),
         None => Err(ApiError::NotFound("customer")),
     }

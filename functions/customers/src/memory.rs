@@ -43,9 +43,9 @@ struct Tables {
     /// email → (failures, window end)
     /// Attempt counters by id.
     attempts: HashMap<String, Attempts>,
-    /// Refresh tokens by hash, and whether each family is revoked.
+    /// Refresh tokens by hash, and each family's customer and whether it is revoked.
     refresh_tokens: HashMap<String, RefreshRecord>,
-    families: HashMap<String, bool>,
+    families: HashMap<String, (String, bool)>,
 }
 
 impl Tables {
@@ -323,7 +323,9 @@ impl Customers for MemoryCustomers {
 
     async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
         let mut tables = self.tables();
-        tables.families.insert(first.family.clone(), false);
+        tables
+            .families
+            .insert(first.family.clone(), (first.customer_id.clone(), false));
         tables
             .refresh_tokens
             .insert(first.hash.clone(), first.clone());
@@ -339,7 +341,11 @@ impl Customers for MemoryCustomers {
         if tables.refresh_tokens.get(&old.hash).is_none_or(|t| t.spent) {
             return Ok(Rotated::AlreadySpent);
         }
-        if tables.families.get(&old.family) != Some(&false) {
+        if tables
+            .families
+            .get(&old.family)
+            .is_none_or(|(_, revoked)| *revoked)
+        {
             return Ok(Rotated::Revoked);
         }
         if let Some(token) = tables.refresh_tokens.get_mut(&old.hash) {
@@ -352,10 +358,23 @@ impl Customers for MemoryCustomers {
     }
 
     async fn revoke_family(&self, family: &str) -> Result<(), ApiError> {
-        if let Some(revoked) = self.tables().families.get_mut(family) {
+        if let Some((_, revoked)) = self.tables().families.get_mut(family) {
             *revoked = true;
         }
         Ok(())
+    }
+
+    async fn session(
+        &self,
+        id: &str,
+        session: &str,
+    ) -> Result<(Option<CustomerRecord>, bool), ApiError> {
+        let tables = self.tables();
+        let live = tables
+            .families
+            .get(session)
+            .is_some_and(|(customer, revoked)| customer == id && !revoked);
+        Ok((tables.customers.get(id).cloned(), live))
     }
 
     async fn count_failure(&self, counter: &str) -> Result<(), ApiError> {

@@ -154,8 +154,17 @@ pub trait Customers: Sync {
         old: &RefreshRecord,
         next: &RefreshRecord,
     ) -> impl Future<Output = Result<Rotated, ApiError>> + Send;
-    /// No token of the family refreshes any more.
+    /// No token of the family refreshes any more, and its access tokens stop being
+    /// current (they name it: `sid`).
     fn revoke_family(&self, family: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The customer with this id, active or deleted, and whether their login `session`
+    /// (a family of refresh tokens) is live: theirs, neither logged out nor revoked. What
+    /// decides whether an access token is current, in one read.
+    fn session(
+        &self,
+        id: &str,
+        session: &str,
+    ) -> impl Future<Output = Result<(Option<CustomerRecord>, bool), ApiError>> + Send;
 }
 
 /// How taking an attempt went.
@@ -875,5 +884,35 @@ impl Customers for Store {
             .send()
             .await;
         applied(revoked).map(drop)
+    }
+
+    async fn session(
+        &self,
+        id: &str,
+        session: &str,
+    ) -> Result<(Option<CustomerRecord>, bool), ApiError> {
+        let family = family_id(session);
+        let keys = vec![customer_key(id), customer_key(&family)];
+        let items = shared::db::batch_get_consistent(&self.client, &self.table, keys).await?;
+        let text = |item: &Item, name: &str| {
+            item.get(name)
+                .and_then(|v| v.as_s().ok())
+                .map(String::as_str)
+                .map(str::to_string)
+        };
+        let (mut customer, mut live) = (None, false);
+        for item in items {
+            match (text(&item, "id"), text(&item, "kind").as_deref()) {
+                (Some(key), Some("customer")) if key == id => {
+                    customer = Some(serde_dynamo::from_item(item)?);
+                }
+                (Some(key), Some("refresh_family")) if key == family => {
+                    live = text(&item, "customer_id").as_deref() == Some(id)
+                        && item.get("revoked").and_then(|v| v.as_bool().ok()) == Some(&false);
+                }
+                _ => {}
+            }
+        }
+        Ok((customer, live))
     }
 }

@@ -940,3 +940,91 @@ fn every_request_type_reports_all_its_invalid_fields_at_once() {
         &[("amount_cents", json!(0))],
     );
 }
+
+/// API.md: a spent refresh token presented again "revokes all of that login's tokens":
+/// the access tokens of that login (they name it, `sid`) are refused at once, on every
+/// route, and so are those of a login that logged out; another login goes on.
+#[tokio::test]
+async fn ending_a_login_ends_its_access_tokens_too() {
+    let service = Service::default();
+    let (dana, _) = service.customer("dana@example.com").await;
+    let (access, first) = service.session("dana@example.com").await;
+    let (elsewhere, _) = service.session("dana@example.com").await;
+    let renewed = service.refresh(&first).await;
+    let renewed_access = field(&renewed, "access_token");
+    service.profile(&dana, &access).await.expect(200);
+    service.profile(&dana, &renewed_access).await.expect(200);
+    // The spent token again: copied. Every token of that login stops, access ones too.
+    service.refresh(&first).await.expect(401);
+    service.profile(&dana, &access).await.expect(401);
+    service.profile(&dana, &renewed_access).await.expect(401);
+    service
+        .deposit(&dana, &renewed_access, 100, None)
+        .await
+        .expect(401);
+    service.profile(&dana, &elsewhere).await.expect(200);
+    // Logging out ends the login's access tokens as well.
+    let (leaving, leaving_refresh) = service.session("dana@example.com").await;
+    service.logout(&leaving, &leaving_refresh).await.expect(204);
+    service.profile(&dana, &leaving).await.expect(401);
+    service.profile(&dana, &elsewhere).await.expect(200);
+}
+
+/// Other services ask `GET /internal/customers/{id}?session=` whether a token is current:
+/// the answer says whether that login is live, in the same read.
+#[tokio::test]
+async fn the_status_route_says_whether_a_login_is_live() {
+    let service = Service::default();
+    let (dana, _) = service.customer("dana@example.com").await;
+    let (_, eve_access) = service.customer("eve@example.com").await;
+    let (access, refresh) = service.session("dana@example.com").await;
+    let login = sid(&access);
+    let status = |query: Option<(&str, &str)>| {
+        let mut request = Call::new(Method::GET)
+            .path("id", &dana)
+            .service(&service_token("sales"));
+        if let Some((name, value)) = query {
+            request = request.query(name, value);
+        }
+        request
+    };
+    let live = call!(service, customer_status, status(Some(("session", &login))));
+    assert_eq!(live.expect(200)["session_live"], true);
+    assert_eq!(live.body["token_generation"], 0);
+    let asked_none = call!(service, customer_status, status(None));
+    assert_eq!(asked_none.expect(200)["session_live"], false);
+    // Another customer's login is no login of Dana's.
+    let eves = sid(&eve_access);
+    let theirs = call!(service, customer_status, status(Some(("session", &eves))));
+    assert_eq!(theirs.expect(200)["session_live"], false);
+    let unknown = shared::ids::new_id();
+    let unknown = call!(
+        service,
+        customer_status,
+        status(Some(("session", &unknown)))
+    );
+    assert_eq!(unknown.expect(200)["session_live"], false);
+    call!(service, customer_status, status(Some(("session", "x")))).expect(422);
+    service.logout(&access, &refresh).await.expect(204);
+    let ended = call!(service, customer_status, status(Some(("session", &login))));
+    assert_eq!(ended.expect(200)["session_live"], false);
+}
+
+/// A token naming no login (as issued before tokens named theirs) is never current,
+/// though its signature, generation and role are right.
+#[tokio::test]
+async fn tokens_naming_no_login_are_never_current() {
+    let service = Service::default();
+    let (dana, token) = service.customer("dana@example.com").await;
+    service.profile(&dana, &token).await.expect(200);
+    let keys = keys();
+    let bare = keys.users().unwrap().issue(&dana, Role::Customer).unwrap();
+    service.profile(&dana, &bare.token).await.expect(401);
+}
+
+/// The login an access token names (its `sid` claim).
+fn sid(access_token: &str) -> String {
+    let keys = keys();
+    let principal = keys.users().unwrap().verify(access_token).unwrap();
+    principal.session.expect("access tokens name their login")
+}
