@@ -375,7 +375,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Adds money to a customer's wallet, once per Idempotency-Key",
         access: Access::Customer,
         secrets: &[UserTokens],
-        grants: &[on(Table::Customers, &["GetItem", "PutItem", "UpdateItem"])],
+        grants: &[on(Table::Customers, &["GetItem", "BatchGetItem", "PutItem", "UpdateItem"])],
         ..http("deposit", Service::Customers, Post, "/profile/{id}/wallet/deposit")
     },
     Endpoint {
@@ -389,7 +389,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Refunds a sale's charge, once",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
-        grants: &[on(Table::Customers, &["GetItem", "BatchGetItem", "PutItem", "UpdateItem"])],
+        grants: &[on(Table::Customers, &["GetItem", "PutItem", "UpdateItem"])],
         ..http(
             "refund_charge",
             Service::Customers,
