@@ -586,7 +586,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         summary: "A review (approved ones to anyone; others to their author and admins)",
-        secrets: &[UserTokens],
+        secrets: &[UserTokens, ServiceTokens],
+        calls: &[Service::Customers],
         grants: &[on(Table::Reviews, &["GetItem"])],
         ..http("get_review", Service::Reviews, Get, "/reviews/{id}")
     },

@@ -43,6 +43,22 @@ fn optional_principal<S, C>(
     }
 }
 
+/// A token may only narrow what a public read shows, unless it is confirmed current: an
+/// admin's (which shows more: pending reviews, `moderated_by`) always is, and so is the
+/// author's when what it opens is their own unpublished review.
+async fn confirm_widening<S, C: Sessions>(
+    state: &State<S, C>,
+    principal: Option<&Principal>,
+    widens: bool,
+) -> Result<(), ApiError> {
+    match principal {
+        Some(principal) if widens || principal.is_admin() => {
+            state.confirm(principal.clone()).await.map(drop)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The review at `{id}`, if the caller may see it.
 async fn visible_review(
     reviews: &impl Reviews,
@@ -114,13 +130,16 @@ pub async fn create_review<S: Reviews, P: ReviewPeers + Sessions>(
     Ok(response)
 }
 
-/// `GET /reviews/{id}`
-pub async fn get_review<S: Reviews>(
-    state: &State<S>,
+/// `GET /reviews/{id}`: an unpublished review, and who moderated one, only to a current
+/// token (its author's, an admin's).
+pub async fn get_review<S: Reviews, C: Sessions>(
+    state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let principal = optional_principal(state, &req)?;
     let review = visible_review(&state.store, &req, principal.as_ref()).await?;
+    let unpublished = review.status != ReviewStatus::Approved;
+    confirm_widening(state, principal.as_ref(), unpublished).await?;
     one(StatusCode::OK, review, principal.as_ref())
 }
 
@@ -302,15 +321,18 @@ pub async fn list_reviews<S: Reviews, C: Sessions>(
         ids::filter_id(value, filter)?;
     }
     let listing = match *filter {
-        "product_id" => Listing::ApprovedForProduct(value),
+        "product_id" => {
+            // Public; an admin's token shows `moderated_by`, while they are one.
+            confirm_widening(state, principal.as_ref(), false).await?;
+            Listing::ApprovedForProduct(value)
+        }
         "customer_id" => {
             let principal = principal
                 .as_ref()
                 .ok_or(ApiError::Unauthorized("missing bearer token"))?;
             principal.require_self_or_admin(value)?;
-            if principal.subject != *value {
-                state.confirm(principal.clone()).await?;
-            }
+            // One's own reviews too: only while the token is current.
+            state.confirm(principal.clone()).await?;
             Listing::ByCustomer(value)
         }
         _ => {

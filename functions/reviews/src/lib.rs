@@ -140,7 +140,7 @@ pub trait ForSale: Sync {
 
 /// What `GET /recommendations/{customer_id}` asks other services:
 /// [`RecommendationChecks`] over HTTP, and a double for the tests.
-pub trait RecommendationPeers: ForSale {
+pub trait RecommendationPeers: ForSale + Sessions {
     /// Whether the customer exists and is not deleted (Customers).
     fn customer_exists(
         &self,
@@ -194,6 +194,13 @@ impl RecommendationPeers for RecommendationChecks {
                 "customers refused: {refusal}"
             ))),
         }
+    }
+}
+
+/// Recommendations are personal data: the caller's token must still be current.
+impl Sessions for RecommendationChecks {
+    async fn is_current(&self, principal: &Principal) -> Result<bool, ApiError> {
+        self.customers.is_current(principal).await
     }
 }
 

@@ -275,7 +275,8 @@ pub struct MemoryPeers {
 
 impl Sessions for MemoryPeers {
     async fn is_current(&self, principal: &Principal) -> Result<bool, ApiError> {
-        self.accounts.is_current(principal).await
+        let current = self.accounts.is_current(principal).await?;
+        self.answer(current)
     }
 }
 

@@ -33,10 +33,6 @@ impl Service {
         service
     }
 
-    fn state(&self, name: &str) -> State<MemoryReviews> {
-        State::assemble(name, self.reviews.clone(), (), keys())
-    }
-
     fn tables(&self, name: &str) -> State<Tables<MemoryReviews, MemoryReco>, Accounts> {
         let tables = Tables {
             reviews: self.reviews.clone(),
@@ -68,7 +64,7 @@ impl Service {
         if let Some(token) = token {
             request = request.bearer(token);
         }
-        Reply::of(handlers::get_review(&self.state("get_review"), request.build()).await)
+        Reply::of(handlers::get_review(&self.checked("get_review"), request.build()).await)
     }
 
     /// Moderates the review as it is now (its current version as `If-Match`).
@@ -705,4 +701,78 @@ async fn similar_products_are_those_bought_together_and_still_for_sale() {
     similar(&service, &gone, "10").await.expect(404);
     service.peers.down = true;
     similar(&service, &a, "10").await.expect(503);
+}
+
+/// A demoted admin's earlier token opens no admin view: not another's pending review with
+/// its moderation history, not who moderated a product's reviews, not another customer's
+/// recommendations. The role a token names only ever narrows what a read shows unless
+/// Customers confirms it.
+#[tokio::test]
+async fn a_demoted_admins_earlier_token_opens_no_admin_view() {
+    let product = shared::ids::new_id();
+    let mut service = Service::with_product(&product);
+    let (customer, _) = caller(Role::Customer);
+    service.peers.customers.insert(customer.clone());
+    let (_, author) = caller(Role::Customer);
+    let (_, other) = caller(Role::Customer);
+    let (ops, ops_token) = caller(Role::Admin);
+    let (_, root) = caller(Role::Admin);
+    let pending = id_of(service.create(&author, &product, 2).await);
+    let published = id_of(service.create(&other, &product, 5).await);
+    service
+        .moderate(&published, &root, "approve")
+        .await
+        .expect(200);
+    // While an admin: all of it.
+    let read = service.get(&pending, Some(&ops_token)).await;
+    assert_eq!(read.expect(200)["moderation_history"], json!([]));
+    let listed = service
+        .list(&[("product_id", &product)], Some(&ops_token))
+        .await;
+    assert!(listed.expect(200)["items"][0]["moderated_by"].is_string());
+    service.recommend(&customer, &ops_token).await.expect(200);
+    // Demoted: none of it, at once.
+    service.peers.accounts.revoke(&ops);
+    service.get(&pending, Some(&ops_token)).await.expect(401);
+    service.get(&published, Some(&ops_token)).await.expect(401);
+    service
+        .list(&[("product_id", &product)], Some(&ops_token))
+        .await
+        .expect(401);
+    service.recommend(&customer, &ops_token).await.expect(401);
+    // The public view is unchanged, and a customer's token on it needs no confirming.
+    let public = service.list(&[("product_id", &product)], None).await;
+    assert!(public.expect(200)["items"][0]["moderated_by"].is_null());
+    let by_customer = service.get(&published, Some(&author)).await;
+    assert!(by_customer.expect(200)["moderated_by"].is_null());
+}
+
+/// After a password change, a role change or closing the account (and for a login that
+/// ended), earlier tokens read none of their owner's data either: their unpublished
+/// review, their reviews listed, their recommendations.
+#[tokio::test]
+async fn tokens_that_are_no_longer_current_read_none_of_their_owners_data() {
+    let product = shared::ids::new_id();
+    let mut service = Service::with_product(&product);
+    let (author, author_token) = caller(Role::Customer);
+    service.peers.customers.insert(author.clone());
+    let review = id_of(service.create(&author_token, &product, 4).await);
+    let mine = [("customer_id", author.as_str())];
+    service.get(&review, Some(&author_token)).await.expect(200);
+    service.list(&mine, Some(&author_token)).await.expect(200);
+    service.recommend(&author, &author_token).await.expect(200);
+    // A login that ended (a logout, a reused refresh token): its tokens only.
+    let login = shared::ids::new_id();
+    let ended = shared::testing::session_token(&author, Role::Customer, &login);
+    service.get(&review, Some(&ended)).await.expect(200);
+    service.peers.accounts.end_session(&login);
+    service.get(&review, Some(&ended)).await.expect(401);
+    service.list(&mine, Some(&ended)).await.expect(401);
+    service.recommend(&author, &ended).await.expect(401);
+    service.get(&review, Some(&author_token)).await.expect(200);
+    // A password change: every earlier token.
+    service.peers.accounts.revoke(&author);
+    service.get(&review, Some(&author_token)).await.expect(401);
+    service.list(&mine, Some(&author_token)).await.expect(401);
+    service.recommend(&author, &author_token).await.expect(401);
 }

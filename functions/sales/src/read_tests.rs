@@ -8,7 +8,7 @@ use crate::{handlers, State};
 use lambda_http::http::Method;
 use shared::auth::Role;
 use shared::contracts::inventory::StockLine;
-use shared::testing::{keys, token, Accounts, Call, Reply};
+use shared::testing::{keys, session_token, token, Accounts, Call, Reply};
 
 /// A table with `completed` completed sales and one failed sale of one buyer, of one
 /// product: (state for `name`, buyer, product, the completed sales' ids).
@@ -72,6 +72,37 @@ async fn a_sale_is_seen_by_its_buyer_and_admins_only() {
     // To anyone else it does not exist.
     let stranger = token(&shared::ids::new_id(), Role::Customer);
     Reply::of(handlers::get_sale(&state, get(stranger)).await).expect(404);
+}
+
+/// After a password change, a role change or closing the account, and for a login that
+/// ended, the buyer's earlier tokens read neither a sale nor the history: reads of one's
+/// own data confirm the token too.
+#[tokio::test]
+async fn a_buyers_tokens_that_are_no_longer_current_read_no_sale() {
+    // One state serves both read handlers (neither looks at its declaration's name).
+    let (state, buyer, _, ids) = table::<Accounts>("get_sale", 1).await;
+    let read = |token: &str| Call::new(Method::GET).path("id", &ids[0]).bearer(token);
+    let listed = |token: &str| {
+        Call::new(Method::GET)
+            .path("customer_id", &buyer)
+            .bearer(token)
+    };
+    let login = shared::ids::new_id();
+    let ended = session_token(&buyer, Role::Customer, &login);
+    let own = token(&buyer, Role::Customer);
+    for token in [&ended, &own] {
+        Reply::of(handlers::get_sale(&state, read(token).build()).await).expect(200);
+        Reply::of(handlers::sales_history(&state, listed(token).build()).await).expect(200);
+    }
+    // The login ended (a logout, a reused refresh token): its tokens only.
+    state.services.end_session(&login);
+    Reply::of(handlers::get_sale(&state, read(&ended).build()).await).expect(401);
+    Reply::of(handlers::sales_history(&state, listed(&ended).build()).await).expect(401);
+    Reply::of(handlers::get_sale(&state, read(&own).build()).await).expect(200);
+    // A password or role change, a closed account: every earlier token.
+    state.services.revoke(&buyer);
+    Reply::of(handlers::get_sale(&state, read(&own).build()).await).expect(401);
+    Reply::of(handlers::sales_history(&state, listed(&own).build()).await).expect(401);
 }
 
 #[tokio::test]

@@ -1,1 +1,3 @@
-shared::function!(reviews::handlers::get_review::<reviews::store::Store>);
+shared::function!(
+    reviews::handlers::get_review::<reviews::store::Store, shared::contracts::customers::Client>
+);
