@@ -247,15 +247,17 @@ pub async fn moderate_review<R: Reviews, I: Interactions, C: Sessions>(
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.current_admin(&req).await?;
     let body: ModerationRequest = json_body(&req)?;
-    let version = if_match(&req)?.ok_or(ApiError::PreconditionRequired(
-        "moderation needs If-Match: the ETag of the review as read",
-    ))?;
     let review = visible_review(&state.store.reviews, &req, Some(&principal)).await?;
     if review.customer_id == principal.subject {
         return Err(ApiError::Forbidden(
             "an admin cannot moderate their own review",
         ));
     }
+    // The precondition last, as RFC 9110 §13.2.1 says: only a request that would
+    // otherwise succeed (an existing review the admin may moderate) is told it lacks one.
+    let version = if_match(&req)?.ok_or(ApiError::PreconditionRequired(
+        "moderation needs If-Match: the ETag of the review as read",
+    ))?;
     let now = time::now_rfc3339();
     let moderation = Moderation {
         action: body.action,

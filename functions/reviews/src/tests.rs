@@ -776,3 +776,35 @@ async fn tokens_that_are_no_longer_current_read_none_of_their_owners_data() {
     service.list(&mine, Some(&author_token)).await.expect(401);
     service.recommend(&author, &author_token).await.expect(401);
 }
+
+/// RFC 9110 §13.2.1: a precondition is evaluated only for a request that would otherwise
+/// succeed. An unknown review is a 404 and one's own review a 403 with or without
+/// `If-Match`; only a review the admin may moderate is told it lacks one (428).
+#[tokio::test]
+async fn moderation_checks_the_review_before_its_precondition() {
+    let product = shared::ids::new_id();
+    let service = Service::with_product(&product);
+    let (_, admin) = caller(Role::Admin);
+    let (_, author) = caller(Role::Customer);
+    let unknown = shared::ids::new_id();
+    for if_match in [None, Some("\"1\"")] {
+        service
+            .moderate_at(&unknown, &admin, "approve", if_match)
+            .await
+            .expect(404);
+    }
+    let own = id_of(service.create(&admin, &product, 5).await);
+    service
+        .moderate_at(&own, &admin, "approve", None)
+        .await
+        .expect(403);
+    let theirs = id_of(service.create(&author, &product, 5).await);
+    service
+        .moderate_at(&theirs, &author, "approve", None)
+        .await
+        .expect(403);
+    service
+        .moderate_at(&theirs, &admin, "approve", None)
+        .await
+        .expect(428);
+}
