@@ -345,3 +345,34 @@ async fn review_lists_page() {
     assert_eq!(second.expect(200)["items"][0]["id"], ids[0].as_str());
     assert_eq!(second.body["summary"]["count"], 3);
 }
+
+/// RFC 9110 §13.2.1: a precondition is evaluated only for a request that would otherwise
+/// succeed. Moderating an unknown review is a 404, with or without `If-Match`; one's own
+/// a 403; only a review the admin may moderate is told it lacks `If-Match` (428).
+#[tokio::test]
+async fn moderation_answers_what_is_wrong_before_a_missing_if_match() {
+    let admin = admin_token().await;
+    let moderate_bare = |id: String| {
+        let admin = admin.clone();
+        async move {
+            send(
+                request(
+                    reqwest::Method::POST,
+                    &format!("/reviews/{id}/moderate"),
+                    Some(&admin),
+                )
+                .json(&json!({"action": "approve"})),
+            )
+            .await
+        }
+    };
+    moderate_bare(ulid::Ulid::new().to_string())
+        .await
+        .problem(404);
+    let product = product_id(&admin).await;
+    let author = new_customer().await;
+    let created = review(&author, &product, 4, "Waiting.").await;
+    let id = created.expect(201)["id"].as_str().unwrap().to_string();
+    let bare = moderate_bare(id).await;
+    assert_eq!(bare.problem(428)["type"], "/problems/precondition-required");
+}
