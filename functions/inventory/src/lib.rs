@@ -1,6 +1,8 @@
 //! Inventory: the product catalogue and its stock, plus the internal stock
 //! reservation routes that the purchase saga calls with a service token.
 
+#[cfg(any(test, feature = "contract-tests"))]
+pub mod contract;
 pub mod domain;
 pub mod events;
 pub mod handlers;
