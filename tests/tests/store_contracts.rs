@@ -52,3 +52,12 @@ fn the_products_tables_keep_the_inventory_contract() {
         println!("Inventory contract, DynamoDB Local: {checked} rules checked");
     });
 }
+
+#[test]
+fn the_customers_table_keeps_the_customers_contract() {
+    block_on(async {
+        let store = customers::store::Store::new(client!(), table("CUSTOMERS_TABLE"));
+        let checked = customers::contract::check(&store, "customers::store::Store").await;
+        println!("Customers contract, DynamoDB Local: {checked} rules checked");
+    });
+}

@@ -4,6 +4,8 @@
 //! `store` the table's operations (DynamoDB, and a double in `memory` for the tests), `handlers` the HTTP mapping of each endpoint.
 
 pub mod admin;
+#[cfg(any(test, feature = "contract-tests"))]
+pub mod contract;
 pub mod domain;
 pub mod guesses;
 pub mod handlers;

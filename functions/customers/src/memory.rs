@@ -323,6 +323,10 @@ impl Customers for MemoryCustomers {
 
     async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
         let mut tables = self.tables();
+        // The table writes a family only where there is none: a revoked one stays revoked.
+        if tables.families.contains_key(&first.family) {
+            return Err(ApiError::Conflict("this family was started before".into()));
+        }
         tables
             .families
             .insert(first.family.clone(), (first.customer_id.clone(), false));
