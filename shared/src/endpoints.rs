@@ -51,6 +51,8 @@ pub enum Method {
     Post,
     Patch,
     Delete,
+    /// Never declared: every GET route of the public API takes it too ([`Endpoint::routes`]).
+    Head,
 }
 
 impl Method {
@@ -60,6 +62,7 @@ impl Method {
             Method::Post => "POST",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
+            Method::Head => "HEAD",
         }
     }
 }
@@ -244,6 +247,20 @@ impl Endpoint {
         match self.trigger {
             Trigger::Http(method, path) => Some((method, path)),
             Trigger::Schedule(_) | Trigger::Unrouted | Trigger::Stream(_) => None,
+        }
+    }
+
+    /// Every method and path an HTTP API routes to it: its route, and HEAD as well for a
+    /// GET route of the public API (RFC 9110 section 9.3.2: HEAD wherever GET). The function
+    /// answers a HEAD as the GET it would be (no handler looks at the method); the HTTP
+    /// API, as any HTTP server, sends its status and headers without the body.
+    pub fn routes(&self) -> Vec<(Method, &'static str)> {
+        match self.route() {
+            Some((Method::Get, path)) if !path.starts_with("/internal/") => {
+                vec![(Method::Get, path), (Method::Head, path)]
+            }
+            Some(route) => vec![route],
+            None => Vec::new(),
         }
     }
 }

@@ -1059,7 +1059,23 @@ fn internal_routes_are_on_the_internal_api_only_each_iam_authorized() {
             );
             continue;
         }
-        assert_eq!(mine.len(), 1, "{function}: one route");
+        // Its route, and HEAD beside a public GET.
+        let declared: BTreeSet<(String, String)> = endpoint
+            .routes()
+            .into_iter()
+            .map(|(method, path)| (method.as_str().to_string(), path.to_string()))
+            .collect();
+        let routed: BTreeSet<(String, String)> = mine
+            .iter()
+            .filter_map(|r| Some((r.method?.to_string(), r.path?.to_string())))
+            .collect();
+        if endpoint.trigger != Trigger::Unrouted {
+            assert_eq!(routed, declared, "{function}: its routes");
+        }
+        assert!(
+            mine.iter().all(|r| r.api == mine[0].api),
+            "{function}: one API"
+        );
         let internal = endpoint
             .route()
             .is_some_and(|(_, path)| path.starts_with("/internal/"));
@@ -1417,4 +1433,52 @@ fn the_stack_stays_under_cloudformations_resource_limit() {
         count < 500,
         "{count} resources after SAM's transform: CloudFormation takes 500"
     );
+}
+
+/// HEAD is served wherever GET is on the public API (RFC 9110 section 9.3.2): each public
+/// GET route has its HEAD route to the same function, in the template as in the local
+/// router; the internal API has none (no client calls it).
+#[test]
+fn every_public_get_route_takes_head_too() {
+    let template = yaml("template.yaml");
+    let routes = api_routes(&template);
+    let key = |r: &ApiRoute| {
+        (
+            r.function.to_string(),
+            r.path.unwrap_or_default().to_string(),
+        )
+    };
+    let heads: BTreeSet<(String, String)> = routes
+        .iter()
+        .filter(|r| r.method == Some("HEAD"))
+        .map(|r| {
+            assert_eq!(r.api, PUBLIC_API, "{}: HEAD on {}", r.function, r.api);
+            key(r)
+        })
+        .collect();
+    let gets: BTreeSet<(String, String)> = routes
+        .iter()
+        .filter(|r| r.method == Some("GET") && r.api == PUBLIC_API)
+        .map(key)
+        .collect();
+    assert!(gets.len() > 20, "{gets:?}");
+    assert_eq!(heads, gets);
+    let manifest: toml::Value = toml::from_str(&read("Cargo.toml")).unwrap();
+    let router = manifest["workspace"]["metadata"]["lambda"]["watch"]["router"]
+        .as_table()
+        .unwrap();
+    for (path, targets) in router {
+        let targets = targets.as_array().unwrap();
+        let function_of = |method: &str| {
+            targets
+                .iter()
+                .find(|t| t["method"].as_str() == Some(method))
+                .map(|t| t["function"].as_str().unwrap().to_string())
+        };
+        if path.starts_with("/internal/") {
+            assert_eq!(function_of("HEAD"), None, "{path}");
+        } else {
+            assert_eq!(function_of("HEAD"), function_of("GET"), "{path}");
+        }
+    }
 }

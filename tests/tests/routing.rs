@@ -26,17 +26,17 @@ async fn an_unknown_path_is_a_404_problem() {
 #[tokio::test]
 async fn a_known_path_with_another_method_is_a_405_naming_its_methods() {
     for (method, path, allow) in [
-        (Method::PUT, "/products", "GET, POST"),
+        (Method::PUT, "/products", "GET, HEAD, POST"),
         (Method::GET, "/login", "POST"),
         (
             Method::POST,
             "/profile/01JD8ZQ5V8Y3N2K4M6P7R9S0TB",
-            "DELETE, GET, PATCH",
+            "DELETE, GET, HEAD, PATCH",
         ),
         (
             Method::DELETE,
             "/sales/history/01JD8ZQ5V8Y3N2K4M6P7R9S0TB",
-            "GET",
+            "GET, HEAD",
         ),
     ] {
         let reply = send(request(method.clone(), path, None)).await;
@@ -126,4 +126,46 @@ async fn internal_routes_take_signed_calls_only() {
     let mut signed = call(&reviews);
     signer.sign(&mut signed).unwrap();
     send_unsigned(client().clone(), signed).await.expect(200);
+}
+
+/// HEAD is served wherever GET is (RFC 9110 section 9.3.2): the status and headers GET
+/// would get, without the body; pages, documents, reads by id, a 404 and a 401 alike.
+#[tokio::test]
+async fn head_answers_what_get_would_without_the_body() {
+    let customer = new_customer().await;
+    let admin = admin_token().await;
+    let product = create_product(&admin, "head", 100, 5).await;
+    let product = format!("/products/{}", product["id"].as_str().unwrap());
+    let profile = format!("/profile/{}", customer.id);
+    let cases = [
+        ("/", None),
+        ("/admin", None),
+        ("/docs", None),
+        ("/openapi.yaml", None),
+        (product.as_str(), None),
+        ("/products/01JD8ZQ5V8Y3N2K4M6P7R9S0TB", None),
+        (profile.as_str(), Some(customer.token.as_str())),
+        (profile.as_str(), None),
+    ];
+    for (path, token) in cases {
+        let get = send(request(Method::GET, path, token)).await;
+        let head = send(request(Method::HEAD, path, token)).await;
+        assert_eq!(head.status, get.status, "HEAD {path}: {}", get.text);
+        assert!(
+            head.text.is_empty(),
+            "HEAD {path} has a body: {}",
+            head.text
+        );
+        assert!(!get.text.is_empty(), "GET {path}");
+        for name in [
+            "content-type",
+            "content-length",
+            "cache-control",
+            "etag",
+            "www-authenticate",
+            "content-security-policy",
+        ] {
+            assert_eq!(head.header(name), get.header(name), "HEAD {path}: {name}");
+        }
+    }
 }

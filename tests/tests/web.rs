@@ -53,8 +53,8 @@ async fn an_unknown_asset_is_a_404_problem() {
     for path in ["/assets/nope.js", "/assets/..%2Findex.html", "/assets/"] {
         get(path, None).await.problem(404);
     }
-    // The pages have no other methods.
+    // The pages have no other methods (HEAD is GET without the body).
     let reply = post("/admin", None, &serde_json::json!({})).await;
     reply.problem(405);
-    assert_eq!(reply.header("allow"), Some("GET"));
+    assert_eq!(reply.header("allow"), Some("GET, HEAD"));
 }

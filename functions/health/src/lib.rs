@@ -26,7 +26,7 @@ pub async fn unrouted(_: &State<()>, req: Request) -> Result<Response<Body>, Api
     let path = req.uri().path();
     let mut allow: Vec<&str> = shared::endpoints::ENDPOINTS
         .iter()
-        .filter_map(|endpoint| endpoint.route())
+        .flat_map(|endpoint| endpoint.routes())
         .filter(|(_, route)| !route.starts_with("/internal/"))
         .filter(|(_, route)| shared::endpoints::path_fits(route, path))
         .map(|(method, _)| method.as_str())
@@ -60,7 +60,8 @@ mod tests {
         assert_eq!(missing.expect(404)["type"], "/problems/not-found");
         let wrong = answer(Method::PUT, "/products/01JD8ZR1A2B3C4D5E6F7G8H9JK").await;
         assert_eq!(wrong.expect(405)["type"], "/problems/method-not-allowed");
-        assert_eq!(wrong.header("allow"), "DELETE, GET");
+        // HEAD wherever GET.
+        assert_eq!(wrong.header("allow"), "DELETE, GET, HEAD");
         assert_eq!(
             answer(Method::DELETE, "/login").await.header("allow"),
             "POST"

@@ -1,6 +1,6 @@
 //! The local API gateway's route table (`cargo lambda watch` reads it from
-//! `[workspace.metadata.lambda.watch.router]` in `Cargo.toml`): the declared HTTP routes,
-//! grouped by path in declaration order.
+//! `[workspace.metadata.lambda.watch.router]` in `Cargo.toml`): the declared HTTP routes
+//! (with HEAD beside each public GET), grouped by path in declaration order.
 
 use crate::{replace_section, Error};
 use shared::endpoints::ENDPOINTS;
@@ -13,17 +13,16 @@ pub const END: &str = "# ---- End of the generated router";
 pub fn render(manifest: &str) -> Result<String, Error> {
     let mut paths: Vec<(&str, Vec<String>)> = Vec::new();
     for endpoint in ENDPOINTS {
-        let Some((method, path)) = endpoint.route() else {
-            continue;
-        };
-        let entry = format!(
-            "{{ method = \"{}\", function = \"{}\" }}",
-            method.as_str(),
-            endpoint.name
-        );
-        match paths.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, entries)) => entries.push(entry),
-            None => paths.push((path, vec![entry])),
+        for (method, path) in endpoint.routes() {
+            let entry = format!(
+                "{{ method = \"{}\", function = \"{}\" }}",
+                method.as_str(),
+                endpoint.name
+            );
+            match paths.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, entries)) => entries.push(entry),
+                None => paths.push((path, vec![entry])),
+            }
         }
     }
     let mut table = String::from("[workspace.metadata.lambda.watch.router]\n");

@@ -16,7 +16,7 @@
 //! test looks for any circular dependency in the template).
 
 use crate::{camel, replace_section, Error};
-use shared::endpoints::{Access, Endpoint, Grant, Trigger, ENDPOINTS};
+use shared::endpoints::{Access, Endpoint, Grant, Method, Trigger, ENDPOINTS};
 use std::fmt::Write;
 
 pub const BEGIN: &str =
@@ -128,13 +128,21 @@ fn function(out: &mut String, endpoint: &Endpoint, packaged: bool) -> Result<(),
                 quoted(path)
             );
         }
-        Trigger::Http(method, path) => {
-            let _ = writeln!(
-                out,
-                "        Api: {{ Type: HttpApi, Properties: {{ ApiId: !Ref {PUBLIC_API}, Method: {}, Path: {} }} }}",
-                method.as_str(),
-                quoted(path)
-            );
+        // A GET route's HEAD too (`Endpoint::routes`), to the same function.
+        Trigger::Http(..) => {
+            for (method, path) in endpoint.routes() {
+                let event = if method == Method::Head {
+                    "Head"
+                } else {
+                    "Api"
+                };
+                let _ = writeln!(
+                    out,
+                    "        {event}: {{ Type: HttpApi, Properties: {{ ApiId: !Ref {PUBLIC_API}, Method: {}, Path: {} }} }}",
+                    method.as_str(),
+                    quoted(path)
+                );
+            }
         }
         Trigger::Schedule(expression) => {
             let retries = Retries::of(expression)?;
