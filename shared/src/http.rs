@@ -1,8 +1,9 @@
 //! HTTP in and out: typed JSON bodies with limits and validation, path and query
 //! parameters, and JSON responses.
 
+use crate::endpoints::{Access, Endpoint};
 use crate::{ApiError, FieldError};
-use lambda_http::http::{header, StatusCode};
+use lambda_http::http::{header, HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -216,6 +217,28 @@ pub fn ok<T: Serialize>(value: &T) -> Result<Response<Body>, ApiError> {
     json(StatusCode::OK, value)
 }
 
+/// Whether the answer to `req` on a route of `endpoint` may hold tokens or personal data,
+/// so that no cache, the browser's or a proxy's, may keep it (`Cache-Control: no-store`,
+/// RFC 9111 §5.2.2.5). One rule for every function: every answer but a public route's to
+/// an anonymous GET or HEAD (a product, the catalog, the pages, the health). Logins,
+/// registrations and refreshes (tokens), profiles and wallets, sales, recommendations,
+/// whatever is read with a token, and every refusal of them are private.
+pub fn is_private(endpoint: &Endpoint, req: &Request) -> bool {
+    let anonymous_read = matches!(*req.method(), Method::GET | Method::HEAD)
+        && !req.headers().contains_key(header::AUTHORIZATION);
+    !(endpoint.access == Access::Public && anonymous_read)
+}
+
+/// `Cache-Control: no-store` on a `private` answer (see [`is_private`]), unless its handler
+/// chose its caching itself.
+pub fn keep_private(private: bool, response: &mut Response<Body>) {
+    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
 pub fn no_content() -> Result<Response<Body>, ApiError> {
     Response::builder()
         .status(StatusCode::NO_CONTENT)
@@ -368,5 +391,58 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Tokens and personal data are never stored by a cache: every answer but a public
+    /// route's to an anonymous read is `no-store`, whoever the caller.
+    #[test]
+    fn answers_with_tokens_or_personal_data_are_never_stored() {
+        use crate::endpoints::named;
+        let call = |method: &str, token: bool| {
+            let mut builder = lambda_http::http::Request::builder().method(method);
+            if token {
+                builder = builder.header("authorization", "Bearer x");
+            }
+            builder.body(Body::Empty).unwrap()
+        };
+        let private = |name: &str, method: &str, token: bool| {
+            is_private(named(name).unwrap(), &call(method, token))
+        };
+        // Tokens: public routes, but never a read.
+        for name in ["login", "register", "token_refresh"] {
+            assert!(private(name, "POST", false), "{name}");
+        }
+        // Personal data, with a token or (refused) without.
+        for name in [
+            "get_profile",
+            "sales_history",
+            "get_sale",
+            "get_recommendations",
+            "deposit",
+        ] {
+            for token in [true, false] {
+                assert!(private(name, "GET", token), "{name}");
+            }
+        }
+        // A public read with a token may show the caller more (an admin's view).
+        assert!(private("list_reviews", "GET", true));
+        assert!(private("get_review", "GET", true));
+        // Public reads without a token are for anyone, and may be kept.
+        for name in ["get_product", "list_products", "list_reviews", "storefront"] {
+            assert!(!private(name, "GET", false), "{name}");
+            assert!(!private(name, "HEAD", false), "{name}");
+        }
+        let mut response = Response::new(Body::Empty);
+        keep_private(true, &mut response);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+        let mut kept = Response::new(Body::Empty);
+        keep_private(false, &mut kept);
+        assert!(kept.headers().get(header::CACHE_CONTROL).is_none());
+        let mut chosen = Response::new(Body::Empty);
+        chosen
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        keep_private(true, &mut chosen);
+        assert_eq!(chosen.headers()[header::CACHE_CONTROL], "no-cache");
     }
 }

@@ -106,10 +106,13 @@ where
     Fut: Future<Output = Result<Response<Body>, ApiError>> + Send,
 {
     let state = init_once(init).await?;
-    let service = endpoints::named(name).map_or(Service::Platform, |e| e.service);
+    let endpoint = endpoints::named(name);
+    let service = endpoint.map_or(Service::Platform, |e| e.service);
     lambda_http::run(service_fn(move |req: Request| async move {
         let started = Instant::now();
         let line = RequestLine::of(service, &req);
+        // Answers with tokens or personal data are never kept by a cache: one rule for all.
+        let private = endpoint.is_none_or(|e| crate::http::is_private(e, &req));
         let unit = trace::Unit::begin(name, line.trace.as_ref(), line.continued);
         let work = CALLER.scope(RefCell::new(None), async move {
             let response = handler(state, req)
@@ -120,6 +123,7 @@ where
         // Boxed: the handler's future (the SDK's calls inline) is kilobytes, and the runtime's
         // layers would move it several times a request.
         let (mut response, caller) = trace::within(unit.as_ref(), Box::pin(work)).await;
+        crate::http::keep_private(private, &mut response);
         let status = response.status().as_u16();
         if let Some(value) = line
             .trace

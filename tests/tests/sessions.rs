@@ -298,3 +298,54 @@ async fn a_demoted_admins_earlier_token_opens_no_admin_view() {
     assert!(public.expect(200)["items"][0]["moderated_by"].is_null());
     get(&format!("/reviews/{pending}"), None).await.problem(404);
 }
+
+/// Tokens and personal data are never kept by a cache (`Cache-Control: no-store`): a
+/// registration, a login, a refresh, a profile, a deposit, a sale, the history, one's
+/// reviews and recommendations; a public read without a token may be kept.
+#[tokio::test]
+async fn answers_with_tokens_or_personal_data_are_never_stored() {
+    let customer = new_customer().await;
+    let (sale, review) = with_history(&customer).await;
+    let (access, refresh_token) = session(&customer).await;
+    let id = &customer.id;
+    let mut replies = vec![
+        (
+            "register".to_string(),
+            register(
+                &format!("c-{}@test.local", unique()),
+                "correct-horse-battery",
+            )
+            .await,
+        ),
+        (
+            "login".into(),
+            login(&customer.email, &customer.password).await,
+        ),
+        ("refresh".into(), refresh(&refresh_token).await),
+        (
+            "deposit".into(),
+            post(
+                &format!("/profile/{id}/wallet/deposit"),
+                Some(&access),
+                &json!({"amount_cents": 100}),
+            )
+            .await,
+        ),
+    ];
+    for path in [
+        format!("/profile/{id}"),
+        format!("/sales/{sale}"),
+        format!("/sales/history/{id}"),
+        format!("/reviews?customer_id={id}"),
+        format!("/reviews/{review}"),
+        format!("/recommendations/{id}"),
+    ] {
+        replies.push((path.clone(), get(&path, Some(&access)).await));
+    }
+    for (what, reply) in &replies {
+        assert!(reply.status.is_success(), "{what}: {}", reply.text);
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{what}");
+    }
+    let product = get("/products", None).await;
+    assert_ne!(product.header("cache-control"), Some("no-store"));
+}

@@ -49,11 +49,30 @@ pub async fn web_asset(_: &State<()>, req: Request) -> Result<Response<Body>, Ap
     respond(&req, found, "public, max-age=31536000, immutable")
 }
 
+/// HTTPS only, for a year, once a page has been served over it (RFC 6797): API Gateway
+/// serves HTTPS alone and says so in `X-Forwarded-Proto`. The local stack's plain HTTP
+/// gets none (a browser would ignore it there anyway).
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// Whether the request came over HTTPS, as the API in front says (`X-Forwarded-Proto`).
+fn over_https(req: &Request) -> bool {
+    req.headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
+}
+
 fn page(req: &Request, name: &str) -> Result<Response<Body>, ApiError> {
     let found =
         find(PAGES, name).ok_or_else(|| ApiError::Internal(format!("{name} was not built")))?;
     let mut response = respond(req, found, "no-cache")?;
     let headers = response.headers_mut();
+    if over_https(req) {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+    }
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),

@@ -158,3 +158,40 @@ async fn only_built_assets_are_served() {
         );
     }
 }
+
+/// In AWS (HTTPS, as `X-Forwarded-Proto` says) the pages tell browsers to use HTTPS only;
+/// over the local stack's plain HTTP they say nothing of it.
+#[tokio::test]
+async fn pages_served_over_https_ask_for_https_only() {
+    let over = |proto: Option<&str>| {
+        let mut call = Call::new(Method::GET);
+        if let Some(proto) = proto {
+            call = call.header("x-forwarded-proto", proto);
+        }
+        call.build()
+    };
+    let serve = |name: &str, req: Request| {
+        let state = state();
+        let name = name.to_string();
+        async move {
+            match name.as_str() {
+                "storefront" => storefront(&state, req).await,
+                "admin" => admin_console(&state, req).await,
+                _ => api_docs(&state, req).await,
+            }
+            .unwrap()
+        }
+    };
+    for name in ["storefront", "admin", "docs"] {
+        let aws = serve(name, over(Some("https"))).await;
+        assert_eq!(
+            header_of(&aws, header::STRICT_TRANSPORT_SECURITY),
+            "max-age=31536000",
+            "{name}"
+        );
+        for local in [over(Some("http")), over(None)] {
+            let local = serve(name, local).await;
+            assert_eq!(header_of(&local, header::STRICT_TRANSPORT_SECURITY), "");
+        }
+    }
+}
