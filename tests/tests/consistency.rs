@@ -1482,3 +1482,74 @@ fn every_public_get_route_takes_head_too() {
         }
     }
 }
+
+/// Both HTTP APIs write an access log (checkov CKV_AWS_95): a JSON line per request,
+/// those API Gateway refuses itself too (throttled 429, IAM 403), to a log group of the
+/// template that has a retention; the line names the request, never a header, token or
+/// body.
+#[test]
+fn both_apis_write_json_access_logs_with_retention_and_no_secrets() {
+    let template = yaml("template.yaml");
+    let mut groups = BTreeSet::new();
+    for (name, api) in resources_of(&template, "AWS::Serverless::HttpApi") {
+        let settings = &api["Properties"]["AccessLogSettings"];
+        let destination = intrinsic(&settings["DestinationArn"], "GetAtt")
+            .unwrap_or_else(|| panic!("{name}: no access log (AccessLogSettings.DestinationArn)"));
+        let group = destination
+            .strip_suffix(".Arn")
+            .unwrap_or_else(|| panic!("{name}: {destination}"));
+        let resource = &template["Resources"][group];
+        assert_eq!(
+            resource["Type"].as_str(),
+            Some("AWS::Logs::LogGroup"),
+            "{name}"
+        );
+        assert_eq!(
+            intrinsic(&resource["Properties"]["RetentionInDays"], "Ref"),
+            Some("LogRetentionDays"),
+            "{name}: its log group keeps lines as long as the functions' do"
+        );
+        assert!(groups.insert(group), "{name}: a log group of its own");
+        let format = settings["Format"].as_str().expect("a format");
+        let line: serde_json::Value = serde_json::from_str(format)
+            .unwrap_or_else(|e| panic!("{name}: the format is not one JSON object: {e}"));
+        let fields = line.as_object().unwrap();
+        for (field, variable) in [
+            ("requestId", "$context.requestId"),
+            ("ip", "$context.identity.sourceIp"),
+            ("requestTime", "$context.requestTime"),
+            ("httpMethod", "$context.httpMethod"),
+            ("routeKey", "$context.routeKey"),
+            ("status", "$context.status"),
+            ("protocol", "$context.protocol"),
+            ("responseLength", "$context.responseLength"),
+            ("integrationError", "$context.integrationErrorMessage"),
+            ("errors", "$context.error.message"),
+        ] {
+            assert_eq!(
+                fields.get(field).and_then(|v| v.as_str()),
+                Some(variable),
+                "{name}: {field}"
+            );
+        }
+        for value in fields.values() {
+            let value = value.as_str().unwrap().to_ascii_lowercase();
+            for secret in [
+                "$request.",
+                "header",
+                "authorization",
+                "authorizer",
+                "token",
+                "cookie",
+                "body",
+                "querystring",
+            ] {
+                assert!(
+                    !value.contains(secret),
+                    "{name}: the access log takes {value}"
+                );
+            }
+        }
+    }
+    assert_eq!(groups.len(), 2);
+}
