@@ -10,6 +10,16 @@ and is never exposed) and sends each function the event API Gateway would:
                  signed (SigV4, service `execute-api`) with the stack's credentials
                  (local/env.sh), or it is a 403
 
+Every answer of the gateway's own is a problem document (application/problem+json), as
+the functions' are: a body over 10 MB is a 413, a header line over 8 KB a 431, a method
+no HTTP parser knows a 501, any other malformed request (Content-Length with
+Transfer-Encoding, a bad request line) a 400.
+
+The Lambda emulator takes an invocation with any event from whatever reaches its port;
+the functions take only events that carry the run's invocation key (LOCAL_INVOKE_KEY,
+made anew by local/up.sh each run and given to the emulator and the gateway alone), which
+the gateway puts in every event (shared::runtime): in AWS only the API may invoke them.
+
 A request that matches no route of its port (an unknown path, or a known path with
 another method) goes to the `unrouted` function, as the public API's `$default` route does
 in AWS, which answers 404 or 405 problem documents. (In AWS the internal API has no
@@ -27,6 +37,7 @@ from the declaration (shared/src/endpoints.rs).
 import argparse
 import asyncio
 import base64
+import hashlib
 import hmac
 import os
 import json
@@ -36,15 +47,20 @@ import tomllib
 import uuid
 from datetime import datetime, timezone
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientSession, ClientTimeout, http_exceptions, web, web_protocol, web_server
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 # API Gateway's own limits: a 10 MB body and a 30 s integration timeout.
 MAX_BODY = 10 * 1024 * 1024
+# A request line and a header line are at most 8 KB each (aiohttp's limits).
+MAX_REQUEST_LINE = 8190
+MAX_HEADER = 8191
 TIMEOUT_SECONDS = 30
 UNROUTED = "unrouted"
+# The header in which each event carries the run's invocation key (shared::runtime).
+INVOKE_KEY_HEADER = "x-local-invoke-key"
 
 
 class Route:
@@ -76,8 +92,8 @@ def find(routes, method, path):
     return None, None
 
 
-def event_for(request, body, route, parameters):
-    """The HTTP API's payload 2.0 event of `request`."""
+def event_for(request, body, route, parameters, invoke_key):
+    """The HTTP API's payload 2.0 event of `request`, with the run's invocation key."""
     headers = {}
     for name, value in request.headers.items():
         # Bytes that are not UTF-8 arrive as surrogates; the event is JSON text, as API
@@ -85,6 +101,8 @@ def event_for(request, body, route, parameters):
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         name = name.lower()
         headers[name] = f"{headers[name]},{value}" if name in headers else value
+    # Set, never appended to: a client's header of that name is replaced.
+    headers[INVOKE_KEY_HEADER] = invoke_key
     cookies = headers.pop("cookie", None)
     query = {}
     for name, value in request.query.items():
@@ -135,15 +153,25 @@ def event_for(request, body, route, parameters):
 SIGNATURE = re.compile(
     r"AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/execute-api/aws4_request, "
     r"SignedHeaders=(?P<signed>[a-z0-9;-]+), Signature=(?P<signature>[0-9a-f]{64})$")
-# API Gateway refuses a signature more than 15 minutes off.
-MAX_SKEW_SECONDS = 15 * 60
+# API Gateway refuses a signature whose X-Amz-Date is more than 5 minutes off its clock,
+# either way ("Signature expired: ... (... - 5 min.)"). Within that window it takes the
+# same signed request again, and so does this check: a replay is refused once it is
+# older than that, as in AWS.
+MAX_SKEW_SECONDS = 5 * 60
 
 
 def signed_by(request, body, credentials):
     """Whether `request` carries a valid SigV4 signature by `credentials`, checked with
-    botocore's own signer over exactly the headers the caller signed."""
+    botocore's own signer over exactly the headers the caller signed and over the body:
+    the canonical request has the body's own SHA-256, whatever the caller says of it (an
+    `X-Amz-Content-SHA256` of another value, `UNSIGNED-PAYLOAD` included, is refused)."""
     found = SIGNATURE.match(request.headers.get("authorization", ""))
     if not found or found["key"] != credentials.access_key:
+        return False
+    # botocore's canonical request takes the header's value as the body's hash when there
+    # is one: it must be the body's.
+    declared = request.headers.getall("x-amz-content-sha256", [])
+    if declared and declared != [hashlib.sha256(body).hexdigest()]:
         return False
     amz_date = request.headers.get("x-amz-date", "")
     try:
@@ -168,6 +196,37 @@ def problem(status, title, detail):
     return web.Response(status=status, body=body, content_type="application/problem+json")
 
 
+def refusal(exc):
+    """The problem document of a request the HTTP parser refused (`exc`)."""
+    if isinstance(exc, http_exceptions.BadHttpMethod):
+        return problem(501, "Not implemented", "the request's method is not one this API knows")
+    # The parser says which limit a line broke, not which line: the limits differ by a byte.
+    if isinstance(exc, http_exceptions.LineTooLong) and exc.args[1] == MAX_HEADER:
+        return problem(431, "Request header fields too large", f"a header is over {MAX_HEADER} bytes")
+    if isinstance(exc, http_exceptions.LineTooLong):
+        return problem(414, "URI too long", f"the request line is over {MAX_REQUEST_LINE} bytes")
+    if isinstance(exc, http_exceptions.HttpProcessingError):
+        return problem(400, "Bad request", "the request is not well-formed HTTP")
+    return problem(500, "Internal server error", "the gateway failed")
+
+
+class ProblemRequestHandler(web_protocol.RequestHandler):
+    """aiohttp's connection handler, whose own answers (a request it cannot parse, a
+    handler that failed) are problem documents instead of text."""
+
+    def handle_error(self, request, status=500, exc=None, message=None):
+        # aiohttp's own: it logs, and fails if part of an answer went out already.
+        super().handle_error(request, status, exc, message)
+        response = refusal(exc)
+        response.force_close()
+        return response
+
+
+# aiohttp's server has no option for its connection handler's class: every connection of
+# this process gets this one.
+web_server.RequestHandler = ProblemRequestHandler
+
+
 def response_of(result):
     """The HTTP response of a function's payload 2.0 answer."""
     if not isinstance(result, dict) or "statusCode" not in result:
@@ -186,13 +245,19 @@ def response_of(result):
     return response
 
 
-def app_for(routes, lambda_url, credentials=None):
+def app_for(routes, lambda_url, invoke_key, credentials=None):
     async def handle(request):
         route, parameters = find(routes, request.method, request.rel_url.raw_path)
-        body = await request.read()
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            # The rest of the body is never read: the connection ends with the answer.
+            response = problem(413, "Content too large", f"a request body is at most {MAX_BODY} bytes")
+            response.force_close()
+            return response
         if credentials and not signed_by(request, body, credentials):
             return problem(403, "Not allowed", "internal routes take calls signed by an allowed identity")
-        event = event_for(request, body, route, parameters)
+        event = event_for(request, body, route, parameters, invoke_key)
         function = route.function if route else UNROUTED
         url = f"{lambda_url}/2015-03-31/functions/{function}/invocations"
         try:
@@ -226,9 +291,12 @@ async def serve(args):
     # The stack's own credentials: what its functions sign internal calls with.
     credentials = Credentials(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"],
                               os.environ.get("AWS_SESSION_TOKEN"))
+    # The run's invocation key, which the functions ask of every event (see above).
+    invoke_key = os.environ["LOCAL_INVOKE_KEY"]
     for port, internal in ((args.public, False), (args.internal, True)):
-        app = app_for(load_routes(args.cargo_toml, internal), args.lambda_url, credentials if internal else None)
-        runner = web.AppRunner(app, access_log=None)
+        app = app_for(load_routes(args.cargo_toml, internal), args.lambda_url, invoke_key,
+                      credentials if internal else None)
+        runner = web.AppRunner(app, access_log=None, max_line_size=MAX_REQUEST_LINE, max_field_size=MAX_HEADER)
         await runner.setup()
         await web.TCPSite(runner, args.host, port).start()
         runners.append(runner)

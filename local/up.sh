@@ -102,12 +102,15 @@ bash "$LOCAL_DIR/build.sh"
 echo "up: starting the functions (Lambda emulator, private, on port $LAMBDA_PORT)"
 profile=()
 [ "$BUILD_PROFILE" = release ] && profile=(--release)
-DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_LINK_PORT" PATH="$VENV/bin:$PATH" setsid cargo lambda watch --ignore-changes --quiet "${profile[@]}" \
+# The emulator takes invocations from anything that reaches its port; the functions take
+# only events with this run's key, which only the gateway has (local/gateway.py).
+invoke_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+LOCAL_INVOKE_KEY=$invoke_key DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_LINK_PORT" PATH="$VENV/bin:$PATH" setsid cargo lambda watch --ignore-changes --quiet "${profile[@]}" \
   -A 127.0.0.1 -P "$LAMBDA_PORT" --concurrency "$GATEWAY_CONCURRENCY" \
   >"$STATE_DIR/logs/functions.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/functions"
 echo "up: starting the API gateway on $API_URL (internal routes on $INTERNAL_URL)"
-setsid "$VENV/bin/python" "$LOCAL_DIR/gateway.py" --host "$API_HOST" --public "$API_PORT" --internal "$INTERNAL_PORT" \
+LOCAL_INVOKE_KEY=$invoke_key setsid "$VENV/bin/python" "$LOCAL_DIR/gateway.py" --host "$API_HOST" --public "$API_PORT" --internal "$INTERNAL_PORT" \
   --lambda-url "http://127.0.0.1:$LAMBDA_PORT" --cargo-toml "$ROOT_DIR/Cargo.toml" \
   >"$STATE_DIR/logs/gateway.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/gateway"

@@ -108,7 +108,20 @@ where
     let state = init_once(init).await?;
     let endpoint = endpoints::named(name);
     let service = endpoint.map_or(Service::Platform, |e| e.service);
-    lambda_http::run(service_fn(move |req: Request| async move {
+    let invoke_key: &'static Option<String> = Box::leak(Box::new(local_invoke_key()));
+    lambda_http::run(service_fn(move |mut req: Request| async move {
+        if let Some(key) = invoke_key {
+            if !from_local_gateway(&mut req, key) {
+                tracing::warn!(
+                    function = name,
+                    "refused: an invocation that did not come through the local gateway"
+                );
+                return Ok(ApiError::Forbidden(
+                    "this function takes requests through the API only",
+                )
+                .into_response());
+            }
+        }
         let started = Instant::now();
         let line = RequestLine::of(service, &req);
         // Answers with tokens or personal data are never kept by a cache: one rule for all.
@@ -149,6 +162,35 @@ where
         Ok::<_, Infallible>(response)
     }))
     .await
+}
+
+/// The header in which the local gateway (local/gateway.py) hands each function the
+/// run's invocation key.
+pub const LOCAL_INVOKE_KEY_HEADER: &str = "x-local-invoke-key";
+
+/// The run's invocation key (`LOCAL_INVOKE_KEY`), in the local stack only.
+///
+/// Locally the functions run in the Lambda emulator (`cargo lambda watch`), which takes an
+/// invocation with any event from whatever reaches its port: a made-up `sourceIp` would
+/// get round the limits per client address, and a made-up route key round the routing.
+/// The emulator cannot check who calls it, so the functions do: local/up.sh makes a new
+/// random key each run and gives it to the emulator's functions and to the gateway alone,
+/// the gateway puts it in every event, and a function refuses an event without it. In
+/// AWS the variable is never set: there only what has `lambda:InvokeFunction` on a
+/// function can invoke it, which for an HTTP function is its API alone.
+fn local_invoke_key() -> Option<String> {
+    std::env::var("LOCAL_INVOKE_KEY")
+        .ok()
+        .filter(|key| !key.is_empty())
+}
+
+/// Whether `req` carries the run's invocation key; the header is taken off the request
+/// either way, so that no handler or log ever sees it.
+fn from_local_gateway(req: &mut Request, key: &str) -> bool {
+    let given = req.headers_mut().remove(LOCAL_INVOKE_KEY_HEADER);
+    given.is_some_and(|given| {
+        aws_lc_rs::constant_time::verify_slices_are_equal(given.as_bytes(), key.as_bytes()).is_ok()
+    })
 }
 
 /// The response header naming the request's trace, for a client to quote.
@@ -335,7 +377,34 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::log_subscriber;
+    use super::{from_local_gateway, log_subscriber, LOCAL_INVOKE_KEY_HEADER};
+    use lambda_http::{Body, Request};
+
+    fn invocation(key: Option<&str>) -> Request {
+        let mut builder = lambda_http::http::Request::builder().uri("/login");
+        if let Some(key) = key {
+            builder = builder.header(LOCAL_INVOKE_KEY_HEADER, key);
+        }
+        builder.body(Body::Empty).unwrap()
+    }
+
+    #[test]
+    fn only_events_with_the_runs_invocation_key_are_taken_and_the_key_is_taken_off() {
+        let key = "0123456789abcdef0123456789abcdef";
+        let mut good = invocation(Some(key));
+        assert!(from_local_gateway(&mut good, key));
+        assert!(good.headers().get(LOCAL_INVOKE_KEY_HEADER).is_none());
+        for wrong in [
+            None,
+            Some(""),
+            Some("0123456789abcdef"),
+            Some("x".repeat(32).as_str()),
+        ] {
+            let mut request = invocation(wrong);
+            assert!(!from_local_gateway(&mut request, key), "{wrong:?}");
+            assert!(request.headers().get(LOCAL_INVOKE_KEY_HEADER).is_none());
+        }
+    }
     use std::sync::{Arc, Mutex};
     use tracing::level_filters::LevelFilter;
     use tracing::Subscriber;

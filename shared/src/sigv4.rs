@@ -50,7 +50,15 @@ impl Signer {
 
     /// Adds the signature headers (`authorization`, `x-amz-date`, and the session
     /// token's) to a request ready to send.
+    ///
+    /// The signature covers the body (its SHA-256 in the canonical request, never
+    /// `UNSIGNED-PAYLOAD`): API Gateway, and the local gateway, refuse a call whose body
+    /// is not the one signed.
     pub fn sign(&self, request: &mut reqwest::Request) -> Result<(), ApiError> {
+        self.sign_at(request, SystemTime::now())
+    }
+
+    fn sign_at(&self, request: &mut reqwest::Request, time: SystemTime) -> Result<(), ApiError> {
         let failed = |e: &dyn std::fmt::Display| ApiError::Internal(format!("signing: {e}"));
         let body = request
             .body()
@@ -74,7 +82,7 @@ impl Signer {
             .identity(&identity)
             .region(&self.region)
             .name(SERVICE)
-            .time(SystemTime::now())
+            .time(time)
             .settings(SigningSettings::default())
             .build()
             .map_err(|e| failed(&e))?
@@ -124,5 +132,29 @@ mod tests {
         assert!(authorization.contains("SignedHeaders=content-type;host;x-amz-date"));
         assert_eq!(header("x-amz-security-token"), "session");
         assert_eq!(header("x-amz-date").len(), "20261202T000000Z".len());
+    }
+
+    #[test]
+    fn the_signature_covers_the_body() {
+        let signer = Signer::new("AKIDEXAMPLE", "secret", None, "eu-west-1");
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+        let signed = |body: &'static str| {
+            let mut request = crate::aws::http_client()
+                .build()
+                .unwrap()
+                .post("http://127.0.0.1:9104/internal/inventory/reservations")
+                .header("content-type", "application/json")
+                .body(body)
+                .build()
+                .unwrap();
+            signer.sign_at(&mut request, at).unwrap();
+            assert!(request.headers().get("x-amz-content-sha256").is_none());
+            request.headers()["authorization"]
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(signed(r#"{"quantity":1}"#), signed(r#"{"quantity":1}"#));
+        assert_ne!(signed(r#"{"quantity":1}"#), signed(r#"{"quantity":9}"#));
     }
 }

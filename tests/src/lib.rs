@@ -17,6 +17,49 @@ pub fn internal_url() -> String {
     std::env::var("INTERNAL_URL").unwrap_or_else(|_| "http://127.0.0.1:9004".into())
 }
 
+/// The Lambda emulator (`cargo lambda watch`) behind the local gateway, which only the
+/// gateway may invoke.
+pub fn lambda_url() -> String {
+    let port = std::env::var("LAMBDA_PORT").unwrap_or_else(|_| "9005".into());
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Sends `request` as bytes to the public API, as no HTTP client would send it (a
+/// malformed request), and reads the answer to the end: its status, its content type and
+/// its body as JSON (`Null` when it is not).
+pub fn raw_http(request: &[u8]) -> (u16, Option<String>, Value) {
+    use std::io::{Read, Write};
+    let address = base_url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut stream = std::net::TcpStream::connect(&address).expect("the public API");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    // The server may answer and close before it has read all: the answer counts.
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
+    let content_type = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-type")
+            .then(|| value.trim().to_string())
+    });
+    (
+        status,
+        content_type,
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
+}
+
 /// The URL of `path`: internal routes on their own port, the rest on the public API.
 pub fn url_of(path: &str) -> String {
     if path.starts_with("/internal/") {
@@ -29,7 +72,11 @@ pub fn url_of(path: &str) -> String {
 pub fn client() -> &'static Client {
     static CLIENT: OnceLock<Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
+        // No idle connections kept: each test has a runtime of its own, and a connection
+        // made on a test's runtime that has ended fails the next test that takes it
+        // ("runtime dropped the dispatch task").
         shared::aws::http_client()
+            .pool_max_idle_per_host(0)
             .timeout(Duration::from_secs(60))
             .build()
             .expect("http client")

@@ -7,6 +7,7 @@
 use e2e::*;
 use reqwest::Method;
 use serde_json::json;
+use std::time::{Duration, SystemTime};
 
 #[tokio::test]
 async fn an_unknown_path_is_a_404_problem() {
@@ -168,4 +169,157 @@ async fn head_answers_what_get_would_without_the_body() {
             assert_eq!(head.header(name), get.header(name), "HEAD {path}: {name}");
         }
     }
+}
+
+/// The Lambda emulator behind the local gateway takes any event from whatever reaches its
+/// port; the functions refuse an event without the run's invocation key, which only the
+/// gateway has, as in AWS only the API may invoke them. Else a made-up `sourceIp` would
+/// get round the limits per client address.
+#[tokio::test]
+async fn the_functions_take_no_invocation_but_the_gateways() {
+    let customer = new_customer().await;
+    let credentials = json!({"email": customer.email, "password": customer.password});
+    let event = json!({
+        "version": "2.0",
+        "routeKey": "POST /login",
+        "rawPath": "/login",
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json"},
+        "requestContext": {
+            "accountId": "000000000000", "apiId": "local", "domainName": "127.0.0.1",
+            "domainPrefix": "local", "requestId": "made-up", "routeKey": "POST /login",
+            "stage": "$default", "time": "07/Dec/2026:00:00:00 +0000", "timeEpoch": 0,
+            "http": {"method": "POST", "path": "/login", "protocol": "HTTP/1.1",
+                     "sourceIp": "203.0.113.77", "userAgent": "forger"},
+        },
+        "body": credentials.to_string(),
+        "isBase64Encoded": false,
+    });
+    let invoke = format!("{}/2015-03-31/functions/login/invocations", lambda_url());
+    let guessed = "0".repeat(64);
+    for key in [None, Some(""), Some(guessed.as_str())] {
+        let mut event = event.clone();
+        if let Some(key) = key {
+            event["headers"][shared::runtime::LOCAL_INVOKE_KEY_HEADER] = json!(key);
+        }
+        let reply = send(client().post(&invoke).json(&event)).await;
+        assert!(!reply.text.contains("access_token"), "{}", reply.text);
+        assert_eq!(reply.body["statusCode"], 403, "{}", reply.text);
+    }
+    // The emulator's own HTTP trigger, which makes the event itself.
+    let url = format!("{}/lambda-url/login/", lambda_url());
+    let reply = send(client().post(&url).json(&credentials)).await;
+    assert!(!reply.text.contains("access_token"), "{}", reply.text);
+    assert_eq!(reply.status.as_u16(), 403, "{}", reply.text);
+    // Through the gateway the same login is taken.
+    login(&customer.email, &customer.password).await.expect(200);
+}
+
+/// `request` signed with the stack's credentials at `time`, its body covered by the
+/// signature (`x-amz-content-sha256` its hash) or not (`UNSIGNED-PAYLOAD`).
+fn signed_at(
+    mut request: reqwest::Request,
+    time: SystemTime,
+    body_covered: bool,
+) -> reqwest::Request {
+    use aws_sigv4::http_request::{
+        sign, PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings,
+    };
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.into());
+    let credentials = aws_credential_types::Credentials::new(
+        var("AWS_ACCESS_KEY_ID", "local"),
+        var("AWS_SECRET_ACCESS_KEY", "local"),
+        None,
+        None,
+        "test",
+    );
+    let identity = credentials.into();
+    let region = var("AWS_REGION", "us-east-1");
+    let mut settings = SigningSettings::default();
+    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    let body = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .unwrap_or_default()
+        .to_vec();
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_string()))
+        .collect();
+    let signable = SignableRequest::new(
+        request.method().as_str(),
+        request.url().as_str(),
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        if body_covered {
+            SignableBody::Bytes(&body)
+        } else {
+            SignableBody::UnsignedPayload
+        },
+    )
+    .unwrap();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(&region)
+        .name("execute-api")
+        .time(time)
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    for (name, value) in instructions.headers() {
+        request.headers_mut().insert(
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    request
+}
+
+/// An internal call's signature covers its body and its time, as API Gateway's IAM
+/// authorization checks them: `UNSIGNED-PAYLOAD` is refused (a body swapped after signing
+/// would pass), and so is a signature dated more than 5 minutes from now either way (an
+/// old signed call replayed). Within those 5 minutes the same signed call is taken
+/// again, as AWS takes it.
+#[tokio::test]
+async fn internal_signatures_cover_the_body_and_last_five_minutes() {
+    use shared::auth::SERVICE_TOKEN_HEADER;
+    let token = service_token("reviews");
+    let good = r#"{"product_ids": ["01JD8ZR1A2B3C4D5E6F7G8H9JK"]}"#;
+    let call = |body: &str| {
+        client()
+            .post(url_of("/internal/inventory/availability"))
+            .header(SERVICE_TOKEN_HEADER, &token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .build()
+            .unwrap()
+    };
+    let now = SystemTime::now();
+    let minutes = |n: u64| Duration::from_secs(60 * n);
+    let sent = |request| send_unsigned(client().clone(), request);
+    sent(signed_at(call(good), now, true)).await.expect(200);
+    // Not covered: refused with the body it was signed with, or with another.
+    sent(signed_at(call(good), now, false)).await.problem(403);
+    let mut swapped = signed_at(call(good), now, false);
+    *swapped.body_mut() = Some(r#"{"product_ids": []}"#.into());
+    sent(swapped).await.problem(403);
+    // Covered, then swapped: the declared hash is not the body's.
+    let mut swapped = signed_at(call(good), now, true);
+    *swapped.body_mut() = Some(r#"{"product_ids": []}"#.into());
+    sent(swapped).await.problem(403);
+    // The time: 4 minutes either way is taken, 6 is not.
+    sent(signed_at(call(good), now - minutes(4), true))
+        .await
+        .expect(200);
+    sent(signed_at(call(good), now + minutes(4), true))
+        .await
+        .expect(200);
+    sent(signed_at(call(good), now - minutes(6), true))
+        .await
+        .problem(403);
+    sent(signed_at(call(good), now + minutes(6), true))
+        .await
+        .problem(403);
 }

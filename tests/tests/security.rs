@@ -324,3 +324,51 @@ async fn whole_numbers_written_with_a_fraction_are_integers() {
     .await
     .problem(400);
 }
+
+/// What the local gateway answers itself, before any function runs, is a problem document
+/// as the functions' answers are (it was text): a body over API Gateway's 10 MB, a header
+/// over 8 KB, a method no HTTP parser knows, Content-Length with Transfer-Encoding.
+#[tokio::test]
+async fn the_gateways_own_refusals_are_problem_documents() {
+    let body = vec![b'x'; 11 * 1024 * 1024];
+    let mut huge = format!(
+        "POST /login HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    huge.extend_from_slice(&body);
+    let big_header = format!(
+        "GET /products HTTP/1.1\r\nHost: api\r\nX-Padding: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(8 * 1024 + 100)
+    );
+    let cases: [(&str, Vec<u8>, u16); 4] = [
+        ("an 11 MB body", huge, 413),
+        ("an 8 KB header", big_header.into_bytes(), 431),
+        (
+            "an unknown method",
+            b"FROB /products HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n".to_vec(),
+            501,
+        ),
+        (
+            "Content-Length with Transfer-Encoding",
+            b"POST /login HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n".to_vec(),
+            400,
+        ),
+    ];
+    for (what, request, status) in cases {
+        let (got, content_type, body) = tokio::task::spawn_blocking(move || raw_http(&request))
+            .await
+            .unwrap();
+        assert_eq!(got, status, "{what}: {body}");
+        assert_eq!(
+            content_type.as_deref(),
+            Some("application/problem+json"),
+            "{what}"
+        );
+        assert_eq!(body["status"], status, "{what}: {body}");
+        assert!(
+            body["title"].is_string() && body["type"].is_string(),
+            "{what}: {body}"
+        );
+    }
+}
