@@ -61,3 +61,12 @@ fn the_customers_table_keeps_the_customers_contract() {
         println!("Customers contract, DynamoDB Local: {checked} rules checked");
     });
 }
+
+#[test]
+fn the_reviews_table_keeps_the_reviews_contract() {
+    block_on(async {
+        let store = reviews::store::Store::new(client!(), table("REVIEWS_TABLE"));
+        let checked = reviews::contract::check(&store, "reviews::store::Store").await;
+        println!("Reviews contract, DynamoDB Local: {checked} rules checked");
+    });
+}

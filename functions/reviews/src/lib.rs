@@ -5,6 +5,8 @@
 //! same transaction. `verified_purchase` comes from the Sales service, the product's
 //! existence from Inventory: never from their tables.
 
+#[cfg(any(test, feature = "contract-tests"))]
+pub mod contract;
 pub mod domain;
 pub mod events;
 pub mod handlers;
