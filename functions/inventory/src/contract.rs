@@ -507,6 +507,15 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
     );
     let none = store.live(&[new_id()]).await.unwrap();
     rules.check("live of unknown ids is empty", none.is_empty(), &none);
+    let repeated = store
+        .live(&[lamp.id.clone(), lamp.id.clone(), desk.id.clone()])
+        .await
+        .unwrap();
+    rules.check(
+        "live answers an id asked twice once",
+        sorted_owned(&repeated) == sorted(&[&lamp.id, &desk.id]),
+        &repeated,
+    );
 
     let in_category = ListFilter {
         category: Some(category.clone()),

@@ -124,8 +124,9 @@ impl Inventory for MemoryInventory {
 
     async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
         let tables = self.tables();
-        Ok(ids
-            .iter()
+        let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+        Ok(distinct
+            .into_iter()
             .filter(|id| {
                 tables
                     .products

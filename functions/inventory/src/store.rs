@@ -65,7 +65,7 @@ pub trait Inventory: Sync {
     fn create(&self, product: &Product) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// The product with this id, deleted or not.
     fn get(&self, id: &str) -> impl Future<Output = Result<Option<Product>, ApiError>> + Send;
-    /// The ids among `ids` of products that exist and are not deleted.
+    /// The ids among `ids` of products that exist and are not deleted, each once.
     fn live(&self, ids: &[String]) -> impl Future<Output = Result<Vec<String>, ApiError>> + Send;
     /// One page of live products matching `filter`, starting after `start`, and the key
     /// to continue from, if there may be more.
@@ -249,9 +249,11 @@ impl Inventory for Store {
         Ok(output.item.map(serde_dynamo::from_item).transpose()?)
     }
 
-    /// The ids among `ids` of products that exist and are not deleted.
+    /// The ids among `ids` of products that exist and are not deleted, each once.
     async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
-        let keys = ids.iter().map(|id| product_key(id)).collect();
+        // A batch read refuses a key named twice.
+        let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+        let keys = distinct.into_iter().map(|id| product_key(id)).collect();
         let items =
             batch_get_all(&self.client, &self.products, keys, Some("id, deleted_at")).await?;
         Ok(items
