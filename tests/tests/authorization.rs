@@ -381,8 +381,18 @@ async fn tokens_with_a_wrong_issuer_algorithm_or_claims_are_401() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
+    // The login the customer's token names (`sid`): a token is current only for a live one.
+    let login: Value = {
+        use base64::Engine;
+        let payload = customer.token.split('.').nth(1).unwrap();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap();
+        serde_json::from_slice::<Value>(&bytes).unwrap()["sid"].clone()
+    };
+    assert!(login.is_string(), "access tokens name their login");
     let good = json!({"sub": customer.id, "role": "customer", "iss": "shop-platform",
-                      "aud": "shop-api", "iat": now, "exp": now + 600});
+                      "aud": "shop-api", "iat": now, "exp": now + 600, "sid": login});
     // The control: a token minted exactly like these, but valid, is accepted.
     get(
         &path,
@@ -436,6 +446,22 @@ async fn tokens_with_a_wrong_issuer_algorithm_or_claims_are_401() {
             "no subject",
             signed(
                 &with("sub", Value::Null),
+                Algorithm::HS256,
+                secret.as_bytes(),
+            ),
+        ),
+        (
+            "no login (sid)",
+            signed(
+                &with("sid", Value::Null),
+                Algorithm::HS256,
+                secret.as_bytes(),
+            ),
+        ),
+        (
+            "another login (sid)",
+            signed(
+                &with("sid", json!(ulid::Ulid::new().to_string())),
                 Algorithm::HS256,
                 secret.as_bytes(),
             ),
