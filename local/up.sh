@@ -103,9 +103,11 @@ echo "up: starting the functions (Lambda emulator, private, on port $LAMBDA_PORT
 profile=()
 [ "$BUILD_PROFILE" = release ] && profile=(--release)
 # The emulator takes invocations from anything that reaches its port; the functions take
-# only events with this run's key, which only the gateway has (local/gateway.py).
+# only events with this run's key, which only the gateway has (local/gateway.py). Without
+# its CORS headers (--disable-cors: it allows every origin by default), a web page in the
+# developer's browser can neither read the emulator's answers nor send it JSON.
 invoke_key=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-LOCAL_INVOKE_KEY=$invoke_key DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_LINK_PORT" PATH="$VENV/bin:$PATH" setsid cargo lambda watch --ignore-changes --quiet "${profile[@]}" \
+LOCAL_INVOKE_KEY=$invoke_key DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMODB_LINK_PORT" PATH="$VENV/bin:$PATH" setsid cargo lambda watch --ignore-changes --quiet --disable-cors "${profile[@]}" \
   -A 127.0.0.1 -P "$LAMBDA_PORT" --concurrency "$GATEWAY_CONCURRENCY" \
   >"$STATE_DIR/logs/functions.log" 2>&1 </dev/null &
 echo $! >"$STATE_DIR/pids/functions"

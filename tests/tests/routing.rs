@@ -211,6 +211,16 @@ async fn the_functions_take_no_invocation_but_the_gateways() {
     let reply = send(client().post(&url).json(&credentials)).await;
     assert!(!reply.text.contains("access_token"), "{}", reply.text);
     assert_eq!(reply.status.as_u16(), 403, "{}", reply.text);
+    // No web page may send it JSON or read its answers: it names no origin it admits.
+    let preflight = send(
+        client()
+            .request(Method::OPTIONS, &invoke)
+            .header("origin", "http://localhost:8080")
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type"),
+    )
+    .await;
+    assert_eq!(preflight.header("access-control-allow-origin"), None);
     // Through the gateway the same login is taken.
     login(&customer.email, &customer.password).await.expect(200);
 }
