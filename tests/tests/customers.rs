@@ -56,7 +56,7 @@ async fn concurrent_registrations_with_one_email_create_exactly_one_account() {
         };
         let address = &address;
         async move {
-            register_from(address, &email, "password-race")
+            register_from(address, &email, "kettle-orbit-lantern")
                 .await
                 .status
                 .as_u16()
@@ -66,7 +66,7 @@ async fn concurrent_registrations_with_one_email_create_exactly_one_account() {
     statuses.sort();
     assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
     // And the one account works.
-    login(&email, "password-race").await.expect(200);
+    login(&email, "kettle-orbit-lantern").await.expect(200);
 }
 
 /// Registering a taken mailbox again and again from one client address is limited as
