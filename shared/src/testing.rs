@@ -356,3 +356,32 @@ where
         }
     }
 }
+
+/// The rules of a contract suite checked, and those broken: every rule is checked before
+/// the suite fails, which then names each broken one with what it saw.
+#[derive(Default)]
+pub struct Rules {
+    checked: usize,
+    broken: Vec<String>,
+}
+
+impl Rules {
+    pub fn check(&mut self, rule: &str, holds: bool, seen: impl std::fmt::Debug) {
+        self.checked += 1;
+        if !holds {
+            self.broken.push(format!("{rule}\n    seen: {seen:?}"));
+        }
+    }
+
+    /// Fails unless every rule held; the number of rules checked.
+    pub fn verdict(self, contract: &str, store: &str) -> usize {
+        assert!(
+            self.broken.is_empty(),
+            "{store}: {} of {} rules of the {contract} contract broken:\n  {}",
+            self.broken.len(),
+            self.checked,
+            self.broken.join("\n  ")
+        );
+        self.checked
+    }
+}

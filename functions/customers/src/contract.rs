@@ -15,35 +15,8 @@ use crate::store::{Changes, Charged, Created, Credited, Customers, Deposited, Ta
 use shared::auth::Role;
 use shared::domain::Email;
 use shared::ids::new_id;
+use shared::testing::Rules;
 use shared::time::now_rfc3339;
-use std::fmt::Debug;
-
-/// The rules checked, and those broken (all are checked before the suite fails).
-#[derive(Default)]
-struct Rules {
-    checked: usize,
-    broken: Vec<String>,
-}
-
-impl Rules {
-    fn check(&mut self, rule: &str, holds: bool, seen: impl Debug) {
-        self.checked += 1;
-        if !holds {
-            self.broken.push(format!("{rule}\n    seen: {seen:?}"));
-        }
-    }
-
-    fn verdict(self, store: &str) -> usize {
-        assert!(
-            self.broken.is_empty(),
-            "{store}: {} of {} rules of the Customers contract broken:\n  {}",
-            self.broken.len(),
-            self.checked,
-            self.broken.join("\n  ")
-        );
-        self.checked
-    }
-}
 
 fn email(name: &str) -> Email {
     Email::parse(&format!(
@@ -140,7 +113,7 @@ pub async fn check(store: &impl Customers, name: &str) -> usize {
     charges(store, &mut rules).await;
     attempts(store, &mut rules).await;
     sessions(store, &mut rules).await;
-    rules.verdict(name)
+    rules.verdict("Customers", name)
 }
 
 /// create, get, find_by_email, update, delete.

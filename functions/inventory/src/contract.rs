@@ -12,36 +12,9 @@
 use crate::domain::{LinesRefused, Product, ReservationStatus, Restock, StockLine, MAX_STOCK};
 use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
 use shared::ids::new_id;
+use shared::testing::Rules;
 use shared::time::now_rfc3339;
 use std::collections::BTreeSet;
-use std::fmt::Debug;
-
-/// The rules checked, and those broken (all are checked before the suite fails).
-#[derive(Default)]
-struct Rules {
-    checked: usize,
-    broken: Vec<String>,
-}
-
-impl Rules {
-    fn check(&mut self, rule: &str, holds: bool, seen: impl Debug) {
-        self.checked += 1;
-        if !holds {
-            self.broken.push(format!("{rule}\n    seen: {seen:?}"));
-        }
-    }
-
-    fn verdict(self, store: &str) -> usize {
-        assert!(
-            self.broken.is_empty(),
-            "{store}: {} of {} rules of the Inventory contract broken:\n  {}",
-            self.broken.len(),
-            self.checked,
-            self.broken.join("\n  ")
-        );
-        self.checked
-    }
-}
 
 fn product(category: &str, name: &str, price_cents: i64, stock: i64) -> Product {
     let now = now_rfc3339();
@@ -836,7 +809,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         (&recorded, stock(store, &lamp.id).await),
     );
 
-    rules.verdict(name)
+    rules.verdict("Inventory", name)
 }
 
 #[cfg(test)]

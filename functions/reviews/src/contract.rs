@@ -13,35 +13,8 @@ use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus, FIRST_VE
 use crate::store::{Listing, Moderated, Reviews};
 use shared::domain::{Comment, Rating};
 use shared::ids::new_id;
+use shared::testing::Rules;
 use shared::time::now_rfc3339;
-use std::fmt::Debug;
-
-/// The rules checked, and those broken (all are checked before the suite fails).
-#[derive(Default)]
-struct Rules {
-    checked: usize,
-    broken: Vec<String>,
-}
-
-impl Rules {
-    fn check(&mut self, rule: &str, holds: bool, seen: impl Debug) {
-        self.checked += 1;
-        if !holds {
-            self.broken.push(format!("{rule}\n    seen: {seen:?}"));
-        }
-    }
-
-    fn verdict(self, store: &str) -> usize {
-        assert!(
-            self.broken.is_empty(),
-            "{store}: {} of {} rules of the Reviews contract broken:\n  {}",
-            self.broken.len(),
-            self.checked,
-            self.broken.join("\n  ")
-        );
-        self.checked
-    }
-}
 
 /// An instant `offset` seconds after a moment a while from now (offsets down to -1000),
 /// in the stored format (`shared::time`): only the order of these instants matters.
@@ -464,7 +437,7 @@ pub async fn check(store: &impl Reviews, name: &str) -> usize {
     for r in [&second, &third, &renewed] {
         store.delete(r).await.unwrap();
     }
-    rules.verdict(name)
+    rules.verdict("Reviews", name)
 }
 
 #[cfg(test)]

@@ -13,35 +13,8 @@ use shared::contracts::inventory::StockLine;
 use shared::error::FieldError;
 use shared::idempotency::NextAction;
 use shared::ids::new_id;
-use std::fmt::Debug;
+use shared::testing::Rules;
 use std::time::{Duration, SystemTime};
-
-/// The rules checked, and those broken (all are checked before the suite fails).
-#[derive(Default)]
-struct Rules {
-    checked: usize,
-    broken: Vec<String>,
-}
-
-impl Rules {
-    fn check(&mut self, rule: &str, holds: bool, seen: impl Debug) {
-        self.checked += 1;
-        if !holds {
-            self.broken.push(format!("{rule}\n    seen: {seen:?}"));
-        }
-    }
-
-    fn verdict(self, store: &str) -> usize {
-        assert!(
-            self.broken.is_empty(),
-            "{store}: {} of {} rules of the Sales contract broken:\n  {}",
-            self.broken.len(),
-            self.checked,
-            self.broken.join("\n  ")
-        );
-        self.checked
-    }
-}
 
 /// An instant `offset` seconds from now, in the stored format (`shared::time`).
 fn at(offset: i64) -> String {
@@ -744,7 +717,7 @@ pub async fn check(store: &impl Sales, name: &str) -> usize {
         missing,
     );
 
-    rules.verdict(name)
+    rules.verdict("Sales", name)
 }
 
 #[cfg(test)]
