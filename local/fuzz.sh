@@ -14,17 +14,17 @@ post() { curl -sf -X POST "$API_URL$1" -H 'content-type: application/json' "${@:
 
 # A customer of its own, so that authenticated routes go deep.
 email="fuzz-$(date +%s%N)@example.com"
-post /register "{\"email\":\"$email\",\"password\":\"fuzz-password\",\"full_name\":\"Fuzz\"}" >/dev/null
-customer=$(post /login "{\"email\":\"$email\",\"password\":\"fuzz-password\"}" | json_field access_token)
+post /register "{\"email\":\"$email\",\"password\":\"quartz-meadow-lantern\",\"full_name\":\"Fuzz\"}" >/dev/null
+customer=$(post /login "{\"email\":\"$email\",\"password\":\"quartz-meadow-lantern\"}" | json_field access_token)
 
 # An admin of its own (the demo admin promotes it), so that whatever the fuzzer does to
 # its account (a demotion, say) leaves the other tests' admin alone.
 admin_email="fuzz-admin-$(date +%s%N)@example.com"
-admin_id=$(post /register "{\"email\":\"$admin_email\",\"password\":\"fuzz-password\",\"full_name\":\"Fuzz Admin\"}" | json_field id)
+admin_id=$(post /register "{\"email\":\"$admin_email\",\"password\":\"quartz-meadow-lantern\",\"full_name\":\"Fuzz Admin\"}" | json_field id)
 root=$(post /login "{\"email\":\"$DEMO_ADMIN_EMAIL\",\"password\":\"$DEMO_ADMIN_PASSWORD\"}" | json_field access_token)
 curl -sf -o /dev/null -X PATCH "$API_URL/profile/$admin_id" -H 'content-type: application/json' \
   -H "Authorization: Bearer $root" -d '{"role":"admin"}'
-admin=$(post /login "{\"email\":\"$admin_email\",\"password\":\"fuzz-password\"}" | json_field access_token)
+admin=$(post /login "{\"email\":\"$admin_email\",\"password\":\"quartz-meadow-lantern\"}" | json_field access_token)
 
 # A service token as the service's own functions mint them (local key).
 service_token() { PYTHONPATH="$LOCAL_DIR" "$VENV/bin/python" -c 'import sys; from api import service_token; print(service_token(sys.argv[1]))' "$1"; }

@@ -38,7 +38,7 @@ export const adminLogin = () =>
 /** A new customer, registered through the API: { email, password, id, token }. */
 export async function customer(name, depositCents = 0) {
   const email = `${name}-${run}-${crypto.randomUUID().slice(0, 8)}@shop.test`;
-  const password = 'browser-password-1';
+  const password = 'amber-orchard-tramline-1';
   const registered = await call('POST', '/register', { body: { email, password, full_name: `${name} Shopper` } });
   assert.equal(registered.status, 201, JSON.stringify(registered.body));
   const { access_token: token, customer_id: id } = await login(email, password);

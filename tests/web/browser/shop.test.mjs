@@ -55,7 +55,7 @@ test('a shopper registers, searches, buys two products and reviews one; the admi
   const context = await chromium.newContext();
   const page = await open(context, '/');
   const email = `shopper-${run}@shop.test`;
-  const password = 'browser-password-1';
+  const password = 'amber-orchard-tramline-1';
 
   await menuLink(page, 'Register').click();
   await page.getByLabel('Full name').fill('Browser Shopper');
