@@ -333,6 +333,34 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         stock(store, &lamp.id).await,
     );
 
+    let lamp_before_unknown = stock(store, &lamp.id).await;
+    let with_unknown = store
+        .restock(Restock {
+            restock_id: new_id(),
+            items: vec![
+                line(&lamp, 1),
+                StockLine {
+                    product_id: new_id(),
+                    quantity: 1,
+                },
+            ],
+            created_at: now_rfc3339(),
+        })
+        .await;
+    rules.check(
+        "a restock naming an unknown product answers NotFound naming that line",
+        with_unknown
+            .as_ref()
+            .err()
+            .is_some_and(|e| e.status() == 404 && format!("{e:?}").contains("items[1].product_id")),
+        &with_unknown,
+    );
+    rules.check(
+        "a refused restock puts nothing back",
+        stock(store, &lamp.id).await == lamp_before_unknown,
+        stock(store, &lamp.id).await,
+    );
+
     // a stock past the maximum may move back down; other changes apply
     let up_again = store
         .update(

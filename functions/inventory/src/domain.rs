@@ -169,6 +169,27 @@ pub fn price_lines<'a>(
     }
 }
 
+/// A restock puts units back into products that exist (deleted ones included): a line
+/// naming none is a 404 naming every such line, and nothing is put back.
+pub fn unknown_products(
+    lines: &[StockLine],
+    exists: impl Fn(&str) -> bool,
+) -> Result<(), ApiError> {
+    let unknown: Vec<shared::error::FieldError> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| !exists(&line.product_id))
+        .map(|(i, _)| {
+            shared::error::FieldError::new(format!("items[{i}].product_id"), "no such product")
+        })
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound("product").itemized(unknown))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -288,14 +288,7 @@ impl Inventory for MemoryInventory {
         if let Some(existing) = tables.restocks.get(&restock.restock_id) {
             return Ok(existing.clone());
         }
-        // The table's transaction requires every line's product (deleted or not).
-        if restock
-            .items
-            .iter()
-            .any(|line| !tables.products.contains_key(&line.product_id))
-        {
-            return Err(ApiError::Conflict("no such product to restock".into()));
-        }
+        crate::domain::unknown_products(&restock.items, |id| tables.products.contains_key(id))?;
         for line in &restock.items {
             tables.add_stock(&line.product_id, line.quantity, &restock.created_at);
         }

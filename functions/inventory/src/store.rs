@@ -482,6 +482,18 @@ impl Inventory for Store {
             ..self.ledger("")
         };
         let plan = || async {
+            let keys = restock
+                .items
+                .iter()
+                .map(|line| product_key(&line.product_id))
+                .collect();
+            let found = batch_get_consistent(&self.client, &self.products, keys).await?;
+            let known: std::collections::HashSet<&str> = found
+                .iter()
+                .filter_map(|item| item.get("id").and_then(|v| v.as_s().ok()))
+                .map(String::as_str)
+                .collect();
+            crate::domain::unknown_products(&restock.items, |id| known.contains(id))?;
             let adds = self.add_stock(restock.items.iter().cloned(), &restock.created_at)?;
             Ok(Take::Write(restock.clone(), adds))
         };
