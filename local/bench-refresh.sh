@@ -6,7 +6,8 @@
 # time) with its wall time and peak RSS.
 #   local/bench-refresh.sh [SCALES]      default "1" (about 3 minutes). DynamoDB Local slows
 # down as its table grows: at 10 loading takes 21 minutes and its scan did not finish in 13,
-# so larger scales measure the emulator more than the refresh (see the README).
+# so larger scales measure the emulator more than the refresh (see docs/benchmarks.md,
+# "The refresh at scale").
 set -euo pipefail
 export DYNAMODB_PORT="${BENCH_DYNAMODB_PORT:-8300}"
 export STATE_DIR="$(cd "$(dirname "$0")/.." && pwd)/.local/bench-refresh"

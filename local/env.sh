@@ -1,7 +1,7 @@
 # Environment of the local stack: ports, table names and LOCAL-DEVELOPMENT-ONLY secrets.
 # Sourced by the other scripts. Override any value by exporting it first.
 # The secrets below are public defaults for a developer machine; a deployment takes
-# its own from the SAM parameters (see README, "Deploy").
+# its own from the SAM parameters (see docs/operations.md, "Deploy").
 
 LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(dirname "$LOCAL_DIR")"

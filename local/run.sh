@@ -6,7 +6,7 @@
 #   ADMIN_EMAIL=ops@example.com ADMIN_PASSWORD='...' local/run.sh create_admin
 #                                          the operator command that creates an admin account
 # Against AWS: set the table variables to the deployed tables, unset DYNAMODB_ENDPOINT and
-# use your usual AWS credentials (see README, "Deploy").
+# use your usual AWS credentials (see docs/operations.md, "Deploy").
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT_DIR"

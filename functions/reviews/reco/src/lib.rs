@@ -32,7 +32,8 @@ pub struct Interaction {
     pub strength: f32,
 }
 
-/// The tunable knobs, with the values chosen on a validation split (see README).
+/// The tunable knobs, with the values chosen on a validation split (see
+/// docs/recommendations.md).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
     /// Neighbours kept per product.
