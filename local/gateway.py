@@ -18,7 +18,7 @@ Transfer-Encoding, a bad request line) a 400.
 The Lambda emulator takes an invocation with any event from whatever reaches its port;
 the functions take only events that carry the run's invocation key (LOCAL_INVOKE_KEY,
 made anew by local/up.sh each run and given to the emulator and the gateway alone), which
-the gateway puts in every event (shared::runtime): in AWS only the API may invoke them.
+the gateway puts in every event (runtime::serve): in AWS only the API may invoke them.
 
 A request that matches no route of its port (an unknown path, or a known path with
 another method) goes to the `unrouted` function, as the public API's `$default` route does
@@ -31,7 +31,7 @@ The event carries the route key, the path parameters and, as
 client address work and can be tested from 127.0.0.2.
 
 The routes are read from the router that `cargo run -p codegen` generates in Cargo.toml
-from the declaration (shared/src/endpoints.rs).
+from the declaration (shared/endpoints/src/lib.rs).
 """
 
 import argparse
@@ -59,7 +59,7 @@ MAX_REQUEST_LINE = 8190
 MAX_HEADER = 8191
 TIMEOUT_SECONDS = 30
 UNROUTED = "unrouted"
-# The header in which each event carries the run's invocation key (shared::runtime).
+# The header in which each event carries the run's invocation key (runtime::serve).
 INVOKE_KEY_HEADER = "x-local-invoke-key"
 
 

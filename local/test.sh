@@ -57,7 +57,7 @@ bash local/setup.sh web
 # The build (CPU) goes on in the background while the other tools install (mostly
 # downloads); its output is shown when it is waited for.
 build_log="$STATE_DIR/build.log"
-cargo build --workspace --all-targets --quiet >"$build_log" 2>&1 &
+cargo build --workspace --all-targets --features e2e/stack --quiet >"$build_log" 2>&1 &
 build=$!
 trap 'kill "$build" 2>/dev/null' EXIT
 bash local/setup.sh bench
@@ -99,7 +99,7 @@ trap 'bash local/down.sh >/dev/null 2>&1' EXIT
 bash local/up.sh --background >/dev/null
 
 step "tests"
-check cargo nextest run --workspace --no-fail-fast -E 'not binary(faults)'
+check cargo nextest run --workspace --features e2e/stack --no-fail-fast -E 'not binary(faults)'
 
 step "fuzzing every route of openapi.yaml (schemathesis)"
 check bash local/fuzz.sh
@@ -114,7 +114,7 @@ step "the pages in a real browser (Debian's Chromium, playwright-core, axe-core)
 check bash -c 'cd tests/web && npm run --silent browser'
 
 step "fault-injection tests (alone: they freeze the database and cut service links)"
-check cargo nextest run --workspace --no-fail-fast --test-threads 1 -E 'binary(faults)'
+check cargo nextest run --workspace --features e2e/stack --no-fail-fast --test-threads 1 -E 'binary(faults)'
 
 step "a function process killed mid-saga (real binary under a local Lambda Runtime API)"
 check "$VENV/bin/python" tests/runtime/kill_mid_saga.py

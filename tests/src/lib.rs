@@ -2,9 +2,9 @@
 //! (`local/up.sh`), at `API_URL` (default `http://127.0.0.1:9000`), and its internal
 //! routes at `INTERNAL_URL`, where the local gateway serves them apart.
 
+use edge::auth::{Role, TokenKeys};
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
-use shared::auth::{Role, TokenKeys};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -75,7 +75,7 @@ pub fn client() -> &'static Client {
         // No idle connections kept: each test has a runtime of its own, and a connection
         // made on a test's runtime that has ended fails the next test that takes it
         // ("runtime dropped the dispatch task").
-        shared::aws::http_client()
+        infra::aws::http_client()
             .pool_max_idle_per_host(0)
             .timeout(Duration::from_secs(60))
             .build()
@@ -140,7 +140,7 @@ pub async fn send(request: RequestBuilder) -> Reply {
     let (client, request) = request.build_split();
     let mut request = request.expect("a valid request");
     if request.url().as_str().starts_with(&internal_url()) {
-        shared::sigv4::Signer::from_env()
+        edge::sigv4::Signer::from_env()
             .expect("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION of the stack")
             .sign(&mut request)
             .expect("signed");
@@ -169,7 +169,7 @@ pub fn request(method: Method, path: &str, token: Option<&str>) -> RequestBuilde
     let mut builder = client().request(method, url_of(path));
     if let Some(token) = token {
         builder = if path.starts_with("/internal/") {
-            builder.header(shared::auth::SERVICE_TOKEN_HEADER, token)
+            builder.header(edge::auth::SERVICE_TOKEN_HEADER, token)
         } else {
             builder.bearer_auth(token)
         };
@@ -226,7 +226,7 @@ pub async fn login(email: &str, password: &str) -> Reply {
 /// Logs in from another client address: a loopback address such as 127.0.0.2, which
 /// the gateway reports to the function as the client's (`sourceIp`).
 pub async fn login_from(address: &str, email: &str, password: &str) -> Reply {
-    let client = shared::aws::http_client()
+    let client = infra::aws::http_client()
         .local_address(Some(address.parse().expect("an IP address")))
         .timeout(Duration::from_secs(60))
         .build()
@@ -245,7 +245,7 @@ pub fn own_address() -> String {
 
 /// Registers from another client address (see [`login_from`]).
 pub async fn register_from(address: &str, email: &str, password: &str) -> Reply {
-    let client = shared::aws::http_client()
+    let client = infra::aws::http_client()
         .local_address(Some(address.parse().expect("an IP address")))
         .timeout(Duration::from_secs(60))
         .build()
@@ -296,7 +296,7 @@ pub fn service_token(caller: &str) -> String {
         "SERVICE_TOKEN_SECRET",
         "local-dev-only-service-secret-0123456789ab",
     );
-    TokenKeys::new(&secret, shared::auth::SERVICE_AUDIENCE, 60)
+    TokenKeys::new(&secret, edge::auth::SERVICE_AUDIENCE, 60)
         .issue(caller, Role::Service)
         .unwrap()
         .token
@@ -305,7 +305,7 @@ pub fn service_token(caller: &str) -> String {
 /// Signs arbitrary user claims with the local user-token secret (for forgery tests).
 pub fn user_token_keys(ttl_seconds: u64) -> TokenKeys {
     let secret = secret("JWT_SECRET", "local-dev-only-jwt-secret-0123456789abcdef");
-    TokenKeys::new(&secret, shared::auth::USER_AUDIENCE, ttl_seconds)
+    TokenKeys::new(&secret, edge::auth::USER_AUDIENCE, ttl_seconds)
 }
 
 /// Creates a product as admin and returns it.

@@ -2,6 +2,7 @@
 //! refuse customers, internal routes refuse user tokens, and no body field lets a caller
 //! raise their role, set their balance or choose a price. Each refusal leaves the data
 //! as it was.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
@@ -534,7 +535,7 @@ async fn nasty_text_in_every_free_text_field_is_stored_as_given_or_refused_clean
             .to_string();
         buy(&customer, &product, 1, None).await.expect(201);
         let created = review(&customer, &product, 3, text).await;
-        if shared::text::multi_line(text).is_err() {
+        if edge::text::multi_line(text).is_err() {
             // Text that reads otherwise than it is is refused (API.md, "Text fields").
             created.problem(422);
         } else {

@@ -1,11 +1,12 @@
-//! Every list of functions agrees with the one declaration (`shared::endpoints`).
+//! Every list of functions agrees with the one declaration (`endpoints`).
 //! No stack needed. The generated files (`template.yaml`'s functions, the local router
 //! in `Cargo.toml`, `events/`) must be fresh; the hand-written ones (the binaries,
 //! `openapi.yaml`, `local/env.sh`) must name exactly what is declared.
+#![cfg(feature = "stack")]
 
 use codegen::camel;
+use endpoints::{Access, Endpoint, Service, Table, Trigger, ENDPOINTS};
 use serde_yaml::Value as Yaml;
-use shared::endpoints::{Access, Endpoint, Service, Table, Trigger, ENDPOINTS};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -271,9 +272,7 @@ fn internal_routes_admit_exactly_the_services_that_call_them() {
                         endpoint.name,
                         endpoint.service
                     );
-                    assert!(endpoint
-                        .secrets
-                        .contains(&shared::endpoints::Secret::ServiceTokens));
+                    assert!(endpoint.secrets.contains(&endpoints::Secret::ServiceTokens));
                 }
             }
             _ => assert!(
@@ -328,11 +327,11 @@ fn build_profiles_survive_code_generation() {
     }
 }
 
-/// `openapi.yaml` states the same bounds as `shared::limits`, which the request types
+/// `openapi.yaml` states the same bounds as `edge::limits`, which the request types
 /// validate against: wherever a property of these names has a bound, it is this one.
 #[test]
 fn openapi_bounds_are_the_declared_limits() {
-    use shared::limits::*;
+    use edge::limits::*;
     let expected: [(&str, &str, i64); 9] = [
         ("time", "maximum", MAX_EVENT_TIME),
         ("quantity", "minimum", 1),

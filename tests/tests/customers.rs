@@ -1,4 +1,5 @@
 //! Customers service end to end: register, login, profile, wallet.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use futures::future::join_all;

@@ -2,6 +2,7 @@
 //! review approved, a product's stock falling low) is on the event bus exactly once, with
 //! its documented detail, published from the owning table's stream (`local/streams.py`
 //! stands in for Lambda's stream mapping, `local/eventbus.py` for EventBridge).
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use serde_json::json;

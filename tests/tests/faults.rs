@@ -5,6 +5,7 @@
 //! The engine is frozen with SIGSTOP (its port accepts connections that never get an
 //! answer, the worst case for a client) and thawed with SIGCONT. This test binary runs
 //! alone, after the others (see local/test.sh), since it stops the shared engine.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use futures::future::join_all;

@@ -1,4 +1,5 @@
 //! Health endpoints of every service and the aggregates.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 

@@ -1,4 +1,5 @@
 //! Inventory service end to end: catalogue, admin writes, ETags, stock, reservations.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use futures::future::join_all;

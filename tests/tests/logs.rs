@@ -1,6 +1,7 @@
 //! The functions' logs: one JSON line per request saying which request, route, caller,
 //! outcome and latency, and whether it was the process's first; and never a secret, a
 //! token, a password or a password hash, whatever the request carried.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use serde_json::{json, Value};

@@ -1,5 +1,6 @@
 //! Metrics: the CloudWatch Embedded Metric Format lines the functions log, read back from
 //! the stack's log after real requests, as CloudWatch Logs would extract them.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use serde_json::{json, Value};

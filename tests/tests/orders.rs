@@ -1,6 +1,7 @@
 //! Orders of several products and refunds, end to end: all or nothing per order, the
 //! failing lines named, one charge of the total, refunds never past what was bought
 //! whatever races them, money and stock back exactly once.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use futures::future::join_all;

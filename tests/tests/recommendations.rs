@@ -1,5 +1,6 @@
 //! Recommendations end to end: purchases and approved reviews feed the model, the
 //! scheduled refresh fits it, and a customer's new activity counts at once.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use futures::future::join_all;

@@ -1,4 +1,5 @@
 //! Reviews end to end: create, visibility, edit, delete, listings, moderation.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use futures::future::join_all;

@@ -3,6 +3,7 @@
 //! path and 405 with `Allow` for a known path's other methods; and that the public API
 //! names no function: neither the Lambda emulator's own routes nor the internal routes
 //! (those listen apart) are reachable on it.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use reqwest::Method;
@@ -93,8 +94,8 @@ async fn the_public_api_exposes_no_function_by_name() {
 /// service token of a caller the route admits.
 #[tokio::test]
 async fn internal_routes_take_signed_calls_only() {
-    use shared::auth::SERVICE_TOKEN_HEADER;
-    use shared::sigv4::Signer;
+    use edge::auth::SERVICE_TOKEN_HEADER;
+    use edge::sigv4::Signer;
     let path = "/internal/inventory/availability";
     let body = json!({"product_ids": ["01JD8ZR1A2B3C4D5E6F7G8H9JK"]});
     let call = |token: &str| {
@@ -200,7 +201,7 @@ async fn the_functions_take_no_invocation_but_the_gateways() {
     for key in [None, Some(""), Some(guessed.as_str())] {
         let mut event = event.clone();
         if let Some(key) = key {
-            event["headers"][shared::runtime::LOCAL_INVOKE_KEY_HEADER] = json!(key);
+            event["headers"][runtime::serve::LOCAL_INVOKE_KEY_HEADER] = json!(key);
         }
         let reply = send(client().post(&invoke).json(&event)).await;
         assert!(!reply.text.contains("access_token"), "{}", reply.text);
@@ -294,7 +295,7 @@ fn signed_at(
 /// again, as AWS takes it.
 #[tokio::test]
 async fn internal_signatures_cover_the_body_and_last_five_minutes() {
-    use shared::auth::SERVICE_TOKEN_HEADER;
+    use edge::auth::SERVICE_TOKEN_HEADER;
     let token = service_token("reviews");
     let good = r#"{"product_ids": ["01JD8ZR1A2B3C4D5E6F7G8H9JK"]}"#;
     let call = |body: &str| {

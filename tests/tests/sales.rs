@@ -1,4 +1,5 @@
 //! Sales end to end: the purchase saga, its invariants under concurrency, history.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use futures::future::join_all;

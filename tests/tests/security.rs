@@ -1,5 +1,6 @@
 //! Hostile input on every kind of route: forged tokens, malformed bodies, oversized
 //! bodies, injection strings. Each must get a clear problem+json error, never a 5xx.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use reqwest::Method;
@@ -219,20 +220,20 @@ async fn forged_and_expired_tokens_are_401() {
         "{}.{payload}.",
         URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
     );
-    let wrong_key = shared::auth::TokenKeys::new(
+    let wrong_key = edge::auth::TokenKeys::new(
         b"attacker-secret-attacker-secret-!!",
-        shared::auth::USER_AUDIENCE,
+        edge::auth::USER_AUDIENCE,
         900,
     )
-    .issue(&customer.id, shared::auth::Role::Admin)
+    .issue(&customer.id, edge::auth::Role::Admin)
     .unwrap()
     .token;
-    let wrong_audience = shared::auth::TokenKeys::new(
+    let wrong_audience = edge::auth::TokenKeys::new(
         b"local-dev-only-jwt-secret-0123456789abcdef",
         "another-api",
         900,
     )
-    .issue(&customer.id, shared::auth::Role::Customer)
+    .issue(&customer.id, edge::auth::Role::Customer)
     .unwrap()
     .token;
     for (name, token) in [
@@ -252,7 +253,7 @@ async fn forged_and_expired_tokens_are_401() {
     basic.problem(401);
     // Expired: a token whose lifetime was zero, past the verification leeway.
     let expired = user_token_keys(0)
-        .issue(&customer.id, shared::auth::Role::Customer)
+        .issue(&customer.id, edge::auth::Role::Customer)
         .unwrap()
         .token;
     tokio::time::sleep(std::time::Duration::from_secs(7)).await;

@@ -2,6 +2,7 @@
 //! reused one ends its login; logging out ends it; a password change, a demotion or
 //! closing the account ends the tokens issued before, on every route that acts for the
 //! customer or uses admin rights, in every service (they ask Customers).
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use serde_json::{json, Value};

@@ -3,6 +3,7 @@
 //! under the names local/env.sh exports). The same suites run on the in-memory doubles
 //! in the services' unit tests: a rule that holds on one and not the other is a drift.
 //! Every id is fresh per run, so the suites share the tables with the other tests.
+#![cfg(feature = "stack")]
 
 fn table(variable: &str) -> String {
     std::env::var(variable).unwrap_or_else(|_| panic!("{variable} (source local/env.sh)"))
@@ -11,7 +12,7 @@ fn table(variable: &str) -> String {
 /// The client the functions build: `DYNAMODB_ENDPOINT`, `AWS_REGION` and the local
 /// credentials from local/env.sh.
 /// One runtime for every test of this binary: the SDK's HTTP client is built once per
-/// process (`shared::aws`), and its connections' tasks must outlive each test (`cargo
+/// process (`infra::aws`), and its connections' tasks must outlive each test (`cargo
 /// test` runs them in one process; nextest gives each its own).
 fn block_on<F: std::future::Future>(test: F) -> F::Output {
     static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
@@ -27,7 +28,7 @@ fn block_on<F: std::future::Future>(test: F) -> F::Output {
 
 macro_rules! client {
     () => {
-        shared::db::client().expect("the DynamoDB client (source local/env.sh)")
+        storage::db::client().expect("the DynamoDB client (source local/env.sh)")
     };
 }
 

@@ -1,6 +1,7 @@
 //! Traces: one purchase is one trace through Sales, Inventory, Customers and Reviews,
 //! each function's handler a segment of it with a subsegment per DynamoDB call, as the
 //! local X-Ray daemon (`local/xray.py`) received them.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use serde_json::Value;
@@ -107,7 +108,7 @@ async fn a_trace_header_from_a_client_is_not_taken_on_a_public_route() {
     // Only a calling service continues a trace; a client's header cannot put a request
     // into somebody else's trace.
     let forged = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
-    for header in ["x-amzn-trace-id", shared::trace::CALLER_HEADER] {
+    for header in ["x-amzn-trace-id", infra::trace::CALLER_HEADER] {
         let reply = send(client().get(url_of("/products")).header(header, forged)).await;
         reply.expect(200);
         let trace_id = reply.headers["x-trace-id"].to_str().unwrap();

@@ -1,5 +1,6 @@
 //! The web pages through the gateway: each page and every asset it names is served, with a
 //! policy that allows nothing from other sites, compressed for clients that take gzip.
+#![cfg(feature = "stack")]
 
 use e2e::*;
 use reqwest::Method;

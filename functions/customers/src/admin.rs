@@ -4,10 +4,12 @@
 //! happened (the account keeps its own password then, not the one given).
 
 use crate::domain::{AccountStatus, CustomerRecord};
+use crate::password_hash;
 use crate::store::{Changes, Created, Customers};
-use shared::auth::Role;
-use shared::domain::Email;
-use shared::{ids, password, ApiError};
+use edge::auth::Role;
+use edge::domain::Email;
+use edge::ids;
+use edge::ApiError;
 
 pub struct NewAdmin {
     pub email: Email,
@@ -60,7 +62,7 @@ pub async fn create_admin(
         phone: None,
         role: Role::Admin,
         wallet_balance_cents: 0,
-        password_hash: password::hash_password(admin.password)
+        password_hash: password_hash::hash_password(admin.password)
             .await
             .map_err(failed)?,
         status: AccountStatus::Active,

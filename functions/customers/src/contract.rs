@@ -12,11 +12,11 @@
 use crate::domain::{AccountStatus, ChargeStatus, Credit, CustomerRecord, MAX_BALANCE_CENTS};
 use crate::sessions::{RefreshRecord, Rotated};
 use crate::store::{Changes, Charged, Created, Credited, Customers, Deposited, Taken};
-use shared::auth::Role;
-use shared::domain::Email;
-use shared::ids::new_id;
-use shared::testing::Rules;
-use shared::time::now_rfc3339;
+use edge::auth::Role;
+use edge::domain::Email;
+use edge::ids::new_id;
+use infra::time::now_rfc3339;
+use testkit::Rules;
 
 fn email(name: &str) -> Email {
     Email::parse(&format!(
@@ -99,7 +99,7 @@ fn refresh(family: &str, customer: &str) -> RefreshRecord {
         family: family.into(),
         customer_id: customer.into(),
         generation: 0,
-        expires_at: shared::time::epoch_seconds() + 3600,
+        expires_at: infra::time::epoch_seconds() + 3600,
         spent: false,
     }
 }
@@ -683,7 +683,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
 /// take_attempt, give_back_attempt, count_failure.
 async fn attempts(store: &impl Customers, rules: &mut Rules) {
     let counter = format!("login#contract-{}", new_id());
-    let now = shared::time::epoch_seconds();
+    let now = infra::time::epoch_seconds();
     let (limit, window) = (2, 60);
     let first = store
         .take_attempt(&counter, limit, now, window)

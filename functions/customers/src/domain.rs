@@ -1,15 +1,15 @@
 //! Customer records and the bodies of the Customers routes, with their validation.
 
 use crate::passwords;
+use edge::auth::Role;
+use edge::domain::Email;
+use edge::text::single_line;
 use serde::{Deserialize, Serialize};
-use shared::auth::Role;
-use shared::domain::Email;
-use shared::text::single_line;
 use validator::{Validate, ValidationError};
 
-pub use shared::limits::{MAX_BALANCE_CENTS, MAX_DEPOSIT_CENTS};
+pub use edge::limits::{MAX_BALANCE_CENTS, MAX_DEPOSIT_CENTS};
 
-pub use shared::contracts::customers::{
+pub use edge::contracts::customers::{
     AccountStatus, Charge, ChargeStatus, ChargeWallet, Credit, CreditWallet,
 };
 
@@ -226,7 +226,7 @@ pub struct DepositRequest {
         max = MAX_DEPOSIT_CENTS,
         message = "must be between 1 and 100000000"
     ))]
-    #[serde(deserialize_with = "shared::json::integer")]
+    #[serde(deserialize_with = "edge::json::integer")]
     pub amount_cents: i64,
 }
 
@@ -242,7 +242,7 @@ mod tests {
     fn register(json: &str) -> Result<RegisterRequest, Vec<String>> {
         let req: RegisterRequest = serde_json::from_str(json).map_err(|e| vec![e.to_string()])?;
         req.validate().map_err(|e| {
-            shared::http::field_errors(&e)
+            edge::http::field_errors(&e)
                 .into_iter()
                 .map(|f| f.field)
                 .collect::<Vec<_>>()
@@ -299,7 +299,7 @@ mod tests {
             let body =
                 serde_json::json!({"email": "a@b.co", "password": password, "full_name": "A"});
             let req: RegisterRequest = serde_json::from_value(body).unwrap();
-            let errors = shared::http::field_errors(&req.validate().unwrap_err());
+            let errors = edge::http::field_errors(&req.validate().unwrap_err());
             assert_eq!(errors.len(), 1, "{password:?}");
             assert_eq!(errors[0].field, "password");
             errors[0].message.clone()

@@ -16,8 +16,8 @@
 //! (429), whether its mailbox is taken or not, so the refusal tells nothing either.
 
 use crate::store::{Customers, Taken};
-use shared::domain::Email;
-use shared::ApiError;
+use edge::domain::Email;
+use edge::ApiError;
 use std::time::Duration;
 
 pub const PER_ACCOUNT_AND_ADDRESS: u32 = 5;

@@ -4,21 +4,24 @@ use crate::domain::{
     clean, AccountStatus, ChargeWallet, Credit, CreditWallet, CustomerRecord, CustomerView,
     DepositRequest, LoginRequest, ProfilePatch, RefreshRequest, RegisterRequest,
 };
+use crate::password_hash::{hash_password, verify_password};
 use crate::sessions::{self, Rotated};
 use crate::store::{Changes, Charged, Created, Credited, Customers, Deposited};
 use crate::{guesses, passwords, State};
+use edge::auth::{Principal, Role};
+use edge::contracts::customers::CustomerStatus;
+use edge::domain::Email;
+use edge::http::{client_address, json, json_body, no_content, ok, path_param, query_param};
+use edge::ids;
+use edge::ApiError;
+use endpoints::Service;
+use infra::time;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
+use runtime::metrics;
+use runtime::session;
 use serde::Serialize;
-use shared::auth::{Principal, Role};
-use shared::contracts::customers::CustomerStatus;
-use shared::domain::Email;
-use shared::endpoints::Service;
-use shared::http::{client_address, json, json_body, no_content, ok, path_param, query_param};
-use shared::metrics;
-use shared::password::{hash_password, verify_password};
-use shared::session;
-use shared::{idempotency, ids, time, ApiError};
+use storage::idempotency;
 
 /// `POST /register`: 429 when the client's address registered taken mailboxes too often
 /// ([`guesses::take_registration`]).

@@ -11,8 +11,9 @@ use crate::sessions::{RefreshRecord, Rotated};
 use crate::store::{
     deposit_fingerprint, Changes, Charged, Created, Credited, Customers, Deposited, Taken,
 };
-use shared::domain::Email;
-use shared::{money, ApiError};
+use edge::domain::Email;
+use edge::money;
+use edge::ApiError;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 

@@ -19,7 +19,7 @@
 //! 7.5 MiB on its first use, which the password functions, beside argon2's 7 MiB, have no
 //! room for).
 
-use shared::ApiError;
+use edge::ApiError;
 use std::cmp::Ordering;
 
 /// Lower-cased, sorted byte by byte, one a line.

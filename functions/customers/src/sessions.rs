@@ -9,8 +9,8 @@
 use aws_lc_rs::digest::{digest, SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use edge::ApiError;
 use serde::{Deserialize, Serialize};
-use shared::ApiError;
 
 /// How long a login lasts without logging in again: 30 days.
 pub const REFRESH_TTL_SECONDS: u64 = 30 * 24 * 3600;
@@ -56,7 +56,7 @@ pub fn issue(
 ) -> Result<(String, RefreshRecord), ApiError> {
     let mut secret = [0u8; 32];
     // The operating system's randomness: aws-lc's generator would keep its state resident.
-    shared::password::random(&mut secret)?;
+    crate::password_hash::random(&mut secret)?;
     let token = format!("{family}.{}", URL_SAFE_NO_PAD.encode(secret));
     let record = RefreshRecord {
         hash: hash(&token),

@@ -6,7 +6,7 @@
 //!   same transaction as the customer so two registrations cannot share an email,
 //! - login-failure counters (`login#<normalized email>`), expiring with `expires_at`,
 //! - idempotency records of deposits (`idem#<customer id>#<key>`), expiring too,
-//! - the charges of sales (`charge#<sale id>`), a ledger entry each (`shared::ledger`).
+//! - the charges of sales (`charge#<sale id>`), a ledger entry each (`storage::ledger`).
 
 use crate::domain::{
     AccountStatus, Charge, ChargeStatus, Credit, CustomerRecord, MAX_BALANCE_CENTS,
@@ -16,16 +16,17 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update,
 };
 use aws_sdk_dynamodb::Client;
-use shared::auth::Role;
-use shared::db::{
-    applied, is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr,
-};
-use shared::domain::Email;
-use shared::idempotency::{self, NextAction};
-use shared::ledger::{Ledger, Take};
-use shared::{money, ApiError};
+use edge::auth::Role;
+use edge::domain::Email;
+use edge::money;
+use edge::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
+use storage::db::{
+    applied, is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr,
+};
+use storage::idempotency::{self, NextAction};
+use storage::ledger::{Ledger, Take};
 
 pub struct Store {
     client: Client,
@@ -261,7 +262,7 @@ fn family_id(family: &str) -> String {
 }
 
 fn refresh_item(record: &RefreshRecord) -> Result<Item, ApiError> {
-    let mut item = shared::db::to_item(record)?;
+    let mut item = storage::db::to_item(record)?;
     item.insert("id".into(), s(refresh_id(&record.hash)));
     item.insert("kind".into(), s("refresh_token"));
     Ok(item)
@@ -291,7 +292,7 @@ impl Store {
         Self { client, table }
     }
 
-    /// The charge entry of a sale (see `shared::ledger`), beside the customers.
+    /// The charge entry of a sale (see `storage::ledger`), beside the customers.
     fn ledger(&self, sale_id: &str) -> Ledger<'_> {
         Ledger {
             client: &self.client,
@@ -306,7 +307,7 @@ impl Store {
 impl Customers for Store {
     /// Writes the customer and its email guard atomically.
     async fn create(&self, customer: &CustomerRecord) -> Result<Created, ApiError> {
-        let mut item: Item = shared::db::to_item(customer)?;
+        let mut item: Item = storage::db::to_item(customer)?;
         item.insert("kind".into(), s("customer"));
         let put_customer = built(
             Put::builder()
@@ -893,7 +894,7 @@ impl Customers for Store {
     ) -> Result<(Option<CustomerRecord>, bool), ApiError> {
         let family = family_id(session);
         let keys = vec![customer_key(id), customer_key(&family)];
-        let items = shared::db::batch_get_consistent(&self.client, &self.table, keys).await?;
+        let items = storage::db::batch_get_consistent(&self.client, &self.table, keys).await?;
         let text = |item: &Item, name: &str| {
             item.get(name)
                 .and_then(|v| v.as_s().ok())

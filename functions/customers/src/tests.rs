@@ -7,11 +7,11 @@ use crate::handlers;
 use crate::memory::MemoryCustomers;
 use crate::store::{Changes, Customers};
 use crate::State;
+use edge::auth::Role;
 use futures::future::join_all;
 use lambda_http::http::Method;
 use serde_json::{json, Value};
-use shared::auth::Role;
-use shared::testing::{keys, service_token, Call, Reply};
+use testkit::{keys, service_token, Call, Reply};
 
 const PASSWORD: &str = "correct-horse-battery";
 
@@ -131,7 +131,7 @@ impl Service {
 }
 
 fn sale() -> String {
-    shared::ids::new_id()
+    edge::ids::new_id()
 }
 
 #[tokio::test]
@@ -722,7 +722,7 @@ async fn wallet_routes_admit_sales_only_and_never_users() {
 
 fn new_admin(email: &str, promote_existing: bool) -> crate::admin::NewAdmin {
     crate::admin::NewAdmin {
-        email: shared::domain::Email::parse(email).unwrap(),
+        email: edge::domain::Email::parse(email).unwrap(),
         password: "operator-password".into(),
         full_name: "Ops".into(),
         promote_existing,
@@ -901,7 +901,7 @@ fn every_request_type_reports_all_its_invalid_fields_at_once() {
     use crate::domain::{
         DepositRequest, LoginRequest, ProfilePatch, RefreshRequest, RegisterRequest,
     };
-    use shared::testing::reports_every_invalid_field;
+    use testkit::reports_every_invalid_field;
     reports_every_invalid_field::<RegisterRequest>(
         json!({"email": "a@example.com", "password": "long-enough", "full_name": "Ann",
                "username": "ann", "address": "1 Road", "phone": "+44 1234 5678"}),
@@ -997,7 +997,7 @@ async fn the_status_route_says_whether_a_login_is_live() {
     let eves = sid(&eve_access);
     let theirs = call!(service, customer_status, status(Some(("session", &eves))));
     assert_eq!(theirs.expect(200)["session_live"], false);
-    let unknown = shared::ids::new_id();
+    let unknown = edge::ids::new_id();
     let unknown = call!(
         service,
         customer_status,

@@ -1,10 +1,10 @@
 //! The platform's own endpoints: `/health/status` and `/health/database` for all four
-//! services (their handlers are `shared::health`'s), and `/openapi.yaml`, the HTTP contract.
+//! services (their handlers are `runtime::health`'s), and `/openapi.yaml`, the HTTP contract.
 
+use edge::ApiError;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
-use shared::state::State;
-use shared::ApiError;
+use runtime::state::State;
 
 /// The OpenAPI document, compiled in: what is served is what was built and tested.
 const OPENAPI: &str = include_str!("../../../openapi.yaml");
@@ -24,11 +24,11 @@ pub async fn openapi_document(_: &State<()>, _: Request) -> Result<Response<Body
 /// routes are not the public API's: their paths are unknown here.
 pub async fn unrouted(_: &State<()>, req: Request) -> Result<Response<Body>, ApiError> {
     let path = req.uri().path();
-    let mut allow: Vec<&str> = shared::endpoints::ENDPOINTS
+    let mut allow: Vec<&str> = endpoints::ENDPOINTS
         .iter()
         .flat_map(|endpoint| endpoint.routes())
         .filter(|(_, route)| !route.starts_with("/internal/"))
-        .filter(|(_, route)| shared::endpoints::path_fits(route, path))
+        .filter(|(_, route)| endpoints::path_fits(route, path))
         .map(|(method, _)| method.as_str())
         .collect();
     if allow.is_empty() {
@@ -45,10 +45,10 @@ pub async fn unrouted(_: &State<()>, req: Request) -> Result<Response<Body>, Api
 mod tests {
     use super::*;
     use lambda_http::http::Method;
-    use shared::testing::{Call, Reply};
+    use testkit::{Call, Reply};
 
     async fn answer(method: Method, path: &str) -> Reply {
-        let state = State::assemble("unrouted", (), (), shared::testing::keys());
+        let state = State::assemble("unrouted", (), (), testkit::keys());
         let mut request = Call::new(method).build();
         *request.uri_mut() = path.parse().unwrap();
         Reply::of(unrouted(&state, request).await)

@@ -11,10 +11,10 @@
 
 use crate::domain::{LinesRefused, Product, ReservationStatus, Restock, StockLine, MAX_STOCK};
 use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
-use shared::ids::new_id;
-use shared::testing::Rules;
-use shared::time::now_rfc3339;
+use edge::ids::new_id;
+use infra::time::now_rfc3339;
 use std::collections::BTreeSet;
+use testkit::Rules;
 
 fn product(category: &str, name: &str, price_cents: i64, stock: i64) -> Product {
     let now = now_rfc3339();

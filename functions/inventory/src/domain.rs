@@ -1,10 +1,10 @@
 //! Products, stock reservations and the bodies of the Inventory routes.
 
+use edge::text::{multi_line, single_line};
 use serde::{Deserialize, Serialize};
-use shared::text::{multi_line, single_line};
 use validator::{Validate, ValidationError};
 
-pub use shared::limits::{MAX_PRICE_CENTS, MAX_STOCK};
+pub use edge::limits::{MAX_PRICE_CENTS, MAX_STOCK};
 pub const CURRENCY: &str = "USD";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,10 +54,10 @@ pub struct NewProduct {
     #[validate(length(min = 1, max = 50), custom(function = single_line))]
     pub category: String,
     #[validate(range(min = 0, max = MAX_PRICE_CENTS))]
-    #[serde(deserialize_with = "shared::json::integer")]
+    #[serde(deserialize_with = "edge::json::integer")]
     pub price_cents: i64,
     #[validate(range(min = 0, max = MAX_STOCK))]
-    #[serde(deserialize_with = "shared::json::integer")]
+    #[serde(deserialize_with = "edge::json::integer")]
     pub stock: i64,
 }
 
@@ -71,15 +71,15 @@ pub struct ProductPatch {
     #[validate(length(min = 1, max = 50), custom(function = single_line))]
     pub category: Option<String>,
     #[validate(range(min = 0, max = MAX_PRICE_CENTS))]
-    #[serde(default, deserialize_with = "shared::json::optional_integer")]
+    #[serde(default, deserialize_with = "edge::json::optional_integer")]
     pub price_cents: Option<i64>,
     /// Absolute stock.
     #[validate(range(min = 0, max = MAX_STOCK))]
-    #[serde(default, deserialize_with = "shared::json::optional_integer")]
+    #[serde(default, deserialize_with = "edge::json::optional_integer")]
     pub stock: Option<i64>,
     /// Relative stock, e.g. +10 for a restock.
     #[validate(range(min = -MAX_STOCK, max = MAX_STOCK), custom(function = nonzero))]
-    #[serde(default, deserialize_with = "shared::json::optional_integer")]
+    #[serde(default, deserialize_with = "edge::json::optional_integer")]
     pub stock_delta: Option<i64>,
 }
 
@@ -94,12 +94,12 @@ impl ProductPatch {
     }
 }
 
-pub use shared::contracts::inventory::{
+pub use edge::contracts::inventory::{
     AvailabilityQuery, Reservation, ReservationStatus, ReserveStock, ReservedLine, Restock,
     RestockRequest, StockLine,
 };
-use shared::error::FieldError;
-use shared::ApiError;
+use edge::error::FieldError;
+use edge::ApiError;
 
 /// Why the lines of an order cannot all be reserved: every failing line, by its index.
 #[derive(Debug, PartialEq, Eq)]
@@ -175,12 +175,12 @@ pub fn unknown_products(
     lines: &[StockLine],
     exists: impl Fn(&str) -> bool,
 ) -> Result<(), ApiError> {
-    let unknown: Vec<shared::error::FieldError> = lines
+    let unknown: Vec<edge::error::FieldError> = lines
         .iter()
         .enumerate()
         .filter(|(_, line)| !exists(&line.product_id))
         .map(|(i, _)| {
-            shared::error::FieldError::new(format!("items[{i}].product_id"), "no such product")
+            edge::error::FieldError::new(format!("items[{i}].product_id"), "no such product")
         })
         .collect();
     if unknown.is_empty() {

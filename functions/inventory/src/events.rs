@@ -3,8 +3,8 @@
 //! below, again after a restock above it. Schema in `docs/events.md`.
 
 use crate::domain::Product;
+use infra::events::{Change, DomainEvent};
 use serde_json::json;
-use shared::events::{Change, DomainEvent};
 use std::sync::OnceLock;
 
 pub const SOURCE: &str = "shop.inventory";
@@ -75,8 +75,8 @@ mod tests {
     #[test]
     fn the_sample_event_is_a_fall_to_low_stock() {
         let sample = include_str!("../../../events/inventory_events.json");
-        let event: shared::events::StreamEvent = serde_json::from_str(sample).unwrap();
-        let changes = shared::events::changes::<Product>(&event).unwrap();
+        let event: infra::events::StreamEvent = serde_json::from_str(sample).unwrap();
+        let changes = infra::events::changes::<Product>(&event).unwrap();
         let events: Vec<DomainEvent> = changes.iter().flat_map(|c| low_stock(c, 5)).collect();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].detail_type, "StockLow");

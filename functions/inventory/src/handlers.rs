@@ -6,16 +6,18 @@ use crate::domain::{
 };
 use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
 use crate::State;
-use lambda_http::http::{header, StatusCode};
-use lambda_http::{Body, Request, Response};
-use shared::contracts::inventory::{parse_product_ids, repeated_products, Availability};
-use shared::error::FieldError;
-use shared::http::{
+use edge::contracts::inventory::{parse_product_ids, repeated_products, Availability};
+use edge::error::FieldError;
+use edge::http::{
     if_match, json, json_body, no_content, ok, page_limit, path_param, query_int, query_param,
     with_etag, Page,
 };
-use shared::session::Sessions;
-use shared::{ids, time, ApiError};
+use edge::ids;
+use edge::ApiError;
+use infra::time;
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Request, Response};
+use runtime::session::Sessions;
 
 fn product_id(req: &Request) -> Result<String, ApiError> {
     ids::parse_id(path_param(req, "id").unwrap_or_default(), "product")
@@ -33,7 +35,7 @@ pub async fn list_products<S: Inventory>(
         .as_ref()
         .is_some_and(|c| c.is_empty() || c.chars().count() > 50)
     {
-        errors.push(shared::FieldError::new(
+        errors.push(edge::FieldError::new(
             "category",
             "must be 1 to 50 characters",
         ));
@@ -43,10 +45,7 @@ pub async fn list_products<S: Inventory>(
         .filter(|q| !q.is_empty())
         .map(str::to_string);
     if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        errors.push(shared::FieldError::new(
-            "q",
-            "must be at most 100 characters",
-        ));
+        errors.push(edge::FieldError::new("q", "must be at most 100 characters"));
     }
     let mut price = |name| match query_int(&req, name, 0, MAX_PRICE_CENTS) {
         Ok(value) => value,
@@ -60,7 +59,7 @@ pub async fn list_products<S: Inventory>(
     let max_price_cents = price("max_price_cents");
     if let (Some(min), Some(max)) = (min_price_cents, max_price_cents) {
         if min > max {
-            errors.push(shared::FieldError::new(
+            errors.push(edge::FieldError::new(
                 "min_price_cents",
                 "must not exceed max_price_cents",
             ));
@@ -70,7 +69,7 @@ pub async fn list_products<S: Inventory>(
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => {
-            errors.push(shared::FieldError::new("in_stock", "must be true or false"));
+            errors.push(edge::FieldError::new("in_stock", "must be true or false"));
             false
         }
     };

@@ -12,13 +12,13 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
-use shared::config::ConfigError;
-use shared::endpoints::{Endpoint, Table};
-use shared::state::{self, Part};
+use endpoints::{Endpoint, Table};
+use infra::config::ConfigError;
+use runtime::state::{self, Part};
 
-/// What an Inventory function builds once per cold start (see `shared::state`): the
+/// What an Inventory function builds once per cold start (see `runtime::state`): the
 /// handlers are generic over the store, so tests run them on an in-process double; the
-/// admin routes also over who confirms a token is current (`shared::session`).
+/// admin routes also over who confirms a token is current (`runtime::session`).
 pub type State<S = store::Store, C = ()> = state::State<S, C>;
 
 impl Part for store::Store {
@@ -27,7 +27,7 @@ impl Part for store::Store {
         let products = state::required_table(endpoint, Table::Products)?;
         let reservations = state::table_name(endpoint, Table::Reservations)?;
         Ok(store::Store::new(
-            shared::db::client()?,
+            storage::db::client()?,
             products,
             reservations.unwrap_or_default(),
         ))

@@ -9,12 +9,12 @@ use crate::domain::{
     price_lines, search_key, Product, Reservation, ReservationStatus, Restock, StockLine, MAX_STOCK,
 };
 use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
-use shared::cursor::Key;
-use shared::db::s;
-use shared::ApiError;
+use edge::cursor::Key;
+use edge::ApiError;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
+use storage::db::s;
 
 /// Clones share one pair of tables, as the functions of a service share theirs.
 #[derive(Clone, Default)]

@@ -8,12 +8,12 @@ use crate::domain::{
 };
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
-use shared::cursor::Key;
-use shared::db::{batch_get_all, batch_get_consistent, n, s, update_returning, Item, UpdateExpr};
-use shared::ledger::{Ledger, Take};
-use shared::ApiError;
+use edge::cursor::Key;
+use edge::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
+use storage::db::{batch_get_all, batch_get_consistent, n, s, update_returning, Item, UpdateExpr};
+use storage::ledger::{Ledger, Take};
 
 pub struct Store {
     client: Client,
@@ -211,7 +211,7 @@ impl Store {
         })
     }
 
-    /// The reservation entry of a sale (see `shared::ledger`).
+    /// The reservation entry of a sale (see `storage::ledger`).
     fn ledger(&self, sale_id: &str) -> Ledger<'_> {
         Ledger {
             client: &self.client,
@@ -225,7 +225,7 @@ impl Store {
 
 impl Inventory for Store {
     async fn create(&self, product: &Product) -> Result<(), ApiError> {
-        let mut item: Item = shared::db::to_item(product)?;
+        let mut item: Item = storage::db::to_item(product)?;
         item.insert("name_lower".into(), s(search_key(&product.name)));
         self.client
             .put_item()

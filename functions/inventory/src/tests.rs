@@ -7,12 +7,12 @@ use crate::domain::MAX_STOCK;
 use crate::handlers;
 use crate::memory::MemoryInventory;
 use crate::State;
+use edge::auth::Role;
 use futures::future::join_all;
 use lambda_http::http::Method;
 use serde_json::{json, Value};
-use shared::auth::Role;
-use shared::testing::{keys, service_token, token, Accounts, Call, Reply};
 use std::collections::BTreeSet;
+use testkit::{keys, service_token, token, Accounts, Call, Reply};
 
 /// The service's functions over one shared pair of table doubles.
 #[derive(Default)]
@@ -46,11 +46,11 @@ fn admin() -> String {
 }
 
 fn user(role: Role) -> String {
-    token(&shared::ids::new_id(), role)
+    token(&edge::ids::new_id(), role)
 }
 
 fn sale() -> String {
-    shared::ids::new_id()
+    edge::ids::new_id()
 }
 
 impl Service {
@@ -532,7 +532,7 @@ async fn stock_routes_admit_sales_and_availability_admits_reviews() {
 #[tokio::test]
 async fn admin_routes_refuse_an_admin_token_that_is_no_longer_current() {
     let service = Service::default();
-    let ops = shared::ids::new_id();
+    let ops = edge::ids::new_id();
     let ops_token = token(&ops, Role::Admin);
     let body = json!({"name": "Lamp", "category": "home", "price_cents": 100, "stock": 1});
     let create = || {
@@ -555,10 +555,8 @@ async fn admin_routes_refuse_an_admin_token_that_is_no_longer_current() {
 #[test]
 fn every_request_type_reports_all_its_invalid_fields_at_once() {
     use crate::domain::{NewProduct, ProductPatch};
-    use shared::contracts::inventory::{
-        AvailabilityQuery, ReserveStock, RestockRequest, StockLine,
-    };
-    use shared::testing::reports_every_invalid_field;
+    use edge::contracts::inventory::{AvailabilityQuery, ReserveStock, RestockRequest, StockLine};
+    use testkit::reports_every_invalid_field;
     reports_every_invalid_field::<NewProduct>(
         json!({"name": "Lamp", "description": "Warm", "category": "home", "price_cents": 100,
                "stock": 5}),

@@ -11,15 +11,15 @@
 
 use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus, FIRST_VERSION};
 use crate::store::{Listing, Moderated, Reviews};
-use shared::domain::{Comment, Rating};
-use shared::ids::new_id;
-use shared::testing::Rules;
-use shared::time::now_rfc3339;
+use edge::domain::{Comment, Rating};
+use edge::ids::new_id;
+use infra::time::now_rfc3339;
+use testkit::Rules;
 
 /// An instant `offset` seconds after a moment a while from now (offsets down to -1000),
-/// in the stored format (`shared::time`): only the order of these instants matters.
+/// in the stored format (`infra::time`): only the order of these instants matters.
 fn at(offset: i64) -> String {
-    shared::time::rfc3339_in((offset + 1_000).max(0).unsigned_abs())
+    infra::time::rfc3339_in((offset + 1_000).max(0).unsigned_abs())
 }
 
 fn review(customer: &str, product: &str, stars: i64, created: i64) -> Review {

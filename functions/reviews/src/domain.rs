@@ -1,11 +1,11 @@
 //! Reviews and the bodies of the Reviews routes.
 
+use edge::text::multi_line;
 use serde::{Deserialize, Serialize};
-use shared::text::multi_line;
 use validator::{Validate, ValidationError};
 
-use shared::domain::{Comment, Rating};
-use shared::limits::{MAX_COMMENT_INPUT_CHARS, MAX_RATING, MIN_RATING};
+use edge::domain::{Comment, Rating};
+use edge::limits::{MAX_COMMENT_INPUT_CHARS, MAX_RATING, MIN_RATING};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -127,7 +127,7 @@ pub struct NewReview {
     #[validate(length(min = 1, max = 64))]
     pub product_id: String,
     #[validate(range(min = MIN_RATING, max = MAX_RATING, message = "must be between 1 and 5"))]
-    #[serde(deserialize_with = "shared::json::integer")]
+    #[serde(deserialize_with = "edge::json::integer")]
     pub rating: i64,
     #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = comment_text))]
     pub comment: String,
@@ -137,7 +137,7 @@ pub struct NewReview {
 #[serde(deny_unknown_fields)]
 pub struct ReviewPatch {
     #[validate(range(min = MIN_RATING, max = MAX_RATING, message = "must be between 1 and 5"))]
-    #[serde(default, deserialize_with = "shared::json::optional_integer")]
+    #[serde(default, deserialize_with = "edge::json::optional_integer")]
     pub rating: Option<i64>,
     #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = comment_text))]
     pub comment: Option<String>,

@@ -3,8 +3,8 @@
 //! `docs/events.md`.
 
 use crate::domain::{Review, ReviewStatus};
+use infra::events::{Change, DomainEvent};
 use serde_json::json;
-use shared::events::{Change, DomainEvent};
 
 pub const SOURCE: &str = "shop.reviews";
 
@@ -40,8 +40,8 @@ mod tests {
     #[test]
     fn the_sample_event_is_an_approval_and_only_the_first_approval_counts() {
         let sample = include_str!("../../../events/reviews_events.json");
-        let event: shared::events::StreamEvent = serde_json::from_str(sample).unwrap();
-        let changes = shared::events::changes::<Review>(&event).unwrap();
+        let event: infra::events::StreamEvent = serde_json::from_str(sample).unwrap();
+        let changes = infra::events::changes::<Review>(&event).unwrap();
         let events: Vec<DomainEvent> = changes.iter().flat_map(derive).collect();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].detail_type, "ReviewApproved");

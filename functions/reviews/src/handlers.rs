@@ -7,16 +7,18 @@ use crate::domain::{
 use crate::reco_store::{Interactions, StoredInteraction};
 use crate::store::{Listing, Moderated, Reviews, Summary};
 use crate::{ReviewPeers, State, Tables};
-use lambda_http::http::{header, StatusCode};
-use lambda_http::{Body, Request, Response};
-use serde::Serialize;
-use shared::auth::{Principal, Role};
-use shared::domain::{Comment, Rating};
-use shared::http::{
+use edge::auth::{Principal, Role};
+use edge::domain::{Comment, Rating};
+use edge::http::{
     if_match, json, json_body, no_content, ok, page_limit, path_param, query_param, with_etag,
 };
-use shared::session::Sessions;
-use shared::{ids, time, ApiError};
+use edge::ids;
+use edge::ApiError;
+use infra::time;
+use lambda_http::http::{header, StatusCode};
+use lambda_http::{Body, Request, Response};
+use runtime::session::Sessions;
+use serde::Serialize;
 
 fn is_admin(principal: Option<&Principal>) -> bool {
     principal.is_some_and(Principal::is_admin)

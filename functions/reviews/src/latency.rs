@@ -11,12 +11,12 @@
 use crate::memory::{MemoryPeers, MemoryReco};
 use crate::reco_store::{Recommendations, StoredInteraction};
 use crate::State;
+use edge::auth::Role;
 use lambda_http::http::Method;
 use reco::eval::{last_basket_split, parse_interactions, Split};
-use shared::auth::Role;
-use shared::testing::{keys, token, Call, Reply};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use testkit::{keys, token, Call, Reply};
 
 /// p50 and p99 of `times`, in ms.
 fn percentiles(mut times: Vec<Duration>) -> (f64, f64) {
@@ -38,7 +38,7 @@ async fn handler_latency() {
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut id = |kind: &str, external: &str| {
         ids.entry(format!("{kind}:{external}"))
-            .or_insert_with(shared::ids::new_id)
+            .or_insert_with(edge::ids::new_id)
             .clone()
     };
     let reco = MemoryReco::default();
@@ -61,7 +61,7 @@ async fn handler_latency() {
     }
     reco.record_all(&stored).await.unwrap();
     reco.refit();
-    let admin = token(&shared::ids::new_id(), Role::Admin);
+    let admin = token(&edge::ids::new_id(), Role::Admin);
 
     let state = State::assemble("get_recommendations", reco.clone(), peers.clone(), keys());
     let mut times = Vec::new();

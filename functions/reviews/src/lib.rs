@@ -21,34 +21,34 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
-use shared::auth::Principal;
-use shared::config::ConfigError;
-use shared::contracts::customers::AccountStatus;
-use shared::contracts::{customers, inventory, sales};
-use shared::endpoints::{Endpoint, Table};
-use shared::error::problem;
-use shared::service::ServiceClient;
-use shared::session::Sessions;
-use shared::state::{self, Part};
-use shared::ApiError;
+use edge::auth::Principal;
+use edge::contracts::customers::AccountStatus;
+use edge::contracts::{customers, inventory, sales};
+use edge::error::problem;
+use edge::service::ServiceClient;
+use edge::ApiError;
+use endpoints::{Endpoint, Table};
+use infra::config::ConfigError;
+use runtime::session::Sessions;
+use runtime::state::{self, Part};
 use std::collections::HashSet;
 use std::future::Future;
 
-/// What a Reviews function builds once per cold start (see `shared::state`): the
+/// What a Reviews function builds once per cold start (see `runtime::state`): the
 /// reviews table, the recommender's, or both; and the services it asks.
 pub type State<Store = store::Store, Services = ()> = state::State<Store, Services>;
 
 impl Part for store::Store {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Reviews)?;
-        Ok(store::Store::new(shared::db::client()?, table))
+        Ok(store::Store::new(storage::db::client()?, table))
     }
 }
 
 impl Part for reco_store::RecoStore {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Reco)?;
-        Ok(reco_store::RecoStore::new(shared::db::client()?, table))
+        Ok(reco_store::RecoStore::new(storage::db::client()?, table))
     }
 }
 
@@ -62,7 +62,7 @@ pub struct Tables<R = store::Store, I = reco_store::RecoStore> {
 
 impl Part for Tables {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
-        let client = shared::db::client()?;
+        let client = storage::db::client()?;
         Ok(Self {
             reviews: store::Store::new(
                 client.clone(),

@@ -8,15 +8,15 @@ use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus};
 use crate::reco_store::{ActiveModel, Interactions, Recommendations, StoredInteraction};
 use crate::store::{average, Listing, Moderated, Reviews, Summary};
 use crate::{ForSale, RecommendationPeers, ReviewPeers};
+use edge::auth::Principal;
+use edge::cursor::Key;
+use edge::domain::{Comment, Rating};
+use edge::ApiError;
 use reco::{Event, Interaction, Model, Neighbour};
-use shared::auth::Principal;
-use shared::cursor::Key;
-use shared::domain::{Comment, Rating};
-use shared::session::Sessions;
-use shared::testing::{page_after, Accounts};
-use shared::ApiError;
+use runtime::session::Sessions;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use testkit::{page_after, Accounts};
 
 /// Clones share one table, as the functions of a service share theirs.
 #[derive(Clone, Default)]
@@ -175,8 +175,8 @@ impl MemoryReco {
             .collect();
         let model = reco::fit(&interactions, &reco::Params::default());
         let active = ActiveModel {
-            version: shared::ids::new_id(),
-            generated_at: shared::time::now_rfc3339(),
+            version: edge::ids::new_id(),
+            generated_at: infra::time::now_rfc3339(),
         };
         *self.model.lock().unwrap() = Some((active, model));
     }

@@ -14,13 +14,13 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
+use edge::ApiError;
 use futures::{StreamExt, TryStreamExt};
 use reco::{CompactModel, Event, Neighbour};
 use serde::{Deserialize, Serialize};
-use shared::db::{applied, batch_get_all, n, query_all, s, Item, Pages};
-use shared::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
+use storage::db::{applied, batch_get_all, n, query_all, s, Item, Pages};
 
 pub struct RecoStore {
     client: Client,
@@ -131,7 +131,7 @@ impl Recommendations for RecoStore {
             );
         }
         for interaction in unique.into_values() {
-            let mut item = shared::db::to_item(interaction)?;
+            let mut item = storage::db::to_item(interaction)?;
             item.extend(key(
                 customer_pk(&interaction.customer_id),
                 format!("event#{}", interaction.event_id),
@@ -247,7 +247,7 @@ impl Interactions for RecoStore {
         // A review that no longer counts leaves a tombstone (`forgotten`) holding its
         // version, which readers skip and older writes cannot pass.
         let mut item = match interaction {
-            Some(interaction) => shared::db::to_item(interaction)?,
+            Some(interaction) => storage::db::to_item(interaction)?,
             None => Item::from([("forgotten".to_string(), AttributeValue::Bool(true))]),
         };
         item.extend(key(customer_pk(customer_id), format!("event#{event_id}")));
@@ -331,7 +331,7 @@ impl RecoStore {
         let name = |id: u32| model.products.name(id).to_string();
         let list_item = |sk: String, pairs: &[(u32, f32)]| -> Result<WriteRequest, ApiError> {
             let (products, scores) = pairs.iter().map(|&(p, s)| (name(p), s)).unzip();
-            let mut item = shared::db::to_item(&StoredList { products, scores })?;
+            let mut item = storage::db::to_item(&StoredList { products, scores })?;
             item.extend(key(model_pk(version), sk));
             let put = PutRequest::builder()
                 .set_item(Some(item))

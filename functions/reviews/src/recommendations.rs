@@ -5,11 +5,14 @@ use crate::reco_store::{Recommendations, StoredInteraction};
 use crate::{ForSale, RecommendationPeers, State};
 use lambda_http::{Body, Request, Response};
 
+use edge::contracts::reviews::{InteractionBatch, Recorded};
+use edge::http::{json_body, ok, path_param, query_int};
+use edge::ids;
+use edge::ApiError;
+use endpoints::Service;
+use infra::time;
+use runtime::metrics;
 use serde::Serialize;
-use shared::contracts::reviews::{InteractionBatch, Recorded};
-use shared::endpoints::Service;
-use shared::http::{json_body, ok, path_param, query_int};
-use shared::{ids, metrics, time, ApiError};
 use std::collections::HashSet;
 
 /// At most this many of a customer's products are used to score (the most recent).

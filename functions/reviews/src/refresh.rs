@@ -3,11 +3,13 @@
 //! and drop old versions. Safe to re-run and to run twice at once.
 
 use crate::reco_store::RecoStore;
+use edge::ids;
+use edge::ApiError;
+use endpoints::{Endpoint, Table};
+use infra::config::ConfigError;
+use infra::time;
+use runtime::state::{self, Part};
 use serde::Serialize;
-use shared::config::ConfigError;
-use shared::endpoints::{Endpoint, Table};
-use shared::state::{self, Part};
-use shared::{ids, time, ApiError};
 use std::time::Instant;
 
 #[derive(Debug, Serialize)]
@@ -30,11 +32,11 @@ pub struct BatchReco(pub RecoStore);
 impl Part for BatchReco {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Reco)?;
-        Ok(Self(RecoStore::new(shared::db::batch_client()?, table)))
+        Ok(Self(RecoStore::new(storage::db::batch_client()?, table)))
     }
 }
 
-/// The scheduled function's job (`shared::scheduled!`).
+/// The scheduled function's job (`runtime::scheduled!`).
 pub async fn scheduled(state: &crate::State<BatchReco>) -> Result<Report, ApiError> {
     run(&state.store.0).await
 }

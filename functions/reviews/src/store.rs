@@ -7,12 +7,12 @@
 use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus, FIRST_VERSION};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
-use shared::cursor::Key;
-use shared::db::{n, query_all, s, transact, update_returning, Item, UpdateExpr};
-use shared::domain::{Comment, Rating};
-use shared::ApiError;
+use edge::cursor::Key;
+use edge::domain::{Comment, Rating};
+use edge::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
+use storage::db::{n, query_all, s, transact, update_returning, Item, UpdateExpr};
 
 pub struct Store {
     client: Client,
@@ -131,7 +131,7 @@ impl Reviews for Store {
         let put_review = built(
             Put::builder()
                 .table_name(&self.table)
-                .set_item(Some(shared::db::to_item(review)?))
+                .set_item(Some(storage::db::to_item(review)?))
                 .condition_expression("attribute_not_exists(id)")
                 .build(),
         )?;

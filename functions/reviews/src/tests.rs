@@ -6,14 +6,14 @@
 use crate::handlers;
 use crate::memory::{MemoryPeers, MemoryReco, MemoryReviews};
 use crate::{State, Tables};
+use edge::auth::Role;
 use lambda_http::http::Method;
 use serde_json::{json, Value};
-use shared::auth::Role;
-use shared::testing::{keys, service_token, token, Accounts, Call, Reply};
+use testkit::{keys, service_token, token, Accounts, Call, Reply};
 
 /// A signed-in caller: (id, token).
 fn caller(role: Role) -> (String, String) {
-    let id = shared::ids::new_id();
+    let id = edge::ids::new_id();
     let token = token(&id, role);
     (id, token)
 }
@@ -121,7 +121,7 @@ impl Service {
 
     /// Sales reporting purchases: (customer, product) pairs, one event each.
     async fn report(&self, caller: &str, purchases: &[(&str, &str)]) -> Reply {
-        let now = shared::time::epoch_seconds() as i64;
+        let now = infra::time::epoch_seconds() as i64;
         let interactions: Vec<Value> = purchases
             .iter()
             .map(|(customer, product)| {
@@ -158,7 +158,7 @@ impl Service {
 
 #[tokio::test]
 async fn one_review_per_customer_and_live_product() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let mut service = Service::with_product(&product);
     let (buyer, token) = caller(Role::Customer);
     service
@@ -177,7 +177,7 @@ async fn one_review_per_customer_and_live_product() {
     let unverified = service.create(&other, &product, 2).await;
     assert_eq!(unverified.expect(201)["verified_purchase"], false);
     service
-        .create(&token, &shared::ids::new_id(), 4)
+        .create(&token, &edge::ids::new_id(), 4)
         .await
         .expect(404);
     service.create(&token, "not-an-id", 4).await.expect(404);
@@ -189,7 +189,7 @@ async fn one_review_per_customer_and_live_product() {
 /// A 422 lists every invalid field at once: the rating and the comment.
 #[tokio::test]
 async fn every_invalid_field_of_a_review_is_reported_at_once() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let service = Service::with_product(&product);
     let (_, token) = caller(Role::Customer);
     let body = json!({"product_id": product, "rating": 0, "comment": "   "});
@@ -212,7 +212,7 @@ async fn every_invalid_field_of_a_review_is_reported_at_once() {
 
 #[tokio::test]
 async fn an_outage_of_the_services_asked_writes_nothing() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let mut service = Service::with_product(&product);
     service.peers.down = true;
     let (customer, token) = caller(Role::Customer);
@@ -227,7 +227,7 @@ async fn an_outage_of_the_services_asked_writes_nothing() {
 
 #[tokio::test]
 async fn a_review_is_public_once_approved_and_counts_only_while_it_is() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let service = Service::with_product(&product);
     let (_, author) = caller(Role::Customer);
     let (_, stranger) = caller(Role::Customer);
@@ -273,7 +273,7 @@ async fn a_review_is_public_once_approved_and_counts_only_while_it_is() {
 
 #[tokio::test]
 async fn the_author_or_an_admin_deletes_and_the_pair_is_free_again() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let service = Service::with_product(&product);
     let (_, author) = caller(Role::Customer);
     let (_, stranger) = caller(Role::Customer);
@@ -296,7 +296,7 @@ async fn the_author_or_an_admin_deletes_and_the_pair_is_free_again() {
 /// An admin approves what they read: an edit made since is never published unseen.
 #[tokio::test]
 async fn moderation_names_the_version_read_and_an_edit_since_is_never_approved_unseen() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let service = Service::with_product(&product);
     let (_, author) = caller(Role::Customer);
     let (_, admin) = caller(Role::Admin);
@@ -337,7 +337,7 @@ async fn moderation_names_the_version_read_and_an_edit_since_is_never_approved_u
 
 #[tokio::test]
 async fn an_admin_cannot_moderate_their_own_review_and_only_admins_see_who_moderated() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let service = Service::with_product(&product);
     let (_, admin) = caller(Role::Admin);
     let (_, other_admin) = caller(Role::Admin);
@@ -401,7 +401,7 @@ fn id_of(reply: Reply) -> String {
 
 #[tokio::test]
 async fn listings_page_by_cursor_and_summarize_approved_ratings() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let service = Service::with_product(&product);
     let (_, admin) = caller(Role::Admin);
     let mut ids = Vec::new();
@@ -461,7 +461,7 @@ async fn listings_are_filtered_by_exactly_one_thing_their_caller_may_see() {
     let (_, other) = caller(Role::Customer);
     let (_, admin) = caller(Role::Admin);
     service.list(&[], None).await.expect(422);
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let two = [
         ("product_id", product.as_str()),
         ("customer_id", customer.as_str()),
@@ -505,7 +505,7 @@ fn recommended(reply: &Reply) -> Vec<String> {
 
 #[tokio::test]
 async fn customers_are_recommended_what_those_who_bought_alike_bought_and_is_for_sale() {
-    let [a, b, c, gone] = std::array::from_fn(|_| shared::ids::new_id());
+    let [a, b, c, gone] = std::array::from_fn(|_| edge::ids::new_id());
     let mut service = Service::default();
     service.peers.live.extend([a.clone(), b.clone(), c.clone()]);
     let (target, token) = caller(Role::Customer);
@@ -514,7 +514,7 @@ async fn customers_are_recommended_what_those_who_bought_alike_bought_and_is_for
     let cold = service.recommend(&target, &token).await;
     assert_eq!(cold.expect(200)["source"], "popular");
     assert!(recommended(&cold).is_empty());
-    let others: Vec<String> = (0..4).map(|_| shared::ids::new_id()).collect();
+    let others: Vec<String> = (0..4).map(|_| edge::ids::new_id()).collect();
     let mut purchases: Vec<(&str, &str)> = vec![(&target, &a)];
     for other in &others {
         purchases.extend([
@@ -523,7 +523,7 @@ async fn customers_are_recommended_what_those_who_bought_alike_bought_and_is_for
             (other, gone.as_str()),
         ]);
     }
-    let loner = shared::ids::new_id();
+    let loner = edge::ids::new_id();
     purchases.push((&loner, &c));
     assert_eq!(
         service.report("sales", &purchases).await.expect(200)["recorded"],
@@ -562,7 +562,7 @@ async fn recommendations_are_their_customers_and_need_the_services_they_ask() {
 async fn only_sales_reports_purchases_and_only_well_formed_ones() {
     let service = Service::default();
     let (customer, _) = caller(Role::Customer);
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     service
         .report("reviews", &[(&customer, &product)])
         .await
@@ -579,7 +579,7 @@ async fn only_sales_reports_purchases_and_only_well_formed_ones() {
 /// review and moderates none: Reviews asks Customers whether it is still current.
 #[tokio::test]
 async fn tokens_that_are_no_longer_current_write_and_moderate_nothing() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let service = Service::with_product(&product);
     let (author, author_token) = caller(Role::Customer);
     let (ops, ops_token) = caller(Role::Admin);
@@ -611,8 +611,8 @@ async fn tokens_that_are_no_longer_current_write_and_moderate_nothing() {
 #[test]
 fn every_request_type_reports_all_its_invalid_fields_at_once() {
     use crate::domain::{ModerationRequest, NewReview, ReviewPatch};
-    use shared::contracts::reviews::Interaction;
-    use shared::testing::reports_every_invalid_field;
+    use edge::contracts::reviews::Interaction;
+    use testkit::reports_every_invalid_field;
     reports_every_invalid_field::<NewReview>(
         json!({"product_id": "p", "rating": 4, "comment": "Fine"}),
         &[
@@ -646,7 +646,7 @@ fn every_request_type_reports_all_its_invalid_fields_at_once() {
 
 #[tokio::test]
 async fn similar_products_are_those_bought_together_and_still_for_sale() {
-    let [a, b, c, gone, unknown] = std::array::from_fn(|_| shared::ids::new_id());
+    let [a, b, c, gone, unknown] = std::array::from_fn(|_| edge::ids::new_id());
     let mut service = Service::default();
     service.peers.live.extend([a.clone(), b.clone(), c.clone()]);
     let similar = |service: &Service, product: &str, limit: &str| {
@@ -668,7 +668,7 @@ async fn similar_products_are_those_bought_together_and_still_for_sale() {
     similar(&service, &unknown, "10").await.expect(404);
     similar(&service, "not-an-id", "10").await.expect(404);
     similar(&service, &a, "0").await.expect(422);
-    let buyers: Vec<String> = (0..4).map(|_| shared::ids::new_id()).collect();
+    let buyers: Vec<String> = (0..4).map(|_| edge::ids::new_id()).collect();
     let mut purchases: Vec<(&str, &str)> = Vec::new();
     for (n, buyer) in buyers.iter().enumerate() {
         purchases.extend([(buyer.as_str(), a.as_str()), (buyer, gone.as_str())]);
@@ -709,7 +709,7 @@ async fn similar_products_are_those_bought_together_and_still_for_sale() {
 /// Customers confirms it.
 #[tokio::test]
 async fn a_demoted_admins_earlier_token_opens_no_admin_view() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let mut service = Service::with_product(&product);
     let (customer, _) = caller(Role::Customer);
     service.peers.customers.insert(customer.clone());
@@ -752,7 +752,7 @@ async fn a_demoted_admins_earlier_token_opens_no_admin_view() {
 /// review, their reviews listed, their recommendations.
 #[tokio::test]
 async fn tokens_that_are_no_longer_current_read_none_of_their_owners_data() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let mut service = Service::with_product(&product);
     let (author, author_token) = caller(Role::Customer);
     service.peers.customers.insert(author.clone());
@@ -762,8 +762,8 @@ async fn tokens_that_are_no_longer_current_read_none_of_their_owners_data() {
     service.list(&mine, Some(&author_token)).await.expect(200);
     service.recommend(&author, &author_token).await.expect(200);
     // A login that ended (a logout, a reused refresh token): its tokens only.
-    let login = shared::ids::new_id();
-    let ended = shared::testing::session_token(&author, Role::Customer, &login);
+    let login = edge::ids::new_id();
+    let ended = testkit::session_token(&author, Role::Customer, &login);
     service.get(&review, Some(&ended)).await.expect(200);
     service.peers.accounts.end_session(&login);
     service.get(&review, Some(&ended)).await.expect(401);
@@ -782,11 +782,11 @@ async fn tokens_that_are_no_longer_current_read_none_of_their_owners_data() {
 /// `If-Match`; only a review the admin may moderate is told it lacks one (428).
 #[tokio::test]
 async fn moderation_checks_the_review_before_its_precondition() {
-    let product = shared::ids::new_id();
+    let product = edge::ids::new_id();
     let service = Service::with_product(&product);
     let (_, admin) = caller(Role::Admin);
     let (_, author) = caller(Role::Customer);
-    let unknown = shared::ids::new_id();
+    let unknown = edge::ids::new_id();
     for if_match in [None, Some("\"1\"")] {
         service
             .moderate_at(&unknown, &admin, "approve", if_match)

@@ -9,14 +9,14 @@
 
 use crate::domain::{FailureReason, RefundOrder, Sale, SaleStatus};
 use crate::store::{Claim, Sales};
-use shared::contracts::inventory::StockLine;
-use shared::error::FieldError;
-use shared::idempotency::NextAction;
-use shared::ids::new_id;
-use shared::testing::Rules;
+use edge::contracts::inventory::StockLine;
+use edge::error::FieldError;
+use edge::ids::new_id;
 use std::time::{Duration, SystemTime};
+use storage::idempotency::NextAction;
+use testkit::Rules;
 
-/// An instant `offset` seconds from now, in the stored format (`shared::time`).
+/// An instant `offset` seconds from now, in the stored format (`infra::time`).
 fn at(offset: i64) -> String {
     let now = SystemTime::now();
     let instant = if offset >= 0 {

@@ -1,12 +1,13 @@
 //! Sales, their refunds, and the bodies of the Sales routes.
 
+use edge::contracts::inventory::{parse_product_ids, repeated_products, StockLine};
+use edge::domain::Quantity;
+use edge::error::FieldError;
+use edge::limits::{MAX_ORDER_LINES, MAX_REASON_CHARS, MAX_REFUNDS_PER_SALE};
+use edge::money;
+use edge::text::multi_line;
+use edge::ApiError;
 use serde::{Deserialize, Serialize};
-use shared::contracts::inventory::{parse_product_ids, repeated_products, StockLine};
-use shared::domain::Quantity;
-use shared::error::FieldError;
-use shared::limits::{MAX_ORDER_LINES, MAX_REASON_CHARS, MAX_REFUNDS_PER_SALE};
-use shared::text::multi_line;
-use shared::{money, ApiError};
 use validator::Validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -343,7 +344,7 @@ pub struct RefundOrder {
 impl RefundOrder {
     /// What an `Idempotency-Key` of a refund is bound to.
     pub fn fingerprint(&self) -> String {
-        shared::idempotency::fingerprint(&format!(
+        storage::idempotency::fingerprint(&format!(
             "refund:{}:{}:{}:{}",
             self.sale_id,
             fingerprint_lines(&self.lines),
@@ -457,8 +458,8 @@ impl From<Sale> for SaleView {
 pub struct PurchaseRequest {
     #[validate(length(min = 1, max = 64))]
     pub product_id: Option<String>,
-    #[validate(range(min = 1, max = shared::limits::MAX_QUANTITY))]
-    #[serde(default, deserialize_with = "shared::json::optional_integer")]
+    #[validate(range(min = 1, max = edge::limits::MAX_QUANTITY))]
+    #[serde(default, deserialize_with = "edge::json::optional_integer")]
     pub quantity: Option<i64>,
     #[validate(length(min = 1, max = MAX_ORDER_LINES), nested)]
     pub items: Option<Vec<StockLine>>,
@@ -532,7 +533,7 @@ mod tests {
         let body: PurchaseRequest =
             serde_json::from_str(json).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         body.validate()
-            .map_err(|e| ApiError::Validation(shared::http::field_errors(&e)))?;
+            .map_err(|e| ApiError::Validation(edge::http::field_errors(&e)))?;
         body.lines()
     }
 
@@ -601,12 +602,7 @@ mod tests {
         assert_eq!(err.status(), 404);
         assert_eq!(fields(err), ["items[1].product_id"]);
         let many: Vec<String> = (0..21)
-            .map(|_| {
-                format!(
-                    r#"{{"product_id":"{}","quantity":1}}"#,
-                    shared::ids::new_id()
-                )
-            })
+            .map(|_| format!(r#"{{"product_id":"{}","quantity":1}}"#, edge::ids::new_id()))
             .collect();
         let many = format!(r#"{{"items":[{}]}}"#, many.join(","));
         assert_eq!(fields(parse(&many).unwrap_err()), ["items"]);
@@ -633,8 +629,8 @@ mod tests {
             })
             .collect();
         let mut sale = Sale::new(
-            shared::ids::new_id(),
-            shared::ids::new_id(),
+            edge::ids::new_id(),
+            edge::ids::new_id(),
             &asked,
             "t0",
             "t1".into(),

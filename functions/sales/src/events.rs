@@ -3,8 +3,8 @@
 //! `docs/events.md`.
 
 use crate::domain::{RefundStatus, Sale, SaleStatus};
+use infra::events::{Change, DomainEvent};
 use serde_json::json;
-use shared::events::{Change, DomainEvent};
 
 pub const SOURCE: &str = "shop.sales";
 
@@ -80,7 +80,7 @@ mod tests {
     use crate::domain::Line;
 
     fn sale(status: SaleStatus) -> Sale {
-        let line = shared::contracts::inventory::StockLine {
+        let line = edge::contracts::inventory::StockLine {
             product_id: "p1".into(),
             quantity: 2,
         };
@@ -111,8 +111,8 @@ mod tests {
     #[test]
     fn the_sample_event_is_a_sale_completing() {
         let sample = include_str!("../../../events/sales_events.json");
-        let event: shared::events::StreamEvent = serde_json::from_str(sample).unwrap();
-        let changes = shared::events::changes::<Sale>(&event).unwrap();
+        let event: infra::events::StreamEvent = serde_json::from_str(sample).unwrap();
+        let changes = infra::events::changes::<Sale>(&event).unwrap();
         let events: Vec<DomainEvent> = changes.iter().flat_map(derive).collect();
         assert_eq!(types(&events), ["SaleCompleted"]);
         assert_eq!(events[0].detail["total_cents"], 2500);

@@ -7,13 +7,15 @@ use crate::domain::{
 use crate::purchase::{purchase, Order};
 use crate::store::Sales;
 use crate::{refund, saga, State};
+use edge::auth::{Principal, Role};
+use edge::contracts::sales::Purchased;
+use edge::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
+use edge::ids;
+use edge::ApiError;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
-use shared::auth::{Principal, Role};
-use shared::contracts::sales::Purchased;
-use shared::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
-use shared::session::Sessions;
-use shared::{idempotency, ids, ApiError};
+use runtime::session::Sessions;
+use storage::idempotency;
 
 /// A JSON answer with `Location` naming the sale.
 fn at_sale(

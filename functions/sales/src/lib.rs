@@ -24,11 +24,11 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
-use shared::config::ConfigError;
-use shared::endpoints::{Endpoint, Table};
-use shared::state::{self, Part};
+use endpoints::{Endpoint, Table};
+use infra::config::ConfigError;
+use runtime::state::{self, Part};
 
-/// What a Sales function builds once per cold start (see `shared::state`); the saga's
+/// What a Sales function builds once per cold start (see `runtime::state`); the saga's
 /// functions (the purchase and the reconciler) also hold its `saga::Services`.
 /// The read handlers are generic over the store, so tests run them on the double.
 pub type State<Store = store::Store, Services = ()> = state::State<Store, Services>;
@@ -36,6 +36,6 @@ pub type State<Store = store::Store, Services = ()> = state::State<Store, Servic
 impl Part for store::Store {
     async fn build(endpoint: &'static Endpoint) -> Result<Self, ConfigError> {
         let table = state::required_table(endpoint, Table::Sales)?;
-        Ok(store::Store::new(shared::db::client()?, table))
+        Ok(store::Store::new(storage::db::client()?, table))
     }
 }

@@ -7,20 +7,21 @@
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use crate::saga::Peers;
 use crate::store::{Claim, Sales};
-use shared::contracts::customers::{Charge, ChargeStatus, ChargeWallet, Credit, CreditWallet};
-use shared::contracts::inventory::{
+use edge::contracts::customers::{Charge, ChargeStatus, ChargeWallet, Credit, CreditWallet};
+use edge::contracts::inventory::{
     Reservation, ReservationStatus, ReserveStock, ReservedLine, Restock, RestockRequest,
 };
-use shared::contracts::reviews::{InteractionBatch, Recorded};
-use shared::cursor::Key;
-use shared::error::problem;
-use shared::error::FieldError;
-use shared::idempotency::NextAction;
-use shared::service::{Answer, Refusal};
-use shared::testing::{page_after, Turns};
-use shared::{money, ApiError};
+use edge::contracts::reviews::{InteractionBatch, Recorded};
+use edge::cursor::Key;
+use edge::error::problem;
+use edge::error::FieldError;
+use edge::money;
+use edge::service::{Answer, Refusal};
+use edge::ApiError;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
+use storage::idempotency::NextAction;
+use testkit::{page_after, Turns};
 use tokio::sync::Notify;
 
 #[derive(Default)]

@@ -8,9 +8,11 @@
 use crate::domain::{fingerprint_lines, Sale, SaleStatus};
 use crate::saga;
 use crate::store::Sales;
-use shared::contracts::inventory::StockLine;
-use shared::idempotency::{self, NextAction};
-use shared::{ids, time, ApiError};
+use edge::contracts::inventory::StockLine;
+use edge::ids;
+use edge::ApiError;
+use infra::time;
+use storage::idempotency::{self, NextAction};
 
 /// A purchase to make, already validated: lines of distinct products.
 pub struct Order<'a> {

@@ -5,10 +5,10 @@ use crate::domain::{Sale, SaleStatus};
 use crate::memory::MemorySales;
 use crate::store::Sales;
 use crate::{handlers, State};
+use edge::auth::Role;
+use edge::contracts::inventory::StockLine;
 use lambda_http::http::Method;
-use shared::auth::Role;
-use shared::contracts::inventory::StockLine;
-use shared::testing::{keys, session_token, token, Accounts, Call, Reply};
+use testkit::{keys, session_token, token, Accounts, Call, Reply};
 
 /// A table with `completed` completed sales and one failed sale of one buyer, of one
 /// product: (state for `name`, buyer, product, the completed sales' ids).
@@ -17,7 +17,7 @@ async fn table<C: Default>(
     completed: usize,
 ) -> (State<MemorySales, C>, String, String, Vec<String>) {
     let store = MemorySales::default();
-    let (buyer, product) = (shared::ids::new_id(), shared::ids::new_id());
+    let (buyer, product) = (edge::ids::new_id(), edge::ids::new_id());
     let mut ids = Vec::new();
     for n in 0..=completed {
         let status = if n < completed {
@@ -30,7 +30,7 @@ async fn table<C: Default>(
             quantity: 1,
         };
         let mut sale = Sale::new(
-            shared::ids::new_id(),
+            edge::ids::new_id(),
             buyer.clone(),
             &[line],
             &format!("2026-12-01T00:00:{n:02}Z"),
@@ -63,14 +63,14 @@ async fn a_sale_is_seen_by_its_buyer_and_admins_only() {
     };
     let reply = Reply::of(handlers::get_sale(&state, get(token(&buyer, Role::Customer))).await);
     assert_eq!(reply.expect(200)["customer_id"], buyer.as_str());
-    let ops = shared::ids::new_id();
+    let ops = edge::ids::new_id();
     let admin = token(&ops, Role::Admin);
     Reply::of(handlers::get_sale(&state, get(admin.clone())).await).expect(200);
     // Demoted: another's sale is no longer theirs to see, at once.
     state.services.revoke(&ops);
     Reply::of(handlers::get_sale(&state, get(admin)).await).expect(401);
     // To anyone else it does not exist.
-    let stranger = token(&shared::ids::new_id(), Role::Customer);
+    let stranger = token(&edge::ids::new_id(), Role::Customer);
     Reply::of(handlers::get_sale(&state, get(stranger)).await).expect(404);
 }
 
@@ -87,7 +87,7 @@ async fn a_buyers_tokens_that_are_no_longer_current_read_no_sale() {
             .path("customer_id", &buyer)
             .bearer(token)
     };
-    let login = shared::ids::new_id();
+    let login = edge::ids::new_id();
     let ended = session_token(&buyer, Role::Customer, &login);
     let own = token(&buyer, Role::Customer);
     for token in [&ended, &own] {
@@ -138,7 +138,7 @@ async fn the_history_pages_through_completed_sales_newest_first() {
         seen, newest_first,
         "every completed sale once, newest first; no failed one"
     );
-    let stranger = token(&shared::ids::new_id(), Role::Customer);
+    let stranger = token(&edge::ids::new_id(), Role::Customer);
     let theirs = Call::new(Method::GET)
         .path("customer_id", &buyer)
         .bearer(&stranger);
@@ -157,7 +157,7 @@ async fn only_reviews_asks_whether_a_customer_bought_a_product() {
     };
     let bought = Reply::of(handlers::has_purchased(&state, ask("reviews", &buyer)).await);
     assert_eq!(bought.expect(200)["purchased"], true);
-    let other = shared::ids::new_id();
+    let other = edge::ids::new_id();
     let not = Reply::of(handlers::has_purchased(&state, ask("reviews", &other)).await);
     assert_eq!(not.expect(200)["purchased"], false);
     Reply::of(handlers::has_purchased(&state, ask("sales", &buyer)).await).expect(403);
@@ -169,9 +169,9 @@ async fn only_reviews_asks_whether_a_customer_bought_a_product() {
 #[test]
 fn every_request_type_reports_all_its_invalid_fields_at_once() {
     use crate::domain::{PurchaseRequest, RefundRequest};
+    use edge::contracts::customers::{ChargeWallet, CreditWallet};
     use serde_json::json;
-    use shared::contracts::customers::{ChargeWallet, CreditWallet};
-    use shared::testing::reports_every_invalid_field;
+    use testkit::reports_every_invalid_field;
     reports_every_invalid_field::<PurchaseRequest>(
         json!({"product_id": "01JD8ZR1A2B3C4D5E6F7G8H9JK", "quantity": 1}),
         &[("product_id", json!("")), ("quantity", json!(101))],

@@ -7,9 +7,11 @@
 use crate::refund;
 use crate::saga::{self, Peers};
 use crate::store::Sales;
+use edge::ApiError;
+use endpoints::Service;
+use infra::time;
+use runtime::metrics;
 use serde::Serialize;
-use shared::endpoints::Service;
-use shared::{metrics, time, ApiError};
 
 /// Later than any deadline: `pending_past` it lists every pending sale.
 const END_OF_TIME: &str = "9999-12-31T23:59:59Z";
@@ -32,7 +34,7 @@ pub struct Report {
     pub undelivered: usize,
 }
 
-/// The scheduled function's job (`shared::scheduled!`).
+/// The scheduled function's job (`runtime::scheduled!`).
 pub async fn scheduled(
     state: &crate::State<crate::store::Store, saga::Services>,
 ) -> Result<Report, ApiError> {

@@ -7,11 +7,14 @@
 use crate::domain::{RefundOrder, RefundStatus, Sale};
 use crate::saga::{self, undone, Peers};
 use crate::store::Sales;
-use shared::contracts::customers::CreditWallet;
-use shared::contracts::inventory::{RestockRequest, StockLine};
-use shared::endpoints::Service;
-use shared::idempotency::{self, NextAction};
-use shared::{ids, metrics, time, ApiError};
+use edge::contracts::customers::CreditWallet;
+use edge::contracts::inventory::{RestockRequest, StockLine};
+use edge::ids;
+use edge::ApiError;
+use endpoints::Service;
+use infra::time;
+use runtime::metrics;
+use storage::idempotency::{self, NextAction};
 
 /// Attempts of a write that lost a race to another change of the sale.
 const MAX_ATTEMPTS: usize = 8;

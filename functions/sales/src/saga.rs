@@ -6,15 +6,18 @@
 
 use crate::domain::{FailureReason, Sale, SaleStatus};
 use crate::store::{Claim, Sales};
-use shared::config::{self, ConfigError};
-use shared::contracts::customers::{self, Charge, ChargeWallet, Credit, CreditWallet};
-use shared::contracts::inventory::{self, Reservation, ReserveStock, Restock, RestockRequest};
-use shared::contracts::reviews::{self, Interaction, InteractionBatch, Recorded};
-use shared::endpoints::{Endpoint, Service};
-use shared::error::{problem, FieldError};
-use shared::service::{Answer, ServiceClient};
-use shared::state::Part;
-use shared::{metrics, money, time, ApiError};
+use edge::contracts::customers::{self, Charge, ChargeWallet, Credit, CreditWallet};
+use edge::contracts::inventory::{self, Reservation, ReserveStock, Restock, RestockRequest};
+use edge::contracts::reviews::{self, Interaction, InteractionBatch, Recorded};
+use edge::error::{problem, FieldError};
+use edge::money;
+use edge::service::{Answer, ServiceClient};
+use edge::ApiError;
+use endpoints::{Endpoint, Service};
+use infra::config::{self, ConfigError};
+use infra::time;
+use runtime::metrics;
+use runtime::state::Part;
 use std::future::Future;
 
 /// The other services' routes that the sagas call: Inventory's reservations and restocks,
@@ -107,8 +110,8 @@ impl Part for Services {
 }
 
 /// A purchase acts for its buyer: their token must still be current (Customers says).
-impl shared::session::Sessions for Services {
-    async fn is_current(&self, principal: &shared::auth::Principal) -> Result<bool, ApiError> {
+impl runtime::session::Sessions for Services {
+    async fn is_current(&self, principal: &edge::auth::Principal) -> Result<bool, ApiError> {
         self.customers.is_current(principal).await
     }
 }
@@ -294,7 +297,7 @@ pub fn sale_total(sale: &Sale, prices: &[i64]) -> Option<i64> {
         .try_fold(0i64, |total, (line, price)| {
             total
                 .checked_add(money::total(*price, line.quantity.units())?)
-                .filter(|t| *t <= shared::limits::MAX_SALE_TOTAL_CENTS)
+                .filter(|t| *t <= edge::limits::MAX_SALE_TOTAL_CENTS)
         })
 }
 

@@ -10,15 +10,15 @@
 
 use crate::domain::{FailureReason, Sale};
 use aws_sdk_dynamodb::Client;
-use shared::cursor::Key;
-use shared::db::{
-    any_item, applied, is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr,
-};
-use shared::error::FieldError;
-use shared::idempotency::{self, NextAction};
-use shared::ApiError;
+use edge::cursor::Key;
+use edge::error::FieldError;
+use edge::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
+use storage::db::{
+    any_item, applied, is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr,
+};
+use storage::idempotency::{self, NextAction};
 
 /// What the saga, the reconciler and the purchase need of the sales table: [`Store`]
 /// on DynamoDB, and an in-process double for the tests (`crate::memory`).
@@ -214,7 +214,7 @@ impl Sales for Store {
     }
 
     async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
-        let mut item = shared::db::to_item(&sale)?;
+        let mut item = storage::db::to_item(&sale)?;
         item.insert("pending".into(), s("pending"));
         let written = self
             .client

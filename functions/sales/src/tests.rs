@@ -9,11 +9,12 @@ use crate::memory::{Fault, Gate, MemoryPeers, MemorySales, Route};
 use crate::purchase::{purchase, Order};
 use crate::store::Sales;
 use crate::{reconcile, refund, saga};
-use shared::contracts::inventory::StockLine;
-use shared::testing::Turns;
-use shared::{ids, ApiError};
+use edge::contracts::inventory::StockLine;
+use edge::ids;
+use edge::ApiError;
 use std::collections::HashMap;
 use std::sync::Arc;
+use testkit::Turns;
 
 const PRODUCT: &str = "01JD8ZR1A2B3C4D5E6F7G8H9JK";
 const OTHER: &str = "01JD8ZR1A2B3C4D5E6F7G8H9JM";

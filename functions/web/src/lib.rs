@@ -3,10 +3,10 @@
 //! functions (see `build.rs`) and compiled in, gzip-compressed. The pages use the API and
 //! nothing else; they load nothing from other sites, which their security policy enforces.
 
+use edge::ApiError;
 use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
-use shared::state::State;
-use shared::ApiError;
+use runtime::state::State;
 use std::io::Read;
 
 /// A built file, by its path under the build's output (`index.html`, `assets/x.js`).

@@ -3,11 +3,11 @@
 
 use super::*;
 use lambda_http::http::Method;
-use shared::testing::Call;
 use std::io::Read;
+use testkit::Call;
 
 fn state() -> State<()> {
-    State::assemble("storefront", (), (), shared::testing::keys())
+    State::assemble("storefront", (), (), testkit::keys())
 }
 
 fn text(response: &Response<Body>) -> String {

@@ -4,8 +4,8 @@
 //! extra headers such as `idempotency-key`) is kept from the file, or is a skeleton.
 
 use crate::{camel, Error};
+use endpoints::{Access, Endpoint, Method, Table, Trigger};
 use serde_json::{json, Value};
-use shared::endpoints::{Access, Endpoint, Method, Table, Trigger};
 
 /// A sample id for each path parameter of a skeleton.
 const SAMPLE_ID: &str = "01JD8ZQ5V8Y3N2K4M6P7R9S0TB";
@@ -82,7 +82,7 @@ fn http(
         // A service token travels in its own header (`authorization` is the SigV4
         // signature's, which API Gateway checks before the function runs).
         let header = match endpoint.access {
-            Access::Services(_) => shared::auth::SERVICE_TOKEN_HEADER.to_string(),
+            Access::Services(_) => endpoints::SERVICE_TOKEN_HEADER.to_string(),
             _ => "authorization".to_string(),
         };
         let prefix = if header == "authorization" {

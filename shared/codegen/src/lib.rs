@@ -1,4 +1,4 @@
-//! The files generated from the endpoint declaration (`shared::endpoints`):
+//! The files generated from the endpoint declaration (`endpoints`):
 //! the function resources of `template.yaml`, the local router table in `Cargo.toml`
 //! and the `events/` samples. Each is rendered whole, so a stale file is one that
 //! differs from its rendering.
@@ -30,7 +30,7 @@ pub fn render(root: &Path) -> Result<Vec<Generated>, Error> {
             text: router::render(&read(root, "Cargo.toml")?)?,
         },
     ];
-    for endpoint in shared::endpoints::ENDPOINTS {
+    for endpoint in endpoints::ENDPOINTS {
         let path = format!("events/{}.json", endpoint.name);
         let current = std::fs::read_to_string(root.join(&path)).ok();
         let text =
@@ -78,7 +78,7 @@ pub fn write(root: &Path) -> Result<Vec<String>, Error> {
 /// `DIR/template.yaml`: the template with each function's code the zip at
 /// `DIR/<function>/bootstrap.zip`, for `sam deploy` of exactly those artifacts.
 pub fn write_packaged(root: &Path, dir: &Path) -> Result<PathBuf, Error> {
-    let missing: Vec<&str> = shared::endpoints::ENDPOINTS
+    let missing: Vec<&str> = endpoints::ENDPOINTS
         .iter()
         .map(|e| e.name)
         .filter(|name| !dir.join(name).join("bootstrap.zip").exists())
@@ -104,7 +104,7 @@ fn undeclared_events(root: &Path) -> Result<Vec<String>, Error> {
         let name = entry?.file_name().to_string_lossy().to_string();
         let declared = name
             .strip_suffix(".json")
-            .is_some_and(|stem| shared::endpoints::named(stem).is_some());
+            .is_some_and(|stem| endpoints::named(stem).is_some());
         if !declared {
             undeclared.push(format!("events/{name}"));
         }

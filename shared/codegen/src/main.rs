@@ -1,4 +1,4 @@
-//! `cargo run -p codegen`: rewrites the files generated from `shared/src/endpoints.rs`.
+//! `cargo run -p codegen`: rewrites the files generated from `shared/endpoints/src/lib.rs`.
 //! `--check`: only reports the stale ones (exit 1). `--package DIR`: writes the SAM
 //! template of the zips `local/package.sh` built (each function's `CodeUri` its zip).
 

@@ -3,11 +3,11 @@
 //! (with HEAD beside each public GET), grouped by path in declaration order.
 
 use crate::{replace_section, Error};
-use shared::endpoints::ENDPOINTS;
+use endpoints::ENDPOINTS;
 use std::fmt::Write;
 
 pub const BEGIN: &str =
-    "# ---- The local router: generated from shared/src/endpoints.rs by `cargo run -p codegen`";
+    "# ---- The local router: generated from shared/endpoints/src/lib.rs by `cargo run -p codegen`";
 pub const END: &str = "# ---- End of the generated router";
 
 pub fn render(manifest: &str) -> Result<String, Error> {

@@ -16,11 +16,11 @@
 //! test looks for any circular dependency in the template).
 
 use crate::{camel, replace_section, Error};
-use shared::endpoints::{Access, Endpoint, Grant, Method, Trigger, ENDPOINTS};
+use endpoints::{Access, Endpoint, Grant, Method, Trigger, ENDPOINTS};
 use std::fmt::Write;
 
 pub const BEGIN: &str =
-    "# ---- Functions: generated from shared/src/endpoints.rs by `cargo run -p codegen`";
+    "# ---- Functions: generated from shared/endpoints/src/lib.rs by `cargo run -p codegen`";
 pub const END: &str = "# ---- End of the generated functions";
 /// The hand-written APIs: the public one and the one of the internal routes.
 const PUBLIC_API: &str = "HttpApi";
@@ -164,7 +164,7 @@ fn function(out: &mut String, endpoint: &Endpoint, packaged: bool) -> Result<(),
         }
         // The table's stream, from its oldest record. The function reports the first record
         // it could not publish (ReportBatchItemFailures), so Lambda retries from there and
-        // never publishes a record twice (shared::events); a record that still fails is
+        // never publishes a record twice (infra::events); a record that still fails is
         // kept in the events queue. Deletions mean no event: filtered out before Lambda.
         Trigger::Stream(table) => {
             let _ = writeln!(out, "        Stream:");
@@ -450,10 +450,10 @@ fn environment(out: &mut String, endpoint: &Endpoint) {
             format!("!Ref {}", table.resource()),
         ));
     }
-    // The secrets' ARNs, never their values (shared::secrets).
+    // The secrets' ARNs, never their values (infra::secrets).
     for secret in endpoint.secrets {
         variables.push((
-            shared::secrets::arn_variable(*secret).into(),
+            secret.arn_variable().into(),
             format!("!Ref {}", secret.resource()),
         ));
     }
@@ -601,7 +601,7 @@ mod tests {
 
     #[test]
     fn an_internal_route_that_calls_a_service_is_refused() {
-        use shared::endpoints::{Method, Service};
+        use endpoints::{Method, Service};
         let internal = Endpoint {
             name: "probe",
             service: Service::Sales,

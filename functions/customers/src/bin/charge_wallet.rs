@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::charge_wallet::<customers::store::Store>);
+runtime::function!(customers::handlers::charge_wallet::<customers::store::Store>);

@@ -10,8 +10,9 @@
 use customers::admin::{create_admin, NewAdmin};
 use customers::passwords;
 use customers::store::Store;
-use shared::domain::Email;
-use shared::{config, time};
+use edge::domain::Email;
+use infra::config;
+use infra::time;
 use std::process::ExitCode;
 
 #[tokio::main(flavor = "current_thread")]
@@ -54,8 +55,8 @@ async fn run() -> Result<String, String> {
         return Err(format!("ADMIN_PASSWORD {why}"));
     }
     // An operator's shell: credentials may come from a profile.
-    shared::aws::load_default_chain().await;
-    let client = shared::db::client().map_err(|e| e.to_string())?;
+    infra::aws::load_default_chain().await;
+    let client = storage::db::client().map_err(|e| e.to_string())?;
     let store = Store::new(client, table);
     let admin = NewAdmin {
         email,

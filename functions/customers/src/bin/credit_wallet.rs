@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::credit_wallet::<customers::store::Store>);
+runtime::function!(customers::handlers::credit_wallet::<customers::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::customer_status::<customers::store::Store>);
+runtime::function!(customers::handlers::customer_status::<customers::store::Store>);

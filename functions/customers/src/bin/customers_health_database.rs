@@ -1,1 +1,1 @@
-shared::function!(shared::health::database);
+runtime::function!(runtime::health::database);

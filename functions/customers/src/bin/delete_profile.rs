@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::delete_profile::<customers::store::Store>);
+runtime::function!(customers::handlers::delete_profile::<customers::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::deposit::<customers::store::Store>);
+runtime::function!(customers::handlers::deposit::<customers::store::Store>);

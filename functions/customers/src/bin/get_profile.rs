@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::get_profile::<customers::store::Store>);
+runtime::function!(customers::handlers::get_profile::<customers::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::login::<customers::store::Store>);
+runtime::function!(customers::handlers::login::<customers::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::logout::<customers::store::Store>);
+runtime::function!(customers::handlers::logout::<customers::store::Store>);

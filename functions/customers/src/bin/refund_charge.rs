@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::refund_charge::<customers::store::Store>);
+runtime::function!(customers::handlers::refund_charge::<customers::store::Store>);

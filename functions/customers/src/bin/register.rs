@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::register::<customers::store::Store>);
+runtime::function!(customers::handlers::register::<customers::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::token_refresh::<customers::store::Store>);
+runtime::function!(customers::handlers::token_refresh::<customers::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(customers::handlers::update_profile::<customers::store::Store>);
+runtime::function!(customers::handlers::update_profile::<customers::store::Store>);

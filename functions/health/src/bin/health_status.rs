@@ -1,1 +1,1 @@
-shared::function!(shared::health::status);
+runtime::function!(runtime::health::status);

@@ -1,1 +1,1 @@
-shared::function!(health::openapi_document);
+runtime::function!(health::openapi_document);

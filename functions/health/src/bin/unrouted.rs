@@ -1,1 +1,1 @@
-shared::function!(health::unrouted);
+runtime::function!(health::unrouted);

@@ -1,6 +1,6 @@
-shared::function!(
+runtime::function!(
     inventory::handlers::create_product::<
         inventory::store::Store,
-        shared::contracts::customers::Client,
+        edge::contracts::customers::Client,
     >
 );

@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::get_product::<inventory::store::Store>);
+runtime::function!(inventory::handlers::get_product::<inventory::store::Store>);

@@ -1,2 +1,2 @@
 //! Publishes the products table's domain events, from its stream.
-shared::stream!(inventory::events::derive);
+runtime::stream!(inventory::events::derive);

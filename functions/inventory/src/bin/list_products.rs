@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::list_products::<inventory::store::Store>);
+runtime::function!(inventory::handlers::list_products::<inventory::store::Store>);

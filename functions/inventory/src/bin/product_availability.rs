@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::product_availability::<inventory::store::Store>);
+runtime::function!(inventory::handlers::product_availability::<inventory::store::Store>);

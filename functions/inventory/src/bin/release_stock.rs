@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::release_stock::<inventory::store::Store>);
+runtime::function!(inventory::handlers::release_stock::<inventory::store::Store>);

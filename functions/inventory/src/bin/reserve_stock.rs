@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::reserve_stock::<inventory::store::Store>);
+runtime::function!(inventory::handlers::reserve_stock::<inventory::store::Store>);

@@ -1,1 +1,1 @@
-shared::function!(inventory::handlers::restock::<inventory::store::Store>);
+runtime::function!(inventory::handlers::restock::<inventory::store::Store>);

@@ -1,6 +1,6 @@
-shared::function!(
+runtime::function!(
     inventory::handlers::update_product::<
         inventory::store::Store,
-        shared::contracts::customers::Client,
+        edge::contracts::customers::Client,
     >
 );

@@ -1,1 +1,3 @@
-shared::function!(reviews::handlers::create_review::<reviews::store::Store, reviews::ReviewChecks>);
+runtime::function!(
+    reviews::handlers::create_review::<reviews::store::Store, reviews::ReviewChecks>
+);

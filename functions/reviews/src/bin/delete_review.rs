@@ -1,7 +1,7 @@
-shared::function!(
+runtime::function!(
     reviews::handlers::delete_review::<
         reviews::store::Store,
         reviews::reco_store::RecoStore,
-        shared::contracts::customers::Client,
+        edge::contracts::customers::Client,
     >
 );

@@ -1,4 +1,4 @@
-shared::function!(
+runtime::function!(
     reviews::recommendations::get_recommendations::<
         reviews::reco_store::RecoStore,
         reviews::RecommendationChecks,

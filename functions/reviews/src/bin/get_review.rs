@@ -1,3 +1,3 @@
-shared::function!(
-    reviews::handlers::get_review::<reviews::store::Store, shared::contracts::customers::Client>
+runtime::function!(
+    reviews::handlers::get_review::<reviews::store::Store, edge::contracts::customers::Client>
 );

@@ -1,3 +1,3 @@
-shared::function!(
-    reviews::handlers::list_reviews::<reviews::store::Store, shared::contracts::customers::Client>
+runtime::function!(
+    reviews::handlers::list_reviews::<reviews::store::Store, edge::contracts::customers::Client>
 );

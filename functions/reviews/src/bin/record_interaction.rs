@@ -1,1 +1,1 @@
-shared::function!(reviews::recommendations::record_interaction::<reviews::reco_store::RecoStore>);
+runtime::function!(reviews::recommendations::record_interaction::<reviews::reco_store::RecoStore>);

@@ -1,3 +1,3 @@
 //! The scheduled recommendation refresh: on every EventBridge event under Lambda, once
 //! from a shell.
-shared::scheduled!(reviews::refresh::scheduled);
+runtime::scheduled!(reviews::refresh::scheduled);

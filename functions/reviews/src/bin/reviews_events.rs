@@ -1,2 +1,2 @@
 //! Publishes the reviews table's domain events, from its stream.
-shared::stream!(reviews::events::derive);
+runtime::stream!(reviews::events::derive);

@@ -1,3 +1,3 @@
-shared::function!(
+runtime::function!(
     reviews::recommendations::similar_products::<reviews::reco_store::RecoStore, reviews::Catalog>
 );

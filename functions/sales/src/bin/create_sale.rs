@@ -1,1 +1,1 @@
-shared::function!(sales::handlers::create_sale);
+runtime::function!(sales::handlers::create_sale);

@@ -1,3 +1,3 @@
-shared::function!(
-    sales::handlers::get_sale::<sales::store::Store, shared::contracts::customers::Client>
+runtime::function!(
+    sales::handlers::get_sale::<sales::store::Store, edge::contracts::customers::Client>
 );

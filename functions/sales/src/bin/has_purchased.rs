@@ -1,1 +1,1 @@
-shared::function!(sales::handlers::has_purchased::<sales::store::Store>);
+runtime::function!(sales::handlers::has_purchased::<sales::store::Store>);

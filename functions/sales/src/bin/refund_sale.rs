@@ -1,1 +1,1 @@
-shared::function!(sales::handlers::refund_sale);
+runtime::function!(sales::handlers::refund_sale);

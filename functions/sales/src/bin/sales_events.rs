@@ -1,2 +1,2 @@
 //! Publishes the sales table's domain events, from its stream.
-shared::stream!(sales::events::derive);
+runtime::stream!(sales::events::derive);

@@ -1,3 +1,3 @@
-shared::function!(
-    sales::handlers::sales_history::<sales::store::Store, shared::contracts::customers::Client>
+runtime::function!(
+    sales::handlers::sales_history::<sales::store::Store, edge::contracts::customers::Client>
 );

@@ -1,1 +1,1 @@
-shared::function!(web::admin_console);
+runtime::function!(web::admin_console);

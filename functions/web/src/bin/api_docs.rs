@@ -1,1 +1,1 @@
-shared::function!(web::api_docs);
+runtime::function!(web::api_docs);

@@ -1,1 +1,1 @@
-shared::function!(web::storefront);
+runtime::function!(web::storefront);

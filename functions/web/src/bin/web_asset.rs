@@ -1,1 +1,1 @@
-shared::function!(web::web_asset);
+runtime::function!(web::web_asset);

@@ -1,0 +1,200 @@
+//! `Idempotency-Key` handling: the key's syntax, the fingerprint of a request body (so
+//! that a retry with the same key but a different body is told apart, 422), and the
+//! key's record in its owner's table (`idem#<owner>#<key>`, expiring after a day).
+//!
+//! A request with a key first binds it ([`bind`], or [`put`] inside the transaction that
+//! does the work); the answer says what to do next ([`NextAction`]): proceed with a
+//! fresh key, replay what the record saved for the same request, or refuse another.
+
+use crate::db::{is_condition_failure, n, s, Item};
+use aws_lc_rs::digest;
+use aws_sdk_dynamodb::types::Put;
+use aws_sdk_dynamodb::Client;
+use edge::ApiError;
+use lambda_http::Request;
+
+pub const HEADER: &str = "idempotency-key";
+/// How long a key is remembered.
+pub const RETENTION_SECONDS: u64 = 24 * 60 * 60;
+
+/// The request's key, if any: 1..=128 characters of `[A-Za-z0-9_-:.]`.
+pub fn key(req: &Request) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(HEADER) else {
+        return Ok(None);
+    };
+    let value = value.to_str().unwrap_or_default();
+    let valid = (1..=128).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
+    if !valid {
+        return Err(ApiError::validation(
+            "Idempotency-Key",
+            "must be 1 to 128 characters of letters, digits, '-', '_', ':' or '.'",
+        ));
+    }
+    Ok(Some(value.to_string()))
+}
+
+/// A stable fingerprint of what the request asks for (hex SHA-256 of a canonical form).
+pub fn fingerprint(canonical_request: &str) -> String {
+    digest::digest(&digest::SHA256, canonical_request.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The response to a key that was seen before with another request.
+pub fn mismatch() -> ApiError {
+    ApiError::validation(
+        "Idempotency-Key",
+        "this key was already used with a different request",
+    )
+}
+
+/// What a request with a key does next.
+#[derive(Debug, PartialEq)]
+pub enum NextAction<T = Item> {
+    /// The key is new (now bound to this request): do the work.
+    Proceed,
+    /// The key was used by the same request: what its record saved.
+    Replay(T),
+    /// The key was used by another request.
+    Mismatch,
+}
+
+impl NextAction {
+    /// Reads what a replay needs out of the record it saved.
+    pub fn read<T>(
+        self,
+        saved: impl FnOnce(&Item) -> Option<T>,
+    ) -> Result<NextAction<T>, ApiError> {
+        Ok(match self {
+            NextAction::Proceed => NextAction::Proceed,
+            NextAction::Mismatch => NextAction::Mismatch,
+            NextAction::Replay(item) => NextAction::Replay(
+                saved(&item)
+                    .ok_or_else(|| ApiError::Internal("malformed idempotency record".into()))?,
+            ),
+        })
+    }
+}
+
+fn record_id(owner: &str, key: &str) -> String {
+    format!("idem#{owner}#{key}")
+}
+
+/// The key (`id`) of a key's record, in the table of the key's owner.
+pub fn record_key(owner: &str, key: &str) -> Item {
+    Item::from([("id".to_string(), s(record_id(owner, key)))])
+}
+
+/// The first write of a key's record: its fingerprint and `saved` (what a replay
+/// answers with), only if the key is new. Put it alone ([`bind`]) or in the transaction
+/// that does the work, so the work and its record exist together or not at all.
+pub fn put(
+    table: &str,
+    owner: &str,
+    key: &str,
+    fingerprint: &str,
+    saved: Item,
+) -> Result<Put, ApiError> {
+    Put::builder()
+        .table_name(table)
+        .set_item(Some(record(owner, key, fingerprint, saved)))
+        .condition_expression("attribute_not_exists(id)")
+        .build()
+        .map_err(|e| ApiError::Internal(format!("building put: {e}")))
+}
+
+fn record(owner: &str, key: &str, fingerprint: &str, mut saved: Item) -> Item {
+    saved.insert("id".into(), s(record_id(owner, key)));
+    saved.insert("kind".into(), s("idempotency"));
+    saved.insert("fingerprint".into(), s(fingerprint));
+    let expires_at = infra::time::epoch_seconds() + RETENTION_SECONDS;
+    saved.insert("expires_at".into(), n(expires_at));
+    saved
+}
+
+/// What a key's record says about a request with `fingerprint`; `Proceed` if there is none.
+pub async fn look_up(
+    client: &Client,
+    table: &str,
+    owner: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<NextAction, ApiError> {
+    let output = client
+        .get_item()
+        .table_name(table)
+        .set_key(Some(record_key(owner, key)))
+        .consistent_read(true)
+        .send()
+        .await?;
+    let Some(mut record) = output.item else {
+        return Ok(NextAction::Proceed);
+    };
+    let bound = record
+        .remove("fingerprint")
+        .and_then(|v| v.as_s().ok().cloned());
+    Ok(if bound.as_deref() == Some(fingerprint) {
+        NextAction::Replay(record)
+    } else {
+        NextAction::Mismatch
+    })
+}
+
+/// Binds a key to a request on its own, before the work: `Proceed` if it was new.
+pub async fn bind(
+    client: &Client,
+    table: &str,
+    owner: &str,
+    key: &str,
+    fingerprint: &str,
+    saved: Item,
+) -> Result<NextAction, ApiError> {
+    let written = client
+        .put_item()
+        .table_name(table)
+        .set_item(Some(record(owner, key, fingerprint, saved)))
+        .condition_expression("attribute_not_exists(id)")
+        .send()
+        .await;
+    match written {
+        Ok(_) => Ok(NextAction::Proceed),
+        Err(err) if is_condition_failure(&err) => {
+            look_up(client, table, owner, key, fingerprint).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_differ_by_request() {
+        assert_eq!(fingerprint("deposit:100"), fingerprint("deposit:100"));
+        assert_ne!(fingerprint("deposit:100"), fingerprint("deposit:101"));
+        assert_eq!(fingerprint("x").len(), 64);
+    }
+
+    #[test]
+    fn keys_are_checked() {
+        let with = |v: &str| {
+            lambda_http::http::Request::builder()
+                .header(HEADER, v)
+                .body(lambda_http::Body::Empty)
+                .unwrap()
+        };
+        assert_eq!(key(&with("abc-123")).unwrap().as_deref(), Some("abc-123"));
+        assert!(key(&with("has space")).is_err());
+        assert!(key(&with(&"k".repeat(129))).is_err());
+        let none = lambda_http::http::Request::builder()
+            .body(lambda_http::Body::Empty)
+            .unwrap();
+        assert_eq!(key(&none).unwrap(), None);
+    }
+}
