@@ -8,10 +8,19 @@
 #                              shared/ and functions/ (summary on stdout, HTML in
 #                              target/coverage/llvm-cov/html); a failing step does not stop it.
 #                              Needs LLVM 22's tools (Debian llvm-22), installed if missing.
+#   local/test.sh --e2e        only what needs the stack's functions: the build, the stack,
+#                              the unit, integration, end-to-end and fault tests (no lint,
+#                              supply chain, fuzzing, load, Postman or browser runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 coverage=false
-[ "${1:-}" = --coverage ] && coverage=true
+full=true
+case "${1:-}" in
+  --coverage) coverage=true ;;
+  --e2e) full=false ;;
+  "") ;;
+  *) echo "usage: local/test.sh [--coverage | --e2e]" >&2; exit 2 ;;
+esac
 # A stack of its own, beside any running developer stack.
 export API_PORT="${TEST_API_PORT:-9100}"
 export DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-8100}"
@@ -60,21 +69,22 @@ build_log="$STATE_DIR/build.log"
 cargo build --workspace --all-targets --features e2e/stack --quiet >"$build_log" 2>&1 &
 build=$!
 trap 'kill "$build" 2>/dev/null' EXIT
-bash local/setup.sh bench
-bash local/lint.sh
+if $full; then
+  bash local/setup.sh bench
+  bash local/lint.sh
 
-step "supply chain: advisories, licenses, duplicate bans and sources (cargo deny)"
-# A debug build: cargo-deny's release profile (fat LTO, one codegen unit) takes minutes
-# longer to compile than its checks take to run here.
-deny_version=0.20.2
-cargo deny --version 2>/dev/null | grep -qx "cargo-deny $deny_version" ||
-  CARGO_PROFILE_DEV_DEBUG=0 cargo install --locked --quiet --debug "cargo-deny@$deny_version"
-# Advisories offline, from the RustSec snapshot beside the project (deny.toml's db-path);
-# a newer bundle replaces the copy.
-bundle=../shared/advisory-db/advisory-db.bundle
-advisory_db=.local/advisory-db/advisory-db-3157b0e258782691
-if [ -f "$bundle" ] && { [ ! -d "$advisory_db" ] || [ "$bundle" -nt "$advisory_db" ]; }; then
-  rm -rf "$advisory_db" && git -c init.defaultBranch=main clone -q "$bundle" "$advisory_db"
+  step "supply chain: advisories, licenses, duplicate bans and sources (cargo deny)"
+  # A debug build: cargo-deny's release profile (fat LTO, one codegen unit) takes minutes
+  # longer to compile than its checks take to run here.
+  deny_version=0.20.2
+  cargo deny --version 2>/dev/null | grep -qx "cargo-deny $deny_version" ||
+    CARGO_PROFILE_DEV_DEBUG=0 cargo install --locked --quiet --debug "cargo-deny@$deny_version"
+  # Advisories offline, from the RustSec snapshot beside the project (deny.toml's db-path);
+  # a newer bundle replaces the copy.
+  bundle=../shared/advisory-db/advisory-db.bundle
+  advisory_db=.local/advisory-db/advisory-db-3157b0e258782691
+  if [ -f "$bundle" ] && { [ ! -d "$advisory_db" ] || [ "$bundle" -nt "$advisory_db" ]; }; then
+    rm -rf "$advisory_db" && git -c init.defaultBranch=main clone -q "$bundle" "$advisory_db"
 fi
 checks=(licenses bans sources)
 if [ -d "$advisory_db" ]; then
@@ -87,6 +97,7 @@ fi
 # --offline stops it from reaching the network for the advisory database, not for crates).
 cargo fetch --locked --quiet
 cargo deny --offline --log-level error check "${checks[@]}"
+fi
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 
 step "build"
@@ -101,17 +112,19 @@ bash local/up.sh --background >/dev/null
 step "tests"
 check cargo nextest run --workspace --features e2e/stack --no-fail-fast -E 'not binary(faults)'
 
-step "fuzzing every route of openapi.yaml (schemathesis)"
-check bash local/fuzz.sh
+if $full; then
+  step "fuzzing every route of openapi.yaml (schemathesis)"
+  check bash local/fuzz.sh
 
-step "a short load run and its invariants (locust)"
-check bash -o pipefail -c 'bash local/load.sh 10 30 | grep -E "load invariants|Aggregated"'
+  step "a short load run and its invariants (locust)"
+  check bash -o pipefail -c 'bash local/load.sh 10 30 | grep -E "load invariants|Aggregated"'
 
-step "the Postman collection, every request against the stack (newman)"
-check bash -c 'cd tests/web && node postman.mjs run'
+  step "the Postman collection, every request against the stack (newman)"
+  check bash -c 'cd tests/web && node postman.mjs run'
 
-step "the pages in a real browser (Debian's Chromium, playwright-core, axe-core)"
-check bash -c 'cd tests/web && npm run --silent browser'
+  step "the pages in a real browser (Debian's Chromium, playwright-core, axe-core)"
+  check bash -c 'cd tests/web && npm run --silent browser'
+fi
 
 step "fault-injection tests (alone: they freeze the database and cut service links)"
 check cargo nextest run --workspace --features e2e/stack --no-fail-fast --test-threads 1 -E 'binary(faults)'
