@@ -1,8 +1,7 @@
 //! Every list of functions agrees with the one declaration (`endpoints`).
 //! No stack needed. The generated files (`template.yaml`'s functions, the local router
-//! in `Cargo.toml`, `events/`) must be fresh; the hand-written ones (the binaries,
-//! `openapi.yaml`, `local/env.sh`) must name exactly what is declared.
-#![cfg(feature = "stack")]
+//! in `Cargo.toml`, the binaries, `events/`) must be fresh; the hand-written ones
+//! (`openapi.yaml`, `local/env.sh`) must name exactly what is declared.
 
 use codegen::camel;
 use endpoints::{Access, Endpoint, Service, Table, Trigger, ENDPOINTS};
@@ -129,14 +128,6 @@ fn events_functions_read_their_own_tables_stream_and_publish_once() {
     );
 }
 
-/// The directory of a service's function package.
-fn package(service: Service) -> &'static str {
-    match service {
-        Service::Platform => "health",
-        other => other.name(),
-    }
-}
-
 #[test]
 fn every_declared_function_has_its_binary_in_its_service_and_no_other_exists() {
     let mut binaries = BTreeSet::new();
@@ -153,7 +144,7 @@ fn every_declared_function_has_its_binary_in_its_service_and_no_other_exists() {
     }
     let declared: BTreeSet<(String, String)> = ENDPOINTS
         .iter()
-        .map(|e| (package(e.service).to_string(), e.name.to_string()))
+        .map(|e| (e.service.package().to_string(), e.name.to_string()))
         .collect();
     assert_eq!(
         binaries, declared,

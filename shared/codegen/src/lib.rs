@@ -1,8 +1,9 @@
 //! The files generated from the endpoint declaration (`endpoints`):
-//! the function resources of `template.yaml`, the local router table in `Cargo.toml`
-//! and the `events/` samples. Each is rendered whole, so a stale file is one that
+//! the function resources of `template.yaml`, the local router table in `Cargo.toml`,
+//! the functions' binaries and the `events/` samples. Each is rendered whole, so a stale file is one that
 //! differs from its rendering.
 
+mod binaries;
 mod events;
 mod router;
 mod template;
@@ -36,6 +37,10 @@ pub fn render(root: &Path) -> Result<Vec<Generated>, Error> {
         let text =
             events::render(endpoint, current.as_deref()).map_err(|e| format!("{path}: {e}"))?;
         files.push(Generated { path, text });
+        files.push(Generated {
+            path: binaries::path(endpoint),
+            text: binaries::render(endpoint)?,
+        });
     }
     Ok(files)
 }
@@ -53,7 +58,7 @@ pub fn stale(root: &Path) -> Result<Vec<String>, Error> {
         })
         .map(|file| file.path)
         .collect();
-    stale.extend(undeclared_events(root)?);
+    stale.extend(undeclared(root)?);
     Ok(stale)
 }
 
@@ -68,7 +73,7 @@ pub fn write(root: &Path) -> Result<Vec<String>, Error> {
             touched.push(file.path);
         }
     }
-    for path in undeclared_events(root)? {
+    for path in undeclared(root)? {
         std::fs::remove_file(root.join(&path))?;
         touched.push(path);
     }
@@ -98,8 +103,21 @@ fn read(root: &Path, path: &str) -> Result<String, Error> {
     std::fs::read_to_string(root.join(path)).map_err(|e| format!("{path}: {e}").into())
 }
 
-fn undeclared_events(root: &Path) -> Result<Vec<String>, Error> {
+/// Sample events and generated binaries of functions no longer declared.
+fn undeclared(root: &Path) -> Result<Vec<String>, Error> {
     let mut undeclared = Vec::new();
+    for package in std::fs::read_dir(root.join("functions"))? {
+        let bin = package?.path().join("src/bin");
+        for entry in std::fs::read_dir(&bin).into_iter().flatten() {
+            let path = entry?.path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            if text.starts_with(binaries::HEADER) && endpoints::named(&stem).is_none() {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                undeclared.push(relative.to_string_lossy().into_owned());
+            }
+        }
+    }
     for entry in std::fs::read_dir(root.join("events"))? {
         let name = entry?.file_name().to_string_lossy().to_string();
         let declared = name

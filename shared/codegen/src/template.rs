@@ -606,6 +606,7 @@ mod tests {
             name: "probe",
             service: Service::Sales,
             trigger: Trigger::Http(Method::Get, "/internal/sales/probe"),
+            handler: "sales::handlers::probe",
             access: Access::Services(&[Service::Reviews]),
             summary: "",
             secrets: &[],

@@ -32,6 +32,14 @@ impl Service {
         }
     }
 
+    /// The package (under `functions/`) that holds its functions.
+    pub const fn package(self) -> &'static str {
+        match self {
+            Service::Platform => "health",
+            other => other.name(),
+        }
+    }
+
     /// The variable holding the base URL of this service's internal routes.
     pub const fn url_variable(self) -> &'static str {
         match self {
@@ -236,6 +244,10 @@ pub struct Endpoint {
     pub name: &'static str,
     pub service: Service,
     pub trigger: Trigger,
+    /// What the function runs: a path in its service's package, with the types it runs on
+    /// in AWS (its store, the clients of the services it asks). Its binary is generated
+    /// from it (`src/bin/<name>.rs`).
+    pub handler: &'static str,
     pub access: Access,
     pub summary: &'static str,
     pub secrets: &'static [Secret],
@@ -306,6 +318,7 @@ const fn endpoint(name: &'static str, service: Service, trigger: Trigger) -> End
         name,
         service,
         trigger,
+        handler: "",
         access: Access::Public,
         summary: "",
         secrets: &[],
@@ -334,6 +347,7 @@ const fn http(
 const fn liveness(name: &'static str, service: Service, path: &'static str) -> Endpoint {
     Endpoint {
         summary: "Liveness of the service",
+        handler: "runtime::health::status",
         ..http(name, service, Get, path)
     }
 }
@@ -347,6 +361,7 @@ const fn readiness(
 ) -> Endpoint {
     Endpoint {
         summary: "Readiness: the service's tables are reachable and active",
+        handler: "runtime::health::database",
         grants,
         ..http(name, service, Get, path)
     }
@@ -357,24 +372,28 @@ const DESCRIBE: &[&str] = &["DescribeTable"];
 pub const ENDPOINTS: &[Endpoint] = &[
     // Customers
     Endpoint {
+        handler: "customers::handlers::register::<customers::store::Store>",
         summary: "Registers a customer",
         secrets: &[UserTokens],
         grants: &[on(Table::Customers, &["PutItem"])],
         ..http("register", Service::Customers, Post, "/register")
     },
     Endpoint {
+        handler: "customers::handlers::login::<customers::store::Store>",
         summary: "Exchanges email and password for an access and a refresh token",
         secrets: &[UserTokens],
         grants: &[on(Table::Customers, &["GetItem", "PutItem", "UpdateItem", "DeleteItem"])],
         ..http("login", Service::Customers, Post, "/login")
     },
     Endpoint {
+        handler: "customers::handlers::token_refresh::<customers::store::Store>",
         summary: "Spends a refresh token for new tokens (a reused one ends its login)",
         secrets: &[UserTokens],
         grants: &[on(Table::Customers, &["GetItem", "PutItem", "UpdateItem"])],
         ..http("token_refresh", Service::Customers, Post, "/token/refresh")
     },
     Endpoint {
+        handler: "customers::handlers::logout::<customers::store::Store>",
         summary: "Ends the login a refresh token belongs to",
         access: Access::Customer,
         secrets: &[UserTokens],
@@ -382,6 +401,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("logout", Service::Customers, Post, "/logout")
     },
     Endpoint {
+        handler: "customers::handlers::get_profile::<customers::store::Store>",
         summary: "A customer's profile and wallet balance",
         access: Access::Customer,
         secrets: &[UserTokens],
@@ -389,6 +409,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("get_profile", Service::Customers, Get, "/profile/{id}")
     },
     Endpoint {
+        handler: "customers::handlers::update_profile::<customers::store::Store>",
         summary: "Changes a customer's name, address or password",
         access: Access::Customer,
         secrets: &[UserTokens],
@@ -396,6 +417,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("update_profile", Service::Customers, Patch, "/profile/{id}")
     },
     Endpoint {
+        handler: "customers::handlers::delete_profile::<customers::store::Store>",
         summary: "Deletes a customer's account",
         access: Access::Customer,
         secrets: &[UserTokens],
@@ -403,6 +425,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("delete_profile", Service::Customers, Delete, "/profile/{id}")
     },
     Endpoint {
+        handler: "customers::handlers::deposit::<customers::store::Store>",
         summary: "Adds money to a customer's wallet, once per Idempotency-Key",
         access: Access::Customer,
         secrets: &[UserTokens],
@@ -410,6 +433,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("deposit", Service::Customers, Post, "/profile/{id}/wallet/deposit")
     },
     Endpoint {
+        handler: "customers::handlers::charge_wallet::<customers::store::Store>",
         summary: "Charges a wallet for a sale, once per sale",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
@@ -417,6 +441,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("charge_wallet", Service::Customers, Post, "/internal/customers/{id}/wallet/charges")
     },
     Endpoint {
+        handler: "customers::handlers::refund_charge::<customers::store::Store>",
         summary: "Refunds a sale's charge, once",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
@@ -429,6 +454,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         )
     },
     Endpoint {
+        handler: "customers::handlers::credit_wallet::<customers::store::Store>",
         summary: "Gives part of a sale's charge back for a refund, once per refund",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
@@ -436,6 +462,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("credit_wallet", Service::Customers, Post, "/internal/customers/{id}/wallet/credits")
     },
     Endpoint {
+        handler: "customers::handlers::customer_status::<customers::store::Store>",
         summary: "Whether a customer exists and is active, their tokens' generation and role, and whether a login of theirs is live",
         access: Access::Services(&[Service::Reviews, Service::Inventory, Service::Sales]),
         secrets: &[ServiceTokens],
@@ -451,6 +478,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     // Inventory
     Endpoint {
+        handler: "inventory::handlers::list_products::<inventory::store::Store>",
         summary: "Lists products, by category, a page at a time",
         secrets: &[Cursors],
         grants: &[
@@ -460,6 +488,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("list_products", Service::Inventory, Get, "/products")
     },
     Endpoint {
+        handler: "inventory::handlers::create_product::<inventory::store::Store, edge::contracts::customers::Client>",
         summary: "Creates a product",
         access: Access::Admin,
         secrets: &[UserTokens, ServiceTokens],
@@ -468,11 +497,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("create_product", Service::Inventory, Post, "/products")
     },
     Endpoint {
+        handler: "inventory::handlers::get_product::<inventory::store::Store>",
         summary: "A product",
         grants: &[on(Table::Products, &["GetItem"])],
         ..http("get_product", Service::Inventory, Get, "/products/{id}")
     },
     Endpoint {
+        handler: "inventory::handlers::update_product::<inventory::store::Store, edge::contracts::customers::Client>",
         summary: "Changes a product or its stock (If-Match)",
         access: Access::Admin,
         secrets: &[UserTokens, ServiceTokens],
@@ -481,6 +512,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("update_product", Service::Inventory, Post, "/products/{id}/update")
     },
     Endpoint {
+        handler: "inventory::handlers::delete_product::<inventory::store::Store, edge::contracts::customers::Client>",
         summary: "Deletes a product (a tombstone: sales keep their record)",
         access: Access::Admin,
         secrets: &[UserTokens, ServiceTokens],
@@ -489,6 +521,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("delete_product", Service::Inventory, Delete, "/products/{id}")
     },
     Endpoint {
+        handler: "inventory::handlers::reserve_stock::<inventory::store::Store>",
         summary: "Reserves the stock of every line of a sale, all or none, once per sale",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
@@ -499,6 +532,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("reserve_stock", Service::Inventory, Post, "/internal/inventory/reservations")
     },
     Endpoint {
+        handler: "inventory::handlers::restock::<inventory::store::Store>",
         summary: "Puts a refund's units back in stock, once per refund",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
@@ -509,6 +543,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("restock", Service::Inventory, Post, "/internal/inventory/restocks")
     },
     Endpoint {
+        handler: "inventory::handlers::release_stock::<inventory::store::Store>",
         summary: "Releases a sale's reservation, once",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
@@ -524,6 +559,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         )
     },
     Endpoint {
+        handler: "inventory::handlers::product_availability::<inventory::store::Store>",
         summary: "Which of some products exist and are not deleted",
         access: Access::Services(&[Service::Reviews]),
         secrets: &[ServiceTokens],
@@ -539,6 +575,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     // Sales
     Endpoint {
+        handler: "sales::handlers::create_sale",
         summary: "Buys one or several products in one order: the purchase saga, once per Idempotency-Key",
         access: Access::Customer,
         secrets: &[UserTokens, ServiceTokens],
@@ -548,6 +585,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("create_sale", Service::Sales, Post, "/sales")
     },
     Endpoint {
+        handler: "sales::handlers::get_sale::<sales::store::Store, edge::contracts::customers::Client>",
         summary: "A sale",
         access: Access::Customer,
         secrets: &[UserTokens, ServiceTokens],
@@ -556,6 +594,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("get_sale", Service::Sales, Get, "/sales/{id}")
     },
     Endpoint {
+        handler: "sales::handlers::sales_history::<sales::store::Store, edge::contracts::customers::Client>",
         summary: "A customer's completed sales, newest first, a page at a time",
         access: Access::Customer,
         secrets: &[UserTokens, Cursors],
@@ -564,6 +603,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("sales_history", Service::Sales, Get, "/sales/history/{customer_id}")
     },
     Endpoint {
+        handler: "sales::handlers::refund_sale",
         summary: "Refunds units of a sale's lines (money back, stock back if asked), once per Idempotency-Key",
         access: Access::Admin,
         secrets: &[UserTokens, ServiceTokens],
@@ -573,6 +613,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("refund_sale", Service::Sales, Post, "/sales/{id}/refunds")
     },
     Endpoint {
+        handler: "sales::handlers::has_purchased::<sales::store::Store>",
         summary: "Whether a customer bought a product",
         access: Access::Services(&[Service::Reviews]),
         secrets: &[ServiceTokens],
@@ -587,6 +628,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         &[on(Table::Sales, DESCRIBE)],
     ),
     Endpoint {
+        handler: "sales::reconcile::scheduled",
         summary: "Rolls back sales left pending past their deadline, finishes interrupted refunds; re-reports purchases to the recommender",
         access: Access::Scheduler,
         secrets: &[ServiceTokens],
@@ -601,6 +643,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     // Reviews
     Endpoint {
+        handler: "reviews::handlers::create_review::<reviews::store::Store, reviews::ReviewChecks>",
         summary: "Writes a review (pending until moderated)",
         access: Access::Customer,
         secrets: &[UserTokens, ServiceTokens],
@@ -609,6 +652,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("create_review", Service::Reviews, Post, "/reviews")
     },
     Endpoint {
+        handler: "reviews::handlers::list_reviews::<reviews::store::Store, edge::contracts::customers::Client>",
         summary: "Reviews of a product, of a customer, or by status, a page at a time",
         secrets: &[UserTokens, ServiceTokens, Cursors],
         calls: &[Service::Customers],
@@ -616,6 +660,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("list_reviews", Service::Reviews, Get, "/reviews")
     },
     Endpoint {
+        handler: "reviews::handlers::get_review::<reviews::store::Store, edge::contracts::customers::Client>",
         summary: "A review (approved ones to anyone; others to their author and admins)",
         secrets: &[UserTokens, ServiceTokens],
         calls: &[Service::Customers],
@@ -623,6 +668,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("get_review", Service::Reviews, Get, "/reviews/{id}")
     },
     Endpoint {
+        handler: "reviews::handlers::update_review::<reviews::store::Store, reviews::reco_store::RecoStore, edge::contracts::customers::Client>",
         summary: "Edits one's review (back to pending)",
         access: Access::Customer,
         secrets: &[UserTokens, ServiceTokens],
@@ -631,6 +677,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("update_review", Service::Reviews, Patch, "/reviews/{id}")
     },
     Endpoint {
+        handler: "reviews::handlers::delete_review::<reviews::store::Store, reviews::reco_store::RecoStore, edge::contracts::customers::Client>",
         summary: "Deletes one's review (or any, for an admin)",
         access: Access::Customer,
         secrets: &[UserTokens, ServiceTokens],
@@ -639,6 +686,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("delete_review", Service::Reviews, Delete, "/reviews/{id}")
     },
     Endpoint {
+        handler: "reviews::handlers::moderate_review::<reviews::store::Store, reviews::reco_store::RecoStore, edge::contracts::customers::Client>",
         summary: "Approves or rejects a review (If-Match)",
         access: Access::Admin,
         secrets: &[UserTokens, ServiceTokens],
@@ -650,6 +698,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("moderate_review", Service::Reviews, Post, "/reviews/{id}/moderate")
     },
     Endpoint {
+        handler: "reviews::recommendations::get_recommendations::<reviews::reco_store::RecoStore, reviews::RecommendationChecks>",
         summary: "Products recommended to a customer",
         access: Access::Customer,
         secrets: &[UserTokens, ServiceTokens],
@@ -658,6 +707,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("get_recommendations", Service::Reviews, Get, "/recommendations/{customer_id}")
     },
     Endpoint {
+        handler: "reviews::recommendations::similar_products::<reviews::reco_store::RecoStore, reviews::Catalog>",
         summary: "Products bought together with a product (customers also bought)",
         secrets: &[ServiceTokens],
         grants: &[on(Table::Reco, &["GetItem", "BatchGetItem"])],
@@ -665,6 +715,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ..http("similar_products", Service::Reviews, Get, "/products/{id}/similar")
     },
     Endpoint {
+        handler: "reviews::recommendations::record_interaction::<reviews::reco_store::RecoStore>",
         summary: "Records purchases for the recommender, once per event id",
         access: Access::Services(&[Service::Sales]),
         secrets: &[ServiceTokens],
@@ -679,6 +730,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         &[on(Table::Reviews, DESCRIBE), on(Table::Reco, DESCRIBE)],
     ),
     Endpoint {
+        handler: "reviews::refresh::scheduled",
         summary: "Refits the recommendation model from all interactions",
         access: Access::Scheduler,
         grants: &[on(
@@ -691,44 +743,53 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     // Domain events, one function per table whose changes they are
     Endpoint {
+        handler: "sales::events::derive",
         summary: "Publishes SaleCompleted and SaleRefunded on the event bus, from the sales table's stream",
         access: Access::Stream,
         ..endpoint("sales_events", Service::Sales, Trigger::Stream(Table::Sales))
     },
     Endpoint {
+        handler: "inventory::events::derive",
         summary: "Publishes StockLow on the event bus, from the products table's stream",
         access: Access::Stream,
         settings: &[("LOW_STOCK_THRESHOLD", "5")],
         ..endpoint("inventory_events", Service::Inventory, Trigger::Stream(Table::Products))
     },
     Endpoint {
+        handler: "reviews::events::derive",
         summary: "Publishes ReviewApproved on the event bus, from the reviews table's stream",
         access: Access::Stream,
         ..endpoint("reviews_events", Service::Reviews, Trigger::Stream(Table::Reviews))
     },
     // The platform
     Endpoint {
+        handler: "health::openapi_document",
         summary: "The OpenAPI document of this API",
         ..http("openapi_document", Service::Platform, Get, "/openapi.yaml")
     },
     Endpoint {
+        handler: "health::unrouted",
         summary: "Answers requests no route takes: 404, or 405 with the path's methods",
         ..endpoint("unrouted", Service::Platform, Trigger::Unrouted)
     },
     // The web pages
     Endpoint {
+        handler: "web::storefront",
         summary: "The storefront",
         ..http("storefront", Service::Web, Get, "/")
     },
     Endpoint {
+        handler: "web::admin_console",
         summary: "The admin console",
         ..http("admin_console", Service::Web, Get, "/admin")
     },
     Endpoint {
+        handler: "web::api_docs",
         summary: "The browsable API reference",
         ..http("api_docs", Service::Web, Get, "/docs")
     },
     Endpoint {
+        handler: "web::web_asset",
         summary: "A script, style sheet or image of the web pages",
         ..http("web_asset", Service::Web, Get, "/assets/{file}")
     },

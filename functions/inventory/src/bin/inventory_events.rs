@@ -1,2 +1,2 @@
-//! Publishes the products table's domain events, from its stream.
+// Generated from shared/endpoints/src/lib.rs by `cargo xtask codegen`; edit that, not this.
 runtime::stream!(inventory::events::derive);

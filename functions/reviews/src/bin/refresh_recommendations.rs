@@ -1,3 +1,2 @@
-//! The scheduled recommendation refresh: on every EventBridge event under Lambda, once
-//! from a shell.
+// Generated from shared/endpoints/src/lib.rs by `cargo xtask codegen`; edit that, not this.
 runtime::scheduled!(reviews::refresh::scheduled);

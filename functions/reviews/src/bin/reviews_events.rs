@@ -1,2 +1,2 @@
-//! Publishes the reviews table's domain events, from its stream.
+// Generated from shared/endpoints/src/lib.rs by `cargo xtask codegen`; edit that, not this.
 runtime::stream!(reviews::events::derive);

@@ -1,3 +1,4 @@
+// Generated from shared/endpoints/src/lib.rs by `cargo xtask codegen`; edit that, not this.
 runtime::function!(
     sales::handlers::get_sale::<sales::store::Store, edge::contracts::customers::Client>
 );

@@ -1,2 +1,2 @@
-//! The scheduled reconciler: on every EventBridge event under Lambda, once from a shell.
+// Generated from shared/endpoints/src/lib.rs by `cargo xtask codegen`; edit that, not this.
 runtime::scheduled!(sales::reconcile::scheduled);

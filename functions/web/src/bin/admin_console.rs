@@ -1,1 +1,2 @@
+// Generated from shared/endpoints/src/lib.rs by `cargo xtask codegen`; edit that, not this.
 runtime::function!(web::admin_console);
