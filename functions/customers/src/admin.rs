@@ -25,9 +25,8 @@ pub async fn create_admin(
     admin: NewAdmin,
     now: &str,
 ) -> Result<String, String> {
-    let failed = |e: ApiError| e.to_string();
     let email = admin.email;
-    if let Some(existing) = store.find_by_email(&email).await.map_err(failed)? {
+    if let Some(existing) = store.find_by_email(&email).await.map_err(message)? {
         if existing.role == Role::Admin {
             return Ok(format!("admin {email} already exists (id {})", existing.id));
         }
@@ -46,7 +45,7 @@ pub async fn create_admin(
         store
             .update(&existing.id, promote, now)
             .await
-            .map_err(failed)?;
+            .map_err(message)?;
         return Ok(format!(
             "promoted the existing account {email} (id {}) to admin, as asked; its password is \
              its own, not ADMIN_PASSWORD",
@@ -64,16 +63,21 @@ pub async fn create_admin(
         wallet_balance_cents: 0,
         password_hash: password_hash::hash_password(admin.password)
             .await
-            .map_err(failed)?,
+            .map_err(message)?,
         status: AccountStatus::Active,
         created_at: now.into(),
         updated_at: now.into(),
         token_generation: 0,
     };
-    match store.create(&record).await.map_err(failed)? {
+    match store.create(&record).await.map_err(message)? {
         Created::Yes => Ok(format!("created admin {email} (id {})", record.id)),
         Created::EmailTaken => Err(format!(
             "{email} was registered meanwhile; it was not made admin (see --promote-existing)"
         )),
     }
+}
+
+/// An error as the operator reads it.
+fn message(err: impl Into<ApiError>) -> String {
+    err.into().to_string()
 }

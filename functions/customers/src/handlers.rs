@@ -12,6 +12,7 @@ use edge::auth::{Principal, Role};
 use edge::contracts::customers::CustomerStatus;
 use edge::domain::Email;
 use edge::http::{client_address, json, json_body, no_content, ok, path_param, query_param};
+use edge::idempotency_key;
 use edge::ids;
 use edge::ApiError;
 use endpoints::Service;
@@ -21,7 +22,6 @@ use lambda_http::{Body, Request, Response};
 use runtime::metrics;
 use runtime::session;
 use serde::Serialize;
-use storage::idempotency;
 
 /// `POST /register`: 429 when the client's address registered taken mailboxes too often
 /// ([`guesses::take_registration`]).
@@ -390,7 +390,7 @@ pub async fn deposit<S: Customers>(
 ) -> Result<Response<Body>, ApiError> {
     let (_, customer) = authorized_customer(state, &req).await?;
     let body: DepositRequest = json_body(&req)?;
-    let key = idempotency::key(&req)?;
+    let key = idempotency_key::parse(&req)?;
     let now = time::now_rfc3339();
     let outcome = match key {
         Some(key) => {
@@ -415,7 +415,7 @@ pub async fn deposit<S: Customers>(
             "amount_cents",
             "would exceed the wallet balance limit",
         )),
-        Deposited::KeyReusedWithOtherRequest => Err(idempotency::mismatch()),
+        Deposited::KeyReusedWithOtherRequest => Err(idempotency_key::mismatch()),
     }
 }
 

@@ -13,9 +13,9 @@ use crate::store::{
 };
 use edge::domain::Email;
 use edge::money;
-use edge::ApiError;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
+use storage::StoreError;
 
 /// Clones share one table, as the functions of a service share theirs.
 #[derive(Clone, Default)]
@@ -96,7 +96,7 @@ impl MemoryCustomers {
 }
 
 impl Customers for MemoryCustomers {
-    async fn create(&self, customer: &CustomerRecord) -> Result<Created, ApiError> {
+    async fn create(&self, customer: &CustomerRecord) -> Result<Created, StoreError> {
         let mut tables = self.tables();
         if tables.emails.contains_key(&customer.email)
             || tables.customers.contains_key(&customer.id)
@@ -112,11 +112,11 @@ impl Customers for MemoryCustomers {
         Ok(Created::Yes)
     }
 
-    async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, StoreError> {
         Ok(self.tables().customers.get(id).cloned())
     }
 
-    async fn find_by_email(&self, email: &Email) -> Result<Option<CustomerRecord>, ApiError> {
+    async fn find_by_email(&self, email: &Email) -> Result<Option<CustomerRecord>, StoreError> {
         let mut tables = self.tables();
         let Some(id) = tables.emails.get(email).cloned() else {
             return Ok(None);
@@ -129,7 +129,7 @@ impl Customers for MemoryCustomers {
         id: &str,
         changes: Changes,
         now: &str,
-    ) -> Result<Option<CustomerRecord>, ApiError> {
+    ) -> Result<Option<CustomerRecord>, StoreError> {
         let mut tables = self.tables();
         let Some(customer) = tables.active(id) else {
             return Ok(None);
@@ -159,7 +159,7 @@ impl Customers for MemoryCustomers {
         Ok(Some(customer.clone()))
     }
 
-    async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, ApiError> {
+    async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, StoreError> {
         let mut tables = self.tables();
         let Some(record) = tables.active(&customer.id) else {
             return Ok(false);
@@ -172,7 +172,7 @@ impl Customers for MemoryCustomers {
         Ok(true)
     }
 
-    async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, ApiError> {
+    async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, StoreError> {
         Ok(self.tables().deposit(id, amount, now))
     }
 
@@ -182,7 +182,7 @@ impl Customers for MemoryCustomers {
         key: &str,
         amount: i64,
         now: &str,
-    ) -> Result<Deposited, ApiError> {
+    ) -> Result<Deposited, StoreError> {
         let fingerprint = deposit_fingerprint(id, amount);
         let mut tables = self.tables();
         let bound = (id.to_string(), key.to_string());
@@ -206,7 +206,7 @@ impl Customers for MemoryCustomers {
         sale_id: &str,
         amount: i64,
         now: &str,
-    ) -> Result<Charged, ApiError> {
+    ) -> Result<Charged, StoreError> {
         let mut tables = self.tables();
         if let Some(existing) = tables.charges.get(sale_id) {
             return Ok(Charged::again(existing.clone(), customer_id, amount));
@@ -237,7 +237,7 @@ impl Customers for MemoryCustomers {
         customer_id: &str,
         sale_id: &str,
         now: &str,
-    ) -> Result<Charge, ApiError> {
+    ) -> Result<Charge, StoreError> {
         let mut tables = self.tables();
         let Some(existing) = tables.charges.get(sale_id).cloned() else {
             let tombstone = Charge {
@@ -253,7 +253,7 @@ impl Customers for MemoryCustomers {
             return Ok(tombstone);
         };
         if existing.customer_id != customer_id {
-            return Err(ApiError::Conflict(
+            return Err(StoreError::Conflict(
                 "this sale belongs to another customer".into(),
             ));
         }
@@ -273,7 +273,7 @@ impl Customers for MemoryCustomers {
         Ok(refunded)
     }
 
-    async fn credit(&self, credit: Credit) -> Result<Credited, ApiError> {
+    async fn credit(&self, credit: Credit) -> Result<Credited, StoreError> {
         let mut tables = self.tables();
         if let Some(existing) = tables.credits.get(&credit.credit_id) {
             return Ok(Credited::again(existing.clone(), &credit));
@@ -301,7 +301,7 @@ impl Customers for MemoryCustomers {
         limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> Result<Taken, ApiError> {
+    ) -> Result<Taken, StoreError> {
         let mut tables = self.tables();
         let window = tables.attempts.entry(counter.into()).or_default();
         if window.expires_at <= now {
@@ -322,11 +322,13 @@ impl Customers for MemoryCustomers {
         Ok(Taken::Yes)
     }
 
-    async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
+    async fn start_family(&self, first: &RefreshRecord) -> Result<(), StoreError> {
         let mut tables = self.tables();
         // The table writes a family only where there is none: a revoked one stays revoked.
         if tables.families.contains_key(&first.family) {
-            return Err(ApiError::Conflict("this family was started before".into()));
+            return Err(StoreError::Conflict(
+                "this family was started before".into(),
+            ));
         }
         tables
             .families
@@ -337,11 +339,15 @@ impl Customers for MemoryCustomers {
         Ok(())
     }
 
-    async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>, ApiError> {
+    async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
         Ok(self.tables().refresh_tokens.get(hash).cloned())
     }
 
-    async fn rotate(&self, old: &RefreshRecord, next: &RefreshRecord) -> Result<Rotated, ApiError> {
+    async fn rotate(
+        &self,
+        old: &RefreshRecord,
+        next: &RefreshRecord,
+    ) -> Result<Rotated, StoreError> {
         let mut tables = self.tables();
         if tables.refresh_tokens.get(&old.hash).is_none_or(|t| t.spent) {
             return Ok(Rotated::AlreadySpent);
@@ -362,7 +368,7 @@ impl Customers for MemoryCustomers {
         Ok(Rotated::Done)
     }
 
-    async fn revoke_family(&self, family: &str) -> Result<(), ApiError> {
+    async fn revoke_family(&self, family: &str) -> Result<(), StoreError> {
         if let Some((_, revoked)) = self.tables().families.get_mut(family) {
             *revoked = true;
         }
@@ -373,7 +379,7 @@ impl Customers for MemoryCustomers {
         &self,
         id: &str,
         session: &str,
-    ) -> Result<(Option<CustomerRecord>, bool), ApiError> {
+    ) -> Result<(Option<CustomerRecord>, bool), StoreError> {
         let tables = self.tables();
         let live = tables
             .families
@@ -382,14 +388,14 @@ impl Customers for MemoryCustomers {
         Ok((tables.customers.get(id).cloned(), live))
     }
 
-    async fn count_failure(&self, counter: &str) -> Result<(), ApiError> {
+    async fn count_failure(&self, counter: &str) -> Result<(), StoreError> {
         if let Some(window) = self.tables().attempts.get_mut(counter) {
             window.failures += 1;
         }
         Ok(())
     }
 
-    async fn give_back_attempt(&self, counter: &str) -> Result<(), ApiError> {
+    async fn give_back_attempt(&self, counter: &str) -> Result<(), StoreError> {
         if let Some(window) = self.tables().attempts.get_mut(counter) {
             window.taken = window.taken.saturating_sub(1);
         }

@@ -19,7 +19,6 @@ use aws_sdk_dynamodb::Client;
 use edge::auth::Role;
 use edge::domain::Email;
 use edge::money;
-use edge::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{
@@ -27,6 +26,7 @@ use storage::db::{
 };
 use storage::idempotency::{self, NextAction};
 use storage::ledger::{Ledger, Take};
+use storage::StoreError;
 
 pub struct Store {
     client: Client,
@@ -64,37 +64,37 @@ pub trait Customers: Sync {
     fn create(
         &self,
         customer: &CustomerRecord,
-    ) -> impl Future<Output = Result<Created, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Created, StoreError>> + Send;
     /// The customer with this id, active or deleted.
     fn get(
         &self,
         id: &str,
-    ) -> impl Future<Output = Result<Option<CustomerRecord>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<CustomerRecord>, StoreError>> + Send;
     /// The active customer with this (normalized) email.
     fn find_by_email(
         &self,
         email: &Email,
-    ) -> impl Future<Output = Result<Option<CustomerRecord>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<CustomerRecord>, StoreError>> + Send;
     /// Applies a profile update to an active customer; `None` if there is none.
     fn update(
         &self,
         id: &str,
         changes: Changes,
         now: &str,
-    ) -> impl Future<Output = Result<Option<CustomerRecord>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<CustomerRecord>, StoreError>> + Send;
     /// Marks an active customer deleted and frees their email; false if there was none.
     fn delete(
         &self,
         customer: &CustomerRecord,
         now: &str,
-    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Adds to an active wallet, up to the balance ceiling.
     fn deposit(
         &self,
         id: &str,
         amount: i64,
         now: &str,
-    ) -> impl Future<Output = Result<Deposited, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Deposited, StoreError>> + Send;
     /// [`Customers::deposit`] at most once per idempotency key: a retry answers exactly
     /// the first answer.
     fn deposit_once(
@@ -103,7 +103,7 @@ pub trait Customers: Sync {
         key: &str,
         amount: i64,
         now: &str,
-    ) -> impl Future<Output = Result<Deposited, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Deposited, StoreError>> + Send;
     /// Takes a sale's total from an active wallet, once per sale id, never below zero.
     fn charge(
         &self,
@@ -111,7 +111,7 @@ pub trait Customers: Sync {
         sale_id: &str,
         amount: i64,
         now: &str,
-    ) -> impl Future<Output = Result<Charged, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Charged, StoreError>> + Send;
     /// Gives a sale's charge back, once; before the charge, it leaves a tombstone that
     /// refuses the charge when it arrives.
     fn refund(
@@ -119,10 +119,10 @@ pub trait Customers: Sync {
         customer_id: &str,
         sale_id: &str,
         now: &str,
-    ) -> impl Future<Output = Result<Charge, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Charge, StoreError>> + Send;
     /// Gives part of a sale's charge back to the wallet, once per credit id, never more
     /// over all credits of the sale than the charge.
-    fn credit(&self, credit: Credit) -> impl Future<Output = Result<Credited, ApiError>> + Send;
+    fn credit(&self, credit: Credit) -> impl Future<Output = Result<Credited, StoreError>> + Send;
     /// Takes one of the `limit` attempts that a counter (see `crate::guesses`) allows per
     /// window, opening a window of `window_seconds` when none is open. Atomic: parallel
     /// attempts never take more than `limit`.
@@ -132,32 +132,34 @@ pub trait Customers: Sync {
         limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> impl Future<Output = Result<Taken, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Taken, StoreError>> + Send;
     /// The attempt succeeded: its slot is free again.
-    fn give_back_attempt(&self, counter: &str)
-        -> impl Future<Output = Result<(), ApiError>> + Send;
+    fn give_back_attempt(
+        &self,
+        counter: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The attempt failed: its slot stays taken for the window, and counts as a failure.
-    fn count_failure(&self, counter: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    fn count_failure(&self, counter: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Starts a login's family of refresh tokens with its first one.
     fn start_family(
         &self,
         first: &RefreshRecord,
-    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The refresh token stored under a hash.
     fn refresh_token(
         &self,
         hash: &str,
-    ) -> impl Future<Output = Result<Option<RefreshRecord>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<RefreshRecord>, StoreError>> + Send;
     /// Spends `old` for `next` (one family), both or neither: only if `old` is unspent and
     /// its family not revoked.
     fn rotate(
         &self,
         old: &RefreshRecord,
         next: &RefreshRecord,
-    ) -> impl Future<Output = Result<Rotated, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Rotated, StoreError>> + Send;
     /// No token of the family refreshes any more, and its access tokens stop being
     /// current (they name it: `sid`).
-    fn revoke_family(&self, family: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    fn revoke_family(&self, family: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The customer with this id, active or deleted, and whether their login `session`
     /// (a family of refresh tokens) is live: theirs, neither logged out nor revoked. What
     /// decides whether an access token is current, in one read.
@@ -165,7 +167,7 @@ pub trait Customers: Sync {
         &self,
         id: &str,
         session: &str,
-    ) -> impl Future<Output = Result<(Option<CustomerRecord>, bool), ApiError>> + Send;
+    ) -> impl Future<Output = Result<(Option<CustomerRecord>, bool), StoreError>> + Send;
 }
 
 /// How taking an attempt went.
@@ -261,7 +263,7 @@ fn family_id(family: &str) -> String {
     format!("family#{family}")
 }
 
-fn refresh_item(record: &RefreshRecord) -> Result<Item, ApiError> {
+fn refresh_item(record: &RefreshRecord) -> Result<Item, StoreError> {
     let mut item = storage::db::to_item(record)?;
     item.insert("id".into(), s(refresh_id(&record.hash)));
     item.insert("kind".into(), s("refresh_token"));
@@ -283,8 +285,8 @@ fn customer_key(id: &str) -> Item {
 /// What a charge answers when the wallet keeps changing under it.
 const BUSY: &str = "the wallet is changing too fast; retry";
 
-fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ApiError> {
-    result.map_err(|e| ApiError::Internal(format!("building request: {e}")))
+fn built<T, E: Into<storage::error::BoxError>>(result: Result<T, E>) -> Result<T, StoreError> {
+    result.map_err(|e| StoreError::caused("building a request", e))
 }
 
 impl Store {
@@ -306,7 +308,7 @@ impl Store {
 
 impl Customers for Store {
     /// Writes the customer and its email guard atomically.
-    async fn create(&self, customer: &CustomerRecord) -> Result<Created, ApiError> {
+    async fn create(&self, customer: &CustomerRecord) -> Result<Created, StoreError> {
         let mut item: Item = storage::db::to_item(customer)?;
         item.insert("kind".into(), s("customer"));
         let put_customer = built(
@@ -334,14 +336,14 @@ impl Customers for Store {
             Err(cancelled) if cancelled.condition_failed(1) || cancelled.conflicted() => {
                 Ok(Created::EmailTaken)
             }
-            Err(cancelled) => Err(ApiError::Internal(format!(
+            Err(cancelled) => Err(StoreError::internal(format!(
                 "register cancelled: {cancelled:?}"
             ))),
         }
     }
 
     /// The customer with this id, active or deleted.
-    async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -365,7 +367,7 @@ impl Customers for Store {
     }
 
     /// The active customer with this (normalized) email.
-    async fn find_by_email(&self, email: &Email) -> Result<Option<CustomerRecord>, ApiError> {
+    async fn find_by_email(&self, email: &Email) -> Result<Option<CustomerRecord>, StoreError> {
         let guard = self
             .client
             .get_item()
@@ -394,7 +396,7 @@ impl Customers for Store {
         id: &str,
         changes: Changes,
         now: &str,
-    ) -> Result<Option<CustomerRecord>, ApiError> {
+    ) -> Result<Option<CustomerRecord>, StoreError> {
         let mut expr = UpdateExpr::default();
         expr.set("updated_at", s(now))
             .condition("attribute_exists(id) AND #status = :active")
@@ -436,7 +438,7 @@ impl Customers for Store {
     }
 
     /// Marks the customer deleted and frees their email; false if there was none.
-    async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, ApiError> {
+    async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, StoreError> {
         let mark_deleted = built(
             Update::builder()
                 .table_name(&self.table)
@@ -469,7 +471,7 @@ impl Customers for Store {
     }
 
     /// Adds to an active wallet atomically.
-    async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, ApiError> {
+    async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, StoreError> {
         let result = self
             .client
             .update_item()
@@ -514,7 +516,7 @@ impl Customers for Store {
         key: &str,
         amount: i64,
         now: &str,
-    ) -> Result<Deposited, ApiError> {
+    ) -> Result<Deposited, StoreError> {
         let fingerprint = deposit_fingerprint(id, amount);
         for _attempt in 0..MAX_ATTEMPTS {
             let balance = |record: &Item| {
@@ -566,7 +568,7 @@ impl Customers for Store {
                 Err(_) => continue,
             }
         }
-        Err(ApiError::Conflict(BUSY.into()))
+        Err(StoreError::Conflict(BUSY.into()))
     }
 
     /// Takes a sale's total from an active wallet, once per sale id. The charge record
@@ -577,7 +579,7 @@ impl Customers for Store {
         sale_id: &str,
         amount: i64,
         now: &str,
-    ) -> Result<Charged, ApiError> {
+    ) -> Result<Charged, StoreError> {
         let existing = |existing| Charged::again(existing, customer_id, amount);
         let plan = || async {
             let customer = match self.get(customer_id).await? {
@@ -620,12 +622,12 @@ impl Customers for Store {
         customer_id: &str,
         sale_id: &str,
         now: &str,
-    ) -> Result<Charge, ApiError> {
+    ) -> Result<Charge, StoreError> {
         let check = |existing: &Charge| {
             if existing.customer_id == customer_id {
                 Ok(())
             } else {
-                Err(ApiError::Conflict(
+                Err(StoreError::Conflict(
                     "this sale belongs to another customer".into(),
                 ))
             }
@@ -659,7 +661,7 @@ impl Customers for Store {
 
     /// The credit entry, the wallet's increment and the charge's `credited_cents` are one
     /// transaction, the last conditional on the amount credited as read.
-    async fn credit(&self, credit: Credit) -> Result<Credited, ApiError> {
+    async fn credit(&self, credit: Credit) -> Result<Credited, StoreError> {
         let ledger = Ledger {
             key: ("id", format!("credit#{}", credit.credit_id)),
             extra: &[("kind", "credit")],
@@ -705,7 +707,7 @@ impl Customers for Store {
         limit: u32,
         now: u64,
         window_seconds: u64,
-    ) -> Result<Taken, ApiError> {
+    ) -> Result<Taken, StoreError> {
         let counted = self
             .client
             .update_item()
@@ -767,7 +769,7 @@ impl Customers for Store {
         })
     }
 
-    async fn give_back_attempt(&self, counter: &str) -> Result<(), ApiError> {
+    async fn give_back_attempt(&self, counter: &str) -> Result<(), StoreError> {
         let given = self
             .client
             .update_item()
@@ -783,7 +785,7 @@ impl Customers for Store {
         applied(given).map(drop)
     }
 
-    async fn count_failure(&self, counter: &str) -> Result<(), ApiError> {
+    async fn count_failure(&self, counter: &str) -> Result<(), StoreError> {
         let counted = self
             .client
             .update_item()
@@ -798,7 +800,7 @@ impl Customers for Store {
         applied(counted).map(drop)
     }
 
-    async fn start_family(&self, first: &RefreshRecord) -> Result<(), ApiError> {
+    async fn start_family(&self, first: &RefreshRecord) -> Result<(), StoreError> {
         // The family first: a token without its family could never be refreshed, a family
         // without a token (a failure between the two writes) is only an unused record.
         self.client
@@ -821,7 +823,7 @@ impl Customers for Store {
         Ok(())
     }
 
-    async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>, ApiError> {
+    async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -833,7 +835,11 @@ impl Customers for Store {
         Ok(output.item.map(serde_dynamo::from_item).transpose()?)
     }
 
-    async fn rotate(&self, old: &RefreshRecord, next: &RefreshRecord) -> Result<Rotated, ApiError> {
+    async fn rotate(
+        &self,
+        old: &RefreshRecord,
+        next: &RefreshRecord,
+    ) -> Result<Rotated, StoreError> {
         let spend = built(
             Update::builder()
                 .table_name(&self.table)
@@ -873,7 +879,7 @@ impl Customers for Store {
         }
     }
 
-    async fn revoke_family(&self, family: &str) -> Result<(), ApiError> {
+    async fn revoke_family(&self, family: &str) -> Result<(), StoreError> {
         let revoked = self
             .client
             .update_item()
@@ -891,7 +897,7 @@ impl Customers for Store {
         &self,
         id: &str,
         session: &str,
-    ) -> Result<(Option<CustomerRecord>, bool), ApiError> {
+    ) -> Result<(Option<CustomerRecord>, bool), StoreError> {
         let family = family_id(session);
         let keys = vec![customer_key(id), customer_key(&family)];
         let items = storage::db::batch_get_consistent(&self.client, &self.table, keys).await?;

@@ -169,25 +169,15 @@ pub fn price_lines<'a>(
     }
 }
 
-/// A restock puts units back into products that exist (deleted ones included): a line
-/// naming none is a 404 naming every such line, and nothing is put back.
-pub fn unknown_products(
-    lines: &[StockLine],
-    exists: impl Fn(&str) -> bool,
-) -> Result<(), ApiError> {
-    let unknown: Vec<edge::error::FieldError> = lines
+/// A restock puts units back into products that exist (deleted ones included): the
+/// lines naming none, by index; a restock with any is refused whole.
+pub fn unknown_lines(lines: &[StockLine], exists: impl Fn(&str) -> bool) -> Vec<usize> {
+    lines
         .iter()
         .enumerate()
         .filter(|(_, line)| !exists(&line.product_id))
-        .map(|(i, _)| {
-            edge::error::FieldError::new(format!("items[{i}].product_id"), "no such product")
-        })
-        .collect();
-    if unknown.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::NotFound("product").itemized(unknown))
-    }
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[cfg(test)]

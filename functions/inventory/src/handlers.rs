@@ -4,7 +4,7 @@ use crate::domain::{
     normalize_category, AvailabilityQuery, NewProduct, Product, ProductPatch, ReserveStock,
     Restock, RestockRequest, StockLine, CURRENCY, MAX_PRICE_CENTS,
 };
-use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
+use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Restocked, Updated};
 use crate::State;
 use edge::contracts::inventory::{parse_product_ids, repeated_products, Availability};
 use edge::error::FieldError;
@@ -263,7 +263,15 @@ pub async fn restock<S: Inventory>(
         items: parsed_lines(body.items)?,
         created_at: time::now_rfc3339(),
     };
-    ok(&state.store.restock(restock).await?)
+    match state.store.restock(restock).await? {
+        Restocked::Done(restock) => ok(&restock),
+        Restocked::UnknownProducts(lines) => Err(ApiError::NotFound("product").itemized(
+            lines
+                .iter()
+                .map(|i| FieldError::new(format!("items[{i}].product_id"), "no such product"))
+                .collect(),
+        )),
+    }
 }
 
 /// `POST /internal/inventory/reservations/{sale_id}/release` (service): give a sale's

@@ -8,13 +8,13 @@
 use crate::domain::{
     price_lines, search_key, Product, Reservation, ReservationStatus, Restock, StockLine, MAX_STOCK,
 };
-use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Updated};
+use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Restocked, Updated};
 use edge::cursor::Key;
-use edge::ApiError;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 use storage::db::s;
+use storage::StoreError;
 
 /// Clones share one pair of tables, as the functions of a service share theirs.
 #[derive(Clone, Default)]
@@ -109,20 +109,20 @@ fn matches(product: &Product, filter: &ListFilter) -> bool {
 }
 
 impl Inventory for MemoryInventory {
-    async fn create(&self, product: &Product) -> Result<(), ApiError> {
+    async fn create(&self, product: &Product) -> Result<(), StoreError> {
         let mut tables = self.tables();
         if tables.products.contains_key(&product.id) {
-            return Err(ApiError::Conflict("product id taken".into()));
+            return Err(StoreError::Conflict("product id taken".into()));
         }
         tables.products.insert(product.id.clone(), product.clone());
         Ok(())
     }
 
-    async fn get(&self, id: &str) -> Result<Option<Product>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<Product>, StoreError> {
         Ok(self.tables().products.get(id).cloned())
     }
 
-    async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
+    async fn live(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
         let tables = self.tables();
         let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
         Ok(distinct
@@ -142,7 +142,7 @@ impl Inventory for MemoryInventory {
         filter: &ListFilter,
         start: Option<Key>,
         limit: usize,
-    ) -> Result<(Vec<Product>, Option<Key>), ApiError> {
+    ) -> Result<(Vec<Product>, Option<Key>), StoreError> {
         let from = match start.as_ref().and_then(|key| key.get("id")?.as_s().ok()) {
             Some(id) => Bound::Excluded(id.clone()),
             None => Bound::Unbounded,
@@ -171,7 +171,7 @@ impl Inventory for MemoryInventory {
         changes: ProductChanges,
         expected_version: Option<i64>,
         now: &str,
-    ) -> Result<Updated, ApiError> {
+    ) -> Result<Updated, StoreError> {
         let mut tables = self.tables();
         let product = match tables.live_at(id, expected_version) {
             Ok(product) => product,
@@ -211,7 +211,7 @@ impl Inventory for MemoryInventory {
         id: &str,
         expected_version: Option<i64>,
         now: &str,
-    ) -> Result<Updated, ApiError> {
+    ) -> Result<Updated, StoreError> {
         let mut tables = self.tables();
         let product = match tables.live_at(id, expected_version) {
             Ok(product) => product,
@@ -228,7 +228,7 @@ impl Inventory for MemoryInventory {
         sale_id: &str,
         lines: &[StockLine],
         now: &str,
-    ) -> Result<Reserved, ApiError> {
+    ) -> Result<Reserved, StoreError> {
         let mut tables = self.tables();
         if let Some(existing) = tables.reservations.get(sale_id) {
             return Ok(Reserved::again(existing.clone(), lines));
@@ -253,7 +253,7 @@ impl Inventory for MemoryInventory {
         Ok(Reserved::Yes(reservation))
     }
 
-    async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, ApiError> {
+    async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, StoreError> {
         let mut tables = self.tables();
         let Some(existing) = tables.reservations.get(sale_id).cloned() else {
             let tombstone = Reservation {
@@ -283,18 +283,22 @@ impl Inventory for MemoryInventory {
         Ok(released)
     }
 
-    async fn restock(&self, restock: Restock) -> Result<Restock, ApiError> {
+    async fn restock(&self, restock: Restock) -> Result<Restocked, StoreError> {
         let mut tables = self.tables();
         if let Some(existing) = tables.restocks.get(&restock.restock_id) {
-            return Ok(existing.clone());
+            return Ok(Restocked::Done(existing.clone()));
         }
-        crate::domain::unknown_products(&restock.items, |id| tables.products.contains_key(id))?;
+        let unknown =
+            crate::domain::unknown_lines(&restock.items, |id| tables.products.contains_key(id));
+        if !unknown.is_empty() {
+            return Ok(Restocked::UnknownProducts(unknown));
+        }
         for line in &restock.items {
             tables.add_stock(&line.product_id, line.quantity, &restock.created_at);
         }
         tables
             .restocks
             .insert(restock.restock_id.clone(), restock.clone());
-        Ok(restock)
+        Ok(Restocked::Done(restock))
     }
 }

@@ -9,11 +9,11 @@ use crate::domain::{
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use edge::cursor::Key;
-use edge::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{batch_get_all, batch_get_consistent, n, s, update_returning, Item, UpdateExpr};
 use storage::ledger::{Ledger, Take};
+use storage::StoreError;
 
 pub struct Store {
     client: Client,
@@ -51,6 +51,15 @@ pub enum Updated {
     StockOutOfRange,
 }
 
+/// What a restock did.
+#[derive(Debug)]
+pub enum Restocked {
+    /// Put back (now, or by an earlier call with the same restock id: what it put back).
+    Done(Restock),
+    /// Refused whole: these lines (by index) name no product.
+    UnknownProducts(Vec<usize>),
+}
+
 #[derive(Debug)]
 pub enum Reserved {
     Yes(Reservation),
@@ -62,11 +71,11 @@ pub enum Reserved {
 /// What the handlers need of the products and reservations tables: [`Store`] on
 /// DynamoDB, and an in-process double for the tests (`crate::memory`).
 pub trait Inventory: Sync {
-    fn create(&self, product: &Product) -> impl Future<Output = Result<(), ApiError>> + Send;
+    fn create(&self, product: &Product) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The product with this id, deleted or not.
-    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Product>, ApiError>> + Send;
+    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Product>, StoreError>> + Send;
     /// The ids among `ids` of products that exist and are not deleted, each once.
-    fn live(&self, ids: &[String]) -> impl Future<Output = Result<Vec<String>, ApiError>> + Send;
+    fn live(&self, ids: &[String]) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// One page of live products matching `filter`, starting after `start`, and the key
     /// to continue from, if there may be more.
     fn list(
@@ -74,7 +83,7 @@ pub trait Inventory: Sync {
         filter: &ListFilter,
         start: Option<Key>,
         limit: usize,
-    ) -> impl Future<Output = Result<(Vec<Product>, Option<Key>), ApiError>> + Send;
+    ) -> impl Future<Output = Result<(Vec<Product>, Option<Key>), StoreError>> + Send;
     /// Applies `changes` to a live product, only at `expected_version` when given.
     fn update(
         &self,
@@ -82,7 +91,7 @@ pub trait Inventory: Sync {
         changes: ProductChanges,
         expected_version: Option<i64>,
         now: &str,
-    ) -> impl Future<Output = Result<Updated, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Updated, StoreError>> + Send;
     /// Soft delete, only at `expected_version` when given: the product stays readable by
     /// id for old sales and reviews.
     fn delete(
@@ -90,7 +99,7 @@ pub trait Inventory: Sync {
         id: &str,
         expected_version: Option<i64>,
         now: &str,
-    ) -> impl Future<Output = Result<Updated, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Updated, StoreError>> + Send;
     /// Takes every line's units of live products for a sale at their current prices, all
     /// or none, once per sale id, never below zero. The lines name distinct products.
     fn reserve(
@@ -98,17 +107,20 @@ pub trait Inventory: Sync {
         sale_id: &str,
         lines: &[StockLine],
         now: &str,
-    ) -> impl Future<Output = Result<Reserved, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Reserved, StoreError>> + Send;
     /// Gives a sale's units back, once; before the reservation, it leaves a tombstone
     /// that refuses the reservation when it arrives.
     fn release(
         &self,
         sale_id: &str,
         now: &str,
-    ) -> impl Future<Output = Result<Reservation, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Reservation, StoreError>> + Send;
     /// Puts a refund's units back in stock, once per restock id; an id already used
     /// answers what it put back.
-    fn restock(&self, restock: Restock) -> impl Future<Output = Result<Restock, ApiError>> + Send;
+    fn restock(
+        &self,
+        restock: Restock,
+    ) -> impl Future<Output = Result<Restocked, StoreError>> + Send;
 }
 
 impl Reserved {
@@ -185,7 +197,7 @@ impl Store {
         id: &str,
         expr: UpdateExpr,
         expected_version: Option<i64>,
-    ) -> Result<Updated, ApiError> {
+    ) -> Result<Updated, StoreError> {
         let request = self
             .client
             .update_item()
@@ -202,7 +214,7 @@ impl Store {
         &self,
         id: &str,
         expected_version: Option<i64>,
-    ) -> Result<Updated, ApiError> {
+    ) -> Result<Updated, StoreError> {
         Ok(match self.get(id).await? {
             None => Updated::NotFound,
             Some(p) if p.deleted_at.is_some() => Updated::NotFound,
@@ -224,7 +236,7 @@ impl Store {
 }
 
 impl Inventory for Store {
-    async fn create(&self, product: &Product) -> Result<(), ApiError> {
+    async fn create(&self, product: &Product) -> Result<(), StoreError> {
         let mut item: Item = storage::db::to_item(product)?;
         item.insert("name_lower".into(), s(search_key(&product.name)));
         self.client
@@ -237,7 +249,7 @@ impl Inventory for Store {
         Ok(())
     }
 
-    async fn get(&self, id: &str) -> Result<Option<Product>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<Product>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -250,7 +262,7 @@ impl Inventory for Store {
     }
 
     /// The ids among `ids` of products that exist and are not deleted, each once.
-    async fn live(&self, ids: &[String]) -> Result<Vec<String>, ApiError> {
+    async fn live(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
         // A batch read refuses a key named twice.
         let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
         let keys = distinct.into_iter().map(|id| product_key(id)).collect();
@@ -270,7 +282,7 @@ impl Inventory for Store {
         filter: &ListFilter,
         start: Option<Key>,
         limit: usize,
-    ) -> Result<(Vec<Product>, Option<Key>), ApiError> {
+    ) -> Result<(Vec<Product>, Option<Key>), StoreError> {
         let mut conditions = vec!["attribute_not_exists(deleted_at)".to_string()];
         let mut values: HashMap<String, AttributeValue> = HashMap::new();
         if let Some(q) = &filter.q {
@@ -356,7 +368,7 @@ impl Inventory for Store {
         changes: ProductChanges,
         expected_version: Option<i64>,
         now: &str,
-    ) -> Result<Updated, ApiError> {
+    ) -> Result<Updated, StoreError> {
         let mut expr = versioned_change(expected_version, now);
         if let Some(name) = &changes.name {
             expr.set("name", s(name))
@@ -397,7 +409,7 @@ impl Inventory for Store {
         id: &str,
         expected_version: Option<i64>,
         now: &str,
-    ) -> Result<Updated, ApiError> {
+    ) -> Result<Updated, StoreError> {
         let mut expr = versioned_change(expected_version, now);
         expr.set("deleted_at", s(now));
         self.apply_change(id, expr, expected_version).await
@@ -410,7 +422,7 @@ impl Inventory for Store {
         sale_id: &str,
         lines: &[StockLine],
         now: &str,
-    ) -> Result<Reserved, ApiError> {
+    ) -> Result<Reserved, StoreError> {
         let existing = |existing| Reserved::again(existing, lines);
         let plan = || async {
             let keys = lines.iter().map(|l| product_key(&l.product_id)).collect();
@@ -453,7 +465,7 @@ impl Inventory for Store {
 
     /// Gives a sale's units back, once. A release for a sale that never reserved leaves a
     /// tombstone, so that a reservation arriving late cannot take stock afterwards.
-    async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, ApiError> {
+    async fn release(&self, sale_id: &str, now: &str) -> Result<Reservation, StoreError> {
         let tombstone = || Reservation {
             sale_id: sale_id.to_string(),
             items: Vec::new(),
@@ -476,7 +488,7 @@ impl Inventory for Store {
     /// Puts a refund's units back, once per restock id: the restock entry and every
     /// line's stock increment are one transaction. A deleted product gets its units
     /// back too, so that stock stays conserved.
-    async fn restock(&self, restock: Restock) -> Result<Restock, ApiError> {
+    async fn restock(&self, restock: Restock) -> Result<Restocked, StoreError> {
         let ledger = Ledger {
             key: ("sale_id", format!("restock#{}", restock.restock_id)),
             ..self.ledger("")
@@ -493,11 +505,14 @@ impl Inventory for Store {
                 .filter_map(|item| item.get("id").and_then(|v| v.as_s().ok()))
                 .map(String::as_str)
                 .collect();
-            crate::domain::unknown_products(&restock.items, |id| known.contains(id))?;
+            let unknown = crate::domain::unknown_lines(&restock.items, |id| known.contains(id));
+            if !unknown.is_empty() {
+                return Ok(Take::Answer(Restocked::UnknownProducts(unknown)));
+            }
             let adds = self.add_stock(restock.items.iter().cloned(), &restock.created_at)?;
             Ok(Take::Write(restock.clone(), adds))
         };
-        ledger.take(|existing| existing, plan, |taken| taken).await
+        ledger.take(Restocked::Done, plan, Restocked::Done).await
     }
 }
 
@@ -507,7 +522,7 @@ impl Store {
         &self,
         lines: impl Iterator<Item = StockLine>,
         now: &str,
-    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, ApiError> {
+    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, StoreError> {
         lines
             .map(|line| {
                 let mut add = stock_change(line.quantity, now);

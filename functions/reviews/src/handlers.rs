@@ -160,13 +160,14 @@ async fn sync_interaction(reco: &impl Interactions, review: &Review) -> Result<(
         strength: review.rating.stars() as f32,
         source: "review".into(),
     });
-    reco.follow_review(
-        &review.customer_id,
-        &interaction_id(&review.id),
-        review.version,
-        interaction.as_ref(),
-    )
-    .await
+    Ok(reco
+        .follow_review(
+            &review.customer_id,
+            &interaction_id(&review.id),
+            review.version,
+            interaction.as_ref(),
+        )
+        .await?)
 }
 
 /// `PATCH /reviews/{id}` (author): the review goes back to pending.

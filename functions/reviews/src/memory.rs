@@ -16,6 +16,7 @@ use reco::{Event, Interaction, Model, Neighbour};
 use runtime::session::Sessions;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use storage::StoreError;
 use testkit::{page_after, Accounts};
 
 /// Clones share one table, as the functions of a service share theirs.
@@ -25,7 +26,7 @@ pub struct MemoryReviews {
 }
 
 impl Reviews for MemoryReviews {
-    async fn create(&self, review: &Review) -> Result<bool, ApiError> {
+    async fn create(&self, review: &Review) -> Result<bool, StoreError> {
         let mut reviews = self.reviews.lock().unwrap();
         let taken = reviews
             .values()
@@ -37,7 +38,7 @@ impl Reviews for MemoryReviews {
         Ok(true)
     }
 
-    async fn get(&self, id: &str) -> Result<Option<Review>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<Review>, StoreError> {
         Ok(self.reviews.lock().unwrap().get(id).cloned())
     }
 
@@ -47,7 +48,7 @@ impl Reviews for MemoryReviews {
         rating: Option<Rating>,
         comment: Option<Comment>,
         now: &str,
-    ) -> Result<Option<Review>, ApiError> {
+    ) -> Result<Option<Review>, StoreError> {
         let mut reviews = self.reviews.lock().unwrap();
         let Some(review) = reviews.get_mut(id) else {
             return Ok(None);
@@ -70,7 +71,7 @@ impl Reviews for MemoryReviews {
         version: i64,
         moderation: Moderation,
         now: &str,
-    ) -> Result<Moderated, ApiError> {
+    ) -> Result<Moderated, StoreError> {
         let mut reviews = self.reviews.lock().unwrap();
         let Some(review) = reviews.get_mut(&review.id) else {
             return Ok(Moderated::Gone);
@@ -88,7 +89,7 @@ impl Reviews for MemoryReviews {
         Ok(Moderated::Done(review.clone()))
     }
 
-    async fn delete(&self, review: &Review) -> Result<bool, ApiError> {
+    async fn delete(&self, review: &Review) -> Result<bool, StoreError> {
         Ok(self.reviews.lock().unwrap().remove(&review.id).is_some())
     }
 
@@ -97,7 +98,7 @@ impl Reviews for MemoryReviews {
         listing: &Listing<'_>,
         start: Option<Key>,
         limit: i32,
-    ) -> Result<(Vec<Review>, Option<Key>), ApiError> {
+    ) -> Result<(Vec<Review>, Option<Key>), StoreError> {
         let reviews = self.reviews.lock().unwrap();
         let mut matching: Vec<&Review> = reviews
             .values()
@@ -122,7 +123,7 @@ impl Reviews for MemoryReviews {
         ))
     }
 
-    async fn summary(&self, product_id: &str) -> Result<Summary, ApiError> {
+    async fn summary(&self, product_id: &str) -> Result<Summary, StoreError> {
         let reviews = self.reviews.lock().unwrap();
         let ratings: Vec<i64> = reviews
             .values()
@@ -189,7 +190,7 @@ impl Interactions for MemoryReco {
         event_id: &str,
         version: i64,
         interaction: Option<&StoredInteraction>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), StoreError> {
         let key = (customer_id.to_string(), event_id.to_string());
         let mut versions = self.review_versions.lock().unwrap();
         if versions.get(&key).is_some_and(|&newer| newer >= version) {
@@ -206,7 +207,7 @@ impl Interactions for MemoryReco {
 }
 
 impl Recommendations for MemoryReco {
-    async fn record_all(&self, interactions: &[StoredInteraction]) -> Result<(), ApiError> {
+    async fn record_all(&self, interactions: &[StoredInteraction]) -> Result<(), StoreError> {
         let mut events = self.events.lock().unwrap();
         for interaction in interactions {
             let key = (
@@ -218,7 +219,7 @@ impl Recommendations for MemoryReco {
         Ok(())
     }
 
-    async fn history(&self, customer_id: &str) -> Result<Vec<Event>, ApiError> {
+    async fn history(&self, customer_id: &str) -> Result<Vec<Event>, StoreError> {
         let events = self.events.lock().unwrap();
         Ok(events
             .range((customer_id.to_string(), String::new())..)
@@ -231,7 +232,7 @@ impl Recommendations for MemoryReco {
             .collect())
     }
 
-    async fn active_model(&self) -> Result<Option<ActiveModel>, ApiError> {
+    async fn active_model(&self) -> Result<Option<ActiveModel>, StoreError> {
         Ok(self.model.lock().unwrap().as_ref().map(|(a, _)| a.clone()))
     }
 
@@ -239,7 +240,7 @@ impl Recommendations for MemoryReco {
         &self,
         version: &str,
         products: &[String],
-    ) -> Result<HashMap<String, Vec<Neighbour>>, ApiError> {
+    ) -> Result<HashMap<String, Vec<Neighbour>>, StoreError> {
         let model = self.model.lock().unwrap();
         let Some((_, model)) = model.as_ref().filter(|(a, _)| a.version == version) else {
             return Ok(HashMap::new());
@@ -250,7 +251,7 @@ impl Recommendations for MemoryReco {
             .collect())
     }
 
-    async fn popular(&self, version: &str) -> Result<Vec<(String, f32)>, ApiError> {
+    async fn popular(&self, version: &str) -> Result<Vec<(String, f32)>, StoreError> {
         let model = self.model.lock().unwrap();
         Ok(model
             .as_ref()

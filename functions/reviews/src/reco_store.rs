@@ -14,13 +14,13 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
-use edge::ApiError;
 use futures::{StreamExt, TryStreamExt};
 use reco::{CompactModel, Event, Neighbour};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{applied, batch_get_all, n, query_all, s, Item, Pages};
+use storage::StoreError;
 
 pub struct RecoStore {
     client: Client,
@@ -70,7 +70,7 @@ pub trait Interactions: Sync {
         event_id: &str,
         version: i64,
         interaction: Option<&StoredInteraction>,
-    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// What the recommendation routes need of the recommender's table: [`RecoStore`], and
@@ -80,25 +80,25 @@ pub trait Recommendations: Sync {
     fn record_all(
         &self,
         interactions: &[StoredInteraction],
-    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// A customer's interactions, as the scorer sees them.
     fn history(
         &self,
         customer_id: &str,
-    ) -> impl Future<Output = Result<Vec<Event>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send;
     /// The model version readers use, if one was ever written.
-    fn active_model(&self) -> impl Future<Output = Result<Option<ActiveModel>, ApiError>> + Send;
+    fn active_model(&self) -> impl Future<Output = Result<Option<ActiveModel>, StoreError>> + Send;
     /// The neighbour lists of `products` in a model version.
     fn neighbours(
         &self,
         version: &str,
         products: &[String],
-    ) -> impl Future<Output = Result<HashMap<String, Vec<Neighbour>>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<HashMap<String, Vec<Neighbour>>, StoreError>> + Send;
     /// The popular products of a model version, most popular first.
     fn popular(
         &self,
         version: &str,
-    ) -> impl Future<Output = Result<Vec<(String, f32)>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Vec<(String, f32)>, StoreError>> + Send;
 }
 
 fn key(pk: String, sk: String) -> Item {
@@ -120,7 +120,7 @@ const WRITES_IN_FLIGHT: usize = 8;
 
 impl Recommendations for RecoStore {
     /// Records many interactions in batches.
-    async fn record_all(&self, interactions: &[StoredInteraction]) -> Result<(), ApiError> {
+    async fn record_all(&self, interactions: &[StoredInteraction]) -> Result<(), StoreError> {
         let mut requests = Vec::with_capacity(interactions.len());
         // One batch may not hold the same item twice: the last report of an event wins.
         let mut unique: HashMap<(&str, &str), &StoredInteraction> = HashMap::new();
@@ -139,14 +139,14 @@ impl Recommendations for RecoStore {
             let put = PutRequest::builder()
                 .set_item(Some(item))
                 .build()
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                .map_err(|e| StoreError::caused("building a batch write", e))?;
             requests.push(WriteRequest::builder().put_request(put).build());
         }
         self.write_batches(requests).await
     }
 
     /// A customer's interactions, as the scorer sees them.
-    async fn history(&self, customer_id: &str) -> Result<Vec<Event>, ApiError> {
+    async fn history(&self, customer_id: &str) -> Result<Vec<Event>, StoreError> {
         let query = self
             .client
             .query()
@@ -170,7 +170,7 @@ impl Recommendations for RecoStore {
             .collect()
     }
 
-    async fn active_model(&self) -> Result<Option<ActiveModel>, ApiError> {
+    async fn active_model(&self) -> Result<Option<ActiveModel>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -193,7 +193,7 @@ impl Recommendations for RecoStore {
         &self,
         version: &str,
         products: &[String],
-    ) -> Result<HashMap<String, Vec<Neighbour>>, ApiError> {
+    ) -> Result<HashMap<String, Vec<Neighbour>>, StoreError> {
         let keys = products
             .iter()
             .map(|p| key(model_pk(version), format!("product#{p}")))
@@ -219,7 +219,7 @@ impl Recommendations for RecoStore {
         Ok(lists)
     }
 
-    async fn popular(&self, version: &str) -> Result<Vec<(String, f32)>, ApiError> {
+    async fn popular(&self, version: &str) -> Result<Vec<(String, f32)>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -243,7 +243,7 @@ impl Interactions for RecoStore {
         event_id: &str,
         version: i64,
         interaction: Option<&StoredInteraction>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), StoreError> {
         // A review that no longer counts leaves a tombstone (`forgotten`) holding its
         // version, which readers skip and older writes cannot pass.
         let mut item = match interaction {
@@ -276,7 +276,7 @@ impl RecoStore {
     /// Every interaction (for a refresh), read in parallel segments a page at a time
     /// straight into compact rows with interned ids: a raw item lives only as long as its
     /// page.
-    pub async fn all_interactions(&self) -> Result<reco::Interactions, ApiError> {
+    pub async fn all_interactions(&self) -> Result<reco::Interactions, StoreError> {
         const SEGMENTS: i32 = 4;
         let all = std::sync::Mutex::new(reco::Interactions::default());
         let scans = (0..SEGMENTS).map(|segment| self.scan_segment(segment, SEGMENTS, &all));
@@ -284,7 +284,7 @@ impl RecoStore {
             part?;
         }
         all.into_inner()
-            .map_err(|_| ApiError::Internal("interaction reader panicked".into()))
+            .map_err(|_| StoreError::internal("interaction reader panicked"))
     }
 
     async fn scan_segment(
@@ -292,7 +292,7 @@ impl RecoStore {
         segment: i32,
         total: i32,
         all: &std::sync::Mutex<reco::Interactions>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), StoreError> {
         let scan = self
             .client
             .scan()
@@ -309,7 +309,7 @@ impl RecoStore {
                 .collect::<Result<_, _>>()?;
             let mut all = all
                 .lock()
-                .map_err(|_| ApiError::Internal("interaction reader panicked".into()))?;
+                .map_err(|_| StoreError::internal("interaction reader panicked"))?;
             for stored in page {
                 all.push(
                     &stored.customer_id,
@@ -327,16 +327,16 @@ impl RecoStore {
         &self,
         version: &str,
         model: &CompactModel,
-    ) -> Result<usize, ApiError> {
+    ) -> Result<usize, StoreError> {
         let name = |id: u32| model.products.name(id).to_string();
-        let list_item = |sk: String, pairs: &[(u32, f32)]| -> Result<WriteRequest, ApiError> {
+        let list_item = |sk: String, pairs: &[(u32, f32)]| -> Result<WriteRequest, StoreError> {
             let (products, scores) = pairs.iter().map(|&(p, s)| (name(p), s)).unzip();
             let mut item = storage::db::to_item(&StoredList { products, scores })?;
             item.extend(key(model_pk(version), sk));
             let put = PutRequest::builder()
                 .set_item(Some(item))
                 .build()
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                .map_err(|e| StoreError::caused("building a batch write", e))?;
             Ok(WriteRequest::builder().put_request(put).build())
         };
         let popular = &model.popular[..model.popular.len().min(200)];
@@ -371,7 +371,7 @@ impl RecoStore {
         Ok(1 + model.products_with_neighbours())
     }
 
-    async fn write_batches(&self, requests: Vec<WriteRequest>) -> Result<(), ApiError> {
+    async fn write_batches(&self, requests: Vec<WriteRequest>) -> Result<(), StoreError> {
         for chunk in requests.chunks(WRITE_BATCH) {
             let mut pending = chunk.to_vec();
             let mut attempt = 0u32;
@@ -389,7 +389,7 @@ impl RecoStore {
                 if !pending.is_empty() {
                     attempt += 1;
                     if attempt > 10 {
-                        return Err(ApiError::Unavailable(
+                        return Err(StoreError::Unavailable(
                             "batch write kept being throttled".into(),
                         ));
                     }
@@ -402,7 +402,7 @@ impl RecoStore {
     }
 
     /// Makes `version` the one readers use, unless a newer one already is.
-    pub async fn activate(&self, version: &str, generated_at: &str) -> Result<bool, ApiError> {
+    pub async fn activate(&self, version: &str, generated_at: &str) -> Result<bool, StoreError> {
         let result = self
             .client
             .put_item()
@@ -419,7 +419,7 @@ impl RecoStore {
 
     /// Deletes every model version but the newest `keep` (readers may still be using
     /// the one before the active one for a moment).
-    pub async fn prune(&self, keep: usize) -> Result<usize, ApiError> {
+    pub async fn prune(&self, keep: usize) -> Result<usize, StoreError> {
         let output = self
             .client
             .query()
@@ -451,7 +451,7 @@ impl RecoStore {
         Ok(pruned)
     }
 
-    async fn delete_partition(&self, pk: &str) -> Result<(), ApiError> {
+    async fn delete_partition(&self, pk: &str) -> Result<(), StoreError> {
         let keys = self
             .client
             .query()
@@ -470,7 +470,7 @@ impl RecoStore {
                         .map(|d| WriteRequest::builder().delete_request(d).build())
                 })
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                .map_err(|e| StoreError::caused("building a batch write", e))?;
             self.write_batches(deletes).await?;
         }
         Ok(())

@@ -9,10 +9,10 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use edge::cursor::Key;
 use edge::domain::{Comment, Rating};
-use edge::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{n, query_all, s, transact, update_returning, Item, UpdateExpr};
+use storage::StoreError;
 
 pub struct Store {
     client: Client,
@@ -44,8 +44,8 @@ pub struct Summary {
 pub trait Reviews: Sync {
     /// Writes the review and claims its customer-and-product pair, both or neither;
     /// false if the customer already reviewed the product.
-    fn create(&self, review: &Review) -> impl Future<Output = Result<bool, ApiError>> + Send;
-    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Review>, ApiError>> + Send;
+    fn create(&self, review: &Review) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Review>, StoreError>> + Send;
     /// An author's edit: new rating and/or comment, and back to pending; `None` if the
     /// review is gone.
     fn edit(
@@ -54,7 +54,7 @@ pub trait Reviews: Sync {
         rating: Option<Rating>,
         comment: Option<Comment>,
         now: &str,
-    ) -> impl Future<Output = Result<Option<Review>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<Review>, StoreError>> + Send;
     /// An admin's decision on the review as it was at `version`, appended to its audit
     /// trail.
     fn moderate(
@@ -63,9 +63,9 @@ pub trait Reviews: Sync {
         version: i64,
         moderation: Moderation,
         now: &str,
-    ) -> impl Future<Output = Result<Moderated, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Moderated, StoreError>> + Send;
     /// Deletes the review and frees its pair; false if it was already gone.
-    fn delete(&self, review: &Review) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    fn delete(&self, review: &Review) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// One page of a listing, newest first (the moderation queue oldest first), and the
     /// key to continue from.
     fn list(
@@ -73,9 +73,10 @@ pub trait Reviews: Sync {
         listing: &Listing<'_>,
         start: Option<Key>,
         limit: i32,
-    ) -> impl Future<Output = Result<(Vec<Review>, Option<Key>), ApiError>> + Send;
+    ) -> impl Future<Output = Result<(Vec<Review>, Option<Key>), StoreError>> + Send;
     /// Count and average rating of a product's approved reviews.
-    fn summary(&self, product_id: &str) -> impl Future<Output = Result<Summary, ApiError>> + Send;
+    fn summary(&self, product_id: &str)
+        -> impl Future<Output = Result<Summary, StoreError>> + Send;
 }
 
 /// The average of `count` ratings adding up to `total`, to two decimals.
@@ -91,8 +92,8 @@ fn guard_id(customer_id: &str, product_id: &str) -> String {
     format!("guard#{customer_id}#{product_id}")
 }
 
-fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ApiError> {
-    result.map_err(|e| ApiError::Internal(format!("building request: {e}")))
+fn built<T, E: Into<storage::error::BoxError>>(result: Result<T, E>) -> Result<T, StoreError> {
+    result.map_err(|e| StoreError::caused("building a request", e))
 }
 
 /// `SET #version = #version + 1` (a review from before versions counts as the first).
@@ -103,7 +104,7 @@ fn next_version(expr: &mut UpdateExpr) {
         .value("one", n(1));
 }
 
-fn status_value(status: ReviewStatus) -> Result<AttributeValue, ApiError> {
+fn status_value(status: ReviewStatus) -> Result<AttributeValue, StoreError> {
     Ok(serde_dynamo::to_attribute_value(status)?)
 }
 
@@ -113,7 +114,7 @@ impl Store {
     }
 
     /// Applies an update to an existing review, returning it; `None` if it is gone.
-    async fn update(&self, id: &str, mut expr: UpdateExpr) -> Result<Option<Review>, ApiError> {
+    async fn update(&self, id: &str, mut expr: UpdateExpr) -> Result<Option<Review>, StoreError> {
         expr.condition("attribute_exists(id)");
         let request = self
             .client
@@ -127,7 +128,7 @@ impl Store {
 impl Reviews for Store {
     /// Writes the review and its one-per-customer-and-product guard; false if the
     /// customer already reviewed the product.
-    async fn create(&self, review: &Review) -> Result<bool, ApiError> {
+    async fn create(&self, review: &Review) -> Result<bool, StoreError> {
         let put_review = built(
             Put::builder()
                 .table_name(&self.table)
@@ -151,13 +152,13 @@ impl Reviews for Store {
         match transact(&self.client, items).await? {
             Ok(()) => Ok(true),
             Err(cancelled) if cancelled.condition_failed(1) || cancelled.conflicted() => Ok(false),
-            Err(cancelled) => Err(ApiError::Internal(format!(
+            Err(cancelled) => Err(StoreError::internal(format!(
                 "review create cancelled: {cancelled:?}"
             ))),
         }
     }
 
-    async fn get(&self, id: &str) -> Result<Option<Review>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<Review>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -179,7 +180,7 @@ impl Reviews for Store {
         rating: Option<Rating>,
         comment: Option<Comment>,
         now: &str,
-    ) -> Result<Option<Review>, ApiError> {
+    ) -> Result<Option<Review>, StoreError> {
         let mut expr = UpdateExpr::default();
         expr.set("status", status_value(ReviewStatus::Pending)?)
             .set("updated_at", s(now))
@@ -202,7 +203,7 @@ impl Reviews for Store {
         version: i64,
         moderation: Moderation,
         now: &str,
-    ) -> Result<Moderated, ApiError> {
+    ) -> Result<Moderated, StoreError> {
         let status = match moderation.action {
             ModerationAction::Approve => ReviewStatus::Approved,
             ModerationAction::Reject => ReviewStatus::Rejected,
@@ -235,7 +236,7 @@ impl Reviews for Store {
     }
 
     /// Deletes the review and frees its guard; false if it was already gone.
-    async fn delete(&self, review: &Review) -> Result<bool, ApiError> {
+    async fn delete(&self, review: &Review) -> Result<bool, StoreError> {
         let delete_review = built(
             Delete::builder()
                 .table_name(&self.table)
@@ -269,7 +270,7 @@ impl Reviews for Store {
         listing: &Listing<'_>,
         start: Option<Key>,
         limit: i32,
-    ) -> Result<(Vec<Review>, Option<Key>), ApiError> {
+    ) -> Result<(Vec<Review>, Option<Key>), StoreError> {
         let (index, attribute, value, newest_first) = match listing {
             Listing::ApprovedForProduct(product) => (
                 "approved_by_product",
@@ -303,7 +304,7 @@ impl Reviews for Store {
     }
 
     /// Count and average rating of a product's approved reviews.
-    async fn summary(&self, product_id: &str) -> Result<Summary, ApiError> {
+    async fn summary(&self, product_id: &str) -> Result<Summary, StoreError> {
         let approved = self
             .client
             .query()
@@ -318,7 +319,7 @@ impl Reviews for Store {
                 .get("rating")
                 .and_then(|v| v.as_n().ok())
                 .and_then(|v| v.parse().ok())
-                .ok_or_else(|| ApiError::Internal("review without rating".into()))?;
+                .ok_or_else(|| StoreError::internal("review without rating"))?;
             count += 1;
             total += rating;
         }

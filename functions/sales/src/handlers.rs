@@ -10,12 +10,12 @@ use crate::{refund, saga, State};
 use edge::auth::{Principal, Role};
 use edge::contracts::sales::Purchased;
 use edge::http::{json, json_body, ok, page_limit, path_param, query_param, Page};
+use edge::idempotency_key;
 use edge::ids;
 use edge::ApiError;
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Request, Response};
 use runtime::session::Sessions;
-use storage::idempotency;
 
 /// A JSON answer with `Location` naming the sale.
 fn at_sale(
@@ -53,7 +53,7 @@ pub async fn create_sale(
 ) -> Result<Response<Body>, ApiError> {
     let principal = state.current(&req).await?;
     let body: PurchaseRequest = json_body(&req)?;
-    let key = idempotency::key(&req)?;
+    let key = idempotency_key::parse(&req)?;
     let order = Order {
         customer_id: &principal.subject,
         lines: body.lines()?,
@@ -72,7 +72,7 @@ pub async fn refund_sale(
     let admin = state.current_admin(&req).await?;
     let sale_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "sale")?;
     let body: RefundRequest = json_body(&req)?;
-    let key = idempotency::key(&req)?;
+    let key = idempotency_key::parse(&req)?;
     let reason = body.reason.trim();
     if reason.is_empty() {
         return Err(ApiError::validation("reason", "must not be blank"));

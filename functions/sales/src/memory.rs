@@ -21,6 +21,7 @@ use edge::ApiError;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use storage::idempotency::NextAction;
+use storage::StoreError;
 use testkit::{page_after, Turns};
 use tokio::sync::Notify;
 
@@ -55,13 +56,13 @@ impl MemorySales {
 }
 
 impl Sales for MemorySales {
-    async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
+    async fn create(&self, sale: Sale) -> Result<Sale, StoreError> {
         self.turns.step().await;
         let mut sales = self.sales.lock().unwrap();
         Ok(sales.entry(sale.id.clone()).or_insert(sale).clone())
     }
 
-    async fn get(&self, id: &str) -> Result<Option<Sale>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<Sale>, StoreError> {
         self.turns.step().await;
         Ok(self.sales.lock().unwrap().get(id).cloned())
     }
@@ -72,7 +73,7 @@ impl Sales for MemorySales {
         prices: &[i64],
         total_cents: i64,
         now: &str,
-    ) -> Result<Option<Sale>, ApiError> {
+    ) -> Result<Option<Sale>, StoreError> {
         self.turns.step().await;
         let mut sales = self.sales.lock().unwrap();
         let Some(s) = sales
@@ -96,7 +97,7 @@ impl Sales for MemorySales {
         reason: FailureReason,
         lines: &[FieldError],
         now: &str,
-    ) -> Result<Option<Sale>, ApiError> {
+    ) -> Result<Option<Sale>, StoreError> {
         self.turns.step().await;
         Ok(self.finish(&sale.id, |s| {
             s.status = SaleStatus::Failed;
@@ -106,7 +107,7 @@ impl Sales for MemorySales {
         }))
     }
 
-    async fn revise(&self, before: &Sale, after: &Sale) -> Result<Option<Sale>, ApiError> {
+    async fn revise(&self, before: &Sale, after: &Sale) -> Result<Option<Sale>, StoreError> {
         self.turns.step().await;
         let mut sales = self.sales.lock().unwrap();
         let Some(stored) = sales
@@ -123,7 +124,7 @@ impl Sales for MemorySales {
         Ok(Some(after.clone()))
     }
 
-    async fn refunds_pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+    async fn refunds_pending_past(&self, now: &str) -> Result<Vec<Sale>, StoreError> {
         self.turns.step().await;
         let sales = self.sales.lock().unwrap();
         Ok(sales
@@ -133,7 +134,7 @@ impl Sales for MemorySales {
             .collect())
     }
 
-    async fn claim(&self, id: &str, now: &str, claim: Claim) -> Result<Option<Sale>, ApiError> {
+    async fn claim(&self, id: &str, now: &str, claim: Claim) -> Result<Option<Sale>, StoreError> {
         self.turns.step().await;
         let mut sales = self.sales.lock().unwrap();
         let Some(sale) = sales.get_mut(id).filter(|s| {
@@ -145,7 +146,7 @@ impl Sales for MemorySales {
         Ok(Some(sale.clone()))
     }
 
-    async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+    async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, StoreError> {
         self.turns.step().await;
         let sales = self.sales.lock().unwrap();
         Ok(sales
@@ -155,13 +156,13 @@ impl Sales for MemorySales {
             .collect())
     }
 
-    async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
+    async fn mark_delivered(&self, id: &str) -> Result<(), StoreError> {
         self.turns.step().await;
         self.delivered.lock().unwrap().insert(id.to_string());
         Ok(())
     }
 
-    async fn undelivered(&self) -> Result<Vec<Sale>, ApiError> {
+    async fn undelivered(&self) -> Result<Vec<Sale>, StoreError> {
         self.turns.step().await;
         let delivered = self.delivered.lock().unwrap();
         let sales = self.sales.lock().unwrap();
@@ -178,7 +179,7 @@ impl Sales for MemorySales {
         idempotency_key: &str,
         sale_id: &str,
         fingerprint: &str,
-    ) -> Result<NextAction<String>, ApiError> {
+    ) -> Result<NextAction<String>, StoreError> {
         self.turns.step().await;
         let mut keys = self.keys.lock().unwrap();
         let id = (customer_id.to_string(), idempotency_key.to_string());
@@ -197,7 +198,7 @@ impl Sales for MemorySales {
         customer_id: &str,
         start: Option<Key>,
         limit: i32,
-    ) -> Result<(Vec<Sale>, Option<Key>), ApiError> {
+    ) -> Result<(Vec<Sale>, Option<Key>), StoreError> {
         self.turns.step().await;
         let sales = self.sales.lock().unwrap();
         let mut completed: Vec<&Sale> = sales
@@ -214,7 +215,7 @@ impl Sales for MemorySales {
         ))
     }
 
-    async fn has_purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
+    async fn has_purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, StoreError> {
         self.turns.step().await;
         let sales = self.sales.lock().unwrap();
         Ok(sales.values().any(|s| {
@@ -230,7 +231,7 @@ impl Sales for MemorySales {
         idempotency_key: &str,
         previous: &str,
         sale_id: &str,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, StoreError> {
         self.turns.step().await;
         let mut keys = self.keys.lock().unwrap();
         match keys.get_mut(&(customer_id.to_string(), idempotency_key.to_string())) {

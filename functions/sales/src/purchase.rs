@@ -9,6 +9,7 @@ use crate::domain::{fingerprint_lines, Sale, SaleStatus};
 use crate::saga;
 use crate::store::Sales;
 use edge::contracts::inventory::StockLine;
+use edge::idempotency_key;
 use edge::ids;
 use edge::ApiError;
 use infra::time;
@@ -51,7 +52,7 @@ pub async fn purchase(
             let sale = store.create(candidate).await?;
             return saga::run(store, peers, sale).await;
         }
-        NextAction::Mismatch => return Err(idempotency::mismatch()),
+        NextAction::Mismatch => return Err(idempotency_key::mismatch()),
         NextAction::Replay(sale_id) => sale_id,
     };
     // At most two rounds: the attempt the key is bound to, and, if that gave everything

@@ -9,12 +9,13 @@ use crate::saga::{self, undone, Peers};
 use crate::store::Sales;
 use edge::contracts::customers::CreditWallet;
 use edge::contracts::inventory::{RestockRequest, StockLine};
+use edge::idempotency_key;
 use edge::ids;
 use edge::ApiError;
 use endpoints::Service;
 use infra::time;
 use runtime::metrics;
-use storage::idempotency::{self, NextAction};
+use storage::idempotency::NextAction;
 
 /// Attempts of a write that lost a race to another change of the sale.
 const MAX_ATTEMPTS: usize = 8;
@@ -37,7 +38,7 @@ pub async fn refund(
             .await?
         {
             NextAction::Proceed => {}
-            NextAction::Mismatch => return Err(idempotency::mismatch()),
+            NextAction::Mismatch => return Err(idempotency_key::mismatch()),
             NextAction::Replay(bound) => refund_id = bound,
         }
     }

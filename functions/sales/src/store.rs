@@ -12,21 +12,21 @@ use crate::domain::{FailureReason, Sale};
 use aws_sdk_dynamodb::Client;
 use edge::cursor::Key;
 use edge::error::FieldError;
-use edge::ApiError;
 use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{
     any_item, applied, is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr,
 };
 use storage::idempotency::{self, NextAction};
+use storage::StoreError;
 
 /// What the saga, the reconciler and the purchase need of the sales table: [`Store`]
 /// on DynamoDB, and an in-process double for the tests (`crate::memory`).
 pub trait Sales: Sync {
     /// Records a new pending sale, or returns the one already recorded under its id
     /// (two retries with one idempotency key may race to record it).
-    fn create(&self, sale: Sale) -> impl Future<Output = Result<Sale, ApiError>> + Send;
-    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    fn create(&self, sale: Sale) -> impl Future<Output = Result<Sale, StoreError>> + Send;
+    fn get(&self, id: &str) -> impl Future<Output = Result<Option<Sale>, StoreError>> + Send;
     /// Moves a pending sale to completed at these unit prices (one per line) and total;
     /// `None` if it was no longer pending, or was claimed for a roll-back.
     fn complete(
@@ -35,7 +35,7 @@ pub trait Sales: Sync {
         prices: &[i64],
         total_cents: i64,
         now: &str,
-    ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<Sale>, StoreError>> + Send;
     /// Moves a pending sale to failed, with the lines a refusal named; `None` if it was
     /// no longer pending.
     fn fail(
@@ -44,7 +44,7 @@ pub trait Sales: Sync {
         reason: FailureReason,
         lines: &[FieldError],
         now: &str,
-    ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<Sale>, StoreError>> + Send;
     /// Writes the refunds of a bought sale as `after` has them (with its lines, refunded
     /// cents and status), if the sale is still at `before`'s revision; `None` if another
     /// change came first.
@@ -52,12 +52,12 @@ pub trait Sales: Sync {
         &self,
         before: &Sale,
         after: &Sale,
-    ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<Sale>, StoreError>> + Send;
     /// Sales with refunds still pending past their deadline.
     fn refunds_pending_past(
         &self,
         now: &str,
-    ) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Vec<Sale>, StoreError>> + Send;
     /// Claims a pending sale for a roll-back, as `claim` allows (again, if it was claimed
     /// before and its undo could not finish; the first claim's time stays); `None` if it
     /// is final now, or not yet overdue for the reconciler. A claimed sale cannot complete.
@@ -66,12 +66,13 @@ pub trait Sales: Sync {
         id: &str,
         now: &str,
         claim: Claim,
-    ) -> impl Future<Output = Result<Option<Sale>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Option<Sale>, StoreError>> + Send;
     /// Sales still pending past their deadline (`deadline_at` before `now`).
-    fn pending_past(&self, now: &str) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
-    fn mark_delivered(&self, id: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    fn pending_past(&self, now: &str)
+        -> impl Future<Output = Result<Vec<Sale>, StoreError>> + Send;
+    fn mark_delivered(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Completed sales not yet reported to the recommender.
-    fn undelivered(&self) -> impl Future<Output = Result<Vec<Sale>, ApiError>> + Send;
+    fn undelivered(&self) -> impl Future<Output = Result<Vec<Sale>, StoreError>> + Send;
     /// Binds a customer's `Idempotency-Key` to a sale; a key already used answers the
     /// sale it is bound to (`Replay`), or `Mismatch` for another request.
     fn bind_key(
@@ -80,20 +81,20 @@ pub trait Sales: Sync {
         idempotency_key: &str,
         sale_id: &str,
         fingerprint: &str,
-    ) -> impl Future<Output = Result<NextAction<String>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<NextAction<String>, StoreError>> + Send;
     /// A customer's completed sales, newest first: a page, and the key to continue from.
     fn history(
         &self,
         customer_id: &str,
         start: Option<Key>,
         limit: i32,
-    ) -> impl Future<Output = Result<(Vec<Sale>, Option<Key>), ApiError>> + Send;
+    ) -> impl Future<Output = Result<(Vec<Sale>, Option<Key>), StoreError>> + Send;
     /// Whether the customer completed a purchase of the product.
     fn has_purchased(
         &self,
         customer_id: &str,
         product_id: &str,
-    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Points a key at a new attempt, if it still points at `previous`.
     fn rebind_key(
         &self,
@@ -101,7 +102,7 @@ pub trait Sales: Sync {
         idempotency_key: &str,
         previous: &str,
         sale_id: &str,
-    ) -> impl Future<Output = Result<bool, ApiError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 /// Who claims a pending sale for a roll-back, and so when they may.
@@ -133,7 +134,7 @@ impl Store {
         id: &str,
         mut expr: UpdateExpr,
         now: &str,
-    ) -> Result<Option<Sale>, ApiError> {
+    ) -> Result<Option<Sale>, StoreError> {
         expr.set("updated_at", s(now))
             .remove("pending")
             .condition("#status = :pending_status")
@@ -142,7 +143,7 @@ impl Store {
     }
 
     /// The sales whose `pending` marker is `what`, past their deadline.
-    async fn pending_by_deadline(&self, what: &str, now: &str) -> Result<Vec<Sale>, ApiError> {
+    async fn pending_by_deadline(&self, what: &str, now: &str) -> Result<Vec<Sale>, StoreError> {
         let query = self
             .client
             .query()
@@ -160,7 +161,7 @@ impl Store {
 
     /// Applies a conditional update to a sale; the sale as it is after, or `None` if the
     /// condition did not hold.
-    async fn update(&self, id: &str, expr: UpdateExpr) -> Result<Option<Sale>, ApiError> {
+    async fn update(&self, id: &str, expr: UpdateExpr) -> Result<Option<Sale>, StoreError> {
         let request = self
             .client
             .update_item()
@@ -177,7 +178,7 @@ impl Sales for Store {
         customer_id: &str,
         start: Option<Key>,
         limit: i32,
-    ) -> Result<(Vec<Sale>, Option<Key>), ApiError> {
+    ) -> Result<(Vec<Sale>, Option<Key>), StoreError> {
         let output = self
             .client
             .query()
@@ -200,7 +201,7 @@ impl Sales for Store {
     }
 
     /// Whether the customer has a completed purchase of the product.
-    async fn has_purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, ApiError> {
+    async fn has_purchased(&self, customer_id: &str, product_id: &str) -> Result<bool, StoreError> {
         let purchases = self
             .client
             .query()
@@ -213,7 +214,7 @@ impl Sales for Store {
         any_item(purchases).await
     }
 
-    async fn create(&self, sale: Sale) -> Result<Sale, ApiError> {
+    async fn create(&self, sale: Sale) -> Result<Sale, StoreError> {
         let mut item = storage::db::to_item(&sale)?;
         item.insert("pending".into(), s("pending"));
         let written = self
@@ -229,12 +230,12 @@ impl Sales for Store {
             Err(err) if is_condition_failure(&err) => self
                 .get(&sale.id)
                 .await?
-                .ok_or_else(|| ApiError::Internal(format!("sale {} vanished", sale.id))),
+                .ok_or_else(|| StoreError::internal(format!("sale {} vanished", sale.id))),
             Err(err) => Err(err.into()),
         }
     }
 
-    async fn get(&self, id: &str) -> Result<Option<Sale>, ApiError> {
+    async fn get(&self, id: &str) -> Result<Option<Sale>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -255,7 +256,7 @@ impl Sales for Store {
         prices: &[i64],
         total_cents: i64,
         now: &str,
-    ) -> Result<Option<Sale>, ApiError> {
+    ) -> Result<Option<Sale>, StoreError> {
         let mut items = sale.items.clone();
         for (line, price) in items.iter_mut().zip(prices) {
             line.unit_price_cents = Some(*price);
@@ -276,7 +277,7 @@ impl Sales for Store {
         reason: FailureReason,
         lines: &[FieldError],
         now: &str,
-    ) -> Result<Option<Sale>, ApiError> {
+    ) -> Result<Option<Sale>, StoreError> {
         let mut expr = UpdateExpr::default();
         expr.set("status", s("failed"))
             .set("failure", serde_dynamo::to_attribute_value(reason)?);
@@ -286,7 +287,7 @@ impl Sales for Store {
         self.finish(&sale.id, expr, now).await
     }
 
-    async fn revise(&self, before: &Sale, after: &Sale) -> Result<Option<Sale>, ApiError> {
+    async fn revise(&self, before: &Sale, after: &Sale) -> Result<Option<Sale>, StoreError> {
         let completed = |sale: &Sale| sale.refunds.len() - sale.pending_refunds().count();
         let mut expr = UpdateExpr::default();
         expr.set("items", serde_dynamo::to_attribute_value(&after.items)?)
@@ -314,11 +315,11 @@ impl Sales for Store {
         self.update(&after.id, expr).await
     }
 
-    async fn refunds_pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+    async fn refunds_pending_past(&self, now: &str) -> Result<Vec<Sale>, StoreError> {
         self.pending_by_deadline("refund", now).await
     }
 
-    async fn claim(&self, id: &str, now: &str, claim: Claim) -> Result<Option<Sale>, ApiError> {
+    async fn claim(&self, id: &str, now: &str, claim: Claim) -> Result<Option<Sale>, StoreError> {
         let mut expr = UpdateExpr::default();
         expr.set_clause("claimed_at = if_not_exists(claimed_at, :now)")
             .name("status")
@@ -331,11 +332,11 @@ impl Sales for Store {
         self.update(id, expr).await
     }
 
-    async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, ApiError> {
+    async fn pending_past(&self, now: &str) -> Result<Vec<Sale>, StoreError> {
         self.pending_by_deadline("pending", now).await
     }
 
-    async fn mark_delivered(&self, id: &str) -> Result<(), ApiError> {
+    async fn mark_delivered(&self, id: &str) -> Result<(), StoreError> {
         self.client
             .update_item()
             .table_name(&self.table)
@@ -347,7 +348,7 @@ impl Sales for Store {
         Ok(())
     }
 
-    async fn undelivered(&self) -> Result<Vec<Sale>, ApiError> {
+    async fn undelivered(&self) -> Result<Vec<Sale>, StoreError> {
         let query = self
             .client
             .query()
@@ -368,7 +369,7 @@ impl Sales for Store {
         idempotency_key: &str,
         sale_id: &str,
         fingerprint: &str,
-    ) -> Result<NextAction<String>, ApiError> {
+    ) -> Result<NextAction<String>, StoreError> {
         let saved = Item::from([("sale_id".to_string(), s(sale_id))]);
         let (table, customer) = (&self.table, customer_id);
         idempotency::bind(
@@ -389,7 +390,7 @@ impl Sales for Store {
         idempotency_key: &str,
         previous: &str,
         sale_id: &str,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<bool, StoreError> {
         let result = self
             .client
             .update_item()

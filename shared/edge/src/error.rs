@@ -1,8 +1,6 @@
 //! The one error type of every handler, rendered as an RFC 9457 problem document.
 //! Internal details are logged, never sent: a 500 or 503 body says only what happened.
 
-use aws_sdk_dynamodb::config::http::HttpResponse;
-use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::{Body, Response};
 use serde::{Deserialize, Serialize};
@@ -231,49 +229,6 @@ impl ApiError {
         builder
             .body(Body::Text(body))
             .expect("static headers are valid")
-    }
-}
-
-/// DynamoDB error codes that mean "the database is unable right now", not "your request is wrong".
-const TRANSIENT_CODES: &[&str] = &[
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "ResourceNotFoundException",
-];
-
-impl<E> From<SdkError<E, HttpResponse>> for ApiError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    fn from(err: SdkError<E, HttpResponse>) -> Self {
-        let context = format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&err));
-        let transient = match &err {
-            SdkError::TimeoutError(_)
-            | SdkError::DispatchFailure(_)
-            | SdkError::ResponseError(_) => true,
-            SdkError::ServiceError(service) => {
-                service.raw().status().is_server_error()
-                    || service
-                        .err()
-                        .code()
-                        .is_some_and(|code| TRANSIENT_CODES.contains(&code))
-            }
-            _ => false,
-        };
-        if transient {
-            ApiError::Unavailable(context)
-        } else {
-            ApiError::Internal(context)
-        }
-    }
-}
-
-impl From<serde_dynamo::Error> for ApiError {
-    fn from(err: serde_dynamo::Error) -> Self {
-        ApiError::Internal(format!("item (de)serialization: {err}"))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod idempotency_key;
 pub mod ids;
 pub mod json;
 pub mod limits;

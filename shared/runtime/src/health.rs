@@ -76,7 +76,7 @@ pub async fn database(state: &State<Tables>, _req: Request) -> Result<Response<B
         let healthy = match result {
             Ok(_) => true,
             Err(err) => {
-                tracing::warn!(table = table.label(), error = %ApiError::from(err), "table health check failed");
+                tracing::warn!(table = table.label(), error = %aws_sdk_dynamodb::error::DisplayErrorContext(&err), "table health check failed");
                 false
             }
         };

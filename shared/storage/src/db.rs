@@ -1,5 +1,6 @@
 //! The DynamoDB client and the few helpers every store needs.
 
+use crate::StoreError;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::config::http::HttpResponse;
@@ -9,7 +10,6 @@ use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
-use edge::ApiError;
 use infra::config::ConfigError;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -63,7 +63,7 @@ pub fn is_condition_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) ->
 }
 
 /// Whether a conditional write was applied: `false` when its condition did not hold.
-pub fn applied<T, E>(result: Result<T, SdkError<E, HttpResponse>>) -> Result<bool, ApiError>
+pub fn applied<T, E>(result: Result<T, SdkError<E, HttpResponse>>) -> Result<bool, StoreError>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
@@ -93,9 +93,9 @@ impl Cancelled {
 
     /// A 409 saying `what` happened, for the client to retry; the engine's reasons go to
     /// the log, never into the answer.
-    pub fn retry(self, what: &str) -> ApiError {
+    pub fn retry(self, what: &str) -> StoreError {
         tracing::warn!(reasons = ?self.0, "transaction cancelled: {what}");
-        ApiError::Conflict(format!("{what}; retry"))
+        StoreError::Conflict(format!("{what}; retry"))
     }
 }
 
@@ -103,7 +103,7 @@ impl Cancelled {
 pub async fn transact(
     client: &Client,
     items: Vec<TransactWriteItem>,
-) -> Result<Result<(), Cancelled>, ApiError> {
+) -> Result<Result<(), Cancelled>, StoreError> {
     match client
         .transact_write_items()
         .set_transact_items(Some(items))
@@ -133,7 +133,7 @@ pub async fn batch_get_all(
     table: &str,
     keys: Vec<Item>,
     projection: Option<&str>,
-) -> Result<Vec<Item>, ApiError> {
+) -> Result<Vec<Item>, StoreError> {
     batch_get(client, table, keys, projection, false).await
 }
 
@@ -142,7 +142,7 @@ pub async fn batch_get_consistent(
     client: &Client,
     table: &str,
     keys: Vec<Item>,
-) -> Result<Vec<Item>, ApiError> {
+) -> Result<Vec<Item>, StoreError> {
     batch_get(client, table, keys, None, true).await
 }
 
@@ -152,7 +152,7 @@ async fn batch_get(
     keys: Vec<Item>,
     projection: Option<&str>,
     consistent: bool,
-) -> Result<Vec<Item>, ApiError> {
+) -> Result<Vec<Item>, StoreError> {
     let mut items = Vec::with_capacity(keys.len());
     for chunk in keys.chunks(100) {
         let mut request = Some(
@@ -161,7 +161,7 @@ async fn batch_get(
                 .set_projection_expression(projection.map(str::to_string))
                 .consistent_read(consistent)
                 .build()
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
+                .map_err(|e| StoreError::caused("building a batch read", e))?,
         );
         while let Some(keys) = request.take() {
             let output = client
@@ -190,18 +190,18 @@ pub trait Paged: Clone {
     fn page(
         self,
         start: Option<Item>,
-    ) -> impl std::future::Future<Output = Result<(Vec<Item>, Option<Item>), ApiError>> + Send;
+    ) -> impl std::future::Future<Output = Result<(Vec<Item>, Option<Item>), StoreError>> + Send;
 }
 
 impl Paged for QueryFluentBuilder {
-    async fn page(self, start: Option<Item>) -> Result<(Vec<Item>, Option<Item>), ApiError> {
+    async fn page(self, start: Option<Item>) -> Result<(Vec<Item>, Option<Item>), StoreError> {
         let output = self.set_exclusive_start_key(start).send().await?;
         Ok((output.items.unwrap_or_default(), output.last_evaluated_key))
     }
 }
 
 impl Paged for ScanFluentBuilder {
-    async fn page(self, start: Option<Item>) -> Result<(Vec<Item>, Option<Item>), ApiError> {
+    async fn page(self, start: Option<Item>) -> Result<(Vec<Item>, Option<Item>), StoreError> {
         let output = self.set_exclusive_start_key(start).send().await?;
         Ok((output.items.unwrap_or_default(), output.last_evaluated_key))
     }
@@ -225,7 +225,7 @@ impl<R: Paged> Pages<R> {
     }
 
     /// The next page's items; `None` after the last page.
-    pub async fn next(&mut self) -> Result<Option<Vec<Item>>, ApiError> {
+    pub async fn next(&mut self) -> Result<Option<Vec<Item>>, StoreError> {
         if self.done {
             return Ok(None);
         }
@@ -237,7 +237,7 @@ impl<R: Paged> Pages<R> {
 }
 
 /// Every item a Query or a Scan matches, across all its pages.
-pub async fn query_all(request: impl Paged) -> Result<Vec<Item>, ApiError> {
+pub async fn query_all(request: impl Paged) -> Result<Vec<Item>, StoreError> {
     let mut pages = Pages::new(request);
     let mut items = Vec::new();
     while let Some(page) = pages.next().await? {
@@ -248,7 +248,7 @@ pub async fn query_all(request: impl Paged) -> Result<Vec<Item>, ApiError> {
 
 /// Whether a Query or a Scan matches anything; reads only as many pages as it takes
 /// (a filtered page may be empty while later ones are not).
-pub async fn any_item(request: impl Paged) -> Result<bool, ApiError> {
+pub async fn any_item(request: impl Paged) -> Result<bool, StoreError> {
     let mut pages = Pages::new(request);
     while let Some(page) = pages.next().await? {
         if !page.is_empty() {
@@ -262,7 +262,7 @@ pub async fn any_item(request: impl Paged) -> Result<bool, ApiError> {
 pub async fn update_returning<T: serde::de::DeserializeOwned>(
     request: aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
     expr: UpdateExpr,
-) -> Result<Option<T>, ApiError> {
+) -> Result<Option<T>, StoreError> {
     let request = request.return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew);
     match expr.apply(request).send().await {
         Ok(output) => Ok(Some(serde_dynamo::from_item(
@@ -363,7 +363,7 @@ impl UpdateExpr {
         self,
         table: &str,
         key: Item,
-    ) -> Result<TransactWriteItem, ApiError> {
+    ) -> Result<TransactWriteItem, StoreError> {
         let update = self.update_expression();
         let condition = self.condition_expression();
         let values = (!self.values.is_empty()).then_some(self.values);
@@ -375,14 +375,14 @@ impl UpdateExpr {
             .set_expression_attribute_names(Some(self.names))
             .set_expression_attribute_values(values)
             .build()
-            .map_err(|e| ApiError::Internal(format!("building update: {e}")))?;
+            .map_err(|e| StoreError::caused("building an update", e))?;
         Ok(TransactWriteItem::builder().update(update).build())
     }
 }
 
 /// Serializes a record to an item, leaving out absent optional fields (rather than
 /// storing NULL), so that `attribute_not_exists` means "not set".
-pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, ApiError> {
+pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, StoreError> {
     let mut item: Item = serde_dynamo::to_item(record)?;
     item.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
     Ok(item)
@@ -398,7 +398,7 @@ mod tests {
         let codes = vec!["None".to_string(), "TransactionConflict".to_string()];
         let answer = Cancelled(codes).retry("the review changed meanwhile");
         let body = format!("{answer} {answer:?}");
-        assert!(matches!(answer, ApiError::Conflict(_)));
+        assert!(matches!(answer, StoreError::Conflict(_)));
         for engine in ["TransactionConflict", "None", "Cancel", "Condition"] {
             assert!(!body.contains(engine), "{body}");
         }

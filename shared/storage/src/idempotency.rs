@@ -1,40 +1,18 @@
-//! `Idempotency-Key` handling: the key's syntax, the fingerprint of a request body (so
-//! that a retry with the same key but a different body is told apart, 422), and the
-//! key's record in its owner's table (`idem#<owner>#<key>`, expiring after a day).
+//! `Idempotency-Key` records: the fingerprint of a request body (so that a retry with the
+//! same key but a different body is told apart, 422), and the key's record in its owner's table (`idem#<owner>#<key>`, expiring after a day).
 //!
 //! A request with a key first binds it ([`bind`], or [`put`] inside the transaction that
 //! does the work); the answer says what to do next ([`NextAction`]): proceed with a
 //! fresh key, replay what the record saved for the same request, or refuse another.
 
 use crate::db::{is_condition_failure, n, s, Item};
+use crate::StoreError;
 use aws_lc_rs::digest;
 use aws_sdk_dynamodb::types::Put;
 use aws_sdk_dynamodb::Client;
-use edge::ApiError;
-use lambda_http::Request;
 
-pub const HEADER: &str = "idempotency-key";
 /// How long a key is remembered.
 pub const RETENTION_SECONDS: u64 = 24 * 60 * 60;
-
-/// The request's key, if any: 1..=128 characters of `[A-Za-z0-9_-:.]`.
-pub fn key(req: &Request) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get(HEADER) else {
-        return Ok(None);
-    };
-    let value = value.to_str().unwrap_or_default();
-    let valid = (1..=128).contains(&value.len())
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
-    if !valid {
-        return Err(ApiError::validation(
-            "Idempotency-Key",
-            "must be 1 to 128 characters of letters, digits, '-', '_', ':' or '.'",
-        ));
-    }
-    Ok(Some(value.to_string()))
-}
 
 /// A stable fingerprint of what the request asks for (hex SHA-256 of a canonical form).
 pub fn fingerprint(canonical_request: &str) -> String {
@@ -43,14 +21,6 @@ pub fn fingerprint(canonical_request: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// The response to a key that was seen before with another request.
-pub fn mismatch() -> ApiError {
-    ApiError::validation(
-        "Idempotency-Key",
-        "this key was already used with a different request",
-    )
 }
 
 /// What a request with a key does next.
@@ -69,13 +39,12 @@ impl NextAction {
     pub fn read<T>(
         self,
         saved: impl FnOnce(&Item) -> Option<T>,
-    ) -> Result<NextAction<T>, ApiError> {
+    ) -> Result<NextAction<T>, StoreError> {
         Ok(match self {
             NextAction::Proceed => NextAction::Proceed,
             NextAction::Mismatch => NextAction::Mismatch,
             NextAction::Replay(item) => NextAction::Replay(
-                saved(&item)
-                    .ok_or_else(|| ApiError::Internal("malformed idempotency record".into()))?,
+                saved(&item).ok_or_else(|| StoreError::internal("malformed idempotency record"))?,
             ),
         })
     }
@@ -99,13 +68,13 @@ pub fn put(
     key: &str,
     fingerprint: &str,
     saved: Item,
-) -> Result<Put, ApiError> {
+) -> Result<Put, StoreError> {
     Put::builder()
         .table_name(table)
         .set_item(Some(record(owner, key, fingerprint, saved)))
         .condition_expression("attribute_not_exists(id)")
         .build()
-        .map_err(|e| ApiError::Internal(format!("building put: {e}")))
+        .map_err(|e| StoreError::caused("building an idempotency record", e))
 }
 
 fn record(owner: &str, key: &str, fingerprint: &str, mut saved: Item) -> Item {
@@ -124,7 +93,7 @@ pub async fn look_up(
     owner: &str,
     key: &str,
     fingerprint: &str,
-) -> Result<NextAction, ApiError> {
+) -> Result<NextAction, StoreError> {
     let output = client
         .get_item()
         .table_name(table)
@@ -153,7 +122,7 @@ pub async fn bind(
     key: &str,
     fingerprint: &str,
     saved: Item,
-) -> Result<NextAction, ApiError> {
+) -> Result<NextAction, StoreError> {
     let written = client
         .put_item()
         .table_name(table)
@@ -179,22 +148,5 @@ mod tests {
         assert_eq!(fingerprint("deposit:100"), fingerprint("deposit:100"));
         assert_ne!(fingerprint("deposit:100"), fingerprint("deposit:101"));
         assert_eq!(fingerprint("x").len(), 64);
-    }
-
-    #[test]
-    fn keys_are_checked() {
-        let with = |v: &str| {
-            lambda_http::http::Request::builder()
-                .header(HEADER, v)
-                .body(lambda_http::Body::Empty)
-                .unwrap()
-        };
-        assert_eq!(key(&with("abc-123")).unwrap().as_deref(), Some("abc-123"));
-        assert!(key(&with("has space")).is_err());
-        assert!(key(&with(&"k".repeat(129))).is_err());
-        let none = lambda_http::http::Request::builder()
-            .body(lambda_http::Body::Empty)
-            .unwrap();
-        assert_eq!(key(&none).unwrap(), None);
     }
 }

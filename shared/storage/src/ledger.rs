@@ -15,11 +15,11 @@
 //! alone: any serializable entry will do.
 
 use crate::db::{s, to_item, transact, Item, UpdateExpr};
+use crate::StoreError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use edge::contracts::customers::{Charge, ChargeStatus};
 use edge::contracts::inventory::{Reservation, ReservationStatus};
-use edge::ApiError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -65,7 +65,7 @@ impl Ledger<'_> {
         Item::from([(self.key.0.to_string(), s(&self.key.1))])
     }
 
-    pub async fn read<E: DeserializeOwned>(&self) -> Result<Option<E>, ApiError> {
+    pub async fn read<E: DeserializeOwned>(&self) -> Result<Option<E>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -85,11 +85,11 @@ impl Ledger<'_> {
         existing: impl Fn(E) -> R,
         plan: Plan,
         taken: impl Fn(E) -> R,
-    ) -> Result<R, ApiError>
+    ) -> Result<R, StoreError>
     where
         E: Serialize + DeserializeOwned,
         Plan: Fn() -> Planned,
-        Planned: Future<Output = Result<Take<E, R>, ApiError>>,
+        Planned: Future<Output = Result<Take<E, R>, StoreError>>,
     {
         for attempt in 0..MAX_ATTEMPTS {
             if let Some(entry) = self.read::<E>().await? {
@@ -108,7 +108,7 @@ impl Ledger<'_> {
                 }
             }
         }
-        Err(ApiError::Conflict(self.busy.into()))
+        Err(StoreError::Conflict(self.busy.into()))
     }
 
     /// Gives back once. `check` may refuse an entry (say, of another customer); a
@@ -116,11 +116,11 @@ impl Ledger<'_> {
     /// transaction with `restore(&entry)`, the changes that give the counters back.
     pub async fn give_back<E: Entry>(
         &self,
-        check: impl Fn(&E) -> Result<(), ApiError>,
+        check: impl Fn(&E) -> Result<(), StoreError>,
         tombstone: impl Fn() -> E,
-        restore: impl Fn(&E) -> Result<Vec<TransactWriteItem>, ApiError>,
+        restore: impl Fn(&E) -> Result<Vec<TransactWriteItem>, StoreError>,
         now: &str,
-    ) -> Result<E, ApiError> {
+    ) -> Result<E, StoreError> {
         for attempt in 0..MAX_ATTEMPTS {
             let Some(entry) = self.read::<E>().await? else {
                 let stone = tombstone();
@@ -148,11 +148,11 @@ impl Ledger<'_> {
             }
             pause(attempt).await;
         }
-        Err(ApiError::Conflict(self.busy.into()))
+        Err(StoreError::Conflict(self.busy.into()))
     }
 
     /// The entry's first write: only where there is none yet.
-    fn put<E: Serialize>(&self, entry: &E) -> Result<TransactWriteItem, ApiError> {
+    fn put<E: Serialize>(&self, entry: &E) -> Result<TransactWriteItem, StoreError> {
         let mut item = to_item(entry)?;
         item.extend(self.key_item());
         for (name, value) in self.extra {
@@ -164,7 +164,7 @@ impl Ledger<'_> {
             .condition_expression("attribute_not_exists(#key)")
             .expression_attribute_names("#key", self.key.0)
             .build()
-            .map_err(|e| ApiError::Internal(format!("building put: {e}")))?;
+            .map_err(|e| StoreError::caused("building a ledger entry", e))?;
         Ok(TransactWriteItem::builder().put(put).build())
     }
 }

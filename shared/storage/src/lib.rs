@@ -2,5 +2,8 @@
 //! records, and the ledger of what a sale took and gave back.
 
 pub mod db;
+pub mod error;
 pub mod idempotency;
 pub mod ledger;
+
+pub use error::StoreError;
