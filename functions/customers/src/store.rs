@@ -19,13 +19,14 @@ use aws_sdk_dynamodb::Client;
 use edge::auth::Role;
 use edge::domain::Email;
 use edge::money;
-use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{
-    applied, is_condition_failure, n, s, transact, update_returning, Item, UpdateExpr,
+    applied, id_key, is_condition_failure, n, read, read_item, s, text, update_returning, Item,
+    UpdateExpr,
 };
 use storage::idempotency::{self, NextAction};
 use storage::ledger::{Ledger, Take};
+use storage::transact::{self, put_guarded, transact, transact_if};
 use storage::StoreError;
 
 pub struct Store {
@@ -278,16 +279,8 @@ fn charge_id(sale_id: &str) -> String {
     format!("charge#{sale_id}")
 }
 
-fn customer_key(id: &str) -> Item {
-    HashMap::from([("id".to_string(), s(id))])
-}
-
 /// What a charge answers when the wallet keeps changing under it.
 const BUSY: &str = "the wallet is changing too fast; retry";
-
-fn built<T, E: Into<storage::error::BoxError>>(result: Result<T, E>) -> Result<T, StoreError> {
-    result.map_err(|e| StoreError::caused("building a request", e))
-}
 
 impl Store {
     pub fn new(client: Client, table: String) -> Self {
@@ -309,79 +302,32 @@ impl Store {
 impl Customers for Store {
     /// Writes the customer and its email guard atomically.
     async fn create(&self, customer: &CustomerRecord) -> Result<Created, StoreError> {
-        let mut item: Item = storage::db::to_item(customer)?;
-        item.insert("kind".into(), s("customer"));
-        let put_customer = built(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(id)")
-                .build(),
-        )?;
-        let put_guard = built(
-            Put::builder()
-                .table_name(&self.table)
-                .item("id", s(guard_id(&customer.email)))
-                .item("kind", s("email"))
-                .item("customer_id", s(&customer.id))
-                .condition_expression("attribute_not_exists(id)")
-                .build(),
-        )?;
-        let items = vec![
-            TransactWriteItem::builder().put(put_customer).build(),
-            TransactWriteItem::builder().put(put_guard).build(),
-        ];
-        match transact(&self.client, items).await? {
-            Ok(()) => Ok(Created::Yes),
-            Err(cancelled) if cancelled.condition_failed(1) || cancelled.conflicted() => {
-                Ok(Created::EmailTaken)
-            }
-            Err(cancelled) => Err(StoreError::internal(format!(
-                "register cancelled: {cancelled:?}"
-            ))),
-        }
+        let mut record: Item = storage::db::to_item(customer)?;
+        record.insert("kind".into(), s("customer"));
+        let guard = Item::from([
+            ("id".to_string(), s(guard_id(&customer.email))),
+            ("kind".to_string(), s("email")),
+            ("customer_id".to_string(), s(&customer.id)),
+        ]);
+        let what = "the registration met another";
+        Ok(
+            match put_guarded(&self.client, &self.table, record, guard, what).await? {
+                true => Created::Yes,
+                false => Created::EmailTaken,
+            },
+        )
     }
 
     /// The customer with this id, active or deleted.
     async fn get(&self, id: &str) -> Result<Option<CustomerRecord>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("id", s(id))
-            .consistent_read(true)
-            .send()
-            .await?;
-        match output.item {
-            Some(item)
-                if item
-                    .get("kind")
-                    .and_then(|k| k.as_s().ok())
-                    .map(String::as_str)
-                    == Some("customer") =>
-            {
-                Ok(Some(serde_dynamo::from_item(item)?))
-            }
-            _ => Ok(None),
-        }
+        let is_customer = |item: &Item| text(item, "kind") == Some("customer");
+        read(&self.client, &self.table, id_key(id), is_customer).await
     }
 
     /// The active customer with this (normalized) email.
     async fn find_by_email(&self, email: &Email) -> Result<Option<CustomerRecord>, StoreError> {
-        let guard = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("id", s(guard_id(email)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let Some(customer_id) = guard
-            .item
-            .as_ref()
-            .and_then(|item| item.get("customer_id"))
-            .and_then(|v| v.as_s().ok())
-        else {
+        let guard = read_item(&self.client, &self.table, id_key(&guard_id(email))).await?;
+        let Some(customer_id) = guard.as_ref().and_then(|item| text(item, "customer_id")) else {
             return Ok(None);
         };
         Ok(self
@@ -429,17 +375,12 @@ impl Customers for Store {
         if let Some(hash) = changes.password_hash {
             expr.set("password_hash", s(hash));
         }
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("id", s(id));
-        update_returning(request, expr).await
+        update_returning(&self.client, &self.table, id_key(id), expr).await
     }
 
     /// Marks the customer deleted and frees their email; false if there was none.
     async fn delete(&self, customer: &CustomerRecord, now: &str) -> Result<bool, StoreError> {
-        let mark_deleted = built(
+        let mark_deleted = transact::update(
             Update::builder()
                 .table_name(&self.table)
                 .key("id", s(&customer.id))
@@ -451,7 +392,7 @@ impl Customers for Store {
                 .expression_attribute_values(":now", s(now))
                 .build(),
         )?;
-        let free_email = built(
+        let free_email = transact::delete(
             Delete::builder()
                 .table_name(&self.table)
                 .key("id", s(guard_id(&customer.email)))
@@ -459,15 +400,8 @@ impl Customers for Store {
                 .expression_attribute_values(":id", s(&customer.id))
                 .build(),
         )?;
-        let items = vec![
-            TransactWriteItem::builder().update(mark_deleted).build(),
-            TransactWriteItem::builder().delete(free_email).build(),
-        ];
-        match transact(&self.client, items).await? {
-            Ok(()) => Ok(true),
-            Err(cancelled) if cancelled.condition_failed(0) => Ok(false),
-            Err(cancelled) => Err(cancelled.retry("the account changed during deletion")),
-        }
+        let what = "the account changed during deletion";
+        transact_if(&self.client, vec![mark_deleted, free_email], what).await
     }
 
     /// Adds to an active wallet atomically.
@@ -545,7 +479,7 @@ impl Customers for Store {
             };
             let saved = Item::from([("wallet_balance_cents".to_string(), n(new))]);
             let remember = idempotency::put(&self.table, id, key, &fingerprint, saved)?;
-            let credit = built(
+            let credit = transact::update(
                 Update::builder()
                     .table_name(&self.table)
                     .key("id", s(id))
@@ -558,10 +492,7 @@ impl Customers for Store {
                     .expression_attribute_values(":now", s(now))
                     .build(),
             )?;
-            let items = vec![
-                TransactWriteItem::builder().put(remember).build(),
-                TransactWriteItem::builder().update(credit).build(),
-            ];
+            let items = vec![TransactWriteItem::builder().put(remember).build(), credit];
             match transact(&self.client, items).await? {
                 Ok(()) => return Ok(Deposited::Balance(new)),
                 // The key was used meanwhile, or the balance moved: look again.
@@ -607,7 +538,7 @@ impl Customers for Store {
                 .condition("#status = :active AND #wallet_balance_cents >= :amount")
                 .name("status")
                 .value("active", s("active"));
-            let debit = debit.into_transact_update(&self.table, customer_key(customer_id))?;
+            let debit = debit.into_transact_update(&self.table, id_key(customer_id))?;
             Ok(Take::Write(charge, vec![debit]))
         };
         self.ledger(sale_id)
@@ -651,7 +582,7 @@ impl Customers for Store {
                 .condition("attribute_exists(id)");
             Ok(vec![credit.into_transact_update(
                 &self.table,
-                customer_key(&existing.customer_id),
+                id_key(&existing.customer_id),
             )?])
         };
         self.ledger(sale_id)
@@ -689,11 +620,11 @@ impl Customers for Store {
                 .value("already", n(already))
                 .condition("#status = :charged")
                 .condition("(attribute_not_exists(credited_cents) OR credited_cents = :already)");
-            let charge_key = customer_key(&charge_id(&credit.sale_id));
+            let charge_key = id_key(&charge_id(&credit.sale_id));
             Ok(Take::Write(
                 credit.clone(),
                 vec![
-                    wallet.into_transact_update(&self.table, customer_key(&credit.customer_id))?,
+                    wallet.into_transact_update(&self.table, id_key(&credit.customer_id))?,
                     credited.into_transact_update(&self.table, charge_key)?,
                 ],
             ))
@@ -723,15 +654,7 @@ impl Customers for Store {
         if applied(counted)? {
             return Ok(Taken::Yes);
         }
-        let current = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("id", s(counter))
-            .consistent_read(true)
-            .send()
-            .await?
-            .item;
+        let current = read_item(&self.client, &self.table, id_key(counter)).await?;
         let number = |name: &str| {
             current
                 .as_ref()
@@ -824,15 +747,10 @@ impl Customers for Store {
     }
 
     async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("id", s(refresh_id(hash)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+        read(&self.client, &self.table, id_key(&refresh_id(hash)), |_| {
+            true
+        })
+        .await
     }
 
     async fn rotate(
@@ -840,7 +758,7 @@ impl Customers for Store {
         old: &RefreshRecord,
         next: &RefreshRecord,
     ) -> Result<Rotated, StoreError> {
-        let spend = built(
+        let spend = transact::update(
             Update::builder()
                 .table_name(&self.table)
                 .key("id", s(refresh_id(&old.hash)))
@@ -850,7 +768,7 @@ impl Customers for Store {
                 .expression_attribute_values(":no", AttributeValue::Bool(false))
                 .build(),
         )?;
-        let live_family = built(
+        let live_family = transact::update(
             Update::builder()
                 .table_name(&self.table)
                 .key("id", s(family_id(&old.family)))
@@ -860,18 +778,13 @@ impl Customers for Store {
                 .expression_attribute_values(":no", AttributeValue::Bool(false))
                 .build(),
         )?;
-        let issue = built(
+        let issue = transact::put(
             Put::builder()
                 .table_name(&self.table)
                 .set_item(Some(refresh_item(next)?))
                 .build(),
         )?;
-        let items = vec![
-            TransactWriteItem::builder().update(spend).build(),
-            TransactWriteItem::builder().update(live_family).build(),
-            TransactWriteItem::builder().put(issue).build(),
-        ];
-        match transact(&self.client, items).await? {
+        match transact(&self.client, vec![spend, live_family, issue]).await? {
             Ok(()) => Ok(Rotated::Done),
             Err(cancelled) if cancelled.condition_failed(0) => Ok(Rotated::AlreadySpent),
             Err(cancelled) if cancelled.condition_failed(1) => Ok(Rotated::Revoked),
@@ -899,7 +812,7 @@ impl Customers for Store {
         session: &str,
     ) -> Result<(Option<CustomerRecord>, bool), StoreError> {
         let family = family_id(session);
-        let keys = vec![customer_key(id), customer_key(&family)];
+        let keys = vec![id_key(id), id_key(&family)];
         let items = storage::db::batch_get_consistent(&self.client, &self.table, keys).await?;
         let text = |item: &Item, name: &str| {
             item.get(name)

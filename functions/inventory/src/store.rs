@@ -11,7 +11,10 @@ use aws_sdk_dynamodb::Client;
 use edge::cursor::Key;
 use std::collections::HashMap;
 use std::future::Future;
-use storage::db::{batch_get_all, batch_get_consistent, n, s, update_returning, Item, UpdateExpr};
+use storage::db::{
+    batch_get_all, batch_get_consistent, decoded_page, id_key, n, read, s, update_returning, Item,
+    UpdateExpr,
+};
 use storage::ledger::{Ledger, Take};
 use storage::StoreError;
 
@@ -175,10 +178,6 @@ const READ_BATCH: i32 = 100;
 /// Reads per list request before returning a short page with a cursor.
 const MAX_READS: usize = 10;
 
-fn product_key(id: &str) -> Item {
-    HashMap::from([("id".to_string(), s(id))])
-}
-
 /// What a reservation answers when the product keeps changing under it.
 const BUSY: &str = "the product is changing too fast; retry";
 
@@ -198,12 +197,7 @@ impl Store {
         expr: UpdateExpr,
         expected_version: Option<i64>,
     ) -> Result<Updated, StoreError> {
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.products)
-            .set_key(Some(product_key(id)));
-        match update_returning(request, expr).await? {
+        match update_returning(&self.client, &self.products, id_key(id), expr).await? {
             Some(product) => Ok(Updated::Yes(Box::new(product))),
             None => self.why_not_updated(id, expected_version).await,
         }
@@ -250,22 +244,14 @@ impl Inventory for Store {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Product>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.products)
-            .set_key(Some(product_key(id)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+        read(&self.client, &self.products, id_key(id), |_| true).await
     }
 
     /// The ids among `ids` of products that exist and are not deleted, each once.
     async fn live(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
         // A batch read refuses a key named twice.
         let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
-        let keys = distinct.into_iter().map(|id| product_key(id)).collect();
+        let keys = distinct.into_iter().map(|id| id_key(id)).collect();
         let items =
             batch_get_all(&self.client, &self.products, keys, Some("id, deleted_at")).await?;
         Ok(items
@@ -310,7 +296,7 @@ impl Inventory for Store {
                 Some(category) => {
                     let mut query_values = values.clone();
                     query_values.insert(":category".into(), s(category));
-                    let output = self
+                    let query = self
                         .client
                         .query()
                         .table_name(&self.products)
@@ -318,14 +304,11 @@ impl Inventory for Store {
                         .key_condition_expression("category = :category")
                         .filter_expression(&filter_expression)
                         .set_expression_attribute_values(Some(query_values))
-                        .set_exclusive_start_key(next.take())
-                        .limit(READ_BATCH)
-                        .send()
-                        .await?;
-                    (output.items.unwrap_or_default(), output.last_evaluated_key)
+                        .limit(READ_BATCH);
+                    decoded_page::<Product>(query, next.take()).await?
                 }
                 None => {
-                    let output = self
+                    let scan = self
                         .client
                         .scan()
                         .table_name(&self.products)
@@ -333,20 +316,16 @@ impl Inventory for Store {
                         .set_expression_attribute_values(
                             (!values.is_empty()).then(|| values.clone()),
                         )
-                        .set_exclusive_start_key(next.take())
-                        .limit(READ_BATCH)
-                        .send()
-                        .await?;
-                    (output.items.unwrap_or_default(), output.last_evaluated_key)
+                        .limit(READ_BATCH);
+                    decoded_page::<Product>(scan, next.take()).await?
                 }
             };
-            for item in items {
-                let product: Product = serde_dynamo::from_item(item)?;
+            for product in items {
                 products.push(product);
                 if products.len() == limit {
                     // Stopped inside a read: continue right after this product.
                     let last = &products[limit - 1];
-                    let mut key = product_key(&last.id);
+                    let mut key = id_key(&last.id);
                     if filter.category.is_some() {
                         key.insert("category".into(), s(&last.category));
                     }
@@ -425,7 +404,7 @@ impl Inventory for Store {
     ) -> Result<Reserved, StoreError> {
         let existing = |existing| Reserved::again(existing, lines);
         let plan = || async {
-            let keys = lines.iter().map(|l| product_key(&l.product_id)).collect();
+            let keys = lines.iter().map(|l| id_key(&l.product_id)).collect();
             let products: HashMap<String, Product> =
                 batch_get_consistent(&self.client, &self.products, keys)
                     .await?
@@ -445,9 +424,7 @@ impl Inventory for Store {
                     .value("price", n(line.unit_price_cents))
                     .condition("attribute_exists(id) AND attribute_not_exists(deleted_at)")
                     .condition("#stock >= :quantity AND price_cents = :price");
-                takes.push(
-                    take.into_transact_update(&self.products, product_key(&line.product_id))?,
-                );
+                takes.push(take.into_transact_update(&self.products, id_key(&line.product_id))?);
             }
             let reservation = Reservation {
                 sale_id: sale_id.to_string(),
@@ -497,7 +474,7 @@ impl Inventory for Store {
             let keys = restock
                 .items
                 .iter()
-                .map(|line| product_key(&line.product_id))
+                .map(|line| id_key(&line.product_id))
                 .collect();
             let found = batch_get_consistent(&self.client, &self.products, keys).await?;
             let known: std::collections::HashSet<&str> = found
@@ -527,7 +504,7 @@ impl Store {
             .map(|line| {
                 let mut add = stock_change(line.quantity, now);
                 add.condition("attribute_exists(id)");
-                add.into_transact_update(&self.products, product_key(&line.product_id))
+                add.into_transact_update(&self.products, id_key(&line.product_id))
             })
             .collect()
     }

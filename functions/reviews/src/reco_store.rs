@@ -19,7 +19,7 @@ use reco::{CompactModel, Event, Neighbour};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
-use storage::db::{applied, batch_get_all, n, query_all, s, Item, Pages};
+use storage::db::{applied, batch_get_all, n, query_all_as, read_item, s, text, Item, Pages};
 use storage::StoreError;
 
 pub struct RecoStore {
@@ -156,34 +156,25 @@ impl Recommendations for RecoStore {
             .expression_attribute_values(":events", s("event#"))
             .filter_expression("attribute_not_exists(forgotten)")
             .consistent_read(true);
-        query_all(query)
-            .await?
+        let stored: Vec<StoredInteraction> = query_all_as(query).await?;
+        Ok(stored
             .into_iter()
-            .map(|item| {
-                let stored: StoredInteraction = serde_dynamo::from_item(item)?;
-                Ok(Event {
-                    product: stored.product_id,
-                    time: stored.time,
-                    strength: stored.strength,
-                })
+            .map(|stored| Event {
+                product: stored.product_id,
+                time: stored.time,
+                strength: stored.strength,
             })
-            .collect()
+            .collect())
     }
 
     async fn active_model(&self) -> Result<Option<ActiveModel>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key("model".into(), "active".into())))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let text = |item: &Item, name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
-        Ok(output.item.and_then(|item| {
+        let active = key("model".into(), "active".into());
+        let item = read_item(&self.client, &self.table, active).await?;
+        let owned = |item: &Item, name: &str| text(item, name).map(str::to_string);
+        Ok(item.and_then(|item| {
             Some(ActiveModel {
-                version: text(&item, "version")?,
-                generated_at: text(&item, "generated_at")?,
+                version: owned(&item, "version")?,
+                generated_at: owned(&item, "generated_at")?,
             })
         }))
     }

@@ -5,13 +5,15 @@
 //! `guard#<customer>#<product>` items make a customer's review of a product unique.
 
 use crate::domain::{Moderation, ModerationAction, Review, ReviewStatus, FIRST_VERSION};
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete};
 use aws_sdk_dynamodb::Client;
 use edge::cursor::Key;
 use edge::domain::{Comment, Rating};
-use std::collections::HashMap;
 use std::future::Future;
-use storage::db::{n, query_all, s, transact, update_returning, Item, UpdateExpr};
+use storage::db::{
+    decoded_page, id_key, n, query_all, read, s, update_returning, Item, UpdateExpr,
+};
+use storage::transact::{self, put_guarded, transact_if};
 use storage::StoreError;
 
 pub struct Store {
@@ -84,16 +86,8 @@ pub fn average(count: u64, total: i64) -> Option<f64> {
     (count > 0).then(|| ((total as f64 / count as f64) * 100.0).round() / 100.0)
 }
 
-fn key(id: &str) -> Item {
-    HashMap::from([("id".to_string(), s(id))])
-}
-
 fn guard_id(customer_id: &str, product_id: &str) -> String {
     format!("guard#{customer_id}#{product_id}")
-}
-
-fn built<T, E: Into<storage::error::BoxError>>(result: Result<T, E>) -> Result<T, StoreError> {
-    result.map_err(|e| StoreError::caused("building a request", e))
 }
 
 /// `SET #version = #version + 1` (a review from before versions counts as the first).
@@ -116,12 +110,7 @@ impl Store {
     /// Applies an update to an existing review, returning it; `None` if it is gone.
     async fn update(&self, id: &str, mut expr: UpdateExpr) -> Result<Option<Review>, StoreError> {
         expr.condition("attribute_exists(id)");
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(id)));
-        update_returning(request, expr).await
+        update_returning(&self.client, &self.table, id_key(id), expr).await
     }
 }
 
@@ -129,48 +118,23 @@ impl Reviews for Store {
     /// Writes the review and its one-per-customer-and-product guard; false if the
     /// customer already reviewed the product.
     async fn create(&self, review: &Review) -> Result<bool, StoreError> {
-        let put_review = built(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(storage::db::to_item(review)?))
-                .condition_expression("attribute_not_exists(id)")
-                .build(),
-        )?;
-        let put_guard = built(
-            Put::builder()
-                .table_name(&self.table)
-                .item("id", s(guard_id(&review.customer_id, &review.product_id)))
-                .item("kind", s("guard"))
-                .item("review_id", s(&review.id))
-                .condition_expression("attribute_not_exists(id)")
-                .build(),
-        )?;
-        let items = vec![
-            TransactWriteItem::builder().put(put_review).build(),
-            TransactWriteItem::builder().put(put_guard).build(),
-        ];
-        match transact(&self.client, items).await? {
-            Ok(()) => Ok(true),
-            Err(cancelled) if cancelled.condition_failed(1) || cancelled.conflicted() => Ok(false),
-            Err(cancelled) => Err(StoreError::internal(format!(
-                "review create cancelled: {cancelled:?}"
-            ))),
-        }
+        let record = storage::db::to_item(review)?;
+        let guard = Item::from([
+            (
+                "id".to_string(),
+                s(guard_id(&review.customer_id, &review.product_id)),
+            ),
+            ("kind".to_string(), s("guard")),
+            ("review_id".to_string(), s(&review.id)),
+        ]);
+        let what = "the review met another";
+        put_guarded(&self.client, &self.table, record, guard, what).await
     }
 
     async fn get(&self, id: &str) -> Result<Option<Review>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(id)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        match output.item {
-            Some(item) if !item.contains_key("kind") => Ok(Some(serde_dynamo::from_item(item)?)),
-            _ => Ok(None),
-        }
+        // Guards share the table; reviews have no `kind`.
+        let is_review = |item: &Item| !item.contains_key("kind");
+        read(&self.client, &self.table, id_key(id), is_review).await
     }
 
     /// An author's edit: new rating and/or comment, and back to pending.
@@ -237,31 +201,24 @@ impl Reviews for Store {
 
     /// Deletes the review and frees its guard; false if it was already gone.
     async fn delete(&self, review: &Review) -> Result<bool, StoreError> {
-        let delete_review = built(
+        let delete_review = transact::delete(
             Delete::builder()
                 .table_name(&self.table)
-                .set_key(Some(key(&review.id)))
+                .set_key(Some(id_key(&review.id)))
                 .condition_expression("attribute_exists(id)")
                 .build(),
         )?;
-        let delete_guard = built(
+        let delete_guard = transact::delete(
             Delete::builder()
                 .table_name(&self.table)
-                .set_key(Some(key(&guard_id(
+                .set_key(Some(id_key(&guard_id(
                     &review.customer_id,
                     &review.product_id,
                 ))))
                 .build(),
         )?;
-        let items = vec![
-            TransactWriteItem::builder().delete(delete_review).build(),
-            TransactWriteItem::builder().delete(delete_guard).build(),
-        ];
-        match transact(&self.client, items).await? {
-            Ok(()) => Ok(true),
-            Err(cancelled) if cancelled.condition_failed(0) => Ok(false),
-            Err(cancelled) => Err(cancelled.retry("the review changed meanwhile")),
-        }
+        let what = "the review changed meanwhile";
+        transact_if(&self.client, vec![delete_review, delete_guard], what).await
     }
 
     /// One page of a listing, newest first (the moderation queue oldest first).
@@ -281,7 +238,7 @@ impl Reviews for Store {
             Listing::ByCustomer(customer) => ("by_customer", "customer_id", s(*customer), true),
             Listing::ByStatus(status) => ("by_status", "status", status_value(*status)?, false),
         };
-        let output = self
+        let request = self
             .client
             .query()
             .table_name(&self.table)
@@ -290,17 +247,8 @@ impl Reviews for Store {
             .expression_attribute_names("#key", attribute)
             .expression_attribute_values(":value", value)
             .scan_index_forward(!newest_first)
-            .set_exclusive_start_key(start)
-            .limit(limit)
-            .send()
-            .await?;
-        let reviews = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(serde_dynamo::from_item)
-            .collect::<Result<Vec<Review>, _>>()?;
-        Ok((reviews, output.last_evaluated_key))
+            .limit(limit);
+        decoded_page(request, start).await
     }
 
     /// Count and average rating of a product's approved reviews.

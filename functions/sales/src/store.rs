@@ -12,10 +12,10 @@ use crate::domain::{FailureReason, Sale};
 use aws_sdk_dynamodb::Client;
 use edge::cursor::Key;
 use edge::error::FieldError;
-use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{
-    any_item, applied, is_condition_failure, n, query_all, s, update_returning, Item, UpdateExpr,
+    any_item, applied, decoded_page, id_key, is_condition_failure, n, query_all_as, read, s,
+    update_returning, Item, UpdateExpr,
 };
 use storage::idempotency::{self, NextAction};
 use storage::StoreError;
@@ -119,10 +119,6 @@ pub struct Store {
     table: String,
 }
 
-fn key(id: &str) -> Item {
-    HashMap::from([("id".to_string(), s(id))])
-}
-
 impl Store {
     pub fn new(client: Client, table: String) -> Self {
         Self { client, table }
@@ -152,22 +148,13 @@ impl Store {
             .key_condition_expression("pending = :pending AND deadline_at < :now")
             .expression_attribute_values(":pending", s(what))
             .expression_attribute_values(":now", s(now));
-        let items = query_all(query).await?;
-        Ok(items
-            .into_iter()
-            .map(serde_dynamo::from_item)
-            .collect::<Result<_, _>>()?)
+        query_all_as(query).await
     }
 
     /// Applies a conditional update to a sale; the sale as it is after, or `None` if the
     /// condition did not hold.
     async fn update(&self, id: &str, expr: UpdateExpr) -> Result<Option<Sale>, StoreError> {
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(id)));
-        update_returning(request, expr).await
+        update_returning(&self.client, &self.table, id_key(id), expr).await
     }
 }
 
@@ -179,7 +166,7 @@ impl Sales for Store {
         start: Option<Key>,
         limit: i32,
     ) -> Result<(Vec<Sale>, Option<Key>), StoreError> {
-        let output = self
+        let request = self
             .client
             .query()
             .table_name(&self.table)
@@ -187,17 +174,8 @@ impl Sales for Store {
             .key_condition_expression("history_customer_id = :customer")
             .expression_attribute_values(":customer", s(customer_id))
             .scan_index_forward(false)
-            .set_exclusive_start_key(start)
-            .limit(limit)
-            .send()
-            .await?;
-        let sales = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(serde_dynamo::from_item)
-            .collect::<Result<Vec<Sale>, _>>()?;
-        Ok((sales, output.last_evaluated_key))
+            .limit(limit);
+        decoded_page(request, start).await
     }
 
     /// Whether the customer has a completed purchase of the product.
@@ -236,18 +214,11 @@ impl Sales for Store {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Sale>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(id)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        match output.item {
-            Some(item) if !id.starts_with("idem#") => Ok(Some(serde_dynamo::from_item(item)?)),
-            _ => Ok(None),
+        // Idempotency records share the table; no sale id looks like theirs.
+        if id.starts_with("idem#") {
+            return Ok(None);
         }
+        read(&self.client, &self.table, id_key(id), |_| true).await
     }
 
     async fn complete(
@@ -340,7 +311,7 @@ impl Sales for Store {
         self.client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(id)))
+            .set_key(Some(id_key(id)))
             .update_expression("REMOVE interaction_pending")
             .condition_expression("attribute_exists(id)")
             .send()
@@ -356,11 +327,7 @@ impl Sales for Store {
             .index_name("undelivered")
             .key_condition_expression("interaction_pending = :pending")
             .expression_attribute_values(":pending", s("pending"));
-        let items = query_all(query).await?;
-        Ok(items
-            .into_iter()
-            .map(serde_dynamo::from_item)
-            .collect::<Result<_, _>>()?)
+        query_all_as(query).await
     }
 
     async fn bind_key(

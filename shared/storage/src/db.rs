@@ -7,14 +7,56 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use infra::config::ConfigError;
+use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::time::Duration;
 
 pub type Item = HashMap<String, AttributeValue>;
+
+/// `{"id": id}`: the key of an item in every table of the platform.
+pub fn id_key(id: &str) -> Item {
+    HashMap::from([("id".to_string(), s(id))])
+}
+
+/// The string attribute `name` of an item, if it has one.
+pub fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+/// The item at `key`, read strongly consistent (a read that may decide a write).
+pub async fn read_item(
+    client: &Client,
+    table: &str,
+    key: Item,
+) -> Result<Option<Item>, StoreError> {
+    let output = client
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key))
+        .consistent_read(true)
+        .send()
+        .await?;
+    Ok(output.item)
+}
+
+/// The record at `key` ([`read_item`]) if there is one and `keep` takes it: a table
+/// that holds other kinds of item beside its records tells them apart.
+pub async fn read<T: DeserializeOwned>(
+    client: &Client,
+    table: &str,
+    key: Item,
+    keep: impl FnOnce(&Item) -> bool,
+) -> Result<Option<T>, StoreError> {
+    match read_item(client, table, key).await? {
+        Some(item) if keep(&item) => Ok(Some(serde_dynamo::from_item(item)?)),
+        _ => Ok(None),
+    }
+}
 
 /// A client with the function's AWS configuration ([`infra::aws`]). `DYNAMODB_ENDPOINT` points it at
 /// another DynamoDB-compatible server (the local engine). Timeouts are short so that a
@@ -71,57 +113,6 @@ where
         Ok(_) => Ok(true),
         Err(err) if is_condition_failure(&err) => Ok(false),
         Err(err) => Err(err.into()),
-    }
-}
-
-/// Why each item of a cancelled transaction failed ("None" where it did not).
-#[derive(Debug)]
-pub struct Cancelled(pub Vec<String>);
-
-impl Cancelled {
-    /// The condition of item `index` did not hold.
-    pub fn condition_failed(&self, index: usize) -> bool {
-        self.0
-            .get(index)
-            .is_some_and(|code| code == "ConditionalCheckFailed")
-    }
-
-    /// Another transaction touched the same items at the same time.
-    pub fn conflicted(&self) -> bool {
-        self.0.iter().any(|code| code == "TransactionConflict")
-    }
-
-    /// A 409 saying `what` happened, for the client to retry; the engine's reasons go to
-    /// the log, never into the answer.
-    pub fn retry(self, what: &str) -> StoreError {
-        tracing::warn!(reasons = ?self.0, "transaction cancelled: {what}");
-        StoreError::Conflict(format!("{what}; retry"))
-    }
-}
-
-/// Runs a transaction. `Ok(Err(_))` means it was cancelled, with the reasons per item.
-pub async fn transact(
-    client: &Client,
-    items: Vec<TransactWriteItem>,
-) -> Result<Result<(), Cancelled>, StoreError> {
-    match client
-        .transact_write_items()
-        .set_transact_items(Some(items))
-        .send()
-        .await
-    {
-        Ok(_) => Ok(Ok(())),
-        Err(err) => match err.as_service_error() {
-            Some(TransactWriteItemsError::TransactionCanceledException(cancel)) => {
-                let reasons = cancel
-                    .cancellation_reasons()
-                    .iter()
-                    .map(|r| r.code().unwrap_or("None").to_string())
-                    .collect();
-                Ok(Err(Cancelled(reasons)))
-            }
-            _ => Err(err.into()),
-        },
     }
 }
 
@@ -236,6 +227,28 @@ impl<R: Paged> Pages<R> {
     }
 }
 
+/// One page of a Query or a Scan, decoded, and the key to continue from.
+pub async fn decoded_page<T: DeserializeOwned>(
+    request: impl Paged,
+    start: Option<Item>,
+) -> Result<(Vec<T>, Option<Item>), StoreError> {
+    let (items, last) = request.page(start).await?;
+    let records = items
+        .into_iter()
+        .map(serde_dynamo::from_item)
+        .collect::<Result<_, _>>()?;
+    Ok((records, last))
+}
+
+/// Every record a Query or a Scan matches, decoded.
+pub async fn query_all_as<T: DeserializeOwned>(request: impl Paged) -> Result<Vec<T>, StoreError> {
+    Ok(query_all(request)
+        .await?
+        .into_iter()
+        .map(serde_dynamo::from_item)
+        .collect::<Result<_, _>>()?)
+}
+
 /// Every item a Query or a Scan matches, across all its pages.
 pub async fn query_all(request: impl Paged) -> Result<Vec<Item>, StoreError> {
     let mut pages = Pages::new(request);
@@ -258,12 +271,19 @@ pub async fn any_item(request: impl Paged) -> Result<bool, StoreError> {
     Ok(false)
 }
 
-/// Applies an update that returns the new item; `None` when its condition did not hold.
-pub async fn update_returning<T: serde::de::DeserializeOwned>(
-    request: aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
+/// Applies `expr` to the item at `key` and answers the new item; `None` when its
+/// condition did not hold.
+pub async fn update_returning<T: DeserializeOwned>(
+    client: &Client,
+    table: &str,
+    key: Item,
     expr: UpdateExpr,
 ) -> Result<Option<T>, StoreError> {
-    let request = request.return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew);
+    let request = client
+        .update_item()
+        .table_name(table)
+        .set_key(Some(key))
+        .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew);
     match expr.apply(request).send().await {
         Ok(output) => Ok(Some(serde_dynamo::from_item(
             output.attributes.unwrap_or_default(),
@@ -391,18 +411,6 @@ pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A cancelled transaction's 409 carries no engine wording (its reasons are logged).
-    #[test]
-    fn a_cancelled_transaction_answers_without_the_engines_reasons() {
-        let codes = vec!["None".to_string(), "TransactionConflict".to_string()];
-        let answer = Cancelled(codes).retry("the review changed meanwhile");
-        let body = format!("{answer} {answer:?}");
-        assert!(matches!(answer, StoreError::Conflict(_)));
-        for engine in ["TransactionConflict", "None", "Cancel", "Condition"] {
-            assert!(!body.contains(engine), "{body}");
-        }
-    }
 
     #[test]
     fn update_expressions_use_placeholders_only() {

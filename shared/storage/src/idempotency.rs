@@ -5,7 +5,7 @@
 //! does the work); the answer says what to do next ([`NextAction`]): proceed with a
 //! fresh key, replay what the record saved for the same request, or refuse another.
 
-use crate::db::{is_condition_failure, n, s, Item};
+use crate::db::{id_key, is_condition_failure, n, read_item, s, Item};
 use crate::StoreError;
 use aws_lc_rs::digest;
 use aws_sdk_dynamodb::types::Put;
@@ -56,7 +56,7 @@ fn record_id(owner: &str, key: &str) -> String {
 
 /// The key (`id`) of a key's record, in the table of the key's owner.
 pub fn record_key(owner: &str, key: &str) -> Item {
-    Item::from([("id".to_string(), s(record_id(owner, key)))])
+    id_key(&record_id(owner, key))
 }
 
 /// The first write of a key's record: its fingerprint and `saved` (what a replay
@@ -94,14 +94,7 @@ pub async fn look_up(
     key: &str,
     fingerprint: &str,
 ) -> Result<NextAction, StoreError> {
-    let output = client
-        .get_item()
-        .table_name(table)
-        .set_key(Some(record_key(owner, key)))
-        .consistent_read(true)
-        .send()
-        .await?;
-    let Some(mut record) = output.item else {
+    let Some(mut record) = read_item(client, table, record_key(owner, key)).await? else {
         return Ok(NextAction::Proceed);
     };
     let bound = record

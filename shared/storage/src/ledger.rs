@@ -14,7 +14,8 @@
 //! Entries that are only ever taken (a refund's credit, a restock) use [`Ledger::take`]
 //! alone: any serializable entry will do.
 
-use crate::db::{s, to_item, transact, Item, UpdateExpr};
+use crate::db::{read, s, to_item, Item, UpdateExpr};
+use crate::transact::transact;
 use crate::StoreError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
@@ -66,15 +67,7 @@ impl Ledger<'_> {
     }
 
     pub async fn read<E: DeserializeOwned>(&self) -> Result<Option<E>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(self.key_item()))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(output.item.map(serde_dynamo::from_item).transpose()?)
+        read(self.client, self.table, self.key_item(), |_| true).await
     }
 
     /// Takes once. An entry already there is answered by `existing` (a replay, a

@@ -5,5 +5,6 @@ pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod ledger;
+pub mod transact;
 
 pub use error::StoreError;
