@@ -23,8 +23,10 @@ import itertools
 import pathlib
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from quiet_http import QuietHandler
 
 THROTTLED = (
     b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException",'
@@ -52,26 +54,12 @@ class DynamoLink:
         local = threading.local()
         link = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Without this, Nagle's algorithm and delayed ACKs add 40 ms to every reply.
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def parse_request(self):
                 self.started = time.perf_counter()
                 return super().parse_request()
 
-            def reply(self, status, headers, payload):
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-                self.wfile.flush()
+            
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))

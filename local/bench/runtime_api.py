@@ -11,7 +11,9 @@ import queue
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from quiet_http import QuietHandler  # local/, on the path of every user of this module
 
 PREFIX = "/2018-06-01/runtime"
 
@@ -25,26 +27,10 @@ class RuntimeApi:
         self.init_error = None
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in separate writes; without this, Nagle's algorithm
-            # and delayed ACKs add 40 ms to every reply.
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
-
-            def _reply(self, status, body=b"", headers=None):
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 if self.path != f"{PREFIX}/invocation/next":
-                    return self._reply(404)
+                    return self.reply(404)
                 now = time.perf_counter()
                 if api.first_next_at is None:
                     api.first_next_at = now
@@ -54,19 +40,19 @@ class RuntimeApi:
                         break
                     except queue.Empty:
                         if api.closed:
-                            return self._reply(410)
+                            return self.reply(410)
                 api.delivered[request_id] = time.perf_counter()
                 deadline = int(time.time() * 1000) + 30_000
-                self._reply(
+                self.reply(
                     200,
+                    [
+                        ("content-type", "application/json"),
+                        ("lambda-runtime-aws-request-id", request_id),
+                        ("lambda-runtime-deadline-ms", str(deadline)),
+                        ("lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-1:123456789012:function:bench"),
+                        ("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000;Sampled=0"),
+                    ],
                     payload,
-                    {
-                        "content-type": "application/json",
-                        "lambda-runtime-aws-request-id": request_id,
-                        "lambda-runtime-deadline-ms": str(deadline),
-                        "lambda-runtime-invoked-function-arn": "arn:aws:lambda:us-east-1:123456789012:function:bench",
-                        "lambda-runtime-trace-id": "Root=1-00000000-000000000000000000000000;Sampled=0",
-                    },
                 )
 
             def do_POST(self):
@@ -78,13 +64,13 @@ class RuntimeApi:
                     api.init_error = body.decode(errors="replace")
                     with api.done:
                         api.done.notify_all()
-                    return self._reply(202)
+                    return self.reply(202)
                 if len(parts) == 3 and parts[0] == "invocation":
                     with api.done:
                         api.results[parts[1]] = (parts[2], body, now)
                         api.done.notify_all()
-                    return self._reply(202)
-                self._reply(404)
+                    return self.reply(202)
+                self.reply(404)
 
         self.closed = False
         self.delivered = {}

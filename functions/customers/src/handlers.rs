@@ -427,8 +427,7 @@ pub async fn charge_wallet<S: Customers>(
     state.require_service(&req)?;
     let customer_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "customer")?;
     let body: ChargeWallet = json_body(&req)?;
-    let sale_id = ids::parse_id(&body.sale_id, "sale")
-        .map_err(|_| ApiError::validation("sale_id", "must be a sale id"))?;
+    let sale_id = ids::body_id(&body.sale_id, "sale", "sale_id")?;
     match state
         .store
         .charge(

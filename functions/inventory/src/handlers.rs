@@ -159,9 +159,7 @@ pub async fn update_product<S: Inventory, C: Sessions>(
     state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    state.current_admin(&req).await?;
-    let id = product_id(&req)?;
-    let expected = if_match(&req)?;
+    let (id, expected) = admin_change(state, &req).await?;
     let patch: ProductPatch = json_body(&req)?;
     if patch.is_empty() {
         return Err(ApiError::validation(
@@ -198,9 +196,7 @@ pub async fn delete_product<S: Inventory, C: Sessions>(
     state: &State<S, C>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    state.current_admin(&req).await?;
-    let id = product_id(&req)?;
-    let expected = if_match(&req)?;
+    let (id, expected) = admin_change(state, &req).await?;
     updated(
         state
             .store
@@ -208,6 +204,16 @@ pub async fn delete_product<S: Inventory, C: Sessions>(
             .await?,
     )?;
     no_content()
+}
+
+/// What an admin's change of a product names: the product, and the version it was read
+/// at (`If-Match`), once the caller is known to be a current admin.
+async fn admin_change<S: Inventory, C: Sessions>(
+    state: &State<S, C>,
+    req: &Request,
+) -> Result<(String, Option<i64>), ApiError> {
+    state.current_admin(req).await?;
+    Ok((product_id(req)?, if_match(req)?))
 }
 
 /// Lines with their product ids parsed (422 naming each bad one) and each product once.
@@ -234,8 +240,7 @@ pub async fn reserve_stock<S: Inventory>(
 ) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let body: ReserveStock = json_body(&req)?;
-    let sale_id = ids::parse_id(&body.sale_id, "sale")
-        .map_err(|_| ApiError::validation("sale_id", "must be a sale id"))?;
+    let sale_id = ids::body_id(&body.sale_id, "sale", "sale_id")?;
     let lines = parsed_lines(body.items)?;
     match state
         .store
@@ -256,8 +261,7 @@ pub async fn restock<S: Inventory>(
 ) -> Result<Response<Body>, ApiError> {
     state.require_service(&req)?;
     let body: RestockRequest = json_body(&req)?;
-    let restock_id = ids::parse_id(&body.restock_id, "refund")
-        .map_err(|_| ApiError::validation("restock_id", "must be a refund id"))?;
+    let restock_id = ids::body_id(&body.restock_id, "refund", "restock_id")?;
     let restock = Restock {
         restock_id,
         items: parsed_lines(body.items)?,

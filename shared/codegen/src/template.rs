@@ -603,18 +603,12 @@ mod tests {
     fn an_internal_route_that_calls_a_service_is_refused() {
         use endpoints::{Method, Service};
         let internal = Endpoint {
-            name: "probe",
-            service: Service::Sales,
-            trigger: Trigger::Http(Method::Get, "/internal/sales/probe"),
-            handler: "sales::handlers::probe",
             access: Access::Services(&[Service::Reviews]),
-            summary: "",
-            secrets: &[],
-            grants: &[],
-            calls: &[],
-            settings: &[],
-            memory_mb: 128,
-            timeout_seconds: 10,
+            ..endpoints::endpoint(
+                "probe",
+                Service::Sales,
+                Trigger::Http(Method::Get, "/internal/sales/probe"),
+            )
         };
         assert!(internal_route_calls_no_service(&internal).is_ok());
         let calling = Endpoint {

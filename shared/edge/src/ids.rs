@@ -17,6 +17,12 @@ pub fn parse_id(raw: &str, what: &'static str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::NotFound(what))
 }
 
+/// An id of a `what` ("sale") given in a request body's `field`: a 422 naming the field
+/// if it is not one of ours.
+pub fn body_id(raw: &str, what: &'static str, field: &str) -> Result<String, ApiError> {
+    parse_id(raw, what).map_err(|_| ApiError::validation(field, &format!("must be a {what} id")))
+}
+
 /// Checks that an id given as a filter is one of ours (a 422 naming `field` if not).
 pub fn filter_id(raw: &str, field: &str) -> Result<String, ApiError> {
     parse_id(raw, "id").map_err(|_| ApiError::validation(field, "must be an id"))

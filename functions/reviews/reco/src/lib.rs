@@ -469,29 +469,23 @@ pub fn fit_compact(interactions: Interactions, params: &Params) -> CompactModel 
                                     f64::from(w) * g_i,
                                 );
                                 let row = c.row(u);
-                                // The customer's products bought before t_i, then the others.
+                                // The customer's products bought before t_i (scaled by
+                                // g_j), then the others (by 1 / g_j).
                                 let split = p.earlier_end[at_i];
-                                let earlier = c.columns[row.start..split]
-                                    .iter()
-                                    .zip(&c.growth[row.start..split]);
-                                for (&j, &g_j) in earlier {
-                                    if stamp[j as usize] != mark {
-                                        stamp[j as usize] = mark;
-                                        touched[met] = j;
-                                        met += 1;
+                                let halves = [
+                                    (row.start..split, before, &c.growth),
+                                    (split..row.end, after, &c.inverse_growth),
+                                ];
+                                for (cells, scale, factors) in halves {
+                                    let js = &c.columns[cells.clone()];
+                                    for (&j, &factor) in js.iter().zip(&factors[cells]) {
+                                        if stamp[j as usize] != mark {
+                                            stamp[j as usize] = mark;
+                                            touched[met] = j;
+                                            met += 1;
+                                        }
+                                        co[j as usize] += (scale * factor) as f32;
                                     }
-                                    co[j as usize] += (before * g_j) as f32;
-                                }
-                                let later = c.columns[split..row.end]
-                                    .iter()
-                                    .zip(&c.inverse_growth[split..row.end]);
-                                for (&j, &inverse_g_j) in later {
-                                    if stamp[j as usize] != mark {
-                                        stamp[j as usize] = mark;
-                                        touched[met] = j;
-                                        met += 1;
-                                    }
-                                    co[j as usize] += (after * inverse_g_j) as f32;
                                 }
                             }
                             let touched = &touched[..met];
