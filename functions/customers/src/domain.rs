@@ -5,8 +5,14 @@ use edge::auth::Role;
 use edge::domain::Email;
 use edge::text::single_line;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use validator::{Validate, ValidationError};
 
+use edge::limits::{
+    MAX_ADDRESS_CHARS, MAX_EMAIL_CHARS, MAX_FULL_NAME_CHARS, MAX_PASSWORD_CHARS, MAX_PHONE_DIGITS,
+    MAX_REFRESH_TOKEN_CHARS, MAX_USERNAME_CHARS, MIN_PASSWORD_CHARS, MIN_PHONE_DIGITS,
+    MIN_USERNAME_CHARS,
+};
 pub use edge::limits::{MAX_BALANCE_CENTS, MAX_DEPOSIT_CENTS};
 
 pub use edge::contracts::customers::{
@@ -75,7 +81,7 @@ fn email_address(value: &str) -> Result<(), ValidationError> {
         .map_err(|invalid| message("email", invalid.0))
 }
 
-fn message(code: &'static str, text: &'static str) -> ValidationError {
+fn message(code: &'static str, text: impl Into<Cow<'static, str>>) -> ValidationError {
     let mut err = ValidationError::new(code);
     err.message = Some(text.into());
     err
@@ -108,18 +114,26 @@ fn phone_chars(value: &str) -> Result<(), ValidationError> {
     let allowed = value.chars().enumerate().all(|(i, c)| {
         c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (i == 0 && c == '+')
     });
-    if allowed && (5..=15).contains(&digits) {
+    if allowed && (MIN_PHONE_DIGITS..=MAX_PHONE_DIGITS).contains(&digits) {
         Ok(())
     } else {
-        Err(message("phone", "must be a phone number of 5 to 15 digits"))
+        Err(message(
+            "phone",
+            format!("must be a phone number of {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits"),
+        ))
     }
 }
 
 fn clearable_username(value: &str) -> Result<(), ValidationError> {
     match value.chars().count() {
         0 => Ok(()),
-        3..=30 => username_chars(value),
-        _ => Err(message("length", "must be 3 to 30 characters")),
+        n if (MIN_USERNAME_CHARS..=MAX_USERNAME_CHARS).contains(&(n as u64)) => {
+            username_chars(value)
+        }
+        _ => Err(message(
+            "length",
+            format!("must be {MIN_USERNAME_CHARS} to {MAX_USERNAME_CHARS} characters"),
+        )),
     }
 }
 
@@ -149,18 +163,18 @@ fn assignable_role(role: &Role) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    #[validate(length(max = 254), custom(function = email_address))]
+    #[validate(length(max = MAX_EMAIL_CHARS), custom(function = email_address))]
     pub email: String,
     #[validate(
-        length(min = 8, max = 128, message = "must be 8 to 128 characters"),
+        length(min = MIN_PASSWORD_CHARS, max = MAX_PASSWORD_CHARS),
         custom(function = password_rules)
     )]
     pub password: String,
-    #[validate(length(min = 1, max = 100), custom(function = single_line))]
+    #[validate(length(min = 1, max = MAX_FULL_NAME_CHARS), custom(function = single_line))]
     pub full_name: String,
-    #[validate(length(min = 3, max = 30), custom(function = username_chars))]
+    #[validate(length(min = MIN_USERNAME_CHARS, max = MAX_USERNAME_CHARS), custom(function = username_chars))]
     pub username: Option<String>,
-    #[validate(length(min = 1, max = 200), custom(function = single_line))]
+    #[validate(length(min = 1, max = MAX_ADDRESS_CHARS), custom(function = single_line))]
     pub address: Option<String>,
     #[validate(custom(function = phone_chars))]
     pub phone: Option<String>,
@@ -169,9 +183,9 @@ pub struct RegisterRequest {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[validate(length(min = 1, max = 254))]
+    #[validate(length(min = 1, max = MAX_EMAIL_CHARS))]
     pub email: String,
-    #[validate(length(min = 1, max = 128))]
+    #[validate(length(min = 1, max = MAX_PASSWORD_CHARS))]
     pub password: String,
 }
 
@@ -179,7 +193,7 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(min = 1, max = MAX_REFRESH_TOKEN_CHARS))]
     pub refresh_token: String,
 }
 
@@ -187,21 +201,21 @@ pub struct RefreshRequest {
 #[derive(Debug, Default, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {
-    #[validate(length(min = 1, max = 100), custom(function = single_line))]
+    #[validate(length(min = 1, max = MAX_FULL_NAME_CHARS), custom(function = single_line))]
     pub full_name: Option<String>,
     /// `""` clears the username, as for `address` and `phone`.
     #[validate(custom(function = clearable_username))]
     pub username: Option<String>,
-    #[validate(length(max = 200), custom(function = clearable_single_line))]
+    #[validate(length(max = MAX_ADDRESS_CHARS), custom(function = clearable_single_line))]
     pub address: Option<String>,
     #[validate(custom(function = clearable_phone))]
     pub phone: Option<String>,
     #[validate(
-        length(min = 8, max = 128, message = "must be 8 to 128 characters"),
+        length(min = MIN_PASSWORD_CHARS, max = MAX_PASSWORD_CHARS),
         custom(function = password_rules)
     )]
     pub password: Option<String>,
-    #[validate(length(min = 1, max = 128))]
+    #[validate(length(min = 1, max = MAX_PASSWORD_CHARS))]
     pub current_password: Option<String>,
     #[validate(custom(function = assignable_role))]
     pub role: Option<Role>,
@@ -221,11 +235,7 @@ impl ProfilePatch {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct DepositRequest {
-    #[validate(range(
-        min = 1,
-        max = MAX_DEPOSIT_CENTS,
-        message = "must be between 1 and 100000000"
-    ))]
+    #[validate(range(min = 1, max = MAX_DEPOSIT_CENTS))]
     #[serde(deserialize_with = "edge::json::integer")]
     pub amount_cents: i64,
 }

@@ -19,6 +19,7 @@
 //! 7.5 MiB on its first use, which the password functions, beside argon2's 7 MiB, have no
 //! room for).
 
+use edge::limits::MIN_PASSWORD_CHARS;
 use edge::ApiError;
 use std::cmp::Ordering;
 
@@ -184,7 +185,8 @@ fn repeated(chars: &[char]) -> bool {
         .filter(|length| chars.len().is_multiple_of(*length))
         .find(|&length| chars.chunks(length).all(|chunk| chunk == &chars[..length]))
         .is_some_and(|length| {
-            length < 8 || guessable(&chars[..length].iter().collect::<String>()).is_some()
+            length < MIN_PASSWORD_CHARS as usize
+                || guessable(&chars[..length].iter().collect::<String>()).is_some()
         })
 }
 

@@ -4,6 +4,7 @@ use edge::text::{multi_line, single_line};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
+use edge::limits::{MAX_CATEGORY_CHARS, MAX_DESCRIPTION_CHARS, MAX_PRODUCT_NAME_CHARS};
 pub use edge::limits::{MAX_PRICE_CENTS, MAX_STOCK};
 pub const CURRENCY: &str = "USD";
 
@@ -46,12 +47,12 @@ fn nonzero(delta: i64) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewProduct {
-    #[validate(length(min = 1, max = 200), custom(function = single_line))]
+    #[validate(length(min = 1, max = MAX_PRODUCT_NAME_CHARS), custom(function = single_line))]
     pub name: String,
     #[serde(default)]
-    #[validate(length(max = 5000), custom(function = multi_line))]
+    #[validate(length(max = MAX_DESCRIPTION_CHARS), custom(function = multi_line))]
     pub description: String,
-    #[validate(length(min = 1, max = 50), custom(function = single_line))]
+    #[validate(length(min = 1, max = MAX_CATEGORY_CHARS), custom(function = single_line))]
     pub category: String,
     #[validate(range(min = 0, max = MAX_PRICE_CENTS))]
     #[serde(deserialize_with = "edge::json::integer")]
@@ -64,11 +65,11 @@ pub struct NewProduct {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ProductPatch {
-    #[validate(length(min = 1, max = 200), custom(function = single_line))]
+    #[validate(length(min = 1, max = MAX_PRODUCT_NAME_CHARS), custom(function = single_line))]
     pub name: Option<String>,
-    #[validate(length(max = 5000), custom(function = multi_line))]
+    #[validate(length(max = MAX_DESCRIPTION_CHARS), custom(function = multi_line))]
     pub description: Option<String>,
-    #[validate(length(min = 1, max = 50), custom(function = single_line))]
+    #[validate(length(min = 1, max = MAX_CATEGORY_CHARS), custom(function = single_line))]
     pub category: Option<String>,
     #[validate(range(min = 0, max = MAX_PRICE_CENTS))]
     #[serde(default, deserialize_with = "edge::json::optional_integer")]

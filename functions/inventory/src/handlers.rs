@@ -13,6 +13,7 @@ use edge::http::{
     with_etag, Page,
 };
 use edge::ids;
+use edge::limits::{MAX_CATEGORY_CHARS, MAX_SEARCH_CHARS};
 use edge::ApiError;
 use infra::time;
 use lambda_http::http::{header, StatusCode};
@@ -33,19 +34,24 @@ pub async fn list_products<S: Inventory>(
     let category = query_param(&req, "category").map(normalize_category);
     if category
         .as_ref()
-        .is_some_and(|c| c.is_empty() || c.chars().count() > 50)
+        .is_some_and(|c| c.is_empty() || c.chars().count() as u64 > MAX_CATEGORY_CHARS)
     {
         errors.push(edge::FieldError::new(
             "category",
-            "must be 1 to 50 characters",
+            format!("must be 1 to {MAX_CATEGORY_CHARS} characters"),
         ));
     }
     let q = query_param(&req, "q")
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(str::to_string);
-    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        errors.push(edge::FieldError::new("q", "must be at most 100 characters"));
+    if q.as_ref()
+        .is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS)
+    {
+        errors.push(edge::FieldError::new(
+            "q",
+            format!("must be at most {MAX_SEARCH_CHARS} characters"),
+        ));
     }
     let mut price = |name| match query_int(&req, name, 0, MAX_PRICE_CENTS) {
         Ok(value) => value,

@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
 use edge::domain::{Comment, Rating};
-use edge::limits::{MAX_COMMENT_INPUT_CHARS, MAX_RATING, MIN_RATING};
+use edge::limits::{
+    MAX_COMMENT_INPUT_CHARS, MAX_MODERATION_REASON_CHARS, MAX_PRODUCT_ID_CHARS, MAX_RATING,
+    MIN_RATING,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -116,7 +119,7 @@ fn comment_text(value: &str) -> Result<(), ValidationError> {
     multi_line(value)?;
     Comment::parse(value).map(|_| ()).map_err(|invalid| {
         let mut err = ValidationError::new("comment");
-        err.message = Some(invalid.0.into());
+        err.message = Some(invalid.0);
         err
     })
 }
@@ -124,9 +127,9 @@ fn comment_text(value: &str) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct NewReview {
-    #[validate(length(min = 1, max = 64))]
+    #[validate(length(min = 1, max = MAX_PRODUCT_ID_CHARS))]
     pub product_id: String,
-    #[validate(range(min = MIN_RATING, max = MAX_RATING, message = "must be between 1 and 5"))]
+    #[validate(range(min = MIN_RATING, max = MAX_RATING))]
     #[serde(deserialize_with = "edge::json::integer")]
     pub rating: i64,
     #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = comment_text))]
@@ -136,7 +139,7 @@ pub struct NewReview {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewPatch {
-    #[validate(range(min = MIN_RATING, max = MAX_RATING, message = "must be between 1 and 5"))]
+    #[validate(range(min = MIN_RATING, max = MAX_RATING))]
     #[serde(default, deserialize_with = "edge::json::optional_integer")]
     pub rating: Option<i64>,
     #[validate(length(max = MAX_COMMENT_INPUT_CHARS), custom(function = comment_text))]
@@ -147,7 +150,7 @@ pub struct ReviewPatch {
 #[serde(deny_unknown_fields)]
 pub struct ModerationRequest {
     pub action: ModerationAction,
-    #[validate(length(max = 500), custom(function = multi_line))]
+    #[validate(length(max = MAX_MODERATION_REASON_CHARS), custom(function = multi_line))]
     pub reason: Option<String>,
 }
 

@@ -8,6 +8,7 @@ use lambda_http::{Body, Request, Response};
 use edge::contracts::reviews::{InteractionBatch, Recorded};
 use edge::http::{json_body, ok, path_param, query_int};
 use edge::ids;
+use edge::limits::{DEFAULT_RECOMMENDATIONS, MAX_RECOMMENDATIONS};
 use edge::ApiError;
 use endpoints::Service;
 use infra::time;
@@ -41,7 +42,8 @@ pub async fn get_recommendations<S: Recommendations, P: RecommendationPeers>(
     let raw_id = path_param(&req, "customer_id").unwrap_or_default();
     principal.require_self_or_admin(raw_id)?;
     let customer_id = ids::parse_id(raw_id, "customer")?;
-    let limit = query_int(&req, "limit", 1, 50)?.unwrap_or(10) as usize;
+    let limit = query_int(&req, "limit", 1, MAX_RECOMMENDATIONS)?.unwrap_or(DEFAULT_RECOMMENDATIONS)
+        as usize;
     // One's own (built from what one bought) while the token is current, which also
     // says the account is open; another's while the admin is one, if that account is.
     let principal = state.confirm(principal).await?;
@@ -117,7 +119,8 @@ pub async fn similar_products<S: Recommendations, P: ForSale>(
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let product_id = ids::parse_id(path_param(&req, "id").unwrap_or_default(), "product")?;
-    let limit = query_int(&req, "limit", 1, 50)?.unwrap_or(10) as usize;
+    let limit = query_int(&req, "limit", 1, MAX_RECOMMENDATIONS)?.unwrap_or(DEFAULT_RECOMMENDATIONS)
+        as usize;
     let (mut neighbours, generated_at) = match state.store.active_model().await? {
         Some(model) => (
             state

@@ -456,9 +456,9 @@ impl From<Sale> for SaleView {
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PurchaseRequest {
-    #[validate(length(min = 1, max = 64))]
+    #[validate(length(min = 1, max = edge::limits::MAX_PRODUCT_ID_CHARS))]
     pub product_id: Option<String>,
-    #[validate(range(min = 1, max = edge::limits::MAX_QUANTITY))]
+    #[validate(range(min = edge::limits::MIN_QUANTITY, max = edge::limits::MAX_QUANTITY))]
     #[serde(default, deserialize_with = "edge::json::optional_integer")]
     pub quantity: Option<i64>,
     #[validate(length(min = 1, max = MAX_ORDER_LINES), nested)]

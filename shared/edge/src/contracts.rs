@@ -56,9 +56,9 @@ pub mod inventory {
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct StockLine {
-        #[validate(length(min = 1, max = 64))]
+        #[validate(length(min = 1, max = crate::limits::MAX_PRODUCT_ID_CHARS))]
         pub product_id: String,
-        #[validate(range(min = 1, max = crate::limits::MAX_QUANTITY))]
+        #[validate(range(min = crate::limits::MIN_QUANTITY, max = crate::limits::MAX_QUANTITY))]
         #[serde(deserialize_with = "crate::json::integer")]
         pub quantity: i64,
     }
@@ -105,7 +105,7 @@ pub mod inventory {
     #[derive(Debug, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct ReserveStock {
-        #[validate(length(equal = 26, message = "must be a sale id"))]
+        #[validate(length(equal = crate::limits::ID_CHARS, message = "must be a sale id"))]
         pub sale_id: String,
         /// Distinct products.
         #[validate(length(min = 1, max = crate::limits::MAX_ORDER_LINES), nested)]
@@ -157,7 +157,7 @@ pub mod inventory {
     #[derive(Debug, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct RestockRequest {
-        #[validate(length(equal = 26, message = "must be a refund id"))]
+        #[validate(length(equal = crate::limits::ID_CHARS, message = "must be a refund id"))]
         pub restock_id: String,
         #[validate(length(min = 1, max = crate::limits::MAX_ORDER_LINES), nested)]
         pub items: Vec<StockLine>,
@@ -175,7 +175,7 @@ pub mod inventory {
     #[derive(Debug, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct AvailabilityQuery {
-        #[validate(length(min = 1, max = 200))]
+        #[validate(length(min = 1, max = crate::limits::MAX_AVAILABILITY_IDS))]
         pub product_ids: Vec<String>,
     }
 
@@ -231,7 +231,7 @@ pub mod customers {
     #[derive(Debug, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct ChargeWallet {
-        #[validate(length(equal = 26, message = "must be a sale id"))]
+        #[validate(length(equal = crate::limits::ID_CHARS, message = "must be a sale id"))]
         pub sale_id: String,
         #[validate(range(
             min = 0,
@@ -272,9 +272,9 @@ pub mod customers {
     #[derive(Debug, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct CreditWallet {
-        #[validate(length(equal = 26, message = "must be a refund id"))]
+        #[validate(length(equal = crate::limits::ID_CHARS, message = "must be a refund id"))]
         pub credit_id: String,
-        #[validate(length(equal = 26, message = "must be a sale id"))]
+        #[validate(length(equal = crate::limits::ID_CHARS, message = "must be a sale id"))]
         pub sale_id: String,
         #[validate(range(
             min = 1,
@@ -412,19 +412,19 @@ pub mod reviews {
     #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct Interaction {
-        #[validate(length(min = 1, max = 80))]
+        #[validate(length(min = 1, max = crate::limits::MAX_EVENT_ID_CHARS))]
         pub event_id: String,
-        #[validate(length(equal = 26))]
+        #[validate(length(equal = crate::limits::ID_CHARS))]
         pub customer_id: String,
-        #[validate(length(equal = 26))]
+        #[validate(length(equal = crate::limits::ID_CHARS))]
         pub product_id: String,
         /// Unix seconds.
         #[validate(range(min = 0, max = crate::limits::MAX_EVENT_TIME))]
         #[serde(deserialize_with = "crate::json::integer")]
         pub time: i64,
-        #[validate(range(min = 0.0, max = 1000.0))]
+        #[validate(range(min = 0.0, max = crate::limits::MAX_STRENGTH))]
         pub strength: f32,
-        #[validate(length(min = 1, max = 20))]
+        #[validate(length(min = 1, max = crate::limits::MAX_SOURCE_CHARS))]
         pub source: String,
     }
 
@@ -433,7 +433,7 @@ pub mod reviews {
     #[derive(Debug, Serialize, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
     pub struct InteractionBatch {
-        #[validate(length(min = 1, max = 100), nested)]
+        #[validate(length(min = 1, max = crate::limits::MAX_INTERACTIONS_PER_CALL), nested)]
         pub interactions: Vec<Interaction>,
     }
 

@@ -6,25 +6,30 @@
 //! answer lists every invalid field; parsing into these types after that cannot fail
 //! for a request that passed, and says which field it was when it does.
 
-use crate::limits::{MAX_COMMENT_CHARS, MAX_QUANTITY, MAX_RATING, MIN_RATING};
+use crate::limits::{MAX_COMMENT_CHARS, MAX_QUANTITY, MAX_RATING, MIN_QUANTITY, MIN_RATING};
 use crate::ApiError;
 use crate::FieldError;
 use icu_normalizer::ComposingNormalizerBorrowed;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 use validator::ValidateEmail;
 
 /// Why a value was refused, in the words a client sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid(pub &'static str);
+pub struct Invalid(pub Cow<'static, str>);
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        f.write_str(&self.0)
     }
 }
 
 impl Invalid {
+    pub fn new(why: impl Into<Cow<'static, str>>) -> Self {
+        Self(why.into())
+    }
+
     /// The 422 for `field`.
     pub fn of(self, field: &str) -> ApiError {
         ApiError::Validation(vec![FieldError::new(field, self.0)])
@@ -41,7 +46,7 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let invalid = Invalid("must be a valid email address");
+        let invalid = Invalid::new("must be a valid email address");
         let (local, domain) = raw.trim().rsplit_once('@').ok_or(invalid.clone())?;
         let local = ComposingNormalizerBorrowed::new_nfkc()
             .normalize(local)
@@ -70,7 +75,9 @@ impl Rating {
         if (MIN_RATING..=MAX_RATING).contains(&stars) {
             Ok(Self(stars))
         } else {
-            Err(Invalid("must be between 1 and 5"))
+            Err(Invalid::new(format!(
+                "must be between {MIN_RATING} and {MAX_RATING}"
+            )))
         }
     }
 
@@ -86,10 +93,12 @@ pub struct Quantity(i64);
 
 impl Quantity {
     pub fn parse(units: i64) -> Result<Self, Invalid> {
-        if (1..=MAX_QUANTITY).contains(&units) {
+        if (MIN_QUANTITY..=MAX_QUANTITY).contains(&units) {
             Ok(Self(units))
         } else {
-            Err(Invalid("must be between 1 and 100"))
+            Err(Invalid::new(format!(
+                "must be between {MIN_QUANTITY} and {MAX_QUANTITY}"
+            )))
         }
     }
 
@@ -109,7 +118,9 @@ impl Comment {
         let trimmed = raw.trim();
         let chars = trimmed.chars().count();
         if chars == 0 || chars > MAX_COMMENT_CHARS {
-            return Err(Invalid("must be 1 to 2000 characters after trimming"));
+            return Err(Invalid::new(format!(
+                "must be 1 to {MAX_COMMENT_CHARS} characters after trimming"
+            )));
         }
         Ok(Self(trimmed.to_string()))
     }

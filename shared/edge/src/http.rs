@@ -1,6 +1,7 @@
 //! HTTP in and out: typed JSON bodies with limits and validation, path and query
 //! parameters, and JSON responses.
 
+use crate::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::ApiError;
 use crate::FieldError;
 use endpoints::{Access, Endpoint};
@@ -155,7 +156,8 @@ pub fn query_int(req: &Request, name: &str, min: i64, max: i64) -> Result<Option
 
 /// `limit` of a paginated list: 1..=100, default 20.
 pub fn page_limit(req: &Request) -> Result<i32, ApiError> {
-    Ok(query_int(req, "limit", 1, 100)?.unwrap_or(20) as i32)
+    let limit = query_int(req, "limit", 1, MAX_PAGE_SIZE)?;
+    Ok(limit.unwrap_or(DEFAULT_PAGE_SIZE) as i32)
 }
 
 /// Value of a header as text, if present and printable.

@@ -1,6 +1,7 @@
 //! The `Idempotency-Key` header: its syntax, and the answer to a key reused with another
 //! request. Its record is kept by the store (`storage::idempotency`).
 
+use crate::limits::MAX_IDEMPOTENCY_KEY_CHARS;
 use crate::ApiError;
 use lambda_http::Request;
 
@@ -12,14 +13,17 @@ pub fn parse(req: &Request) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     let value = value.to_str().unwrap_or_default();
-    let valid = (1..=128).contains(&value.len())
+    let valid = (1..=MAX_IDEMPOTENCY_KEY_CHARS).contains(&value.len())
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
     if !valid {
         return Err(ApiError::validation(
             "Idempotency-Key",
-            "must be 1 to 128 characters of letters, digits, '-', '_', ':' or '.'",
+            &format!(
+                "must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters of letters, digits, \
+                 '-', '_', ':' or '.'"
+            ),
         ));
     }
     Ok(Some(value.to_string()))

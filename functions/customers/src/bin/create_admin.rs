@@ -11,6 +11,7 @@ use customers::admin::{create_admin, NewAdmin};
 use customers::passwords;
 use customers::store::Store;
 use edge::domain::Email;
+use edge::limits::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use infra::config;
 use infra::time;
 use std::process::ExitCode;
@@ -45,8 +46,11 @@ async fn run() -> Result<String, String> {
     let email = config::required("ADMIN_EMAIL").map_err(|e| e.to_string())?;
     let email = Email::parse(&email).map_err(|e| format!("ADMIN_EMAIL {e}"))?;
     let password = config::required("ADMIN_PASSWORD").map_err(|e| e.to_string())?;
-    if !(8..=128).contains(&password.chars().count()) {
-        return Err("ADMIN_PASSWORD must be 8 to 128 characters".into());
+    let length = password.chars().count() as u64;
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
+        return Err(format!(
+            "ADMIN_PASSWORD must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"
+        ));
     }
     let full_name = std::env::var("ADMIN_FULL_NAME").unwrap_or_else(|_| "Administrator".into());
     // The rules of every password (customers::passwords): not common, not a pattern, not
