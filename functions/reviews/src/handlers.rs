@@ -315,16 +315,20 @@ pub async fn list_reviews<S: Reviews, C: Sessions>(
         query_param(&req, "status").map(|v| ("status", v)),
     ];
     let given: Vec<(&str, &str)> = filters.into_iter().flatten().collect();
-    let [(filter, value)] = given.as_slice() else {
+    let [(filter, raw)] = given.as_slice() else {
         return Err(ApiError::validation(
             "query",
             "give exactly one of product_id, customer_id or status",
         ));
     };
     let limit = page_limit(&req)?;
-    if *filter != "status" {
-        ids::filter_id(value, filter)?;
-    }
+    // An id in either letter case is one id: the listing and its cursor take its
+    // canonical spelling.
+    let value = match *filter {
+        "status" => raw.to_string(),
+        _ => ids::filter_id(raw, filter)?,
+    };
+    let value = value.as_str();
     let listing = match *filter {
         "product_id" => {
             // Public; an admin's token shows `moderated_by`, while they are one.

@@ -452,6 +452,18 @@ async fn listings_page_by_cursor_and_summarize_approved_ratings() {
         .list(&[("status", "approved"), ("cursor", &cursor)], Some(&admin))
         .await;
     queue.expect(400);
+    // An id in lower case names the same product, and the same customer.
+    let lower = product.to_lowercase();
+    let listed = service.list(&[("product_id", &lower)], None).await;
+    assert_eq!(listed.expect(200)["summary"]["count"], 4);
+    let (customer, author) = caller(Role::Customer);
+    let other = edge::ids::new_id();
+    let service = Service::with_product(&other);
+    service.create(&author, &other, 4).await.expect(201);
+    let own = service
+        .list(&[("customer_id", &customer.to_lowercase())], Some(&author))
+        .await;
+    assert_eq!(own.expect(200)["items"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
