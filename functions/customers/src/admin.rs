@@ -9,6 +9,7 @@ use crate::store::{Changes, Created, Customers};
 use edge::auth::Role;
 use edge::domain::Email;
 use edge::ids;
+use edge::money::Cents;
 use edge::ApiError;
 
 pub struct NewAdmin {
@@ -60,7 +61,7 @@ pub async fn create_admin(
         address: None,
         phone: None,
         role: Role::Admin,
-        wallet_balance_cents: 0,
+        wallet_balance_cents: Cents::ZERO,
         password_hash: password_hash::hash_password(admin.password)
             .await
             .map_err(message)?,

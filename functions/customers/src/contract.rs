@@ -15,6 +15,7 @@ use crate::store::{Changes, Charged, Created, Credited, Customers, Deposited, Ta
 use edge::auth::Role;
 use edge::domain::Email;
 use edge::ids::new_id;
+use edge::money::Cents;
 use infra::time::now_rfc3339;
 use testkit::Rules;
 
@@ -36,7 +37,7 @@ fn customer(email: &Email, balance: i64) -> CustomerRecord {
         address: Some("1 Test Road".into()),
         phone: None,
         role: Role::Customer,
-        wallet_balance_cents: balance,
+        wallet_balance_cents: Cents::new(balance),
         password_hash: "hash-1".into(),
         status: AccountStatus::Active,
         created_at: now.clone(),
@@ -80,7 +81,11 @@ fn credited(answer: &Credited) -> String {
 }
 
 async fn balance(store: &impl Customers, id: &str) -> Option<i64> {
-    store.get(id).await.unwrap().map(|c| c.wallet_balance_cents)
+    store
+        .get(id)
+        .await
+        .unwrap()
+        .map(|c| c.wallet_balance_cents.get())
 }
 
 fn credit(sale: &str, customer: &str, amount: i64) -> Credit {
@@ -88,7 +93,7 @@ fn credit(sale: &str, customer: &str, amount: i64) -> Credit {
         credit_id: new_id(),
         sale_id: sale.into(),
         customer_id: customer.into(),
-        amount_cents: amount,
+        amount_cents: Cents::new(amount),
         created_at: now_rfc3339(),
     }
 }
@@ -134,7 +139,7 @@ async fn accounts(store: &impl Customers, rules: &mut Rules) {
                 && c.full_name == ada.full_name
                 && c.username == ada.username
                 && c.status == AccountStatus::Active
-                && c.wallet_balance_cents == 0
+                && c.wallet_balance_cents == Cents::ZERO
         }),
         &read,
     );
@@ -357,29 +362,36 @@ async fn wallets(store: &impl Customers, rules: &mut Rules) {
     let bob = customer(&email("bob"), 100);
     store.create(&bob).await.unwrap();
     let now = now_rfc3339();
-    let answer = store.deposit(&bob.id, 250, &now).await.unwrap();
+    let answer = store.deposit(&bob.id, Cents::new(250), &now).await.unwrap();
     rules.check(
         "deposit adds to an active wallet and answers the balance",
-        matches!(answer, Deposited::Balance(350)) && balance(store, &bob.id).await == Some(350),
+        matches!(answer, Deposited::Balance(b) if b == Cents::new(350))
+            && balance(store, &bob.id).await == Some(350),
         deposited(&answer),
     );
     let answer = store
-        .deposit(&bob.id, MAX_BALANCE_CENTS - 350, &now_rfc3339())
+        .deposit(&bob.id, Cents::new(MAX_BALANCE_CENTS - 350), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
         "deposit up to exactly the balance ceiling applies",
-        matches!(answer, Deposited::Balance(MAX_BALANCE_CENTS)),
+        matches!(answer, Deposited::Balance(b) if b == Cents::new(MAX_BALANCE_CENTS)),
         deposited(&answer),
     );
-    let answer = store.deposit(&bob.id, 1, &now_rfc3339()).await.unwrap();
+    let answer = store
+        .deposit(&bob.id, Cents::new(1), &now_rfc3339())
+        .await
+        .unwrap();
     rules.check(
         "deposit past the ceiling answers OverLimit, and adds nothing",
         matches!(answer, Deposited::OverLimit)
             && balance(store, &bob.id).await == Some(MAX_BALANCE_CENTS),
         deposited(&answer),
     );
-    let answer = store.deposit(&new_id(), 1, &now_rfc3339()).await.unwrap();
+    let answer = store
+        .deposit(&new_id(), Cents::new(1), &now_rfc3339())
+        .await
+        .unwrap();
     rules.check(
         "deposit to an unknown customer answers NotFound",
         matches!(answer, Deposited::NotFound),
@@ -390,26 +402,30 @@ async fn wallets(store: &impl Customers, rules: &mut Rules) {
     store.create(&carol).await.unwrap();
     let key = format!("key-{}", new_id());
     let first = store
-        .deposit_once(&carol.id, &key, 500, &now_rfc3339())
+        .deposit_once(&carol.id, &key, Cents::new(500), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
         "deposit_once with a new key deposits",
-        matches!(first, Deposited::Balance(500)),
+        matches!(first, Deposited::Balance(b) if b == Cents::new(500)),
         deposited(&first),
     );
-    store.deposit(&carol.id, 20, &now_rfc3339()).await.unwrap();
+    store
+        .deposit(&carol.id, Cents::new(20), &now_rfc3339())
+        .await
+        .unwrap();
     let retry = store
-        .deposit_once(&carol.id, &key, 500, &now_rfc3339())
+        .deposit_once(&carol.id, &key, Cents::new(500), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
         "deposit_once again with the key answers exactly the first answer, depositing nothing",
-        matches!(retry, Deposited::Balance(500)) && balance(store, &carol.id).await == Some(520),
+        matches!(retry, Deposited::Balance(b) if b == Cents::new(500))
+            && balance(store, &carol.id).await == Some(520),
         (deposited(&retry), balance(store, &carol.id).await),
     );
     let other = store
-        .deposit_once(&carol.id, &key, 501, &now_rfc3339())
+        .deposit_once(&carol.id, &key, Cents::new(501), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -419,7 +435,7 @@ async fn wallets(store: &impl Customers, rules: &mut Rules) {
         deposited(&other),
     );
     let elsewhere = store
-        .deposit_once(&bob.id, &key, 500, &now_rfc3339())
+        .deposit_once(&bob.id, &key, Cents::new(500), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -429,20 +445,31 @@ async fn wallets(store: &impl Customers, rules: &mut Rules) {
     );
     let over_key = format!("key-{}", new_id());
     let over = store
-        .deposit_once(&carol.id, &over_key, MAX_BALANCE_CENTS, &now_rfc3339())
+        .deposit_once(
+            &carol.id,
+            &over_key,
+            Cents::new(MAX_BALANCE_CENTS),
+            &now_rfc3339(),
+        )
         .await
         .unwrap();
     let later = store
-        .deposit_once(&carol.id, &over_key, 5, &now_rfc3339())
+        .deposit_once(&carol.id, &over_key, Cents::new(5), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
         "a refused deposit_once binds nothing: the key may deposit later",
-        matches!(over, Deposited::OverLimit) && matches!(later, Deposited::Balance(525)),
+        matches!(over, Deposited::OverLimit)
+            && matches!(later, Deposited::Balance(b) if b == Cents::new(525)),
         (deposited(&over), deposited(&later)),
     );
     let nobody = store
-        .deposit_once(&new_id(), &format!("key-{}", new_id()), 5, &now_rfc3339())
+        .deposit_once(
+            &new_id(),
+            &format!("key-{}", new_id()),
+            Cents::new(5),
+            &now_rfc3339(),
+        )
         .await
         .unwrap();
     rules.check(
@@ -451,9 +478,17 @@ async fn wallets(store: &impl Customers, rules: &mut Rules) {
         deposited(&nobody),
     );
     store.delete(&carol, &now_rfc3339()).await.unwrap();
-    let closed = store.deposit(&carol.id, 5, &now_rfc3339()).await.unwrap();
+    let closed = store
+        .deposit(&carol.id, Cents::new(5), &now_rfc3339())
+        .await
+        .unwrap();
     let closed_once = store
-        .deposit_once(&carol.id, &format!("key-{}", new_id()), 5, &now_rfc3339())
+        .deposit_once(
+            &carol.id,
+            &format!("key-{}", new_id()),
+            Cents::new(5),
+            &now_rfc3339(),
+        )
         .await
         .unwrap();
     rules.check(
@@ -471,27 +506,30 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
     store.create(&dan).await.unwrap();
     let sale = new_id();
     let now = now_rfc3339();
-    let answer = store.charge(&dan.id, &sale, 600, &now).await.unwrap();
+    let answer = store
+        .charge(&dan.id, &sale, Cents::new(600), &now)
+        .await
+        .unwrap();
     rules.check(
         "charge takes the amount from an active wallet, and answers the charge",
-        matches!(&answer, Charged::Yes(c) if c.amount_cents == 600
+        matches!(&answer, Charged::Yes(c) if c.amount_cents == Cents::new(600)
             && c.status == ChargeStatus::Charged
-            && c.sale_id == sale && c.customer_id == dan.id && c.credited_cents == 0)
+            && c.sale_id == sale && c.customer_id == dan.id && c.credited_cents == Cents::ZERO)
             && balance(store, &dan.id).await == Some(400),
         charged(&answer),
     );
     let again = store
-        .charge(&dan.id, &sale, 600, &now_rfc3339())
+        .charge(&dan.id, &sale, Cents::new(600), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
         "charge again for the sale answers the same charge, and takes nothing more",
-        matches!(&again, Charged::Yes(c) if c.amount_cents == 600 && c.created_at == now)
+        matches!(&again, Charged::Yes(c) if c.amount_cents == Cents::new(600) && c.created_at == now)
             && balance(store, &dan.id).await == Some(400),
         charged(&again),
     );
     let other_amount = store
-        .charge(&dan.id, &sale, 601, &now_rfc3339())
+        .charge(&dan.id, &sale, Cents::new(601), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -502,7 +540,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
     let eve = customer(&email("eve"), 1_000);
     store.create(&eve).await.unwrap();
     let other_customer = store
-        .charge(&eve.id, &sale, 600, &now_rfc3339())
+        .charge(&eve.id, &sale, Cents::new(600), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -513,7 +551,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
     );
     let poor_sale = new_id();
     let poor = store
-        .charge(&dan.id, &poor_sale, 401, &now_rfc3339())
+        .charge(&dan.id, &poor_sale, Cents::new(401), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -522,7 +560,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
         charged(&poor),
     );
     let exact = store
-        .charge(&dan.id, &poor_sale, 400, &now_rfc3339())
+        .charge(&dan.id, &poor_sale, Cents::new(400), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -531,7 +569,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
         charged(&exact),
     );
     let nobody = store
-        .charge(&new_id(), &new_id(), 1, &now_rfc3339())
+        .charge(&new_id(), &new_id(), Cents::new(1), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -554,7 +592,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
     rules.check(
         "refund gives the charge back: refunded, at now, its amount kept",
         refunded.status == ChargeStatus::Refunded
-            && refunded.amount_cents == 400
+            && refunded.amount_cents == Cents::new(400)
             && refunded.refunded_at.as_deref() == Some(refund_at.as_str())
             && balance(store, &dan.id).await == Some(400),
         &refunded,
@@ -571,7 +609,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
         &twice,
     );
     let late = store
-        .charge(&dan.id, &poor_sale, 400, &now_rfc3339())
+        .charge(&dan.id, &poor_sale, Cents::new(400), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -587,13 +625,13 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
     rules.check(
         "refund before any charge leaves a tombstone: refunded, nothing given",
         tombstone.status == ChargeStatus::Refunded
-            && tombstone.amount_cents == 0
+            && tombstone.amount_cents == Cents::ZERO
             && tombstone.sale_id == early_sale
             && balance(store, &dan.id).await == Some(400),
         &tombstone,
     );
     let overtaken = store
-        .charge(&dan.id, &early_sale, 100, &now_rfc3339())
+        .charge(&dan.id, &early_sale, Cents::new(100), &now_rfc3339())
         .await
         .unwrap();
     rules.check(
@@ -619,7 +657,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
         credited(&replay),
     );
     let mut reused = first.clone();
-    reused.amount_cents = 10;
+    reused.amount_cents = Cents::new(10);
     let conflict = store.credit(reused).await.unwrap();
     rules.check(
         "a credit id used for another amount answers CreditIdConflict",
@@ -670,7 +708,7 @@ async fn charges(store: &impl Customers, rules: &mut Rules) {
     store.create(&fay).await.unwrap();
     store.delete(&fay, &now_rfc3339()).await.unwrap();
     let closed = store
-        .charge(&fay.id, &new_id(), 1, &now_rfc3339())
+        .charge(&fay.id, &new_id(), Cents::new(1), &now_rfc3339())
         .await
         .unwrap();
     rules.check(

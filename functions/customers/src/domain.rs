@@ -3,6 +3,7 @@
 use crate::passwords;
 use edge::auth::Role;
 use edge::domain::Email;
+use edge::money::Cents;
 use edge::text::single_line;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -32,7 +33,7 @@ pub struct CustomerRecord {
     #[serde(default)]
     pub phone: Option<String>,
     pub role: Role,
-    pub wallet_balance_cents: i64,
+    pub wallet_balance_cents: Cents,
     pub password_hash: String,
     pub status: AccountStatus,
     pub created_at: String,
@@ -52,7 +53,7 @@ pub struct CustomerView {
     pub address: Option<String>,
     pub phone: Option<String>,
     pub role: Role,
-    pub wallet_balance_cents: i64,
+    pub wallet_balance_cents: Cents,
     pub created_at: String,
     pub updated_at: String,
 }

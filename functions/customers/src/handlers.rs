@@ -14,6 +14,7 @@ use edge::domain::Email;
 use edge::http::{client_address, json, json_body, no_content, ok, path_param, query_param};
 use edge::idempotency_key;
 use edge::ids;
+use edge::money::Cents;
 use edge::ApiError;
 use endpoints::Service;
 use infra::time;
@@ -55,7 +56,7 @@ pub async fn register<S: Customers>(
         address: body.address.as_deref().map(clean),
         phone: body.phone.as_deref().map(clean),
         role: Role::Customer,
-        wallet_balance_cents: 0,
+        wallet_balance_cents: Cents::ZERO,
         password_hash: hash_password(body.password).await?,
         status: AccountStatus::Active,
         created_at: now.clone(),
@@ -380,7 +381,7 @@ pub async fn delete_profile<S: Customers>(
 
 #[derive(Serialize)]
 struct Balance {
-    wallet_balance_cents: i64,
+    wallet_balance_cents: Cents,
 }
 
 /// `POST /profile/{id}/wallet/deposit`, honoring `Idempotency-Key`.
@@ -396,13 +397,13 @@ pub async fn deposit<S: Customers>(
         Some(key) => {
             state
                 .store
-                .deposit_once(&customer.id, &key, body.amount_cents, &now)
+                .deposit_once(&customer.id, &key, Cents::new(body.amount_cents), &now)
                 .await?
         }
         None => {
             state
                 .store
-                .deposit(&customer.id, body.amount_cents, &now)
+                .deposit(&customer.id, Cents::new(body.amount_cents), &now)
                 .await?
         }
     };
@@ -433,7 +434,7 @@ pub async fn charge_wallet<S: Customers>(
         .charge(
             &customer_id,
             &sale_id,
-            body.amount_cents,
+            Cents::new(body.amount_cents),
             &time::now_rfc3339(),
         )
         .await?
@@ -463,7 +464,7 @@ pub async fn credit_wallet<S: Customers>(
         credit_id: id(&body.credit_id, "credit_id")?,
         sale_id: id(&body.sale_id, "sale_id")?,
         customer_id,
-        amount_cents: body.amount_cents,
+        amount_cents: Cents::new(body.amount_cents),
         created_at: time::now_rfc3339(),
     };
     match state.store.credit(credit).await? {

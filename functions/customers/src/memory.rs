@@ -12,7 +12,7 @@ use crate::store::{
     deposit_fingerprint, Changes, Charged, Created, Credited, Customers, Deposited, Taken,
 };
 use edge::domain::Email;
-use edge::money;
+use edge::money::Cents;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use storage::StoreError;
@@ -56,11 +56,14 @@ impl Tables {
             .filter(|c| c.status == AccountStatus::Active)
     }
 
-    fn deposit(&mut self, id: &str, amount: i64, now: &str) -> Deposited {
+    fn deposit(&mut self, id: &str, amount: Cents, now: &str) -> Deposited {
         let Some(customer) = self.active(id) else {
             return Deposited::NotFound;
         };
-        match money::deposit(customer.wallet_balance_cents, amount, MAX_BALANCE_CENTS) {
+        match customer
+            .wallet_balance_cents
+            .deposit(amount, Cents::new(MAX_BALANCE_CENTS))
+        {
             Some(balance) => {
                 customer.wallet_balance_cents = balance;
                 customer.updated_at = now.into();
@@ -83,13 +86,13 @@ impl MemoryCustomers {
         let wallets: i64 = tables
             .customers
             .values()
-            .map(|c| c.wallet_balance_cents)
+            .map(|c| c.wallet_balance_cents.get())
             .sum();
         let held: i64 = tables
             .charges
             .values()
             .filter(|c| c.status == ChargeStatus::Charged)
-            .map(|c| c.amount_cents - c.credited_cents)
+            .map(|c| c.amount_cents.get() - c.credited_cents.get())
             .sum();
         wallets + held
     }
@@ -172,7 +175,7 @@ impl Customers for MemoryCustomers {
         Ok(true)
     }
 
-    async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, StoreError> {
+    async fn deposit(&self, id: &str, amount: Cents, now: &str) -> Result<Deposited, StoreError> {
         Ok(self.tables().deposit(id, amount, now))
     }
 
@@ -180,7 +183,7 @@ impl Customers for MemoryCustomers {
         &self,
         id: &str,
         key: &str,
-        amount: i64,
+        amount: Cents,
         now: &str,
     ) -> Result<Deposited, StoreError> {
         let fingerprint = deposit_fingerprint(id, amount);
@@ -188,14 +191,14 @@ impl Customers for MemoryCustomers {
         let bound = (id.to_string(), key.to_string());
         if let Some((first, balance)) = tables.deposits.get(&bound) {
             return Ok(if *first == fingerprint {
-                Deposited::Balance(*balance)
+                Deposited::Balance(Cents::new(*balance))
             } else {
                 Deposited::KeyReusedWithOtherRequest
             });
         }
         let outcome = tables.deposit(id, amount, now);
         if let Deposited::Balance(balance) = outcome {
-            tables.deposits.insert(bound, (fingerprint, balance));
+            tables.deposits.insert(bound, (fingerprint, balance.get()));
         }
         Ok(outcome)
     }
@@ -204,7 +207,7 @@ impl Customers for MemoryCustomers {
         &self,
         customer_id: &str,
         sale_id: &str,
-        amount: i64,
+        amount: Cents,
         now: &str,
     ) -> Result<Charged, StoreError> {
         let mut tables = self.tables();
@@ -214,7 +217,7 @@ impl Customers for MemoryCustomers {
         let Some(customer) = tables.active(customer_id) else {
             return Ok(Charged::CustomerNotFound);
         };
-        let Some(balance) = money::pay(customer.wallet_balance_cents, amount) else {
+        let Some(balance) = customer.wallet_balance_cents.pay(amount) else {
             return Ok(Charged::InsufficientFunds);
         };
         customer.wallet_balance_cents = balance;
@@ -226,7 +229,7 @@ impl Customers for MemoryCustomers {
             status: ChargeStatus::Charged,
             created_at: now.into(),
             refunded_at: None,
-            credited_cents: 0,
+            credited_cents: Cents::ZERO,
         };
         tables.charges.insert(sale_id.into(), charge.clone());
         Ok(Charged::Yes(charge))
@@ -243,11 +246,11 @@ impl Customers for MemoryCustomers {
             let tombstone = Charge {
                 sale_id: sale_id.into(),
                 customer_id: customer_id.into(),
-                amount_cents: 0,
+                amount_cents: Cents::ZERO,
                 status: ChargeStatus::Refunded,
                 created_at: now.into(),
                 refunded_at: Some(now.into()),
-                credited_cents: 0,
+                credited_cents: Cents::ZERO,
             };
             tables.charges.insert(sale_id.into(), tombstone.clone());
             return Ok(tombstone);
@@ -261,7 +264,8 @@ impl Customers for MemoryCustomers {
             return Ok(existing);
         }
         if let Some(customer) = tables.customers.get_mut(customer_id) {
-            customer.wallet_balance_cents += existing.amount_cents;
+            customer.wallet_balance_cents =
+                plus(customer.wallet_balance_cents, existing.amount_cents);
             customer.updated_at = now.into();
         }
         let refunded = Charge {
@@ -284,10 +288,10 @@ impl Customers for MemoryCustomers {
         let Some(customer) = tables.customers.get_mut(&credit.customer_id) else {
             return Ok(Credited::NotCharged);
         };
-        customer.wallet_balance_cents += credit.amount_cents;
+        customer.wallet_balance_cents = plus(customer.wallet_balance_cents, credit.amount_cents);
         customer.updated_at = credit.created_at.clone();
         if let Some(charge) = tables.charges.get_mut(&credit.sale_id) {
-            charge.credited_cents += credit.amount_cents;
+            charge.credited_cents = plus(charge.credited_cents, credit.amount_cents);
         }
         tables
             .credits
@@ -401,4 +405,10 @@ impl Customers for MemoryCustomers {
         }
         Ok(())
     }
+}
+
+/// A credit to a wallet or a charge: unbounded, as the table's increment (the amounts
+/// credited are bounded by what was charged).
+fn plus(a: Cents, b: Cents) -> Cents {
+    a.checked_add(b).expect("amounts within i64")
 }

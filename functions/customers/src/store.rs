@@ -18,7 +18,8 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use edge::auth::Role;
 use edge::domain::Email;
-use edge::money;
+use edge::money::Cents;
+
 use std::future::Future;
 use storage::db::{
     applied, id_key, is_condition_failure, n, read, read_item, s, text, update_returning, Item,
@@ -40,7 +41,7 @@ pub enum Created {
 }
 
 pub enum Deposited {
-    Balance(i64),
+    Balance(Cents),
     NotFound,
     OverLimit,
     KeyReusedWithOtherRequest,
@@ -93,7 +94,7 @@ pub trait Customers: Sync {
     fn deposit(
         &self,
         id: &str,
-        amount: i64,
+        amount: Cents,
         now: &str,
     ) -> impl Future<Output = Result<Deposited, StoreError>> + Send;
     /// [`Customers::deposit`] at most once per idempotency key: a retry answers exactly
@@ -102,7 +103,7 @@ pub trait Customers: Sync {
         &self,
         id: &str,
         key: &str,
-        amount: i64,
+        amount: Cents,
         now: &str,
     ) -> impl Future<Output = Result<Deposited, StoreError>> + Send;
     /// Takes a sale's total from an active wallet, once per sale id, never below zero.
@@ -110,7 +111,7 @@ pub trait Customers: Sync {
         &self,
         customer_id: &str,
         sale_id: &str,
-        amount: i64,
+        amount: Cents,
         now: &str,
     ) -> impl Future<Output = Result<Charged, StoreError>> + Send;
     /// Gives a sale's charge back, once; before the charge, it leaves a tombstone that
@@ -194,7 +195,7 @@ pub enum Charged {
 impl Charged {
     /// The answer to a charge whose sale id is already in the ledger: the same charge
     /// again (a retry), or a conflict.
-    pub fn again(existing: Charge, customer_id: &str, amount: i64) -> Self {
+    pub fn again(existing: Charge, customer_id: &str, amount: Cents) -> Self {
         match existing.status {
             ChargeStatus::Refunded => Self::SaleIdConflict("this sale was already refunded"),
             ChargeStatus::Charged
@@ -236,7 +237,10 @@ impl Credited {
     pub fn check(charge: Option<&Charge>, credit: &Credit) -> Result<(), Self> {
         match charge {
             Some(c) if c.status == ChargeStatus::Charged && c.customer_id == credit.customer_id => {
-                if c.credited_cents + credit.amount_cents <= c.amount_cents {
+                if c.credited_cents
+                    .checked_add(credit.amount_cents)
+                    .is_some_and(|total| total <= c.amount_cents)
+                {
                     Ok(())
                 } else {
                     Err(Self::BeyondCharge)
@@ -249,7 +253,7 @@ impl Credited {
 
 /// What an `Idempotency-Key` of a deposit is bound to: the same key for another wallet
 /// or amount is another request.
-pub fn deposit_fingerprint(customer_id: &str, amount: i64) -> String {
+pub fn deposit_fingerprint(customer_id: &str, amount: Cents) -> String {
     idempotency::fingerprint(&format!("deposit:{customer_id}:{amount}"))
 }
 
@@ -405,7 +409,7 @@ impl Customers for Store {
     }
 
     /// Adds to an active wallet atomically.
-    async fn deposit(&self, id: &str, amount: i64, now: &str) -> Result<Deposited, StoreError> {
+    async fn deposit(&self, id: &str, amount: Cents, now: &str) -> Result<Deposited, StoreError> {
         let result = self
             .client
             .update_item()
@@ -422,7 +426,7 @@ impl Customers for Store {
             .expression_attribute_values(":customer", s("customer"))
             .expression_attribute_values(":active", s("active"))
             .expression_attribute_values(":amount", n(amount))
-            .expression_attribute_values(":ceiling", n(MAX_BALANCE_CENTS - amount))
+            .expression_attribute_values(":ceiling", n(MAX_BALANCE_CENTS - amount.get()))
             .expression_attribute_values(":now", s(now))
             .return_values(ReturnValue::AllNew)
             .send()
@@ -448,7 +452,7 @@ impl Customers for Store {
         &self,
         id: &str,
         key: &str,
-        amount: i64,
+        amount: Cents,
         now: &str,
     ) -> Result<Deposited, StoreError> {
         let fingerprint = deposit_fingerprint(id, amount);
@@ -460,6 +464,7 @@ impl Customers for Store {
                     .ok()?
                     .parse()
                     .ok()
+                    .map(Cents::new)
             };
             match idempotency::look_up(&self.client, &self.table, id, key, &fingerprint)
                 .await?
@@ -474,7 +479,7 @@ impl Customers for Store {
                 _ => return Ok(Deposited::NotFound),
             };
             let old = customer.wallet_balance_cents;
-            let Some(new) = money::deposit(old, amount, MAX_BALANCE_CENTS) else {
+            let Some(new) = old.deposit(amount, Cents::new(MAX_BALANCE_CENTS)) else {
                 return Ok(Deposited::OverLimit);
             };
             let saved = Item::from([("wallet_balance_cents".to_string(), n(new))]);
@@ -508,7 +513,7 @@ impl Customers for Store {
         &self,
         customer_id: &str,
         sale_id: &str,
-        amount: i64,
+        amount: Cents,
         now: &str,
     ) -> Result<Charged, StoreError> {
         let existing = |existing| Charged::again(existing, customer_id, amount);
@@ -517,7 +522,7 @@ impl Customers for Store {
                 Some(c) if c.status == AccountStatus::Active => c,
                 _ => return Ok(Take::Answer(Charged::CustomerNotFound)),
             };
-            if money::pay(customer.wallet_balance_cents, amount).is_none() {
+            if customer.wallet_balance_cents.pay(amount).is_none() {
                 return Ok(Take::Answer(Charged::InsufficientFunds));
             }
             let charge = Charge {
@@ -527,7 +532,7 @@ impl Customers for Store {
                 status: ChargeStatus::Charged,
                 created_at: now.to_string(),
                 refunded_at: None,
-                credited_cents: 0,
+                credited_cents: Cents::ZERO,
             };
             let mut debit = UpdateExpr::default();
             debit
@@ -566,11 +571,11 @@ impl Customers for Store {
         let tombstone = || Charge {
             sale_id: sale_id.to_string(),
             customer_id: customer_id.to_string(),
-            amount_cents: 0,
+            amount_cents: Cents::ZERO,
             status: ChargeStatus::Refunded,
             created_at: now.to_string(),
             refunded_at: Some(now.to_string()),
-            credited_cents: 0,
+            credited_cents: Cents::ZERO,
         };
         let credit = |existing: &Charge| {
             let mut credit = UpdateExpr::default();
@@ -604,7 +609,7 @@ impl Customers for Store {
             if let Err(refused) = Credited::check(charge.as_ref(), &credit) {
                 return Ok(Take::Answer(refused));
             }
-            let already = charge.map_or(0, |c| c.credited_cents);
+            let already = charge.map_or(Cents::ZERO, |c| c.credited_cents);
             let mut wallet = UpdateExpr::default();
             wallet
                 .set_clause("#wallet_balance_cents = #wallet_balance_cents + :amount")
@@ -614,7 +619,12 @@ impl Customers for Store {
                 .condition("attribute_exists(id)");
             let mut credited = UpdateExpr::default();
             credited
-                .set("credited_cents", n(already + credit.amount_cents))
+                .set(
+                    "credited_cents",
+                    n(already
+                        .checked_add(credit.amount_cents)
+                        .ok_or_else(|| StoreError::internal("a credit past the largest amount"))?),
+                )
                 .name("status")
                 .value("charged", s("charged"))
                 .value("already", n(already))

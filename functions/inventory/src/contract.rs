@@ -12,6 +12,7 @@
 use crate::domain::{LinesRefused, Product, ReservationStatus, Restock, StockLine, MAX_STOCK};
 use crate::store::{Inventory, ListFilter, ProductChanges, Reserved, Restocked, Updated};
 use edge::ids::new_id;
+use edge::money::Cents;
 use infra::time::now_rfc3339;
 use std::collections::BTreeSet;
 use testkit::Rules;
@@ -23,7 +24,7 @@ fn product(category: &str, name: &str, price_cents: i64, stock: i64) -> Product 
         name: name.into(),
         description: "contract".into(),
         category: category.into(),
-        price_cents,
+        price_cents: Cents::new(price_cents),
         currency: "USD".into(),
         stock,
         version: 1,
@@ -100,7 +101,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         read.as_ref().is_some_and(|p| {
             p.name == lamp.name
                 && p.category == category
-                && p.price_cents == 2_500
+                && p.price_cents == Cents::new(2_500)
                 && p.stock == 10
                 && p.version == 1
                 && p.deleted_at.is_none()
@@ -133,7 +134,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
             ProductChanges {
                 name: Some(format!("Reading Lamp {run}")),
                 description: Some("brighter".into()),
-                price_cents: Some(3_000),
+                price_cents: Some(Cents::new(3_000)),
                 ..changes()
             },
             Some(1),
@@ -146,7 +147,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         matches!(&renamed, Updated::Yes(p) if p.version == 2
             && p.name == format!("Reading Lamp {run}")
             && p.description == "brighter"
-            && p.price_cents == 3_000
+            && p.price_cents == Cents::new(3_000)
             && p.stock == 10
             && p.updated_at == now),
         &renamed,
@@ -155,7 +156,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         .update(
             &lamp.id,
             ProductChanges {
-                price_cents: Some(1),
+                price_cents: Some(Cents::new(1)),
                 ..changes()
             },
             Some(1),
@@ -173,7 +174,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         "a stale update changes nothing, not even the version",
         after_stale
             .as_ref()
-            .is_some_and(|p| p.price_cents == 3_000 && p.version == 2),
+            .is_some_and(|p| p.price_cents == Cents::new(3_000) && p.version == 2),
         &after_stale,
     );
     let unversioned = store
@@ -198,7 +199,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         .update(
             &ghost,
             ProductChanges {
-                price_cents: Some(1),
+                price_cents: Some(Cents::new(1)),
                 ..changes()
             },
             None,
@@ -382,7 +383,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         .update(
             &lamp.id,
             ProductChanges {
-                price_cents: Some(3_100),
+                price_cents: Some(Cents::new(3_100)),
                 ..changes()
             },
             None,
@@ -392,7 +393,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         .unwrap();
     rules.check(
         "a stock past the maximum does not block other changes",
-        matches!(&priced, Updated::Yes(p) if p.price_cents == 3_100 && p.stock == MAX_STOCK + 5),
+        matches!(&priced, Updated::Yes(p) if p.price_cents == Cents::new(3_100) && p.stock == MAX_STOCK + 5),
         &priced,
     );
     let down = store
@@ -472,7 +473,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         .update(
             &gone.id,
             ProductChanges {
-                price_cents: Some(1),
+                price_cents: Some(Cents::new(1)),
                 ..changes()
             },
             Some(2),
@@ -631,8 +632,8 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         "reserve takes every line at the current prices, in the order asked",
         matches!(&reserved, Reserved::Yes(r) if r.status == ReservationStatus::Reserved
             && r.items.len() == 2
-            && r.items[0].product_id == lamp.id && r.items[0].quantity == 4 && r.items[0].unit_price_cents == 3_100
-            && r.items[1].product_id == chair.id && r.items[1].unit_price_cents == 9_000),
+            && r.items[0].product_id == lamp.id && r.items[0].quantity == 4 && r.items[0].unit_price_cents == Cents::new(3_100)
+            && r.items[1].product_id == chair.id && r.items[1].unit_price_cents == Cents::new(9_000)),
         &reserved,
     );
     rules.check(
@@ -647,7 +648,7 @@ pub async fn check(store: &impl Inventory, name: &str) -> usize {
         .unwrap();
     rules.check(
         "reserve again for the sale answers the same reservation",
-        matches!(&retried, Reserved::Yes(r) if r.items.len() == 2 && r.items[0].unit_price_cents == 3_100),
+        matches!(&retried, Reserved::Yes(r) if r.items.len() == 2 && r.items[0].unit_price_cents == Cents::new(3_100)),
         &retried,
     );
     rules.check(

@@ -1,5 +1,6 @@
 //! Products, stock reservations and the bodies of the Inventory routes.
 
+use edge::money::Cents;
 use edge::text::{multi_line, single_line};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
@@ -14,7 +15,7 @@ pub struct Product {
     pub name: String,
     pub description: String,
     pub category: String,
-    pub price_cents: i64,
+    pub price_cents: Cents,
     pub currency: String,
     pub stock: i64,
     pub version: i64,

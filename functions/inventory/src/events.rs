@@ -46,6 +46,7 @@ fn low_stock(change: &Change<Product>, threshold: i64) -> Vec<DomainEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use edge::money::Cents;
 
     fn product(stock: i64) -> Product {
         Product {
@@ -53,7 +54,7 @@ mod tests {
             name: "Lamp".into(),
             description: String::new(),
             category: "home".into(),
-            price_cents: 100,
+            price_cents: Cents::new(100),
             currency: "USD".into(),
             stock,
             version: 1,

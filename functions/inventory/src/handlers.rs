@@ -14,6 +14,7 @@ use edge::http::{
 };
 use edge::ids;
 use edge::limits::{MAX_CATEGORY_CHARS, MAX_SEARCH_CHARS};
+use edge::money::Cents;
 use edge::ApiError;
 use infra::time;
 use lambda_http::http::{header, StatusCode};
@@ -117,7 +118,7 @@ pub async fn create_product<S: Inventory, C: Sessions>(
         name: body.name.trim().to_string(),
         description: body.description.trim().to_string(),
         category: normalize_category(&body.category),
-        price_cents: body.price_cents,
+        price_cents: Cents::new(body.price_cents),
         currency: CURRENCY.to_string(),
         stock: body.stock,
         version: 1,
@@ -184,7 +185,7 @@ pub async fn update_product<S: Inventory, C: Sessions>(
         name: patch.name.map(|n| n.trim().to_string()),
         description: patch.description.map(|d| d.trim().to_string()),
         category: patch.category.map(|c| normalize_category(&c)),
-        price_cents: patch.price_cents,
+        price_cents: patch.price_cents.map(Cents::new),
         stock: patch.stock,
         stock_delta: patch.stock_delta,
     };

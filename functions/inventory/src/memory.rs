@@ -4,6 +4,7 @@
 //! products hidden and frozen, one reservation per sale at the price of the moment,
 //! and a tombstone when the release comes first. One lock stands for the store's
 //! atomic writes.
+use edge::money::Cents;
 
 use crate::domain::{
     price_lines, search_key, Product, Reservation, ReservationStatus, Restock, StockLine, MAX_STOCK,
@@ -101,10 +102,10 @@ fn matches(product: &Product, filter: &ListFilter) -> bool {
             .is_none_or(|q| search_key(&product.name).contains(&search_key(q)))
         && filter
             .min_price_cents
-            .is_none_or(|min| product.price_cents >= min)
+            .is_none_or(|min| product.price_cents >= Cents::new(min))
         && filter
             .max_price_cents
-            .is_none_or(|max| product.price_cents <= max)
+            .is_none_or(|max| product.price_cents <= Cents::new(max))
         && (!filter.in_stock || product.stock > 0)
 }
 

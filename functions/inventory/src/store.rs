@@ -9,6 +9,7 @@ use crate::domain::{
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use edge::cursor::Key;
+use edge::money::Cents;
 use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{
@@ -40,7 +41,7 @@ pub struct ProductChanges {
     pub name: Option<String>,
     pub description: Option<String>,
     pub category: Option<String>,
-    pub price_cents: Option<i64>,
+    pub price_cents: Option<Cents>,
     pub stock: Option<i64>,
     pub stock_delta: Option<i64>,
 }

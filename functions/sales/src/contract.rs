@@ -12,6 +12,7 @@ use crate::store::{Claim, Sales};
 use edge::contracts::inventory::StockLine;
 use edge::error::FieldError;
 use edge::ids::new_id;
+use edge::money::Cents;
 use std::time::{Duration, SystemTime};
 use storage::idempotency::NextAction;
 use testkit::Rules;
@@ -57,8 +58,8 @@ fn contains(sales: &[Sale], id: &str) -> bool {
 /// Creates and completes a sale: prices 150 per unit.
 async fn bought(store: &impl Sales, sale: Sale) -> Sale {
     let sale = store.create(sale).await.expect("create");
-    let prices = vec![150; sale.items.len()];
-    let total = 300 * sale.items.len() as i64;
+    let prices = vec![Cents::new(150); sale.items.len()];
+    let total = Cents::new(300 * sale.items.len() as i64);
     store
         .complete(&sale, &prices, total, &at(0))
         .await
@@ -105,13 +106,16 @@ pub async fn check(store: &impl Sales, name: &str) -> usize {
     );
 
     // complete
-    let done = store.complete(&first, &[175], 350, &at(0)).await.unwrap();
+    let done = store
+        .complete(&first, &[Cents::new(175)], Cents::new(350), &at(0))
+        .await
+        .unwrap();
     rules.check(
         "complete moves a pending sale to completed at the given prices and total",
         done.as_ref().is_some_and(|s| {
             s.is(SaleStatus::Completed)
-                && s.total_cents == Some(350)
-                && s.items[0].unit_price_cents == Some(175)
+                && s.total_cents == Some(Cents::new(350))
+                && s.items[0].unit_price_cents == Some(Cents::new(175))
         }),
         &done,
     );
@@ -120,12 +124,15 @@ pub async fn check(store: &impl Sales, name: &str) -> usize {
         "a completed sale reads back completed, priced",
         stored.as_ref().is_some_and(|s| {
             s.is(SaleStatus::Completed)
-                && s.total_cents == Some(350)
-                && s.items[0].unit_price_cents == Some(175)
+                && s.total_cents == Some(Cents::new(350))
+                && s.items[0].unit_price_cents == Some(Cents::new(175))
         }),
         &stored,
     );
-    let twice = store.complete(&first, &[175], 350, &at(0)).await.unwrap();
+    let twice = store
+        .complete(&first, &[Cents::new(175)], Cents::new(350), &at(0))
+        .await
+        .unwrap();
     rules.check(
         "complete of a sale no longer pending answers None",
         twice.is_none(),
@@ -184,7 +191,10 @@ pub async fn check(store: &impl Sales, name: &str) -> usize {
         }),
         &stored,
     );
-    let completed_late = store.complete(&second, &[1], 2, &at(0)).await.unwrap();
+    let completed_late = store
+        .complete(&second, &[Cents::new(1)], Cents::new(2), &at(0))
+        .await
+        .unwrap();
     rules.check(
         "complete of a failed sale answers None",
         completed_late.is_none(),
@@ -242,7 +252,10 @@ pub async fn check(store: &impl Sales, name: &str) -> usize {
             .is_some_and(|s| s.claimed_at.as_deref() == Some(first_claim.as_str())),
         &reclaimed,
     );
-    let blocked = store.complete(&third, &[1], 2, &at(0)).await.unwrap();
+    let blocked = store
+        .complete(&third, &[Cents::new(1)], Cents::new(2), &at(0))
+        .await
+        .unwrap();
     rules.check(
         "a claimed sale cannot complete",
         blocked.is_none()

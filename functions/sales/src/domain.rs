@@ -4,7 +4,8 @@ use edge::contracts::inventory::{parse_product_ids, repeated_products, StockLine
 use edge::domain::Quantity;
 use edge::error::FieldError;
 use edge::limits::{MAX_ORDER_LINES, MAX_REASON_CHARS, MAX_REFUNDS_PER_SALE};
-use edge::money;
+use edge::money::Cents;
+
 use edge::text::multi_line;
 use edge::ApiError;
 use serde::{Deserialize, Serialize};
@@ -80,15 +81,15 @@ pub struct Line {
     pub product_id: String,
     pub quantity: Quantity,
     #[serde(default)]
-    pub unit_price_cents: Option<i64>,
+    pub unit_price_cents: Option<Cents>,
     /// Units given back by refunds so far.
     #[serde(default)]
     pub refunded_quantity: i64,
 }
 
 impl Line {
-    pub fn line_total_cents(&self) -> Option<i64> {
-        money::total(self.unit_price_cents?, self.quantity.units())
+    pub fn line_total_cents(&self) -> Option<Cents> {
+        self.unit_price_cents?.times(self.quantity.units())
     }
 }
 
@@ -106,7 +107,7 @@ pub enum RefundStatus {
 pub struct Refund {
     pub id: String,
     pub items: Vec<RefundLine>,
-    pub amount_cents: i64,
+    pub amount_cents: Cents,
     pub restocked: bool,
     pub reason: String,
     pub created_by: String,
@@ -124,8 +125,8 @@ impl Refund {
 pub struct RefundLine {
     pub product_id: String,
     pub quantity: i64,
-    pub unit_price_cents: i64,
-    pub line_total_cents: i64,
+    pub unit_price_cents: Cents,
+    pub line_total_cents: Cents,
 }
 
 /// A sale as stored.
@@ -137,7 +138,7 @@ pub struct Sale {
     /// The products of `items`: what the purchase check filters on.
     pub product_ids: Vec<String>,
     #[serde(default)]
-    pub total_cents: Option<i64>,
+    pub total_cents: Option<Cents>,
     pub status: SaleStatus,
     #[serde(default)]
     pub failure: Option<FailureReason>,
@@ -147,7 +148,7 @@ pub struct Sale {
     #[serde(default)]
     pub refunds: Vec<Refund>,
     #[serde(default)]
-    pub refunded_cents: i64,
+    pub refunded_cents: Cents,
     /// Moved on by every change of the refunds: the condition of the next one.
     #[serde(default)]
     pub revision: i64,
@@ -192,7 +193,7 @@ impl Sale {
             failure: None,
             failed_lines: Vec::new(),
             refunds: Vec::new(),
-            refunded_cents: 0,
+            refunded_cents: Cents::ZERO,
             revision: 0,
             created_at: now.to_string(),
             updated_at: now.to_string(),
@@ -270,13 +271,23 @@ impl Sale {
                 ));
                 continue;
             }
-            let unit_price_cents = line.unit_price_cents.unwrap_or_default();
+            // A completed sale has a price on every line, and its totals fit (checked when
+            // it was charged): anything else is a broken record, not a refund to make.
+            let priced = line
+                .unit_price_cents
+                .and_then(|price| Some((price, price.times(want.quantity)?)));
+            let Some((unit_price_cents, line_total_cents)) = priced else {
+                return Err(ApiError::Internal(format!(
+                    "sale {} line {i} has no price to refund",
+                    sale.id
+                )));
+            };
             line.refunded_quantity += want.quantity;
             items.push(RefundLine {
                 product_id: want.product_id.clone(),
                 quantity: want.quantity,
                 unit_price_cents,
-                line_total_cents: money::total(unit_price_cents, want.quantity).unwrap_or_default(),
+                line_total_cents,
             });
         }
         if !unknown.is_empty() {
@@ -285,9 +296,13 @@ impl Sale {
         if !beyond.is_empty() {
             return Err(ApiError::Conflict("more than is left to refund".into()).itemized(beyond));
         }
+        let amount_cents =
+            Cents::sum(items.iter().map(|l| l.line_total_cents)).ok_or_else(|| {
+                ApiError::Internal(format!("sale {}: refund total overflows", sale.id))
+            })?;
         let refund = Refund {
             id: id.to_string(),
-            amount_cents: items.iter().map(|l| l.line_total_cents).sum(),
+            amount_cents,
             items,
             restocked: asked.restock,
             reason: asked.reason.clone(),
@@ -295,7 +310,12 @@ impl Sale {
             created_at: now.to_string(),
             status: RefundStatus::Pending,
         };
-        sale.refunded_cents += refund.amount_cents;
+        sale.refunded_cents = sale
+            .refunded_cents
+            .checked_add(refund.amount_cents)
+            .ok_or_else(|| {
+                ApiError::Internal(format!("sale {}: refunded total overflows", sale.id))
+            })?;
         sale.status = if sale
             .items
             .iter()
@@ -368,8 +388,8 @@ pub fn fingerprint_lines(lines: &[StockLine]) -> String {
 pub struct LineView {
     pub product_id: String,
     pub quantity: Quantity,
-    pub unit_price_cents: Option<i64>,
-    pub line_total_cents: Option<i64>,
+    pub unit_price_cents: Option<Cents>,
+    pub line_total_cents: Option<Cents>,
     pub refunded_quantity: i64,
 }
 
@@ -378,7 +398,7 @@ pub struct LineView {
 pub struct OneProduct {
     pub product_id: String,
     pub quantity: Quantity,
-    pub unit_price_cents: Option<i64>,
+    pub unit_price_cents: Option<Cents>,
 }
 
 /// A refund as the API shows it: the refund, naming its sale.
@@ -406,8 +426,8 @@ pub struct SaleView {
     #[serde(flatten)]
     pub one_product: Option<OneProduct>,
     pub items: Vec<LineView>,
-    pub total_cents: Option<i64>,
-    pub refunded_cents: i64,
+    pub total_cents: Option<Cents>,
+    pub refunded_cents: Cents,
     pub refunds: Vec<RefundView>,
     pub status: SaleStatus,
     pub created_at: String,
@@ -636,7 +656,7 @@ mod tests {
             "t1".into(),
         );
         for (line, (_, _, price)) in sale.items.iter_mut().zip(lines) {
-            line.unit_price_cents = Some(*price);
+            line.unit_price_cents = Some(Cents::new(*price));
         }
         sale.status = SaleStatus::Completed;
         sale
@@ -664,7 +684,10 @@ mod tests {
         let (sale, first) = sale
             .with_refund(&refund_of(&[(P, 2)]), "r1", "t2", "d".into())
             .unwrap();
-        assert_eq!((first.amount_cents, sale.refunded_cents), (500, 500));
+        assert_eq!(
+            (first.amount_cents.get(), sale.refunded_cents.get()),
+            (500, 500)
+        );
         assert_eq!(sale.status, SaleStatus::PartiallyRefunded);
         let err = sale
             .with_refund(&refund_of(&[(P, 2), (Q, 2)]), "r2", "t3", "d".into())
@@ -678,14 +701,14 @@ mod tests {
         let (sale, last) = sale
             .with_refund(&refund_of(&[(P, 1), (Q, 1)]), "r2", "t3", "d".into())
             .unwrap();
-        assert_eq!((last.amount_cents, sale.refunded_cents), (1_250, 1_750));
+        assert_eq!(
+            (last.amount_cents.get(), sale.refunded_cents.get()),
+            (1_250, 1_750)
+        );
         assert_eq!(sale.status, SaleStatus::Refunded);
         assert_eq!(
             sale.refunded_cents,
-            sale.items
-                .iter()
-                .map(|l| l.line_total_cents().unwrap())
-                .sum::<i64>()
+            Cents::sum(sale.items.iter().map(|l| l.line_total_cents().unwrap())).unwrap()
         );
         assert_eq!(sale.pending_refunds().count(), 2);
         let sale = sale.with_refund_completed("r1", "t4");

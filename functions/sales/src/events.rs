@@ -78,6 +78,7 @@ pub fn derive(change: &Change<Sale>) -> Vec<DomainEvent> {
 mod tests {
     use super::*;
     use crate::domain::Line;
+    use edge::money::Cents;
 
     fn sale(status: SaleStatus) -> Sale {
         let line = edge::contracts::inventory::StockLine {
@@ -122,9 +123,9 @@ mod tests {
     fn a_sale_completes_once() {
         let pending = sale(SaleStatus::Pending);
         let mut completed = sale(SaleStatus::Completed);
-        completed.total_cents = Some(500);
+        completed.total_cents = Some(Cents::new(500));
         completed.items = vec![Line {
-            unit_price_cents: Some(250),
+            unit_price_cents: Some(Cents::new(250)),
             ..completed.items[0].clone()
         }];
         let events = derive(&change(Some(pending.clone()), Some(completed.clone())));

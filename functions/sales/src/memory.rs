@@ -15,7 +15,7 @@ use edge::contracts::reviews::{InteractionBatch, Recorded};
 use edge::cursor::Key;
 use edge::error::problem;
 use edge::error::FieldError;
-use edge::money;
+use edge::money::Cents;
 use edge::service::{Answer, Refusal};
 use edge::ApiError;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -70,8 +70,8 @@ impl Sales for MemorySales {
     async fn complete(
         &self,
         sale: &Sale,
-        prices: &[i64],
-        total_cents: i64,
+        prices: &[Cents],
+        total_cents: Cents,
         now: &str,
     ) -> Result<Option<Sale>, StoreError> {
         self.turns.step().await;
@@ -427,13 +427,13 @@ impl MemoryPeers {
             .charges
             .values()
             .filter(|c| c.customer_id == customer_id && c.status == ChargeStatus::Charged)
-            .map(|c| c.amount_cents)
+            .map(|c| c.amount_cents.get())
             .sum();
         let credited: i64 = world
             .credits
             .values()
             .filter(|c| c.customer_id == customer_id)
-            .map(|c| c.amount_cents)
+            .map(|c| c.amount_cents.get())
             .sum();
         world.wallets[customer_id] + charged - credited
     }
@@ -441,7 +441,7 @@ impl MemoryPeers {
     /// Cents given back by the credit of refund `id`, and units by its restock.
     pub fn refunded(&self, id: &str) -> (i64, i64) {
         let world = self.world.lock().unwrap();
-        let cents = world.credits.get(id).map_or(0, |c| c.amount_cents);
+        let cents = world.credits.get(id).map_or(0, |c| c.amount_cents.get());
         let units = world
             .restocks
             .get(id)
@@ -504,7 +504,7 @@ impl MemoryPeers {
             .charges
             .get(sale_id)
             .filter(|c| c.status == ChargeStatus::Charged)
-            .map_or(0, |c| c.amount_cents);
+            .map_or(0, |c| c.amount_cents.get());
         (units, cents)
     }
 
@@ -596,7 +596,7 @@ impl Peers for MemoryPeers {
                 items.push(ReservedLine {
                     product_id: line.product_id.clone(),
                     quantity: line.quantity,
-                    unit_price_cents: world.prices[&line.product_id],
+                    unit_price_cents: Cents::new(world.prices[&line.product_id]),
                 });
             }
             let reservation = Reservation {
@@ -683,16 +683,16 @@ impl Peers for MemoryPeers {
             else {
                 return refused(404, problem::NOT_FOUND);
             };
-            if charge.credited_cents + request.amount_cents > charge.amount_cents {
+            if charge.credited_cents.get() + request.amount_cents > charge.amount_cents.get() {
                 return refused(409, problem::CONFLICT);
             }
-            charge.credited_cents += request.amount_cents;
+            charge.credited_cents = Cents::new(charge.credited_cents.get() + request.amount_cents);
             *world.wallets.get_mut(customer_id).expect("a wallet") += request.amount_cents;
             let credit = Credit {
                 credit_id: request.credit_id.clone(),
                 sale_id: request.sale_id.clone(),
                 customer_id: customer_id.into(),
-                amount_cents: request.amount_cents,
+                amount_cents: Cents::new(request.amount_cents),
                 created_at: NOW.into(),
             };
             world
@@ -720,7 +720,7 @@ impl Peers for MemoryPeers {
             if let Some(existing) = world.charges.get(&request.sale_id) {
                 let same = existing.status == ChargeStatus::Charged
                     && existing.customer_id == customer_id
-                    && existing.amount_cents == request.amount_cents;
+                    && existing.amount_cents == Cents::new(request.amount_cents);
                 return if same {
                     Ok(Ok(existing.clone()))
                 } else {
@@ -730,18 +730,19 @@ impl Peers for MemoryPeers {
             let Some(balance) = world.wallets.get_mut(customer_id) else {
                 return refused(404, problem::NOT_FOUND);
             };
-            let Some(after) = money::pay(*balance, request.amount_cents) else {
+            let paid = Cents::new(*balance).pay(Cents::new(request.amount_cents));
+            let Some(after) = paid.map(Cents::get) else {
                 return refused(402, problem::INSUFFICIENT_FUNDS);
             };
             *balance = after;
             let charge = Charge {
                 sale_id: request.sale_id.clone(),
                 customer_id: customer_id.into(),
-                amount_cents: request.amount_cents,
+                amount_cents: Cents::new(request.amount_cents),
                 status: ChargeStatus::Charged,
                 created_at: NOW.into(),
                 refunded_at: None,
-                credited_cents: 0,
+                credited_cents: Cents::ZERO,
             };
             world
                 .charges
@@ -765,14 +766,15 @@ impl Peers for MemoryPeers {
                 .or_insert_with(|| Charge {
                     sale_id: sale_id.into(),
                     customer_id: customer_id.into(),
-                    amount_cents: 0,
+                    amount_cents: Cents::ZERO,
                     status: ChargeStatus::Refunded,
                     created_at: NOW.into(),
                     refunded_at: Some(NOW.into()),
-                    credited_cents: 0,
+                    credited_cents: Cents::ZERO,
                 });
             if charge.status == ChargeStatus::Charged {
-                *wallets.get_mut(customer_id).expect("a charged wallet") += charge.amount_cents;
+                *wallets.get_mut(customer_id).expect("a charged wallet") +=
+                    charge.amount_cents.get();
                 charge.status = ChargeStatus::Refunded;
                 charge.refunded_at = Some(NOW.into());
             }

@@ -1,5 +1,6 @@
 //! The Sales read handlers in-process, on the sales table double: who sees a sale, the
 //! history paged by cursor, and the purchase check that only Reviews may ask.
+use edge::money::Cents;
 
 use crate::domain::{Sale, SaleStatus};
 use crate::memory::MemorySales;
@@ -36,8 +37,8 @@ async fn table<C: Default>(
             &format!("2026-12-01T00:00:{n:02}Z"),
             "2026-12-01T00:01:00Z".into(),
         );
-        sale.items[0].unit_price_cents = Some(100);
-        sale.total_cents = Some(100);
+        sale.items[0].unit_price_cents = Some(Cents::new(100));
+        sale.total_cents = Some(Cents::new(100));
         sale.status = status;
         if status == SaleStatus::Completed {
             ids.push(sale.id.clone());

@@ -11,6 +11,7 @@ use edge::contracts::customers::CreditWallet;
 use edge::contracts::inventory::{RestockRequest, StockLine};
 use edge::idempotency_key;
 use edge::ids;
+use edge::money::Cents;
 use edge::ApiError;
 use endpoints::Service;
 use infra::time;
@@ -92,11 +93,11 @@ pub async fn finish(
     if refund.status == RefundStatus::Completed {
         return Ok(sale);
     }
-    if refund.amount_cents > 0 {
+    if refund.amount_cents > Cents::ZERO {
         let credit = CreditWallet {
             credit_id: refund.id.clone(),
             sale_id: sale.id.clone(),
-            amount_cents: refund.amount_cents,
+            amount_cents: refund.amount_cents.get(),
         };
         if let Err(why) = undone(peers.credit(&sale.customer_id, &credit).await) {
             tracing::warn!(sale_id = %sale.id, refund_id, %why, "credit: left for the reconciler");
@@ -140,7 +141,7 @@ async fn mark_completed(
         }
         let after = sale.with_refund_completed(refund_id, &time::now_rfc3339());
         if let Some(saved) = store.revise(&sale, &after).await? {
-            let amount = saved.refund(refund_id).map_or(0, |r| r.amount_cents);
+            let amount = saved.refund(refund_id).map_or(0, |r| r.amount_cents.get());
             metrics::of(Service::Sales)
                 .count("Refund")
                 .value("RefundedAmount", amount as f64, metrics::Unit::None)

@@ -10,7 +10,8 @@ use edge::contracts::customers::{self, Charge, ChargeWallet, Credit, CreditWalle
 use edge::contracts::inventory::{self, Reservation, ReserveStock, Restock, RestockRequest};
 use edge::contracts::reviews::{self, Interaction, InteractionBatch, Recorded};
 use edge::error::{problem, FieldError};
-use edge::money;
+use edge::money::Cents;
+
 use edge::service::{Answer, ServiceClient};
 use edge::ApiError;
 use endpoints::{Endpoint, Service};
@@ -174,7 +175,7 @@ pub async fn report_purchase(peers: &impl Peers, sale: &Sale) -> Result<(), Stri
 }
 
 /// Reserves every line's units; answers each line's unit price, in the sale's order.
-async fn reserve(peers: &impl Peers, sale: &Sale) -> Step<Vec<i64>> {
+async fn reserve(peers: &impl Peers, sale: &Sale) -> Step<Vec<Cents>> {
     let request = ReserveStock {
         sale_id: sale.id.clone(),
         items: sale.stock_lines(),
@@ -194,7 +195,7 @@ async fn reserve(peers: &impl Peers, sale: &Sale) -> Step<Vec<i64>> {
 }
 
 /// The unit price of each line of `sale` as reserved, if the reservation holds them all.
-fn prices(sale: &Sale, reservation: &Reservation) -> Option<Vec<i64>> {
+fn prices(sale: &Sale, reservation: &Reservation) -> Option<Vec<Cents>> {
     sale.items
         .iter()
         .map(|line| {
@@ -209,10 +210,10 @@ fn prices(sale: &Sale, reservation: &Reservation) -> Option<Vec<i64>> {
         .collect()
 }
 
-async fn charge(peers: &impl Peers, sale: &Sale, amount_cents: i64) -> Step<()> {
+async fn charge(peers: &impl Peers, sale: &Sale, amount_cents: Cents) -> Step<()> {
     let request = ChargeWallet {
         sale_id: sale.id.clone(),
-        amount_cents,
+        amount_cents: amount_cents.get(),
     };
     let answer = peers.charge(&sale.customer_id, &request).await;
     step(answer, |refusal| match refusal {
@@ -268,7 +269,7 @@ pub async fn run(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<S
         Some(completed) => {
             metrics::of(Service::Sales)
                 .count("SaleCompleted")
-                .value("Revenue", total as f64, metrics::Unit::None)
+                .value("Revenue", total.get() as f64, metrics::Unit::None)
                 .with("sale_id", completed.id.as_str())
                 .emit();
             deliver(store, peers, &completed).await;
@@ -290,14 +291,14 @@ async fn given_up(store: &impl Sales, peers: &impl Peers, sale: Sale) -> Result<
 }
 
 /// The sum of every line at its price, if it is within a sale's bounds.
-pub fn sale_total(sale: &Sale, prices: &[i64]) -> Option<i64> {
+pub fn sale_total(sale: &Sale, prices: &[Cents]) -> Option<Cents> {
     sale.items
         .iter()
         .zip(prices)
-        .try_fold(0i64, |total, (line, price)| {
+        .try_fold(Cents::ZERO, |total, (line, price)| {
             total
-                .checked_add(money::total(*price, line.quantity.units())?)
-                .filter(|t| *t <= edge::limits::MAX_SALE_TOTAL_CENTS)
+                .checked_add(price.times(line.quantity.units())?)
+                .filter(|t| t.get() <= edge::limits::MAX_SALE_TOTAL_CENTS)
         })
 }
 

@@ -12,6 +12,7 @@ use crate::domain::{FailureReason, Sale};
 use aws_sdk_dynamodb::Client;
 use edge::cursor::Key;
 use edge::error::FieldError;
+use edge::money::Cents;
 use std::future::Future;
 use storage::db::{
     any_item, applied, decoded_page, id_key, is_condition_failure, n, query_all_as, read, s,
@@ -32,8 +33,8 @@ pub trait Sales: Sync {
     fn complete(
         &self,
         sale: &Sale,
-        prices: &[i64],
-        total_cents: i64,
+        prices: &[Cents],
+        total_cents: Cents,
         now: &str,
     ) -> impl Future<Output = Result<Option<Sale>, StoreError>> + Send;
     /// Moves a pending sale to failed, with the lines a refusal named; `None` if it was
@@ -224,8 +225,8 @@ impl Sales for Store {
     async fn complete(
         &self,
         sale: &Sale,
-        prices: &[i64],
-        total_cents: i64,
+        prices: &[Cents],
+        total_cents: Cents,
         now: &str,
     ) -> Result<Option<Sale>, StoreError> {
         let mut items = sale.items.clone();

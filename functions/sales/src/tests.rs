@@ -11,6 +11,7 @@ use crate::store::Sales;
 use crate::{reconcile, refund, saga};
 use edge::contracts::inventory::StockLine;
 use edge::ids;
+use edge::money::Cents;
 use edge::ApiError;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -81,7 +82,7 @@ fn assert_conserved(store: &MemorySales, peers: &MemoryPeers) {
                 );
                 assert_eq!(
                     Some(held_cents),
-                    sale.total_cents,
+                    sale.total_cents.map(Cents::get),
                     "bought sale {} without its money",
                     sale.id
                 );
@@ -99,7 +100,7 @@ fn assert_conserved(store: &MemorySales, peers: &MemoryPeers) {
         for refund in &sale.refunds {
             let restock: i64 = refund.items.iter().map(|l| l.quantity).sum();
             let expected = (
-                refund.amount_cents,
+                refund.amount_cents.get(),
                 if refund.restocked { restock } else { 0 },
             );
             let given = peers.refunded(&refund.id);
@@ -134,7 +135,7 @@ async fn a_purchase_takes_stock_and_money_once_even_when_run_again() {
     let sale = pending(&store, 2, FUTURE).await;
     let done = saga::run(&store, &peers, sale.clone()).await.unwrap();
     assert_eq!(done.status, SaleStatus::Completed);
-    assert_eq!(done.total_cents, Some(2 * PRICE));
+    assert_eq!(done.total_cents, Some(Cents::new(2 * PRICE)));
     // A retry resuming the same sale: every step is idempotent by sale id.
     let again = saga::run(&store, &peers, sale.clone()).await.unwrap();
     assert_eq!(again.status, SaleStatus::Completed);
@@ -779,9 +780,16 @@ async fn an_order_of_several_lines_takes_each_lines_stock_and_one_charge_of_the_
         .await
         .unwrap();
     assert_eq!(sale.status, SaleStatus::Completed);
-    let prices: Vec<Option<i64>> = sale.items.iter().map(|l| l.unit_price_cents).collect();
+    let prices: Vec<Option<i64>> = sale
+        .items
+        .iter()
+        .map(|l| l.unit_price_cents.map(Cents::get))
+        .collect();
     assert_eq!(prices, [Some(PRICE), Some(OTHER_PRICE)]);
-    assert_eq!(sale.total_cents, Some(2 * PRICE + 3 * OTHER_PRICE));
+    assert_eq!(
+        sale.total_cents,
+        Some(Cents::new(2 * PRICE + 3 * OTHER_PRICE))
+    );
     assert_eq!(
         (peers.stock(PRODUCT), peers.stock(OTHER)),
         (STOCK - 2, STOCK - 3)
@@ -856,7 +864,7 @@ async fn refunds_give_money_and_stock_back_once_and_never_more_than_was_bought()
         .unwrap();
     assert_eq!(after.status, SaleStatus::PartiallyRefunded);
     assert_eq!(
-        (after.refunded_cents, peers.balance(BUYER)),
+        (after.refunded_cents.get(), peers.balance(BUYER)),
         (PRICE, paid + PRICE)
     );
     assert_eq!(peers.stock(PRODUCT), STOCK - 2);

@@ -124,7 +124,7 @@ pub mod inventory {
     pub struct ReservedLine {
         pub product_id: String,
         pub quantity: i64,
-        pub unit_price_cents: i64,
+        pub unit_price_cents: crate::money::Cents,
     }
 
     /// Stock taken for one sale, as stored and as answered by reserve and release.
@@ -256,14 +256,14 @@ pub mod customers {
     pub struct Charge {
         pub sale_id: String,
         pub customer_id: String,
-        pub amount_cents: i64,
+        pub amount_cents: crate::money::Cents,
         pub status: ChargeStatus,
         pub created_at: String,
         #[serde(default)]
         pub refunded_at: Option<String>,
         /// What refunds of the completed sale gave back so far (see [`CreditWallet`]).
         #[serde(default)]
-        pub credited_cents: i64,
+        pub credited_cents: crate::money::Cents,
     }
 
     /// `POST /internal/customers/{id}/wallet/credits`: give part of a sale's charge back
@@ -291,7 +291,7 @@ pub mod customers {
         pub credit_id: String,
         pub sale_id: String,
         pub customer_id: String,
-        pub amount_cents: i64,
+        pub amount_cents: crate::money::Cents,
         pub created_at: String,
     }
 

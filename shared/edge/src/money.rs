@@ -1,35 +1,89 @@
-//! Money arithmetic on integer minor units. Every operation is checked: an amount that
-//! would overflow or cross a limit is refused, never wrapped or clamped.
+//! Money in integer minor units (cents). Every operation is checked: an amount that would
+//! overflow or cross a limit is refused, never wrapped or clamped.
 
-/// The price of `quantity` units at `unit_price_cents`, if it fits.
-pub fn total(unit_price_cents: i64, quantity: i64) -> Option<i64> {
-    if unit_price_cents < 0 || quantity < 0 {
-        return None;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount of money in cents. In JSON and in the tables it is the bare integer.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Cents(i64);
+
+impl Cents {
+    pub const ZERO: Cents = Cents(0);
+
+    pub const fn new(cents: i64) -> Self {
+        Self(cents)
     }
-    unit_price_cents.checked_mul(quantity)
+
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+
+    /// The price of `quantity` units at this unit price, if it fits.
+    pub fn times(self, quantity: i64) -> Option<Cents> {
+        if self.0 < 0 || quantity < 0 {
+            return None;
+        }
+        self.0.checked_mul(quantity).map(Cents)
+    }
+
+    pub fn checked_add(self, other: Cents) -> Option<Cents> {
+        self.0.checked_add(other.0).map(Cents)
+    }
+
+    /// The sum of `amounts`, if it fits.
+    pub fn sum(amounts: impl IntoIterator<Item = Cents>) -> Option<Cents> {
+        amounts
+            .into_iter()
+            .try_fold(Cents::ZERO, |sum, amount| sum.checked_add(amount))
+    }
+
+    /// This balance after depositing `amount` (> 0), unless it would exceed `ceiling`.
+    pub fn deposit(self, amount: Cents, ceiling: Cents) -> Option<Cents> {
+        if amount.0 <= 0 {
+            return None;
+        }
+        self.checked_add(amount).filter(|new| *new <= ceiling)
+    }
+
+    /// This balance after paying `amount` (≥ 0: a free product costs nothing), unless it
+    /// does not cover it.
+    pub fn pay(self, amount: Cents) -> Option<Cents> {
+        if amount.0 < 0 || amount > self {
+            return None;
+        }
+        Some(Cents(self.0 - amount.0))
+    }
 }
 
-/// The balance after depositing `amount` (> 0), unless it would exceed `ceiling`.
-pub fn deposit(balance: i64, amount: i64, ceiling: i64) -> Option<i64> {
-    if amount <= 0 {
-        return None;
+impl fmt::Display for Cents {
+    /// The bare integer: what a table's number attribute and a fingerprint hold.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
     }
-    balance.checked_add(amount).filter(|new| *new <= ceiling)
-}
-
-/// The balance after paying `amount` (≥ 0: a free product costs nothing), unless the
-/// balance does not cover it.
-pub fn pay(balance: i64, amount: i64) -> Option<i64> {
-    if amount < 0 || amount > balance {
-        return None;
-    }
-    Some(balance - amount)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn total(price: i64, quantity: i64) -> Option<i64> {
+        Cents(price).times(quantity).map(Cents::get)
+    }
+
+    fn deposit(balance: i64, amount: i64, ceiling: i64) -> Option<i64> {
+        Cents(balance)
+            .deposit(Cents(amount), Cents(ceiling))
+            .map(Cents::get)
+    }
+
+    fn pay(balance: i64, amount: i64) -> Option<i64> {
+        Cents(balance).pay(Cents(amount)).map(Cents::get)
+    }
 
     const CEILING: i64 = 100_000_000_000;
 
@@ -85,5 +139,19 @@ mod tests {
             let after = deposit(balance, amount, CEILING).unwrap();
             prop_assert_eq!(pay(after, amount), Some(balance));
         }
+    }
+
+    #[test]
+    fn a_sum_is_exact_or_refused() {
+        assert_eq!(Cents::sum([Cents(1), Cents(2), Cents(3)]), Some(Cents(6)));
+        assert_eq!(Cents::sum([Cents(i64::MAX), Cents(1)]), None);
+        assert_eq!(Cents::sum([]), Some(Cents::ZERO));
+    }
+
+    #[test]
+    fn cents_are_the_bare_integer_in_json() {
+        assert_eq!(serde_json::to_string(&Cents(1250)).unwrap(), "1250");
+        assert_eq!(serde_json::from_str::<Cents>("1250").unwrap(), Cents(1250));
+        assert_eq!(Cents(1250).to_string(), "1250");
     }
 }

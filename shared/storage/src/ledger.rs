@@ -238,11 +238,11 @@ mod tests {
         let charge = Charge {
             sale_id: "s".into(),
             customer_id: "c".into(),
-            amount_cents: 1,
+            amount_cents: edge::money::Cents::new(1),
             status: ChargeStatus::Charged,
             created_at: "t".into(),
             refunded_at: None,
-            credited_cents: 0,
+            credited_cents: edge::money::Cents::ZERO,
         };
         assert_eq!(
             status(serde_json::to_value(&charge).unwrap()),
