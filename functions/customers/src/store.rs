@@ -12,9 +12,7 @@ use crate::domain::{
     AccountStatus, Charge, ChargeStatus, Credit, CustomerRecord, MAX_BALANCE_CENTS,
 };
 use crate::sessions::{RefreshRecord, Rotated};
-use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, Update};
 use aws_sdk_dynamodb::Client;
 use edge::auth::Role;
 use edge::domain::Email;
@@ -497,7 +495,7 @@ impl Customers for Store {
                     .expression_attribute_values(":now", s(now))
                     .build(),
             )?;
-            let items = vec![TransactWriteItem::builder().put(remember).build(), credit];
+            let items = vec![remember, credit];
             match transact(&self.client, items).await? {
                 Ok(()) => return Ok(Deposited::Balance(new)),
                 // The key was used meanwhile, or the balance moved: look again.
@@ -824,20 +822,14 @@ impl Customers for Store {
         let family = family_id(session);
         let keys = vec![id_key(id), id_key(&family)];
         let items = storage::db::batch_get_consistent(&self.client, &self.table, keys).await?;
-        let text = |item: &Item, name: &str| {
-            item.get(name)
-                .and_then(|v| v.as_s().ok())
-                .map(String::as_str)
-                .map(str::to_string)
-        };
         let (mut customer, mut live) = (None, false);
         for item in items {
-            match (text(&item, "id"), text(&item, "kind").as_deref()) {
+            match (text(&item, "id"), text(&item, "kind")) {
                 (Some(key), Some("customer")) if key == id => {
                     customer = Some(serde_dynamo::from_item(item)?);
                 }
                 (Some(key), Some("refresh_family")) if key == family => {
-                    live = text(&item, "customer_id").as_deref() == Some(id)
+                    live = text(&item, "customer_id") == Some(id)
                         && item.get("revoked").and_then(|v| v.as_bool().ok()) == Some(&false);
                 }
                 _ => {}

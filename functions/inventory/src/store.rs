@@ -13,8 +13,8 @@ use edge::money::Cents;
 use std::collections::HashMap;
 use std::future::Future;
 use storage::db::{
-    batch_get_all, batch_get_consistent, decoded_page, id_key, n, read, s, update_returning, Item,
-    UpdateExpr,
+    batch_get_all, batch_get_consistent, decoded_page, id_key, n, read, s, text, update_returning,
+    Item, UpdateExpr,
 };
 use storage::ledger::{Ledger, Take};
 use storage::StoreError;
@@ -258,7 +258,7 @@ impl Inventory for Store {
         Ok(items
             .into_iter()
             .filter(|item| !item.contains_key("deleted_at"))
-            .filter_map(|item| item.get("id").and_then(|v| v.as_s().ok()).cloned())
+            .filter_map(|item| text(&item, "id").map(str::to_string))
             .collect())
     }
 
@@ -478,11 +478,8 @@ impl Inventory for Store {
                 .map(|line| id_key(&line.product_id))
                 .collect();
             let found = batch_get_consistent(&self.client, &self.products, keys).await?;
-            let known: std::collections::HashSet<&str> = found
-                .iter()
-                .filter_map(|item| item.get("id").and_then(|v| v.as_s().ok()))
-                .map(String::as_str)
-                .collect();
+            let known: std::collections::HashSet<&str> =
+                found.iter().filter_map(|item| text(item, "id")).collect();
             let unknown = crate::domain::unknown_lines(&restock.items, |id| known.contains(id));
             if !unknown.is_empty() {
                 return Ok(Take::Answer(Restocked::UnknownProducts(unknown)));

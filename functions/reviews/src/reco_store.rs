@@ -191,9 +191,7 @@ impl Recommendations for RecoStore {
             .collect();
         let mut lists = HashMap::new();
         for item in batch_get_all(&self.client, &self.table, keys, None).await? {
-            let product = item
-                .get("sk")
-                .and_then(|v| v.as_s().ok())
+            let product = text(&item, "sk")
                 .and_then(|sk| sk.strip_prefix("product#"))
                 .map(str::to_string)
                 .unwrap_or_default();
@@ -423,11 +421,7 @@ impl RecoStore {
             .await?;
         let mut pruned = 0;
         for item in output.items.unwrap_or_default().into_iter().skip(keep) {
-            let Some(version) = item
-                .get("sk")
-                .and_then(|v| v.as_s().ok())
-                .and_then(|sk| sk.strip_prefix("version#"))
-            else {
+            let Some(version) = text(&item, "sk").and_then(|sk| sk.strip_prefix("version#")) else {
                 continue;
             };
             self.delete_partition(&model_pk(version)).await?;

@@ -15,7 +15,7 @@ use edge::error::FieldError;
 use edge::money::Cents;
 use std::future::Future;
 use storage::db::{
-    any_item, applied, decoded_page, id_key, is_condition_failure, n, query_all_as, read, s,
+    any_item, applied, decoded_page, id_key, is_condition_failure, n, query_all_as, read, s, text,
     update_returning, Item, UpdateExpr,
 };
 use storage::idempotency::{self, NextAction};
@@ -349,7 +349,7 @@ impl Sales for Store {
             saved,
         )
         .await?
-        .read(|record| record.get("sale_id")?.as_s().ok().cloned())
+        .read(|record| text(record, "sale_id").map(str::to_string))
     }
 
     async fn rebind_key(

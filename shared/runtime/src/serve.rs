@@ -19,7 +19,7 @@ use std::time::Instant;
 
 pub use lambda_http::Error;
 
-/// The `main` of an HTTP function, e.g. `crate::function!(inventory::handlers::get_product);`:
+/// The `main` of an HTTP function, e.g. `runtime::function!(inventory::handlers::get_product);`:
 /// builds the state that the declaration of the binary's name describes, then serves.
 #[macro_export]
 macro_rules! function {
@@ -32,7 +32,7 @@ macro_rules! function {
     };
 }
 
-/// The `main` of a scheduled function, e.g. `crate::scheduled!(sales::reconcile::scheduled);`:
+/// The `main` of a scheduled function, e.g. `runtime::scheduled!(sales::reconcile::scheduled);`:
 /// builds the state that the declaration of the binary's name describes, then runs the job.
 #[macro_export]
 macro_rules! scheduled {
@@ -45,7 +45,7 @@ macro_rules! scheduled {
     };
 }
 
-/// The `main` of a table's events function, e.g. `crate::stream!(sales::events::derive);`:
+/// The `main` of a table's events function, e.g. `runtime::stream!(sales::events::derive);`:
 /// publishes the domain events each change of the table's stream means.
 #[macro_export]
 macro_rules! stream {

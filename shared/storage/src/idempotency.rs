@@ -8,7 +8,7 @@
 use crate::db::{id_key, is_condition_failure, n, read_item, s, Item};
 use crate::StoreError;
 use aws_lc_rs::digest;
-use aws_sdk_dynamodb::types::Put;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 /// How long a key is remembered.
@@ -59,22 +59,23 @@ pub fn record_key(owner: &str, key: &str) -> Item {
     id_key(&record_id(owner, key))
 }
 
-/// The first write of a key's record: its fingerprint and `saved` (what a replay
-/// answers with), only if the key is new. Put it alone ([`bind`]) or in the transaction
-/// that does the work, so the work and its record exist together or not at all.
+/// The first write of a key's record, as an item of the transaction that does the work
+/// (so the work and its record exist together or not at all): its fingerprint and
+/// `saved` (what a replay answers with), only if the key is new. [`bind`] writes it alone.
 pub fn put(
     table: &str,
     owner: &str,
     key: &str,
     fingerprint: &str,
     saved: Item,
-) -> Result<Put, StoreError> {
-    Put::builder()
-        .table_name(table)
-        .set_item(Some(record(owner, key, fingerprint, saved)))
-        .condition_expression("attribute_not_exists(id)")
-        .build()
-        .map_err(|e| StoreError::caused("building an idempotency record", e))
+) -> Result<TransactWriteItem, StoreError> {
+    crate::transact::put(
+        Put::builder()
+            .table_name(table)
+            .set_item(Some(record(owner, key, fingerprint, saved)))
+            .condition_expression("attribute_not_exists(id)")
+            .build(),
+    )
 }
 
 fn record(owner: &str, key: &str, fingerprint: &str, mut saved: Item) -> Item {

@@ -15,7 +15,7 @@
 //! alone: any serializable entry will do.
 
 use crate::db::{read, s, to_item, Item, UpdateExpr};
-use crate::transact::transact;
+use crate::transact::{self, transact};
 use crate::StoreError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
@@ -151,14 +151,14 @@ impl Ledger<'_> {
         for (name, value) in self.extra {
             item.insert(name.to_string(), s(*value));
         }
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(#key)")
-            .expression_attribute_names("#key", self.key.0)
-            .build()
-            .map_err(|e| StoreError::caused("building a ledger entry", e))?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        transact::put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(#key)")
+                .expression_attribute_names("#key", self.key.0)
+                .build(),
+        )
     }
 }
 
